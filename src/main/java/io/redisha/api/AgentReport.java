@@ -1,0 +1,58 @@
+package io.redisha.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What one agent reports about its node: the body of its {@code /status} endpoint and of the report
+ * the operator aggregates into the resource's status.
+ *
+ * @param pair name of the pair (resource name, or the pair file's name in standalone mode)
+ * @param node the node this agent runs on
+ * @param time when the report was made, RFC 3339
+ * @param configGeneration the resource generation (or file revision) the agent runs with
+ * @param groups one entry per Redis group
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AgentReport(
+    String pair, String node, String time, Long configGeneration, List<GroupReport> groups) {
+
+  /**
+   * State of one group on this node.
+   *
+   * @param name group name
+   * @param vrrpState INITIALIZE, BACKUP, MASTER or FAULT
+   * @param redisRole master, replica, or unknown when Redis does not answer
+   * @param healthy whether the local Redis passes the health check
+   * @param holdsVip whether this node holds the group's VIP now
+   * @param replicationOffset the local Redis replication offset
+   * @param replicationId the local Redis replication id
+   * @param lagBytes how far the local replica is behind its master, when it is a replica
+   * @param transitions VRRP transitions since the agent started
+   * @param lastTransition the most recent VRRP transition
+   * @param protection the split-brain protection in force and its state
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record GroupReport(
+      String name,
+      String vrrpState,
+      String redisRole,
+      boolean healthy,
+      boolean holdsVip,
+      Long replicationOffset,
+      String replicationId,
+      Long lagBytes,
+      long transitions,
+      Transition lastTransition,
+      String protection) {}
+
+  /**
+   * One VRRP state change.
+   *
+   * @param from state before
+   * @param to state after
+   * @param reason why, in words
+   * @param time when, RFC 3339
+   */
+  public record Transition(String from, String to, String reason, String time) {}
+}

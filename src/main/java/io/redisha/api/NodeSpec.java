@@ -1,0 +1,35 @@
+package io.redisha.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One node of the pair. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodeSpec {
+  @JsonProperty("name")
+  @JsonPropertyDescription(
+      "Node name (Kubernetes node name, or the name given to the standalone agent with --node).")
+  private String name;
+
+  @JsonProperty("address")
+  @JsonPropertyDescription(
+      "IPv4 address used as unicast VRRP source and peer. Default: the node's InternalIP.")
+  private String address;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+}

@@ -1,0 +1,33 @@
+package io.redisha.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Access to the local Redis servers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RedisSpec {
+  @JsonProperty("passwordSecretRef")
+  @JsonPropertyDescription("Secret key holding the Redis password (AUTH and masterauth).")
+  private SecretKeyRef passwordSecretRef;
+
+  @JsonProperty("passwordFile")
+  @JsonPropertyDescription("Standalone mode: file holding the Redis password.")
+  private String passwordFile;
+
+  public SecretKeyRef getPasswordSecretRef() {
+    return passwordSecretRef;
+  }
+
+  public void setPasswordSecretRef(SecretKeyRef passwordSecretRef) {
+    this.passwordSecretRef = passwordSecretRef;
+  }
+
+  public String getPasswordFile() {
+    return passwordFile;
+  }
+
+  public void setPasswordFile(String passwordFile) {
+    this.passwordFile = passwordFile;
+  }
+}

@@ -1,0 +1,33 @@
+package io.redisha.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Reference to a key of a Secret in the resource's namespace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecretKeyRef {
+  @JsonProperty("name")
+  @JsonPropertyDescription("Secret name.")
+  private String name;
+
+  @JsonProperty("key")
+  @JsonPropertyDescription("Key inside the Secret.")
+  private String key;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
+}
