@@ -3,28 +3,46 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One Redis group: a port on both nodes, its VIP and its VRRP router id. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InstanceSpec {
   @JsonProperty("name")
+  @Required
+  @Size(max = 63)
+  @Pattern(Patterns.DNS_LABEL)
   @JsonPropertyDescription("Group name, unique in the pair.")
   private String name;
 
   @JsonProperty("port")
+  @Required
+  @Min(1)
+  @Max(65535)
   @JsonPropertyDescription("Redis port on both nodes, 1 to 65535, unique in the pair.")
   private Integer port;
 
   @JsonProperty("vip")
+  @Required
+  @Size(max = 18)
+  @Pattern(Patterns.IPV4_CIDR)
   @JsonPropertyDescription(
       "Virtual IP in CIDR notation, for example 10.0.0.100/24, unique in the pair.")
   private String vip;
 
   @JsonProperty("virtualRouterId")
+  @Required
+  @Min(1)
+  @Max(255)
   @JsonPropertyDescription("VRRP virtual router id, 1 to 255, unique in the pair.")
   private Integer virtualRouterId;
 
   @JsonProperty("preferredMaster")
+  @Size(max = 253)
   @JsonPropertyDescription(
       "Node that should hold the master role when both are healthy; changing it requests a lossless switchover.")
   private String preferredMaster;

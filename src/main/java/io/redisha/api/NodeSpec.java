@@ -3,16 +3,24 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One node of the pair. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeSpec {
   @JsonProperty("name")
+  @Required
+  @Size(max = 253)
+  @Pattern(Patterns.DNS_SUBDOMAIN)
   @JsonPropertyDescription(
       "Node name (Kubernetes node name, or the name given to the standalone agent with --node).")
   private String name;
 
   @JsonProperty("address")
+  @Size(max = 15)
+  @Pattern(Patterns.IPV4)
   @JsonPropertyDescription(
       "IPv4 address used as unicast VRRP source and peer. Default: the node's InternalIP.")
   private String address;

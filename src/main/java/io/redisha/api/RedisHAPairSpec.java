@@ -3,17 +3,73 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Desired state of a Redis pair: two nodes, the interface, and one entry per Redis group. */
+@ValidationRule(
+    value = PairRules.NODE_NAMES_DIFFER,
+    message = PairRules.NODE_NAMES_DIFFER_MESSAGE,
+    fieldPath = ".nodes")
+@ValidationRule(
+    value = PairRules.NODE_ADDRESSES_DIFFER,
+    message = PairRules.NODE_ADDRESSES_DIFFER_MESSAGE,
+    fieldPath = ".nodes")
+@ValidationRule(
+    value = PairRules.UNIQUE_GROUP_NAMES,
+    message = PairRules.UNIQUE_GROUP_NAMES_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.UNIQUE_PORTS,
+    message = PairRules.UNIQUE_PORTS_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.UNIQUE_VIPS,
+    message = PairRules.UNIQUE_VIPS_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.UNIQUE_ROUTER_IDS,
+    message = PairRules.UNIQUE_ROUTER_IDS_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.VIP_IS_NOT_A_NODE_ADDRESS,
+    message = PairRules.VIP_IS_NOT_A_NODE_ADDRESS_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.PREFERRED_MASTER_IS_A_NODE,
+    message = PairRules.PREFERRED_MASTER_IS_A_NODE_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.WITNESS_WHEN_NEEDED,
+    message = PairRules.WITNESS_WHEN_NEEDED_MESSAGE,
+    fieldPath = ".witness")
+@ValidationRule(
+    value = PairRules.NODES_IMMUTABLE,
+    message = PairRules.NODES_IMMUTABLE_MESSAGE,
+    fieldPath = ".nodes")
+@ValidationRule(
+    value = PairRules.GROUP_IDENTITY_IMMUTABLE,
+    message = PairRules.GROUP_IDENTITY_IMMUTABLE_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.VRRP_VERSION_IMMUTABLE,
+    message = PairRules.VRRP_VERSION_IMMUTABLE_MESSAGE,
+    fieldPath = ".vrrp")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RedisHAPairSpec {
   @JsonProperty("nodes")
+  @Required
+  @Size(min = 2, max = 2)
   @JsonPropertyDescription(
       "The two nodes of the pair, by Kubernetes node name (standalone: host name passed with --node).")
   private List<NodeSpec> nodes;
 
   @JsonProperty("interface")
+  @Required
+  @Pattern(Patterns.INTERFACE_NAME)
   @JsonPropertyDescription(
       "Network interface that carries the VIPs and the unicast VRRP adverts, for example eth0.")
   private String interfaceName;
@@ -23,6 +79,7 @@ public class RedisHAPairSpec {
   private VrrpSpec vrrp;
 
   @JsonProperty("splitBrainProtection")
+  @Pattern(Patterns.SPLIT_BRAIN_PROTECTION)
   @JsonPropertyDescription(
       "Lease (Kubernetes Lease as third voter), Witness (an address both nodes must reach) or None (keepalived behaviour: fast, but two masters on a partition).")
   private String splitBrainProtection;
@@ -41,6 +98,8 @@ public class RedisHAPairSpec {
   private RedisSpec redis;
 
   @JsonProperty("instances")
+  @Required
+  @Size(min = 1, max = 32)
   @JsonPropertyDescription("One entry per Redis group: its port, VIP and virtual router id.")
   private List<InstanceSpec> instances;
 

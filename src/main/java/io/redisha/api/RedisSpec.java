@@ -3,6 +3,7 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 /** Access to the local Redis servers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,6 +13,7 @@ public class RedisSpec {
   private SecretKeyRef passwordSecretRef;
 
   @JsonProperty("passwordFile")
+  @Size(max = 4096)
   @JsonPropertyDescription("Standalone mode: file holding the Redis password.")
   private String passwordFile;
 

@@ -1,0 +1,28 @@
+package io.redisha.api;
+
+/** Regular expressions used in the resource's OpenAPI schema and by the operator's own checks. */
+public final class Patterns {
+  private Patterns() {}
+
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+
+  /** A dotted-quad IPv4 address without leading zeros. */
+  public static final String IPV4 = "^(" + OCTET + "\\.){3}" + OCTET + "$";
+
+  /** An IPv4 address with a prefix length, for example {@code 10.0.0.100/24}. */
+  public static final String IPV4_CIDR =
+      "^(" + OCTET + "\\.){3}" + OCTET + "/([0-9]|[12][0-9]|3[0-2])$";
+
+  /** An RFC 1123 label, as used for group names. */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /** An RFC 1123 subdomain, as used for Kubernetes node names. */
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /** A Linux interface name (at most 15 bytes, no slash, colon or blank). */
+  public static final String INTERFACE_NAME = "^[A-Za-z0-9_.@-]{1,15}$";
+
+  /** The split-brain protections. */
+  public static final String SPLIT_BRAIN_PROTECTION = "^(Lease|Witness|None)$";
+}

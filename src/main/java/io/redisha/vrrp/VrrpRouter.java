@@ -1,0 +1,325 @@
+package io.redisha.vrrp;
+
+import io.redisha.clock.Scheduler;
+import io.redisha.clock.Scheduler.Cancellable;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The state machine of one virtual router (RFC 5798 section 6.4, RFC 3768 for version 2), with
+ * keepalived's FAULT state for a node that must not be master. Pure: time and timers come from the
+ * {@link Scheduler}, packets leave through {@link Output}, and every method must be called on the
+ * scheduler's thread.
+ */
+public final class VrrpRouter {
+
+  /** What the state machine does to the outside world. */
+  public interface Output {
+    /** Sends an advertisement to the peer. */
+    void send(VrrpAdvertisement advertisement);
+
+    /** Reports a state change; the caller adds or removes the VIP and switches Redis roles. */
+    void transition(VrrpState from, VrrpState to, String reason);
+  }
+
+  /**
+   * Consulted before a backup takes the master role because the master fell silent; a refusal keeps
+   * it backup and asks again one advertisement interval later. Split-brain protection plugs in
+   * here.
+   */
+  public interface TakeoverGate {
+    /** Null to allow the takeover, or the reason it is refused. */
+    String refusal();
+
+    TakeoverGate ALWAYS = () -> null;
+  }
+
+  private final VrrpRouterConfig config;
+  private final Scheduler scheduler;
+  private final Output output;
+  private TakeoverGate gate = TakeoverGate.ALWAYS;
+
+  private VrrpState state = VrrpState.INITIALIZE;
+  private int priority;
+  private boolean eligible = true;
+  private String faultReason;
+  private int masterIntervalCentis;
+  private long startedNanos;
+  private long lastHeardNanos = -1;
+  private Inet4Address lastMaster;
+  private Cancellable advertTimer = Cancellable.NONE;
+  private Cancellable masterDownTimer = Cancellable.NONE;
+  private long transitions;
+
+  public VrrpRouter(VrrpRouterConfig config, Scheduler scheduler, Output output) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.output = Objects.requireNonNull(output, "output");
+    this.priority = config.priority();
+    this.masterIntervalCentis = config.intervalCentis();
+  }
+
+  public VrrpRouterConfig config() {
+    return config;
+  }
+
+  public VrrpState state() {
+    return state;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public long transitions() {
+    return transitions;
+  }
+
+  /** The address of the master we last heard, or null. */
+  public Inet4Address lastMaster() {
+    return lastMaster;
+  }
+
+  public void setTakeoverGate(TakeoverGate gate) {
+    this.gate = Objects.requireNonNull(gate, "gate");
+  }
+
+  /** The Startup event: Initialize becomes Backup, or Master for the address owner. */
+  public void start() {
+    if (state != VrrpState.INITIALIZE) {
+      return;
+    }
+    startedNanos = scheduler.nanoTime();
+    if (!eligible) {
+      enter(VrrpState.FAULT, faultReason);
+    } else if (priority == 255) {
+      becomeMaster("address owner (priority 255)");
+    } else {
+      becomeBackup("started with priority " + priority);
+    }
+  }
+
+  /** The Shutdown event: a master sends priority 0 so the peer takes over at once. */
+  public void shutdown(String reason) {
+    cancelTimers();
+    if (state == VrrpState.MASTER) {
+      output.send(config.advertisement(0));
+    }
+    if (state != VrrpState.INITIALIZE) {
+      enter(VrrpState.INITIALIZE, reason);
+    }
+  }
+
+  /**
+   * A master hands the role over: it sends priority 0 and becomes backup, so the peer takes over
+   * without waiting for the master-down interval. Ignored in any other state.
+   */
+  public void stepDown(String reason) {
+    if (state != VrrpState.MASTER) {
+      return;
+    }
+    advertTimer.cancel();
+    output.send(config.advertisement(0));
+    masterIntervalCentis = config.intervalCentis();
+    becomeBackup(reason);
+  }
+
+  /**
+   * Marks the node eligible or not to be master (keepalived's FAULT). A master that becomes
+   * ineligible releases the role with a priority 0 advert; an eligible one rejoins as backup.
+   */
+  public void setEligible(boolean eligible, String reason) {
+    if (eligible == this.eligible) {
+      return;
+    }
+    this.eligible = eligible;
+    this.faultReason = eligible ? null : reason;
+    if (state == VrrpState.INITIALIZE) {
+      return;
+    }
+    if (!eligible) {
+      cancelTimers();
+      if (state == VrrpState.MASTER) {
+        output.send(config.advertisement(0));
+      }
+      enter(VrrpState.FAULT, reason);
+    } else {
+      becomeBackup(reason);
+    }
+  }
+
+  public boolean eligible() {
+    return eligible;
+  }
+
+  /** Changes the priority we advertise (1 to 254). */
+  public void setPriority(int newPriority) {
+    if (newPriority < 1 || newPriority > 255) {
+      throw new IllegalArgumentException("priority must be 1-255, not " + newPriority);
+    }
+    this.priority = newPriority;
+  }
+
+  /** Handles an advertisement that passed the {@link AdvertisementFilter}. */
+  public void receive(VrrpAdvertisement advert, Inet4Address source) {
+    long now = scheduler.nanoTime();
+    switch (state) {
+      case BACKUP -> receiveAsBackup(advert, source, now);
+      case MASTER -> receiveAsMaster(advert, source, now);
+      case INITIALIZE, FAULT -> noteHeard(advert, source, now);
+    }
+  }
+
+  private void receiveAsBackup(VrrpAdvertisement advert, Inet4Address source, long now) {
+    if (advert.priority() == 0) {
+      noteHeard(advert, source, now);
+      if (config.immediateTakeoverOnRelease()) {
+        takeOver("peer " + source.getHostAddress() + " released the master role (priority 0)");
+      } else {
+        armMasterDown(skewNanos(), "peer released the master role (priority 0)");
+      }
+      return;
+    }
+    boolean mayPreempt =
+        config.preempt()
+            && now - startedNanos >= config.preemptDelay().toNanos()
+            && advert.priority() < priority;
+    if (mayPreempt) {
+      return; // RFC 5798: discard, so the master-down timer runs out and we preempt.
+    }
+    noteHeard(advert, source, now);
+    if (config.version() == VrrpVersion.V3) {
+      masterIntervalCentis = advert.intervalCentis();
+    }
+    armMasterDown(masterDownNanos(), null);
+  }
+
+  private void receiveAsMaster(VrrpAdvertisement advert, Inet4Address source, long now) {
+    noteHeard(advert, source, now);
+    if (advert.priority() == 0) {
+      sendAdvertisement();
+      return;
+    }
+    boolean peerWins =
+        advert.priority() > priority
+            || (advert.priority() == priority && compare(source, config.localAddress()) > 0);
+    if (!peerWins) {
+      return;
+    }
+    advertTimer.cancel();
+    if (config.version() == VrrpVersion.V3) {
+      masterIntervalCentis = advert.intervalCentis();
+    }
+    String why =
+        advert.priority() > priority
+            ? "peer "
+                + source.getHostAddress()
+                + " advertises priority "
+                + advert.priority()
+                + " > "
+                + priority
+            : "peer " + source.getHostAddress() + " has equal priority and a higher address";
+    becomeBackup(why);
+  }
+
+  private void noteHeard(VrrpAdvertisement advert, Inet4Address source, long now) {
+    lastHeardNanos = now;
+    lastMaster = advert.priority() == 0 ? null : source;
+  }
+
+  private void takeOver(String reason) {
+    String refusal = gate.refusal();
+    if (refusal != null) {
+      armMasterDown(intervalNanos(masterIntervalCentis), null);
+      return;
+    }
+    masterDownTimer.cancel();
+    becomeMaster(reason);
+  }
+
+  private void becomeMaster(String reason) {
+    masterDownTimer.cancel();
+    enter(VrrpState.MASTER, reason);
+    sendAdvertisement();
+  }
+
+  private void becomeBackup(String reason) {
+    advertTimer.cancel();
+    masterIntervalCentis =
+        config.version() == VrrpVersion.V3 ? masterIntervalCentis : config.intervalCentis();
+    enter(VrrpState.BACKUP, reason);
+    armMasterDown(masterDownNanos(), null);
+  }
+
+  private void sendAdvertisement() {
+    advertTimer.cancel();
+    output.send(config.advertisement(priority));
+    advertTimer =
+        scheduler.schedule(
+            Duration.ofNanos(intervalNanos(config.intervalCentis())),
+            () -> {
+              if (state == VrrpState.MASTER) {
+                sendAdvertisement();
+              }
+            });
+  }
+
+  private void armMasterDown(long delayNanos, String reasonOverride) {
+    masterDownTimer.cancel();
+    long armedAt = scheduler.nanoTime();
+    masterDownTimer =
+        scheduler.schedule(
+            Duration.ofNanos(delayNanos),
+            () -> {
+              if (state != VrrpState.BACKUP) {
+                return;
+              }
+              String reason = reasonOverride;
+              if (reason == null) {
+                long since = lastHeardNanos >= 0 ? lastHeardNanos : armedAt;
+                long silentMillis = (scheduler.nanoTime() - since) / 1_000_000;
+                reason =
+                    lastHeardNanos >= 0
+                        ? "peer silent for " + silentMillis + " ms"
+                        : "no master heard for " + silentMillis + " ms";
+              }
+              takeOver(reason);
+            });
+  }
+
+  private void enter(VrrpState next, String reason) {
+    VrrpState previous = state;
+    state = next;
+    if (previous != next) {
+      transitions++;
+      output.transition(previous, next, reason);
+    }
+  }
+
+  private void cancelTimers() {
+    advertTimer.cancel();
+    masterDownTimer.cancel();
+  }
+
+  /** Skew_Time: RFC 5798 scales it with the master's interval, RFC 3768 uses seconds. */
+  long skewNanos() {
+    long base =
+        config.version() == VrrpVersion.V3 ? intervalNanos(masterIntervalCentis) : 1_000_000_000L;
+    return (256 - priority) * base / 256;
+  }
+
+  /** Master_Down_Interval: three master intervals plus Skew_Time. */
+  long masterDownNanos() {
+    return 3 * intervalNanos(masterIntervalCentis) + skewNanos();
+  }
+
+  private static long intervalNanos(int centis) {
+    return centis * 10_000_000L;
+  }
+
+  private static int compare(Inet4Address a, Inet4Address b) {
+    return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
+  }
+}

@@ -1,0 +1,186 @@
+package io.redisha.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Stands in for the API server's validation of a RedisHAPair: the OpenAPI schema of the generated
+ * CRD checked with a JSON-schema validator, and every {@code x-kubernetes-validations} rule of the
+ * generated CRD compiled and evaluated with CEL, at the place in the object where the API server
+ * would evaluate it, with {@code oldSelf} for transition rules on updates.
+ */
+public final class CrdRules {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** One rule of the CRD at a path of the object ({@code spec}, {@code spec.vrrp}). */
+  public record Rule(
+      String path, String expression, String message, String fieldPath, CelAbstractSyntaxTree ast) {
+    boolean isTransition() {
+      return expression.contains("oldSelf");
+    }
+  }
+
+  private final JsonNode openApiSchema;
+  private final JsonSchema jsonSchema;
+  private final List<Rule> rules = new ArrayList<>();
+  private final Cel cel;
+
+  private CrdRules(String crdYaml) throws IOException {
+    JsonNode crd = YAML.readTree(crdYaml);
+    openApiSchema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+    jsonSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApiSchema);
+    // Kubernetes CEL: standard macros and the strings extension library (split, ...).
+    cel =
+        CelFactory.standardCelBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addCompilerLibraries(CelExtensions.strings())
+            .addRuntimeLibraries(CelExtensions.strings())
+            .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
+            .build();
+    collect(openApiSchema, "");
+  }
+
+  /** The rules of the CRD the Java classes generate today. */
+  public static CrdRules ofGeneratedCrd() {
+    try {
+      return new CrdRules(GeneratedCrd.generate());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  private void collect(JsonNode schema, String path) {
+    for (JsonNode v : schema.path("x-kubernetes-validations")) {
+      String expression = v.get("rule").asText();
+      try {
+        rules.add(
+            new Rule(
+                path,
+                expression,
+                v.get("message").asText(),
+                v.path("fieldPath").asText(""),
+                cel.compile(expression).getAst()));
+      } catch (CelValidationException e) {
+        throw new IllegalStateException("rule at " + path + " does not compile: " + expression, e);
+      }
+    }
+    schema
+        .path("properties")
+        .properties()
+        .forEach(p -> collect(p.getValue(), path.isEmpty() ? p.getKey() : path + "." + p.getKey()));
+    if (schema.has("items")) {
+      collect(schema.get("items"), path + "[*]");
+    }
+  }
+
+  /** Messages of the OpenAPI schema validator for this object, as {@code $.spec.x: text}. */
+  public List<String> schemaErrors(String yaml) {
+    try {
+      return jsonSchema.validate(YAML.readTree(yaml)).stream()
+          .map(ValidationMessage::getMessage)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** CEL errors for a create, as {@code spec.instances: message}. */
+  public List<String> celErrors(String yaml) {
+    return celErrors(yaml, null);
+  }
+
+  /** CEL errors for an update from {@code oldYaml} to {@code yaml}. */
+  public List<String> celErrors(String yaml, String oldYaml) {
+    Object object = parse(yaml);
+    Object old = oldYaml == null ? null : parse(oldYaml);
+    List<String> errors = new ArrayList<>();
+    for (Rule rule : rules) {
+      if (rule.path().contains("[*]")) {
+        throw new IllegalStateException("rules inside lists are not expected: " + rule.path());
+      }
+      Object self = at(object, rule.path());
+      if (self == null) {
+        continue;
+      }
+      Map<String, Object> vars = new LinkedHashMap<>();
+      vars.put("self", self);
+      if (rule.isTransition()) {
+        Object oldSelf = old == null ? null : at(old, rule.path());
+        if (oldSelf == null) {
+          continue; // the API server evaluates transition rules only on updates
+        }
+        vars.put("oldSelf", oldSelf);
+      }
+      try {
+        Object result = cel.createProgram(rule.ast()).eval(vars);
+        if (!Boolean.TRUE.equals(result)) {
+          errors.add(rule.path() + rule.fieldPath() + ": " + rule.message());
+        }
+      } catch (CelEvaluationException e) {
+        errors.add(rule.path() + rule.fieldPath() + ": evaluation error: " + e.getMessage());
+      }
+    }
+    return errors;
+  }
+
+  private static Object at(Object object, String path) {
+    Object current = object;
+    for (String key : path.split("\\.")) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return null;
+      }
+      current = map.get(key);
+    }
+    return current;
+  }
+
+  /** YAML to plain maps and lists, with integers as {@code Long} like CEL's int. */
+  static Object parse(String yaml) {
+    try {
+      return normalize(YAML.readValue(yaml, Object.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Object normalize(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(Objects.toString(k), normalize(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(CrdRules::normalize).toList();
+    }
+    if (value instanceof Integer i) {
+      return i.longValue();
+    }
+    return value;
+  }
+}
