@@ -31,12 +31,12 @@ import java.util.function.Consumer;
  *       DataGuard} finds that it holds everything the peer's Redis has; otherwise it follows the
  *       peer and waits until it does.
  *   <li>Roles are level-triggered: at every check the role the VRRP state implies (master when
- *       MASTER, replica of the peer otherwise) is compared with what Redis reports, and one
- *       command at a time is sent until they agree. A single lost or reordered command can never
- *       leave a stray master.
+ *       MASTER, replica of the peer otherwise) is compared with what Redis reports, and one command
+ *       at a time is sent until they agree. A single lost or reordered command can never leave a
+ *       stray master.
  *   <li>The VIP is added once our Redis answers as master, and removed the moment the node stops
- *       being master; the demoted Redis then drops its normal clients so they reconnect through
- *       the VIP.
+ *       being master; the demoted Redis then drops its normal clients so they reconnect through the
+ *       VIP.
  * </ul>
  */
 public final class GroupController {
@@ -235,8 +235,7 @@ public final class GroupController {
     health.connectionLost();
     peerChecked = false;
     localError = reason;
-    router.setEligible(
-        false, "Redis on port " + group.port() + " connection lost: " + reason);
+    router.setEligible(false, "Redis on port " + group.port() + " connection lost: " + reason);
     listener.changed(group.name());
   }
 
@@ -261,7 +260,8 @@ public final class GroupController {
       router.setEligible(false, refusal);
     } else {
       dataRefusal = null;
-      router.setEligible(true, wasUp ? "Redis eligible again" : "Redis on port " + group.port() + " up");
+      router.setEligible(
+          true, wasUp ? "Redis eligible again" : "Redis on port " + group.port() + " up");
     }
   }
 
@@ -411,7 +411,10 @@ public final class GroupController {
     log.accept("group " + group.name() + ": " + from + " -> " + to + ": " + reason);
     lastTransition =
         new AgentReport.Transition(
-            from.name(), to.name(), reason, Instant.ofEpochMilli(scheduler.epochMillis()).toString());
+            from.name(),
+            to.name(),
+            reason,
+            Instant.ofEpochMilli(scheduler.epochMillis()).toString());
     if (to == VrrpState.MASTER) {
       failovers++;
       reconcileRole();

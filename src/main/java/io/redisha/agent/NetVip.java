@@ -120,5 +120,4 @@ public final class NetVip implements VipPort {
   public String toString() {
     return vip + (held ? " held" : " not held");
   }
-
 }

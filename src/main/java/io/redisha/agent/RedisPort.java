@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * A Redis server as the group controller sees it: every call returns at once and its result
- * arrives later on the scheduler's thread, so a slow or dead Redis never stalls VRRP timers.
- * Production runs the commands on a worker thread; the simulation answers on its virtual clock.
+ * A Redis server as the group controller sees it: every call returns at once and its result arrives
+ * later on the scheduler's thread, so a slow or dead Redis never stalls VRRP timers. Production
+ * runs the commands on a worker thread; the simulation answers on its virtual clock.
  */
 public interface RedisPort {
 

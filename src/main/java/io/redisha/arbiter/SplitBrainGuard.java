@@ -1,8 +1,8 @@
 package io.redisha.arbiter;
 
 /**
- * Split-brain protection for one group, consulted by the agent on its scheduler thread. With
- * {@link #NONE} the pair behaves like keepalived: fast, but two masters when the pair link breaks.
+ * Split-brain protection for one group, consulted by the agent on its scheduler thread. With {@link
+ * #NONE} the pair behaves like keepalived: fast, but two masters when the pair link breaks.
  */
 public interface SplitBrainGuard {
 
@@ -11,8 +11,8 @@ public interface SplitBrainGuard {
 
   /**
    * Called at every health tick while this node is master, with whether the peer's Redis is
-   * provably following ours (a connected replica acknowledging recent offsets). Null while the
-   * node may keep the role, else the reason it must step down (drop the VIP, stop writes).
+   * provably following ours (a connected replica acknowledging recent offsets). Null while the node
+   * may keep the role, else the reason it must step down (drop the VIP, stop writes).
    */
   String holdRefusal(boolean peerFollowing);
 

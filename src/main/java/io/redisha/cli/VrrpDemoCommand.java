@@ -13,10 +13,10 @@ import io.redisha.net.RawVrrpSocket;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
 import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpState;
-import io.redisha.vrrp.VrrpAdvertisement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,8 @@ final class VrrpDemoCommand {
     for (PairSettings.Group group : settings.groups()) {
       rules.put(
           group.virtualRouterId(),
-          new RouterRule(settings.intervalCentis(), settings.password(), List.of(group.vip().address())));
+          new RouterRule(
+              settings.intervalCentis(), settings.password(), List.of(group.vip().address())));
     }
     AdvertisementFilter filter =
         new AdvertisementFilter(
@@ -187,5 +188,4 @@ final class VrrpDemoCommand {
       System.err.println("redisha vrrp: cannot write " + stateFile + ": " + e.getMessage());
     }
   }
-
 }
