@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -553,10 +552,5 @@ public final class LabNetwork implements AutoCloseable {
         }
       }
     }
-  }
-
-  static Optional<Long> ownerPid(String namespace) {
-    Matcher matcher = OUR_NAMESPACE.matcher(namespace);
-    return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
   }
 }
