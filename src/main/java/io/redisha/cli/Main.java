@@ -34,6 +34,11 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "vrrp" -> VrrpDemoCommand.run(rest);
+      case "agent" ->
+          io.redisha.agent.AgentCommand.run(
+              rest,
+              io.redisha.agent.ReportSink.NONE,
+              io.redisha.agent.AgentRuntime.GuardFactory.NONE);
       case "help", "-h", "--help" -> {
         System.out.print(USAGE);
         yield 0;
