@@ -75,6 +75,9 @@ public final class GroupController {
   private String localError = "not checked yet";
   private ReplicationInfo peer;
   private boolean peerChecked;
+  private long peerCheckedAtNanos = -1;
+  private long conflictSinceNanos = -1;
+  private long lastConflictNanos = -1;
   private boolean checkInFlight;
   private boolean peerCheckInFlight;
   private boolean commandInFlight;
@@ -134,6 +137,7 @@ public final class GroupController {
               }
             });
     router.setTakeoverGate(guard::takeoverRefusal);
+    router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
   }
@@ -182,16 +186,7 @@ public final class GroupController {
       checkInFlight = true;
       redis.check(pair.health().timeout(), this::onLocalCheck);
     }
-    if (!peerCheckInFlight && router.state() != VrrpState.MASTER) {
-      peerCheckInFlight = true;
-      peerRedis.check(
-          pair.health().timeout(),
-          result -> {
-            peerCheckInFlight = false;
-            peer = result.ok() ? result.info() : null;
-            peerChecked = true;
-          });
-    }
+    checkPeer();
     if (router.state() == VrrpState.MASTER) {
       String refusal = guard.holdRefusal(peerFollowing());
       if (refusal != null) {
@@ -199,6 +194,55 @@ public final class GroupController {
       }
     }
   }
+
+  private void checkPeer() {
+    if (peerCheckInFlight) {
+      return;
+    }
+    peerCheckInFlight = true;
+    peerRedis.check(
+        pair.health().timeout(),
+        result -> {
+          peerCheckInFlight = false;
+          peer = result.ok() ? result.info() : null;
+          peerChecked = true;
+          peerCheckedAtNanos = scheduler.nanoTime();
+        });
+  }
+
+  /**
+   * Two masters meet (a split brain heals): the side whose Redis holds everything the other's has
+   * keeps the role, the other yields, so the writes taken during the split survive when only one
+   * side took any. When both took writes, or the data cannot be compared, RFC precedence decides.
+   * Waits up to {@link #CONFLICT_HOLD_NANOS} for a fresh look at the peer's Redis.
+   */
+  private VrrpRouter.ConflictPolicy.Decision onPeerMaster(
+      VrrpAdvertisement advert, java.net.Inet4Address source) {
+    long now = scheduler.nanoTime();
+    if (lastConflictNanos < 0 || now - lastConflictNanos > CONFLICT_HOLD_NANOS) {
+      conflictSinceNanos = now;
+    }
+    lastConflictNanos = now;
+    boolean fresh = peer != null && peerCheckedAtNanos > conflictSinceNanos && local != null;
+    if (!fresh) {
+      if (now - conflictSinceNanos < CONFLICT_HOLD_NANOS) {
+        checkPeer();
+        return VrrpRouter.ConflictPolicy.Decision.HOLD;
+      }
+      return VrrpRouter.ConflictPolicy.Decision.RFC;
+    }
+    boolean weHoldTheirs = DataGuard.decide(local, Optional.of(peer)).mayBecomeMaster();
+    boolean theyHoldOurs = DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster();
+    if (weHoldTheirs && !theyHoldOurs) {
+      return VrrpRouter.ConflictPolicy.Decision.HOLD;
+    }
+    if (theyHoldOurs && !weHoldTheirs) {
+      return VrrpRouter.ConflictPolicy.Decision.YIELD;
+    }
+    return VrrpRouter.ConflictPolicy.Decision.RFC;
+  }
+
+  private static final long CONFLICT_HOLD_NANOS = 2_000_000_000L;
 
   private void onLocalCheck(RedisPort.CheckResult result) {
     checkInFlight = false;
