@@ -99,7 +99,15 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
 
   @Override
   public void close() {
-    worker.shutdownNow();
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      worker.shutdownNow();
+    }
     RedisNode current = node;
     if (current != null) {
       current.close();

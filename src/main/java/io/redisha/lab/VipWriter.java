@@ -81,8 +81,8 @@ public final class VipWriter implements AutoCloseable {
         if ("OK".equals(reply)) {
           recordAck(seq, System.nanoTime());
         }
-      } catch (IOException e) {
-        lastError = e.getMessage();
+      } catch (IOException | RuntimeException e) {
+        lastError = e.toString();
         if (client != null) {
           client.close();
           client = null;
@@ -113,6 +113,11 @@ public final class VipWriter implements AutoCloseable {
   /** Time of the last acknowledged write (System.nanoTime), or -1. */
   public synchronized long lastAckNanos() {
     return acks == 0 ? -1 : ackNanos[acks - 1];
+  }
+
+  /** Whether the writer thread is still writing. */
+  public boolean running() {
+    return thread.isAlive();
   }
 
   public String lastError() {
@@ -154,15 +159,21 @@ public final class VipWriter implements AutoCloseable {
     return seqs.stream().mapToLong(Long::longValue).toArray();
   }
 
+  /** When the write {@code seq} was acknowledged (System.nanoTime), or -1. */
+  public synchronized long ackNanos(long seq) {
+    int index = Arrays.binarySearch(ackSeq, 0, acks, seq);
+    return index < 0 ? -1 : ackNanos[index];
+  }
+
   /**
-   * Reads every acknowledged key back through the VIP and returns how many are missing. Runs in the
-   * writer's host namespace.
+   * Reads every acknowledged key back through the VIP and returns the sequence numbers that are
+   * missing. Runs in the writer's host namespace.
    */
-  public long countLost(long[] sequences) throws Exception {
+  public long[] lostSequences(long[] sequences) throws Exception {
     return lab.inNamespace(
         host,
         () -> {
-          long missing = 0;
+          List<Long> missing = new ArrayList<>();
           try (RespClient client = new RespClient(vip, port, 1000, 5000)) {
             for (int start = 0; start < sequences.length; start += 1000) {
               int end = Math.min(sequences.length, start + 1000);
@@ -172,14 +183,14 @@ public final class VipWriter implements AutoCloseable {
                 args[i - start + 1] = prefix + ":" + sequences[i];
               }
               List<?> values = (List<?>) client.command(args);
-              for (Object value : values) {
-                if (value == null) {
-                  missing++;
+              for (int i = 0; i < values.size(); i++) {
+                if (values.get(i) == null) {
+                  missing.add(sequences[start + i]);
                 }
               }
             }
           }
-          return missing;
+          return missing.stream().mapToLong(Long::longValue).toArray();
         });
   }
 
