@@ -108,13 +108,13 @@ final class LettuceRedisNode implements RedisNode {
 
   @Override
   public void follow(String host, int port) {
-    RedisEndpoint master = new RedisEndpoint(host, port, endpoint.password());
+    RedisEndpoint master = RedisEndpoint.of(host, port); // validates host and port
     long deadline = System.nanoTime() + commandTimeout.toNanos();
     RedisAsyncCommands<String, String> commands = connection(deadline).async();
-    if (master.password().isPresent()) {
-      // Before REPLICAOF, so the first sync already authenticates.
+    if (endpoint.password().isPresent()) {
+      // The pair shares one password. Set before REPLICAOF, so the first sync authenticates.
       await(
-          commands.configSet("masterauth", master.password().get()),
+          commands.configSet("masterauth", endpoint.password().get()),
           deadline,
           "CONFIG SET masterauth");
     }

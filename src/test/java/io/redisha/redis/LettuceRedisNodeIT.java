@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +151,28 @@ class LettuceRedisNodeIT {
     }
     assertThat(node.check(TIMEOUT).isMaster()).isTrue();
     assertThat(events.lost).isEmpty();
+  }
+
+  @Test
+  void concurrentCallersShareOneConnection() throws Exception {
+    RedisServerProcess server = server();
+    RedisNode node = node(server.endpoint(), RedisNode.Listener.NONE);
+
+    List<CompletableFuture<ReplicationInfo>> checks =
+        IntStream.range(0, 8)
+            .mapToObj(i -> CompletableFuture.supplyAsync(() -> node.check(TIMEOUT)))
+            .toList();
+    for (CompletableFuture<ReplicationInfo> check : checks) {
+      assertThat(check.get(10, TimeUnit.SECONDS).isMaster()).isTrue();
+    }
+    node.promote();
+
+    try (RawRedisClient other = new RawRedisClient(RedisServerProcess.HOST, server.port())) {
+      String clients = other.call("CLIENT", "LIST");
+      assertThat(clients.lines().filter(line -> line.contains("name=redisha-agent")).count())
+          .as("agent connections in CLIENT LIST:%n%s", clients)
+          .isEqualTo(1);
+    }
   }
 
   @Test
