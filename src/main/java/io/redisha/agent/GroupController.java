@@ -1,0 +1,461 @@
+package io.redisha.agent;
+
+import io.redisha.api.AgentReport;
+import io.redisha.arbiter.SplitBrainGuard;
+import io.redisha.clock.Scheduler;
+import io.redisha.clock.Scheduler.Cancellable;
+import io.redisha.redis.DataGuard;
+import io.redisha.redis.HealthTracker;
+import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.ReplicationInfo.MasterLink;
+import io.redisha.vrrp.VrrpAdvertisement;
+import io.redisha.vrrp.VrrpRouter;
+import io.redisha.vrrp.VrrpRouterConfig;
+import io.redisha.vrrp.VrrpState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One Redis group on one node: its virtual router, its VIP and its Redis, kept consistent. Pure
+ * apart from its ports; every method runs on the scheduler's thread.
+ *
+ * <p>The rules, in the order they matter:
+ *
+ * <ul>
+ *   <li>Health: {@code fall} failed checks, a lost connection or a restarted Redis make the node
+ *       ineligible at once (VRRP FAULT: a master releases with priority 0, so the peer takes over
+ *       without waiting for the master-down interval); {@code rise} good checks bring it back.
+ *   <li>S5: a node whose Redis is not following the peer may become eligible only when {@link
+ *       DataGuard} finds that it holds everything the peer's Redis has; otherwise it follows the
+ *       peer and waits until it does.
+ *   <li>Roles are level-triggered: at every check the role the VRRP state implies (master when
+ *       MASTER, replica of the peer otherwise) is compared with what Redis reports, and one command
+ *       at a time is sent until they agree. A single lost or reordered command can never leave a
+ *       stray master.
+ *   <li>The VIP is added once our Redis answers as master, and removed the moment the node stops
+ *       being master; the demoted Redis then drops its normal clients so they reconnect through the
+ *       VIP.
+ * </ul>
+ */
+public final class GroupController {
+
+  /** What the controller tells the rest of the agent. */
+  public interface Listener {
+    /** A VRRP transition of this group, already logged. */
+    void transition(String group, VrrpState from, VrrpState to, String reason);
+
+    /** Anything in the group's report changed. */
+    void changed(String group);
+
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void transition(String group, VrrpState from, VrrpState to, String reason) {}
+
+          @Override
+          public void changed(String group) {}
+        };
+  }
+
+  private final PairSettings pair;
+  private final PairSettings.Group group;
+  private final Scheduler scheduler;
+  private final RedisPort redis;
+  private final RedisPort peerRedis;
+  private final VipPort vip;
+  private final SplitBrainGuard guard;
+  private final Listener listener;
+  private final Consumer<String> log;
+  private final VrrpRouter router;
+  private final HealthTracker health;
+
+  private ReplicationInfo local;
+  private String localError = "not checked yet";
+  private ReplicationInfo peer;
+  private boolean peerChecked;
+  private boolean checkInFlight;
+  private boolean peerCheckInFlight;
+  private boolean commandInFlight;
+  private boolean clientsToKill;
+  private String dataRefusal;
+  private Cancellable tick = Cancellable.NONE;
+  private boolean running;
+  private AgentReport.Transition lastTransition;
+  private long failovers;
+
+  public GroupController(
+      PairSettings pair,
+      PairSettings.Group group,
+      Scheduler scheduler,
+      RedisPort redis,
+      RedisPort peerRedis,
+      VipPort vip,
+      SplitBrainGuard guard,
+      Consumer<VrrpAdvertisement> sender,
+      Listener listener,
+      Consumer<String> log) {
+    this.pair = pair;
+    this.group = group;
+    this.scheduler = scheduler;
+    this.redis = redis;
+    this.peerRedis = peerRedis;
+    this.vip = vip;
+    this.guard = guard;
+    this.listener = listener;
+    this.log = log;
+    this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
+    VrrpRouterConfig config =
+        new VrrpRouterConfig(
+            pair.version(),
+            group.virtualRouterId(),
+            group.priority(),
+            pair.intervalCentis(),
+            pair.password(),
+            List.of(group.vip().address()),
+            pair.localAddress(),
+            pair.preempt(),
+            pair.preemptDelay(),
+            true);
+    this.router =
+        new VrrpRouter(
+            config,
+            scheduler,
+            new VrrpRouter.Output() {
+              @Override
+              public void send(VrrpAdvertisement advertisement) {
+                sender.accept(advertisement);
+              }
+
+              @Override
+              public void transition(VrrpState from, VrrpState to, String reason) {
+                onTransition(from, to, reason);
+              }
+            });
+    router.setTakeoverGate(guard::takeoverRefusal);
+    router.setEligible(false, "waiting for the first Redis check");
+    redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
+  }
+
+  public String name() {
+    return group.name();
+  }
+
+  public PairSettings.Group group() {
+    return group;
+  }
+
+  public VrrpRouter router() {
+    return router;
+  }
+
+  /** Starts VRRP and the health loop. */
+  public void start() {
+    running = true;
+    router.start();
+    scheduleTick();
+  }
+
+  /**
+   * Clean stop: a master sends priority 0 and drops the VIP, so the peer takes over at once. Redis
+   * roles are left as they are; the peer promotes its own.
+   */
+  public void stop(String reason) {
+    running = false;
+    tick.cancel();
+    router.shutdown(reason);
+    vip.remove();
+    guard.close();
+  }
+
+  private void scheduleTick() {
+    tick = scheduler.schedule(pair.health().interval(), this::tick);
+  }
+
+  private void tick() {
+    if (!running) {
+      return;
+    }
+    scheduleTick();
+    if (!checkInFlight) {
+      checkInFlight = true;
+      redis.check(pair.health().timeout(), this::onLocalCheck);
+    }
+    if (!peerCheckInFlight && router.state() != VrrpState.MASTER) {
+      peerCheckInFlight = true;
+      peerRedis.check(
+          pair.health().timeout(),
+          result -> {
+            peerCheckInFlight = false;
+            peer = result.ok() ? result.info() : null;
+            peerChecked = true;
+          });
+    }
+    if (router.state() == VrrpState.MASTER) {
+      String refusal = guard.holdRefusal(peerFollowing());
+      if (refusal != null) {
+        fence(refusal);
+      }
+    }
+  }
+
+  private void onLocalCheck(RedisPort.CheckResult result) {
+    checkInFlight = false;
+    if (!running) {
+      return;
+    }
+    boolean wasUp = health.health() == HealthTracker.Health.UP;
+    if (result.ok()) {
+      if (local != null && !local.runId().equals(result.info().runId())) {
+        health.connectionLost();
+        log.accept("group " + group.name() + ": Redis restarted (new run id)");
+      }
+      local = result.info();
+      localError = null;
+      health.record(true);
+    } else {
+      localError = result.error();
+      health.record(false);
+    }
+    boolean up = health.health() == HealthTracker.Health.UP;
+    if (!up) {
+      router.setEligible(false, "Redis on port " + group.port() + " down: " + describeError());
+    } else {
+      updateEligibility(wasUp);
+    }
+    reconcileRole();
+    listener.changed(group.name());
+  }
+
+  private void onConnectionLost(String reason) {
+    if (!running) {
+      return;
+    }
+    health.connectionLost();
+    peerChecked = false;
+    localError = reason;
+    router.setEligible(false, "Redis on port " + group.port() + " connection lost: " + reason);
+    listener.changed(group.name());
+  }
+
+  private void updateEligibility(boolean wasUp) {
+    if (router.state() == VrrpState.MASTER) {
+      return; // S5 gates becoming master, not staying master.
+    }
+    String refusal = null;
+    if (!followsPeer(local) && !peerChecked) {
+      refusal = "waiting for a fresh look at the peer's Redis";
+    } else if (!followsPeer(local)) {
+      DataGuard.Verdict verdict = DataGuard.decide(local, Optional.ofNullable(peer));
+      if (!verdict.mayBecomeMaster()) {
+        refusal = "Redis " + verdict.reason() + ": " + verdict.explanation();
+      }
+    }
+    if (refusal != null) {
+      if (!refusal.equals(dataRefusal)) {
+        log.accept("group " + group.name() + ": not eligible as master: " + refusal);
+      }
+      dataRefusal = refusal;
+      router.setEligible(false, refusal);
+    } else {
+      dataRefusal = null;
+      router.setEligible(
+          true, wasUp ? "Redis eligible again" : "Redis on port " + group.port() + " up");
+    }
+  }
+
+  /** Whether {@code info} is a replica of the peer's Redis for this group. */
+  private boolean followsPeer(ReplicationInfo info) {
+    if (info == null || info.isMaster()) {
+      return false;
+    }
+    Optional<MasterLink> link = info.masterLink();
+    return link.isPresent()
+        && link.get().host().equals(pair.peerAddress().getHostAddress())
+        && link.get().port() == group.port()
+        && !link.get().syncInProgress();
+  }
+
+  /** Whether the peer's Redis is connected to ours as a replica that acknowledged recently. */
+  private boolean peerFollowing() {
+    if (local == null || !local.isMaster()) {
+      return false;
+    }
+    String peerIp = pair.peerAddress().getHostAddress();
+    return local.replicas().stream()
+        .anyMatch(r -> r.ip().equals(peerIp) && r.online() && r.lagSeconds() <= 1);
+  }
+
+  /** S4: a master that lost its proof drops the VIP and stops being master. */
+  private void fence(String reason) {
+    router.setEligible(false, "fenced: " + reason);
+  }
+
+  /** Level-triggered: one command at a time until Redis has the role the VRRP state implies. */
+  private void reconcileRole() {
+    if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
+      return;
+    }
+    VrrpState state = router.state();
+    if (state == VrrpState.INITIALIZE) {
+      return;
+    }
+    if (state == VrrpState.MASTER) {
+      if (!local.isMaster()) {
+        commandInFlight = true;
+        redis.promote(
+            error -> {
+              commandInFlight = false;
+              if (error != null) {
+                log.accept("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
+                return;
+              }
+              log.accept("group " + group.name() + ": Redis promoted to master");
+              markRole(true);
+              if (router.state() == VrrpState.MASTER) {
+                vip.add();
+              }
+              listener.changed(group.name());
+            });
+      } else if (!vip.held()) {
+        vip.add();
+        listener.changed(group.name());
+      }
+      return;
+    }
+    if (!followsPeerConfigured(local)) {
+      commandInFlight = true;
+      String host = pair.peerAddress().getHostAddress();
+      redis.follow(
+          host,
+          group.port(),
+          error -> {
+            commandInFlight = false;
+            if (error != null) {
+              log.accept("group " + group.name() + ": REPLICAOF " + host + " failed: " + error);
+              return;
+            }
+            log.accept(
+                "group " + group.name() + ": Redis now replica of " + host + ":" + group.port());
+            markRole(false);
+            killClientsIfDemoted();
+            listener.changed(group.name());
+          });
+    } else {
+      killClientsIfDemoted();
+    }
+  }
+
+  private void killClientsIfDemoted() {
+    if (!clientsToKill) {
+      return;
+    }
+    clientsToKill = false;
+    redis.killNormalClients(
+        error -> {
+          if (error != null) {
+            log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
+          }
+        });
+  }
+
+  /** Whether Redis is configured as replica of the peer, whatever its link state. */
+  private boolean followsPeerConfigured(ReplicationInfo info) {
+    return !info.isMaster()
+        && info.masterLink()
+            .map(
+                l ->
+                    l.host().equals(pair.peerAddress().getHostAddress())
+                        && l.port() == group.port())
+            .orElse(false);
+  }
+
+  /** Notes a role we just set, until the next check reads it back. */
+  private void markRole(boolean master) {
+    if (local == null) {
+      return;
+    }
+    if (master && !local.isMaster()) {
+      local =
+          new ReplicationInfo(
+              ReplicationInfo.Role.MASTER,
+              local.runId(),
+              local.uptimeSeconds(),
+              local.replId(),
+              local.replId2(),
+              local.replOffset(),
+              local.secondReplOffset(),
+              local.keys(),
+              Optional.empty(),
+              List.of());
+    } else if (!master) {
+      local =
+          new ReplicationInfo(
+              ReplicationInfo.Role.REPLICA,
+              local.runId(),
+              local.uptimeSeconds(),
+              local.replId(),
+              local.replId2(),
+              local.replOffset(),
+              local.secondReplOffset(),
+              local.keys(),
+              Optional.of(
+                  new MasterLink(
+                      pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
+              List.of());
+    }
+  }
+
+  private void onTransition(VrrpState from, VrrpState to, String reason) {
+    log.accept("group " + group.name() + ": " + from + " -> " + to + ": " + reason);
+    lastTransition =
+        new AgentReport.Transition(
+            from.name(),
+            to.name(),
+            reason,
+            Instant.ofEpochMilli(scheduler.epochMillis()).toString());
+    if (to == VrrpState.MASTER) {
+      failovers++;
+      reconcileRole();
+    } else if (from == VrrpState.MASTER) {
+      peerChecked = false;
+      vip.remove();
+      clientsToKill = true;
+      reconcileRole();
+    }
+    listener.transition(group.name(), from, to, reason);
+    listener.changed(group.name());
+  }
+
+  private String describeError() {
+    return localError == null ? "failing checks" : localError;
+  }
+
+  /** This group's part of the agent report. */
+  public AgentReport.GroupReport report() {
+    Long lag = null;
+    if (local != null && !local.isMaster() && local.masterLink().isPresent() && peer != null) {
+      lag = Math.max(0, peer.replOffset() - local.masterLink().get().replicaOffset());
+    }
+    return new AgentReport.GroupReport(
+        group.name(),
+        router.state().name(),
+        local == null || health.health() != HealthTracker.Health.UP
+            ? "unknown"
+            : local.isMaster() ? "master" : "replica",
+        health.health() == HealthTracker.Health.UP,
+        vip.held(),
+        local == null ? null : local.replOffset(),
+        local == null ? null : local.replId(),
+        lag,
+        router.transitions(),
+        lastTransition,
+        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
+  }
+
+  /** How often this node became master of the group since the agent started. */
+  public long timesBecameMaster() {
+    return failovers;
+  }
+}

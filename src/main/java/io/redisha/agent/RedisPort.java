@@ -1,0 +1,53 @@
+package io.redisha.agent;
+
+import io.redisha.redis.ReplicationInfo;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A Redis server as the group controller sees it: every call returns at once and its result arrives
+ * later on the scheduler's thread, so a slow or dead Redis never stalls VRRP timers. Production
+ * runs the commands on a worker thread; the simulation answers on its virtual clock.
+ */
+public interface RedisPort {
+
+  /**
+   * The outcome of one check.
+   *
+   * @param info what Redis reported, or null on failure
+   * @param error why the check failed, or null
+   */
+  record CheckResult(ReplicationInfo info, String error) {
+    public boolean ok() {
+      return info != null;
+    }
+  }
+
+  /** Events that must be seen at once, delivered on the scheduler's thread. */
+  interface Events {
+    /** The connection to Redis broke: the process died or restarted. */
+    void connectionLost(String reason);
+  }
+
+  void check(Duration timeout, Consumer<CheckResult> done);
+
+  /** REPLICAOF NO ONE; {@code done} gets null on success, else the error. */
+  void promote(Consumer<String> done);
+
+  /** REPLICAOF host port; {@code done} gets null on success, else the error. */
+  void follow(String host, int port, Consumer<String> done);
+
+  /** CLIENT KILL TYPE normal; {@code done} gets null on success, else the error. */
+  void killNormalClients(Consumer<String> done);
+
+  /** CLIENT PAUSE ms WRITE; {@code done} gets null on success, else the error. */
+  void pauseWrites(Duration duration, Consumer<String> done);
+
+  /** CLIENT UNPAUSE; {@code done} gets null on success, else the error. */
+  void unpause(Consumer<String> done);
+
+  /** Where connection events go. */
+  void setEvents(Events events);
+
+  void close();
+}

@@ -1,0 +1,156 @@
+package io.redisha.redis;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Safety rule S5: may the local Redis become master without throwing away data the peer's Redis
+ * has? Consult it before promoting the local Redis (not while it already serves as master).
+ *
+ * <h2>The rule</h2>
+ *
+ * A server's data is described by its replication history: it holds stream {@code replId} up to
+ * {@code replOffset}, and, if it was promoted once, the previous stream {@code replId2} up to
+ * {@code secondReplOffset - 1}. Offsets continue across a promotion, so holding a stream up to an
+ * offset means holding everything that stream carried before it too. Server H <em>holds everything
+ * server O has</em> when one of these is true:
+ *
+ * <ol>
+ *   <li>O has no keys (a known key count of 0): there is nothing to lose;
+ *   <li>H holds O's current stream {@code O.replId} at least up to {@code O.replOffset} (as its own
+ *       current stream, or as its previous stream up to {@code H.secondReplOffset - 1});
+ *   <li>O was promoted but has added nothing since ({@code O.replOffset == O.secondReplOffset -
+ *       1}), and H holds O's previous stream {@code O.replId2} at least that far.
+ * </ol>
+ *
+ * Then, with L the local server and P the peer:
+ *
+ * <ul>
+ *   <li>peer unreachable (its INFO could not be read): allowed, {@link Reason#PEER_UNREACHABLE}.
+ *       Whether the peer is really gone is for the VRRP and lease rules to decide, not for S5;
+ *   <li>L holds everything P has: allowed ({@link Reason#PEER_EMPTY} or {@link
+ *       Reason#AT_OR_AHEAD_OF_PEER}), also when both are equal;
+ *   <li>P holds everything L has but not the other way round: refused, {@link Reason#LOCAL_EMPTY}
+ *       when L has no keys (the empty restart), else {@link Reason#BEHIND_PEER}. L should follow P;
+ *   <li>neither holds everything the other has: refused, {@link Reason#DIVERGED}. Both sides took
+ *       writes the other lacks (unrelated histories, or two masters after a split), so either
+ *       choice loses acknowledged writes; both sides refuse and an operator must choose.
+ * </ul>
+ *
+ * Key counts come from {@code INFO keyspace}; an unknown count is treated as "has data". A master
+ * that never had a replica keeps {@code replOffset} 0 however much it writes, which is why
+ * emptiness is judged by keys and not by offsets. Offsets include Redis's own replication traffic
+ * (PINGs), so "behind" can mean a few bytes of PINGs; a planned switchover first pauses writes on
+ * the peer and waits for equal offsets.
+ *
+ * <p>Pure: a function of the two INFO snapshots.
+ */
+public final class DataGuard {
+
+  /** Why a verdict was reached. */
+  public enum Reason {
+    PEER_UNREACHABLE,
+    PEER_EMPTY,
+    AT_OR_AHEAD_OF_PEER,
+    LOCAL_EMPTY,
+    BEHIND_PEER,
+    DIVERGED
+  }
+
+  /**
+   * @param mayBecomeMaster whether the local Redis may be promoted
+   * @param reason which case of the rule applied
+   * @param explanation the histories and offsets that decided it, for logs and status
+   */
+  public record Verdict(boolean mayBecomeMaster, Reason reason, String explanation) {
+    public Verdict {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(explanation, "explanation");
+    }
+  }
+
+  private DataGuard() {}
+
+  /**
+   * Decides whether {@code local} may become master.
+   *
+   * @param peer the peer's INFO, or empty when it could not be read
+   */
+  public static Verdict decide(ReplicationInfo local, Optional<ReplicationInfo> peer) {
+    Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(peer, "peer");
+    if (peer.isEmpty()) {
+      return new Verdict(true, Reason.PEER_UNREACHABLE, "peer's Redis could not be asked");
+    }
+    ReplicationInfo remote = peer.get();
+    String state = "local " + describe(local) + ", peer " + describe(remote);
+    if (holdsEverything(local, remote)) {
+      return isEmpty(remote)
+          ? new Verdict(true, Reason.PEER_EMPTY, "peer has no keys; " + state)
+          : new Verdict(
+              true, Reason.AT_OR_AHEAD_OF_PEER, "local has all the peer's data; " + state);
+    }
+    if (holdsEverything(remote, local)) {
+      return isEmpty(local)
+          ? new Verdict(false, Reason.LOCAL_EMPTY, "local has no keys, peer has data; " + state)
+          : new Verdict(false, Reason.BEHIND_PEER, "local is behind the peer; " + state);
+    }
+    return new Verdict(
+        false,
+        Reason.DIVERGED,
+        "local and peer each have writes the other lacks; an operator must choose; " + state);
+  }
+
+  /** Whether {@code holder} holds everything {@code other} has. */
+  static boolean holdsEverything(ReplicationInfo holder, ReplicationInfo other) {
+    if (isEmpty(other)) {
+      return true;
+    }
+    if (reach(holder, other.replId()) >= other.replOffset()) {
+      return true;
+    }
+    long switchedAt = other.secondReplOffset() - 1;
+    return other.hasPreviousHistory()
+        && other.replOffset() == switchedAt
+        && reach(holder, other.replId2()) >= switchedAt;
+  }
+
+  /** How far {@code server} holds stream {@code replId}; -1 when it does not hold it at all. */
+  private static long reach(ReplicationInfo server, String replId) {
+    if (server.replId().equals(replId)) {
+      return server.replOffset();
+    }
+    if (server.hasPreviousHistory() && server.replId2().equals(replId)) {
+      return server.secondReplOffset() - 1;
+    }
+    return -1;
+  }
+
+  private static boolean isEmpty(ReplicationInfo server) {
+    return server.keys().isPresent() && server.keys().getAsLong() == 0;
+  }
+
+  private static String describe(ReplicationInfo server) {
+    StringBuilder text =
+        new StringBuilder()
+            .append(server.isMaster() ? "master" : "replica")
+            .append(" at ")
+            .append(shortId(server.replId()))
+            .append(':')
+            .append(server.replOffset());
+    if (server.hasPreviousHistory()) {
+      text.append(" (before: ")
+          .append(shortId(server.replId2()))
+          .append(" up to ")
+          .append(server.secondReplOffset() - 1)
+          .append(')');
+    }
+    text.append(", keys ")
+        .append(server.keys().isPresent() ? Long.toString(server.keys().getAsLong()) : "unknown");
+    return text.toString();
+  }
+
+  private static String shortId(String replId) {
+    return replId.length() > 8 ? replId.substring(0, 8) : replId;
+  }
+}
