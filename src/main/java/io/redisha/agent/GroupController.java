@@ -534,40 +534,13 @@ public final class GroupController {
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
       clientsToKill = true;
-      if (to == VrrpState.FAULT && health.health() != HealthTracker.Health.UP) {
-        releaseVipWhenPeerTakesOver();
-      } else {
-        vip.remove();
-      }
+      // At once, even when our Redis is dead: a supervisor may restart it empty within
+      // milliseconds, and clients must not find that empty master behind the VIP.
+      vip.remove();
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);
     listener.changed(group.name());
-  }
-
-  /**
-   * Our Redis is dead, so nothing can be written here: keep the VIP until the peer advertises as
-   * master (or one advert interval at most), so clients that reconnect meanwhile get a refused
-   * connection at once instead of a SYN lost on an address that moved.
-   */
-  private void releaseVipWhenPeerTakesOver() {
-    long deadline = scheduler.nanoTime() + pair.intervalCentis() * 10_000_000L;
-    long heardBefore = router.lastHeardNanos();
-    Runnable[] poll = new Runnable[1];
-    poll[0] =
-        () -> {
-          if (router.state() == VrrpState.MASTER) {
-            return;
-          }
-          boolean peerIsMaster =
-              router.lastHeardNanos() != heardBefore && router.lastMaster() != null;
-          if (peerIsMaster || scheduler.nanoTime() >= deadline) {
-            vip.remove();
-          } else {
-            scheduler.schedule(java.time.Duration.ofMillis(2), poll[0]);
-          }
-        };
-    poll[0].run();
   }
 
   private String describeError() {

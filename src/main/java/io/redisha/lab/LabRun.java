@@ -286,6 +286,12 @@ public final class LabRun {
       String outcome,
       long killNanos)
       throws Exception {
+    String master = lab.view().get(group.name()).master();
+    List<String> holders = lab.vipHolders(group);
+    if (master == null || !holders.equals(List.of(master))) {
+      ok = false;
+      outcome = outcome + "; VIP on " + holders + " but master " + master;
+    }
     VipWriter writer = writers.get(group.name());
     VipWriter.Window window = writer.window(t0 - 500_000_000L, t1);
     long[] missing = writer.lostSequences(writer.ackedSequences(0, Long.MAX_VALUE));

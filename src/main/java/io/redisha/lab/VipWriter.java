@@ -13,6 +13,15 @@ import java.util.concurrent.locks.LockSupport;
  * are {@code <prefix>:<seq>}; a write counts only when Redis answered {@code +OK}.
  */
 public final class VipWriter implements AutoCloseable {
+  /**
+   * Connect timeout of the writer: on a LAN a connection is made in well under a millisecond, so an
+   * HA-aware client gives up on a lost SYN quickly and tries again, as this one does.
+   */
+  public static final int CONNECT_TIMEOUT_MILLIS = 20;
+
+  /** Read timeout: a reply takes a millisecond; a write unanswered this long is given up. */
+  public static final int READ_TIMEOUT_MILLIS = 200;
+
   private final LabNetwork lab;
   private final String host;
   private final String vip;
@@ -73,7 +82,7 @@ public final class VipWriter implements AutoCloseable {
       next = Math.max(next + periodNanos, now);
       try {
         if (client == null) {
-          client = new RespClient(vip, port, 100, 300);
+          client = new RespClient(vip, port, CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
         }
         seq++;
         attempts.incrementAndGet();

@@ -99,11 +99,6 @@ public final class VrrpRouter {
     return transitions;
   }
 
-  /** When the last accepted advert arrived (scheduler nanos), or -1. */
-  public long lastHeardNanos() {
-    return lastHeardNanos;
-  }
-
   /** The address of the master we last heard, or null. */
   public Inet4Address lastMaster() {
     return lastMaster;
