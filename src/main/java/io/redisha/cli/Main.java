@@ -33,7 +33,13 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
+      case "lab" -> io.redisha.lab.LabCommand.run(rest);
       case "vrrp" -> VrrpDemoCommand.run(rest);
+      case "agent" ->
+          io.redisha.agent.AgentCommand.run(
+              rest,
+              io.redisha.agent.ReportSink.NONE,
+              io.redisha.agent.AgentRuntime.GuardFactory.NONE);
       case "help", "-h", "--help" -> {
         System.out.print(USAGE);
         yield 0;
