@@ -1,6 +1,9 @@
 package io.redisha.agent;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.redisha.cli.Args;
+import io.redisha.kube.LeaseReportSink;
 import io.redisha.net.NetlinkAddressManager;
 import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
@@ -21,8 +24,7 @@ public final class AgentCommand {
 
   private AgentCommand() {}
 
-  public static int run(String[] argv, ReportSink sink, AgentRuntime.GuardFactory guards)
-      throws Exception {
+  public static int run(String[] argv) throws Exception {
     Args args;
     PairSettings settings;
     Path config;
@@ -37,9 +39,14 @@ public final class AgentCommand {
       System.err.println("redisha agent: " + e.getMessage());
       return 2;
     }
+    boolean kubernetes = args.flag("kubernetes");
+    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    ReportSink sink = kubernetes ? LeaseReportSink.fromEnvironment(client) : ReportSink.NONE;
+    AgentRuntime.GuardFactory guards = AgentRuntime.GuardFactory.NONE;
     AgentRuntime runtime =
         AgentRuntime.start(
             config,
+            kubernetes,
             settings,
             RawVrrpSocket.open(settings.interfaceName(), settings.localAddress(), 255),
             NetlinkAddressManager.open(),
@@ -49,7 +56,10 @@ public final class AgentCommand {
     InetSocketAddress httpAddress =
         new InetSocketAddress(
             InetAddress.getByName(
-                args.get("http-address") == null ? "127.0.0.1" : args.get("http-address")),
+                args.get("http-address") != null
+                    ? args.get("http-address")
+                    // The kubelet probes /healthz on the node's address (host network).
+                    : kubernetes ? "0.0.0.0" : "127.0.0.1"),
             args.intValue("http-port", 9736));
     AgentHttpServer http = AgentHttpServer.start(httpAddress, runtime);
     LOG.info(

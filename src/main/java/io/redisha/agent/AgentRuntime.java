@@ -44,6 +44,7 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private final Path configFile;
+  private final boolean restartForPairChanges;
   private final String nodeName;
   private final ExecutorScheduler scheduler;
   private final VrrpTransport transport;
@@ -67,6 +68,7 @@ public final class AgentRuntime implements AutoCloseable {
 
   private AgentRuntime(
       Path configFile,
+      boolean restartForPairChanges,
       PairSettings settings,
       String configHash,
       ExecutorScheduler scheduler,
@@ -76,6 +78,7 @@ public final class AgentRuntime implements AutoCloseable {
       ReportSink reportSink,
       GuardFactory guards) {
     this.configFile = configFile;
+    this.restartForPairChanges = restartForPairChanges;
     this.nodeName = settings.localNode();
     this.settings = settings;
     this.configHash = configHash;
@@ -97,10 +100,13 @@ public final class AgentRuntime implements AutoCloseable {
 
   /**
    * Starts the agent for {@code settings}, using {@code transport}, {@code addresses} and {@code
-   * arp} as its network edges.
+   * arp} as its network edges. With {@code restartForPairChanges} (under the operator, which rolls
+   * the agents one node at a time for such changes) a reload applies only changes of groups;
+   * otherwise it also restarts every group for changed pair settings.
    */
   public static AgentRuntime start(
       Path configFile,
+      boolean restartForPairChanges,
       PairSettings settings,
       VrrpTransport transport,
       AddressManager addresses,
@@ -111,6 +117,7 @@ public final class AgentRuntime implements AutoCloseable {
     AgentRuntime runtime =
         new AgentRuntime(
             configFile,
+            restartForPairChanges,
             settings,
             hash(configFile),
             new ExecutorScheduler("agent"),
@@ -285,7 +292,12 @@ public final class AgentRuntime implements AutoCloseable {
 
   private void apply(PairSettings next) {
     PairSettings previous = settings;
-    if (!previous.sameExceptGroups(next)) {
+    if (!previous.sameExceptGroups(next) && restartForPairChanges) {
+      configError =
+          "pair settings outside instances changed: they take effect when the agent restarts";
+      LOG.info("reload: {}; applying only the changes of groups", configError);
+      next = withGroups(previous, next.groups());
+    } else if (!previous.sameExceptGroups(next)) {
       LOG.info("pair settings changed beyond groups: restarting every group");
       for (String name : new ArrayList<>(groups.keySet())) {
         stopGroup(name, "pair settings changed");
@@ -325,6 +337,29 @@ public final class AgentRuntime implements AutoCloseable {
     publish();
   }
 
+  private static PairSettings withGroups(PairSettings base, List<PairSettings.Group> groups) {
+    return new PairSettings(
+        base.pairName(),
+        base.localNode(),
+        base.localAddress(),
+        base.peerNode(),
+        base.peerAddress(),
+        base.interfaceName(),
+        base.version(),
+        base.intervalCentis(),
+        base.password(),
+        base.checksumMode(),
+        base.minTtl(),
+        base.preempt(),
+        base.preemptDelay(),
+        base.garp(),
+        base.health(),
+        base.redisPassword(),
+        base.protection(),
+        base.witness(),
+        groups);
+  }
+
   private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {
     return a.port() == b.port()
         && a.vip().equals(b.vip())
@@ -338,9 +373,20 @@ public final class AgentRuntime implements AutoCloseable {
       reports.add(running.controller().report());
     }
     AgentReport next =
-        new AgentReport(settings.pairName(), nodeName, Instant.now().toString(), null, reports);
+        new AgentReport(
+            settings.pairName(), nodeName, Instant.now().toString(), configGeneration(), reports);
     report = next;
     reportSink.publish(next);
+  }
+
+  /** The generation the operator wrote beside the pair file, if any. */
+  private Long configGeneration() {
+    Path file = configFile.resolveSibling("generation");
+    try {
+      return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   public AgentReport report() {

@@ -35,11 +35,8 @@ public final class Main {
     return switch (args[0]) {
       case "lab" -> io.redisha.lab.LabCommand.run(rest);
       case "vrrp" -> VrrpDemoCommand.run(rest);
-      case "agent" ->
-          io.redisha.agent.AgentCommand.run(
-              rest,
-              io.redisha.agent.ReportSink.NONE,
-              io.redisha.agent.AgentRuntime.GuardFactory.NONE);
+      case "agent" -> io.redisha.agent.AgentCommand.run(rest);
+      case "operator" -> io.redisha.operator.OperatorCommand.run(rest);
       case "help", "-h", "--help" -> {
         System.out.print(USAGE);
         yield 0;
