@@ -133,7 +133,8 @@ public final class GroupController {
                 onTransition(from, to, reason);
               }
             });
-    router.setTakeoverGate(guard::takeoverRefusal);
+    router.setTakeoverGate(
+        () -> guard.takeoverRefusal(router.peerSilence(), router.peerReleased()));
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
   }
@@ -457,5 +458,79 @@ public final class GroupController {
   /** How often this node became master of the group since the agent started. */
   public long timesBecameMaster() {
     return failovers;
+  }
+
+  // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
+
+  private Switchover switchover;
+
+  /**
+   * Starts a planned switchover of this group to the peer; may be called from any thread. The
+   * future completes when it is done, refused or aborted.
+   */
+  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover() {
+    return switchover(Switchover.Limits.DEFAULT);
+  }
+
+  /** {@link #switchover()} with explicit limits. */
+  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover(
+      Switchover.Limits limits) {
+    java.util.concurrent.CompletableFuture<Switchover.Outcome> result =
+        new java.util.concurrent.CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          if (switchover != null) {
+            result.complete(
+                new Switchover.Outcome(
+                    false, "refused: a switchover is already running", java.time.Duration.ZERO));
+            return;
+          }
+          switchover = new Switchover(this, scheduler, limits, log);
+          switchover.start(
+              outcome -> {
+                switchover = null;
+                listener.changed(group.name());
+                result.complete(outcome);
+              });
+        });
+    return result;
+  }
+
+  /** Whether a planned switchover is running. */
+  public boolean switchoverRunning() {
+    return switchover != null;
+  }
+
+  /** Null when a switchover may start now, else why not. */
+  String switchoverRefusal() {
+    if (!running) {
+      return "the group is stopped";
+    }
+    if (router.state() != VrrpState.MASTER) {
+      return "this node is " + router.state() + ", not MASTER";
+    }
+    if (health.health() != HealthTracker.Health.UP || local == null || !local.isMaster()) {
+      return "our Redis is not a healthy master";
+    }
+    if (!peerFollowing()) {
+      return "the peer's Redis is not following ours";
+    }
+    if (pair.preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
+      return "preempt is on and this node is the preferred master: the role would come back";
+    }
+    return null;
+  }
+
+  RedisPort localRedis() {
+    return redis;
+  }
+
+  RedisPort peerRedisPort() {
+    return peerRedis;
+  }
+
+  /** Hands the master role to the peer with a priority 0 advert. */
+  void handOver(String reason) {
+    router.stepDown(reason);
   }
 }

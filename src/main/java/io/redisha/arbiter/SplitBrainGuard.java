@@ -1,13 +1,23 @@
 package io.redisha.arbiter;
 
+import java.time.Duration;
+
 /**
  * Split-brain protection for one group, consulted by the agent on its scheduler thread. With {@link
  * #NONE} the pair behaves like keepalived: fast, but two masters when the pair link breaks.
  */
 public interface SplitBrainGuard {
 
-  /** Null when this node may take the master role now, else the reason it may not. */
-  String takeoverRefusal();
+  /**
+   * Consulted by the VRRP state machine before this node takes the master role (its {@code
+   * TakeoverGate}); a refusal is asked again one advert interval later.
+   *
+   * @param peerSilence how long since this node last heard any advert from the peer (since the
+   *     router started when it never heard one)
+   * @param peerReleased whether the last advert heard was the peer's priority 0 release
+   * @return null when this node may take the master role now, else the reason it may not
+   */
+  String takeoverRefusal(Duration peerSilence, boolean peerReleased);
 
   /**
    * Called at every health tick while this node is master, with whether the peer's Redis is
@@ -19,14 +29,14 @@ public interface SplitBrainGuard {
   /** What the guard is doing, for status, e.g. "None" or "Lease held until ...". */
   String describe();
 
-  /** Stops background work (lease renewals, probes). */
+  /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 
   /** No protection: keepalived's behaviour. */
   SplitBrainGuard NONE =
       new SplitBrainGuard() {
         @Override
-        public String takeoverRefusal() {
+        public String takeoverRefusal(Duration peerSilence, boolean peerReleased) {
           return null;
         }
 
