@@ -134,7 +134,13 @@ public final class GroupController {
               }
             });
     router.setTakeoverGate(
-        () -> guard.takeoverRefusal(router.peerSilence(), router.peerReleased()));
+        () ->
+            guard.takeoverRefusal(
+                new SplitBrainGuard.PeerView(
+                    router.peerSilence(),
+                    router.peerReleased(),
+                    router.peerEverHeard(),
+                    peer != null && peer.isMaster())));
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
   }
@@ -275,6 +281,7 @@ public final class GroupController {
     return link.isPresent()
         && link.get().host().equals(pair.peerAddress().getHostAddress())
         && link.get().port() == group.port()
+        && link.get().up() // configured is not enough: an unsynced replica may be empty (seed 1625)
         && !link.get().syncInProgress();
   }
 
@@ -326,6 +333,9 @@ public final class GroupController {
       return;
     }
     if (!followsPeerConfigured(local)) {
+      if (followRefused()) {
+        return;
+      }
       commandInFlight = true;
       String host = pair.peerAddress().getHostAddress();
       redis.follow(
@@ -529,8 +539,51 @@ public final class GroupController {
     return peerRedis;
   }
 
+  /** Whether this node is VRRP master of the group. */
+  boolean isMaster() {
+    return router.state() == VrrpState.MASTER;
+  }
+
   /** Hands the master role to the peer with a priority 0 advert. */
   void handOver(String reason) {
     router.stepDown(reason);
+  }
+
+  // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----
+
+  private String followRefusal;
+
+  /**
+   * Whether REPLICAOF the peer must wait: Redis resynchronises by itself whenever the peer becomes
+   * reachable, so a node that is not master must not point its Redis at a peer that would wipe its
+   * data (an empty restarted Redis, or a replica). It follows when the peer is master by VRRP (the
+   * pair has decided), when the peer's Redis is a master holding everything ours has, or when ours
+   * has nothing to lose. Otherwise our Redis stays as it is, without the VIP.
+   */
+  private boolean followRefused() {
+    String refusal = null;
+    boolean peerIsVrrpMaster =
+        router.lastMaster() != null
+            && router
+                    .peerSilence()
+                    .compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+                < 0;
+    boolean nothingToLose = local.keys().isPresent() && local.keys().getAsLong() == 0;
+    if (!peerIsVrrpMaster && !nothingToLose) {
+      if (peer == null) {
+        refusal = "the peer is neither heard as master nor reachable";
+      } else if (!peer.isMaster()) {
+        refusal = "the peer's Redis is not a master";
+      } else if (!DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster()) {
+        refusal =
+            "the peer's Redis lacks data ours has: "
+                + DataGuard.decide(peer, Optional.of(local)).explanation();
+      }
+    }
+    if (refusal != null && !refusal.equals(followRefusal)) {
+      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+    }
+    followRefusal = refusal;
+    return refusal != null;
   }
 }

@@ -154,31 +154,57 @@ public final class Switchover {
     awaitReplica();
   }
 
-  /** Lifts the pause only once our Redis is a replica, so no write it took can be lost. */
+  /**
+   * Lifts the pause only once the peer's Redis is master and ours a replica, so no write ours takes
+   * can be lost. When the peer does not take over in time (its release advert was lost, or it
+   * became ineligible), the role stays or comes back here: clients blocked by the pause are
+   * disconnected first unless we are master again, so none of them is acknowledged by a Redis
+   * without the VIP.
+   */
   private void awaitReplica() {
     if (finished) {
       return;
     }
-    group
-        .localRedis()
-        .check(
-            limits.handOver(),
-            result -> {
-              if (finished) {
-                return;
-              }
-              if (result.ok() && !result.info().isMaster()) {
-                unpauseAndFinish(true, "switched over to the peer");
-              } else if (scheduler.nanoTime() - handedOverAt >= limits.handOver().toNanos()) {
-                unpauseAndFinish(
-                    true,
-                    "role handed over, but our Redis did not turn replica within "
-                        + limits.handOver().toMillis()
-                        + " ms");
-              } else {
-                scheduler.schedule(limits.poll(), this::awaitReplica);
-              }
-            });
+    local = null;
+    peer = null;
+    pending = 2;
+    group.localRedis().check(limits.handOver(), result -> handOverChecked(result, true));
+    group.peerRedisPort().check(limits.handOver(), result -> handOverChecked(result, false));
+  }
+
+  private void handOverChecked(RedisPort.CheckResult result, boolean isLocal) {
+    if (isLocal) {
+      local = result.info();
+    } else {
+      peer = result.info();
+    }
+    if (--pending > 0 || finished) {
+      return;
+    }
+    boolean peerMaster = peer != null && peer.isMaster();
+    boolean localReplica = local != null && !local.isMaster();
+    if (peerMaster && localReplica) {
+      unpauseAndFinish(true, "switched over to the peer");
+    } else if (scheduler.nanoTime() - handedOverAt >= limits.handOver().toNanos()
+        || group.isMaster()) {
+      String why =
+          "the peer did not take over within "
+              + limits.handOver().toMillis()
+              + " ms (peer's Redis "
+              + (peer == null ? "unreachable" : peer.isMaster() ? "master" : "replica")
+              + ", ours "
+              + (local == null ? "unreachable" : local.isMaster() ? "master" : "replica")
+              + ", this node "
+              + (group.isMaster() ? "master again" : "not master")
+              + ")";
+      if (group.isMaster()) {
+        unpauseAndFinish(false, why);
+      } else {
+        group.localRedis().killNormalClients(error -> unpauseAndFinish(false, why));
+      }
+    } else {
+      scheduler.schedule(limits.poll(), this::awaitReplica);
+    }
   }
 
   private void abort(String why) {

@@ -8,7 +8,6 @@ import io.redisha.arbiter.LeasePort.NotFound;
 import io.redisha.arbiter.LeasePort.Result;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -89,11 +88,11 @@ public final class LeaseGuard implements SplitBrainGuard {
   }
 
   @Override
-  public String takeoverRefusal(Duration peerSilence, boolean peerReleased) {
-    if (MasterTerm.freshRelease(timing, peerSilence, peerReleased)) {
+  public String takeoverRefusal(PeerView peer) {
+    if (MasterTerm.freshRelease(timing, peer)) {
       return null;
     }
-    String silence = MasterTerm.silenceRefusal(timing, peerSilence, peerReleased);
+    String silence = MasterTerm.silenceRefusal(timing, peer);
     if (silence != null) {
       return silence;
     }
@@ -103,7 +102,7 @@ public final class LeaseGuard implements SplitBrainGuard {
       return null;
     }
     return "peer silent for "
-        + peerSilence.toMillis()
+        + peer.silence().toMillis()
         + " ms but the Lease is not ours: "
         + (lastProblem == null ? "asking the API server" : lastProblem);
   }

@@ -1,7 +1,5 @@
 package io.redisha.arbiter;
 
-import java.time.Duration;
-
 /**
  * The part of the rules that Lease and witness share: when a master last had proof that its peer
  * follows it, and whether a backup's view of the peer allows it to ask the arbiter at all.
@@ -57,22 +55,26 @@ final class MasterTerm {
    * The backup's precondition: null when the peer released the role just now or has been silent for
    * longer than the fence time, else the reason to wait.
    */
-  static String silenceRefusal(FenceTiming timing, Duration peerSilence, boolean peerReleased) {
-    if (peerReleased && peerSilence.compareTo(timing.advertInterval()) <= 0) {
-      return null;
-    }
-    if (peerSilence.compareTo(timing.fenceTime()) <= 0) {
+  static String silenceRefusal(FenceTiming timing, SplitBrainGuard.PeerView peer) {
+    if (peer.silence().compareTo(timing.fenceTime()) <= 0) {
       return "peer heard "
-          + peerSilence.toMillis()
+          + peer.silence().toMillis()
           + " ms ago; a takeover needs "
           + timing.fenceTime().toMillis()
           + " ms of silence";
+    }
+    if (peer.everHeard() && peer.redisAnswersAsMaster()) {
+      // The master's host and the link work (its Redis answers over it); only its adverts are
+      // lost. Taking over would make two masters while the old one still has its proof.
+      return "peer silent on VRRP for "
+          + peer.silence().toMillis()
+          + " ms, but its Redis still answers as master";
     }
     return null;
   }
 
   /** Whether the caller may skip the arbiter: a fresh release hands the role over directly. */
-  static boolean freshRelease(FenceTiming timing, Duration peerSilence, boolean peerReleased) {
-    return peerReleased && peerSilence.compareTo(timing.advertInterval()) <= 0;
+  static boolean freshRelease(FenceTiming timing, SplitBrainGuard.PeerView peer) {
+    return peer.released() && peer.silence().compareTo(timing.advertInterval()) <= 0;
   }
 }

@@ -9,15 +9,25 @@ import java.time.Duration;
 public interface SplitBrainGuard {
 
   /**
+   * What a backup knows about its peer when it considers taking over.
+   *
+   * @param silence how long since this node last heard any advert from the peer (since the router
+   *     started when it never heard one)
+   * @param released whether the last advert heard was the peer's priority 0 release
+   * @param everHeard whether this node heard the peer at all since it started
+   * @param redisAnswersAsMaster whether the peer's Redis answered our last check, recently, as a
+   *     master: the peer host and the link work, only adverts are being lost
+   */
+  record PeerView(
+      Duration silence, boolean released, boolean everHeard, boolean redisAnswersAsMaster) {}
+
+  /**
    * Consulted by the VRRP state machine before this node takes the master role (its {@code
    * TakeoverGate}); a refusal is asked again one advert interval later.
    *
-   * @param peerSilence how long since this node last heard any advert from the peer (since the
-   *     router started when it never heard one)
-   * @param peerReleased whether the last advert heard was the peer's priority 0 release
    * @return null when this node may take the master role now, else the reason it may not
    */
-  String takeoverRefusal(Duration peerSilence, boolean peerReleased);
+  String takeoverRefusal(PeerView peer);
 
   /**
    * Called at every health tick while this node is master, with whether the peer's Redis is
@@ -36,7 +46,7 @@ public interface SplitBrainGuard {
   SplitBrainGuard NONE =
       new SplitBrainGuard() {
         @Override
-        public String takeoverRefusal(Duration peerSilence, boolean peerReleased) {
+        public String takeoverRefusal(PeerView peer) {
           return null;
         }
 

@@ -64,17 +64,17 @@ public final class WitnessGuard implements SplitBrainGuard {
   }
 
   @Override
-  public String takeoverRefusal(Duration peerSilence, boolean peerReleased) {
-    if (MasterTerm.freshRelease(timing, peerSilence, peerReleased)) {
+  public String takeoverRefusal(PeerView peer) {
+    if (MasterTerm.freshRelease(timing, peer)) {
       return null;
     }
-    String silence = MasterTerm.silenceRefusal(timing, peerSilence, peerReleased);
+    String silence = MasterTerm.silenceRefusal(timing, peer);
     if (silence != null) {
       return silence;
     }
     return reachedRecently(scheduler.nanoTime())
         ? null
-        : "peer silent for " + peerSilence.toMillis() + " ms but " + witnessProblem();
+        : "peer silent for " + peer.silence().toMillis() + " ms but " + witnessProblem();
   }
 
   @Override
