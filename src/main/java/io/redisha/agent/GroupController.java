@@ -137,10 +137,7 @@ public final class GroupController {
         () ->
             guard.takeoverRefusal(
                 new SplitBrainGuard.PeerView(
-                    router.peerSilence(),
-                    router.peerReleased(),
-                    router.peerEverHeard(),
-                    peer != null && peer.isMaster())));
+                    router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis())));
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
   }
@@ -197,7 +194,11 @@ public final class GroupController {
             peerCheckInFlight = false;
             peer = result.ok() ? result.info() : null;
             peerChecked = true;
+            notePeerServing();
           });
+    }
+    if (router.state() != VrrpState.MASTER) {
+      detachFromSilentPeer();
     }
     if (router.state() == VrrpState.MASTER) {
       String refusal = guard.holdRefusal(peerFollowing());
@@ -218,9 +219,13 @@ public final class GroupController {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
       }
+      boolean restarted = local != null && !local.runId().equals(result.info().runId());
       local = result.info();
       localError = null;
       health.record(true);
+      if (restarted) {
+        quarantineRestarted();
+      }
     } else {
       localError = result.error();
       health.record(false);
@@ -585,5 +590,86 @@ public final class GroupController {
     }
     followRefusal = refusal;
     return refusal != null;
+  }
+
+  /**
+   * A Redis that came back as a new process without keys is a writable master that the peer's
+   * replica will resynchronise from (and be wiped by) as soon as it reconnects. Point it at the
+   * peer at once, without waiting for {@code rise} good checks (seed 1625 family).
+   */
+  private void quarantineRestarted() {
+    boolean emptyMaster =
+        local.isMaster() && local.keys().isPresent() && local.keys().getAsLong() == 0;
+    if (!emptyMaster || commandInFlight || router.state() == VrrpState.MASTER) {
+      return;
+    }
+    String host = pair.peerAddress().getHostAddress();
+    commandInFlight = true;
+    redis.follow(
+        host,
+        group.port(),
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
+            markRole(false);
+          }
+        });
+  }
+
+  /**
+   * Our Redis replicates from a peer that has gone silent on VRRP and whose Redis is down or lacks
+   * our data: if it comes back empty, our replica would copy the empty dataset. Detach ours
+   * (REPLICAOF NO ONE, without the VIP) to keep the data; {@link #followRefused} re-attaches it
+   * once the peer is master again or holds everything ours has (seed 2300).
+   */
+  private void detachFromSilentPeer() {
+    if (commandInFlight
+        || local == null
+        || local.isMaster()
+        || health.health() != HealthTracker.Health.UP
+        || !followsPeerConfigured(local)
+        || local.keys().orElse(1) == 0
+        || !peerChecked) {
+      return;
+    }
+    boolean peerSilent =
+        router.peerSilence().compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+            >= 0;
+    boolean peerLacksData =
+        peer == null
+            || (peer.isMaster() && !DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster());
+    if (!peerSilent || !peerLacksData) {
+      return;
+    }
+    commandInFlight = true;
+    redis.promote(
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": peer silent and its Redis "
+                    + (peer == null ? "unreachable" : "without our data")
+                    + ": detached our Redis to keep its data");
+            markRole(true);
+          }
+        });
+  }
+
+  private long peerServedNanos = Long.MIN_VALUE;
+
+  /** Notes when the peer's Redis was last seen serving ours as its master. */
+  private void notePeerServing() {
+    if (peer != null && peer.isMaster() && local != null && followsPeer(local)) {
+      peerServedNanos = scheduler.nanoTime();
+    }
+  }
+
+  private java.time.Duration sincePeerServedOurRedis() {
+    return peerServedNanos == Long.MIN_VALUE
+        ? null
+        : java.time.Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
   }
 }

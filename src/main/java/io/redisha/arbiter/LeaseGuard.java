@@ -90,6 +90,7 @@ public final class LeaseGuard implements SplitBrainGuard {
   @Override
   public String takeoverRefusal(PeerView peer) {
     if (MasterTerm.freshRelease(timing, peer)) {
+      term.allowedByRelease(scheduler.nanoTime());
       return null;
     }
     String silence = MasterTerm.silenceRefusal(timing, peer);
@@ -111,7 +112,7 @@ public final class LeaseGuard implements SplitBrainGuard {
   public String holdRefusal(boolean peerFollowing) {
     long now = scheduler.nanoTime();
     term.tick(now, peerFollowing);
-    if (peerFollowing) {
+    if (term.proof()) {
       return null;
     }
     want(now);

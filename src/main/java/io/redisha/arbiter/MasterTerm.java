@@ -1,5 +1,7 @@
 package io.redisha.arbiter;
 
+import java.time.Duration;
+
 /**
  * The part of the rules that Lease and witness share: when a master last had proof that its peer
  * follows it, and whether a backup's view of the peer allows it to ask the arbiter at all.
@@ -9,6 +11,9 @@ final class MasterTerm {
   private final FenceTiming timing;
   private long lastHoldCallNanos = Long.MIN_VALUE;
   private long proofNanos;
+  private long termStartNanos;
+  private long releaseAllowedNanos = Long.MIN_VALUE;
+  private boolean releaseTerm;
   private boolean proof;
 
   MasterTerm(FenceTiming timing) {
@@ -25,10 +30,26 @@ final class MasterTerm {
         lastHoldCallNanos == Long.MIN_VALUE
             || now - lastHoldCallNanos > timing.tick().multipliedBy(3).toNanos();
     lastHoldCallNanos = now;
-    if (newTerm || peerFollowing) {
+    if (newTerm) {
+      termStartNanos = now;
+      releaseTerm =
+          releaseAllowedNanos != Long.MIN_VALUE
+              && now - releaseAllowedNanos <= timing.tick().multipliedBy(3).toNanos();
       proofNanos = now;
     }
-    proof = peerFollowing;
+    // An acknowledgement may be up to proofStaleness old: one from before this term says nothing
+    // about whether the peer hears our adverts (seed 2110). After the peer's own release its Redis
+    // was a master, so every acknowledgement is from this term.
+    boolean counts = releaseTerm || now - termStartNanos > timing.proofStaleness().toNanos();
+    proof = peerFollowing && counts;
+    if (proof) {
+      proofNanos = now;
+    }
+  }
+
+  /** The gate let this node take over on the peer's fresh release. */
+  void allowedByRelease(long now) {
+    releaseAllowedNanos = now;
   }
 
   boolean proof() {
@@ -63,12 +84,18 @@ final class MasterTerm {
           + timing.fenceTime().toMillis()
           + " ms of silence";
     }
-    if (peer.everHeard() && peer.redisAnswersAsMaster()) {
-      // The master's host and the link work (its Redis answers over it); only its adverts are
-      // lost. Taking over would make two masters while the old one still has its proof.
+    Duration served = peer.sincePeerServedOurRedis();
+    Duration proofLasts = timing.fenceTime().plus(timing.tick().multipliedBy(3));
+    if (served != null && served.compareTo(proofLasts) <= 0) {
+      // Our Redis acknowledged the peer's stream until recently: the peer may keep its role on
+      // that proof, so the adverts alone say nothing (seeds 2250, 1760).
       return "peer silent on VRRP for "
           + peer.silence().toMillis()
-          + " ms, but its Redis still answers as master";
+          + " ms, but it served our Redis "
+          + served.toMillis()
+          + " ms ago; waiting "
+          + proofLasts.toMillis()
+          + " ms";
     }
     return null;
   }

@@ -14,12 +14,11 @@ public interface SplitBrainGuard {
    * @param silence how long since this node last heard any advert from the peer (since the router
    *     started when it never heard one)
    * @param released whether the last advert heard was the peer's priority 0 release
-   * @param everHeard whether this node heard the peer at all since it started
-   * @param redisAnswersAsMaster whether the peer's Redis answered our last check, recently, as a
-   *     master: the peer host and the link work, only adverts are being lost
+   * @param sincePeerServedOurRedis how long since a check of the peer's Redis last found it master
+   *     while ours replicated from it (null when never): until then the peer may keep its role on
+   *     our Redis's acknowledgements, whatever happens to the adverts
    */
-  record PeerView(
-      Duration silence, boolean released, boolean everHeard, boolean redisAnswersAsMaster) {}
+  record PeerView(Duration silence, boolean released, Duration sincePeerServedOurRedis) {}
 
   /**
    * Consulted by the VRRP state machine before this node takes the master role (its {@code

@@ -66,6 +66,7 @@ public final class WitnessGuard implements SplitBrainGuard {
   @Override
   public String takeoverRefusal(PeerView peer) {
     if (MasterTerm.freshRelease(timing, peer)) {
+      term.allowedByRelease(scheduler.nanoTime());
       return null;
     }
     String silence = MasterTerm.silenceRefusal(timing, peer);
@@ -81,7 +82,7 @@ public final class WitnessGuard implements SplitBrainGuard {
   public String holdRefusal(boolean peerFollowing) {
     long now = scheduler.nanoTime();
     term.tick(now, peerFollowing);
-    if (peerFollowing || reachedRecently(now) || !term.graceOver(now)) {
+    if (term.proof() || reachedRecently(now) || !term.graceOver(now)) {
       return null;
     }
     return "no proof that the peer follows for "

@@ -91,11 +91,6 @@ public final class VrrpRouter {
     return Duration.ofNanos(Math.max(0, scheduler.nanoTime() - since));
   }
 
-  /** Whether this router heard any advert from the peer since it was created. */
-  public boolean peerEverHeard() {
-    return lastHeardNanos >= 0;
-  }
-
   /** Whether the last advert heard from the peer was its priority 0 release of the role. */
   public boolean peerReleased() {
     return lastHeardNanos >= 0 && lastMaster == null;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
 
   /** Seeds that once failed; each one is replayed on every build. */
-  static final long[] RECORDED_SEEDS = {};
+  static final long[] RECORDED_SEEDS = {265, 290, 830, 1625, 1760, 2110, 2300};
 
   @Test
   void randomSchedulesKeepEverySafetyRule() {
@@ -39,6 +39,20 @@ class SimulationTest {
         "simulation: %d schedules in %.1f s (%.0f schedules/s, %d failed)%n",
         schedules, seconds, schedules / seconds, failures.size());
     assertThat(failures).isEmpty();
+  }
+
+  /**
+   * Open finding, kept visible: the master's Redis dies, its priority 0 release is lost (85% drop),
+   * Redis comes back empty 225 ms later, and the backup's Redis reconnects to it before any agent
+   * reacts: the replica copies the empty dataset. Redis retries the master link once a second, the
+   * agents react within a health tick or two, so the window is small but real.
+   */
+  @Test
+  @org.junit.jupiter.api.Disabled(
+      "open finding: empty-restart race after a lost release (seed 2250)")
+  void knownOpenFindings() {
+    Simulation.Failure failure = Simulation.run(2250);
+    assertThat(failure).as(() -> failure.report()).isNull();
   }
 
   @Test
