@@ -75,6 +75,9 @@ public final class GroupController {
   private String localError = "not checked yet";
   private ReplicationInfo peer;
   private boolean peerChecked;
+  private long peerCheckedAtNanos = -1;
+  private long conflictSinceNanos = -1;
+  private long lastConflictNanos = -1;
   private boolean checkInFlight;
   private boolean peerCheckInFlight;
   private boolean commandInFlight;
@@ -138,6 +141,7 @@ public final class GroupController {
             guard.takeoverRefusal(
                 new SplitBrainGuard.PeerView(
                     router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis())));
+    router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
   }
@@ -166,10 +170,16 @@ public final class GroupController {
    * roles are left as they are; the peer promotes its own.
    */
   public void stop(String reason) {
+    boolean wasMaster = router.state() == VrrpState.MASTER;
     running = false;
     tick.cancel();
     router.shutdown(reason);
     vip.remove();
+    if (wasMaster) {
+      // Clients still connected through the VIP would hang on this host: cut them so they
+      // reconnect through the VIP, which now leads to the peer.
+      redis.killNormalClients(error -> {});
+    }
     guard.close();
   }
 
@@ -186,17 +196,7 @@ public final class GroupController {
       checkInFlight = true;
       redis.check(pair.health().timeout(), this::onLocalCheck);
     }
-    if (!peerCheckInFlight && router.state() != VrrpState.MASTER) {
-      peerCheckInFlight = true;
-      peerRedis.check(
-          pair.health().timeout(),
-          result -> {
-            peerCheckInFlight = false;
-            peer = result.ok() ? result.info() : null;
-            peerChecked = true;
-            notePeerServing();
-          });
-    }
+    checkPeer();
     if (router.state() != VrrpState.MASTER) {
       detachFromSilentPeer();
     }
@@ -207,6 +207,119 @@ public final class GroupController {
       }
     }
   }
+
+  private void checkPeer() {
+    if (peerCheckInFlight) {
+      return;
+    }
+    peerCheckInFlight = true;
+    peerRedis.check(
+        pair.health().timeout(),
+        result -> {
+          peerCheckInFlight = false;
+          peer = result.ok() ? result.info() : null;
+          peerChecked = true;
+          peerCheckedAtNanos = scheduler.nanoTime();
+          notePeerServing();
+        });
+  }
+
+  /**
+   * Two masters meet (a split brain heals): the side whose Redis holds everything the other's has
+   * keeps the role, the other yields, so the writes taken during the split survive when only one
+   * side took any. When both took writes, or the data cannot be compared, RFC precedence decides.
+   * Waits up to {@link #CONFLICT_HOLD_NANOS} for a fresh look at the peer's Redis.
+   */
+  private VrrpRouter.ConflictPolicy.Decision onPeerMaster(
+      VrrpAdvertisement advert, java.net.Inet4Address source) {
+    long now = scheduler.nanoTime();
+    if (lastConflictNanos < 0 || now - lastConflictNanos > CONFLICT_HOLD_NANOS) {
+      conflictSinceNanos = now;
+      scheduleReannounceAfterConflict();
+    }
+    lastConflictNanos = now;
+    boolean fresh = peer != null && peerCheckedAtNanos > conflictSinceNanos && local != null;
+    if (!fresh) {
+      if (now - conflictSinceNanos < CONFLICT_HOLD_NANOS) {
+        checkPeer();
+        return conflict(VrrpRouter.ConflictPolicy.Decision.HOLD, source, "looking at its Redis");
+      }
+      return conflict(
+          VrrpRouter.ConflictPolicy.Decision.RFC, source, "its Redis cannot be compared");
+    }
+    boolean weHoldTheirs = DataGuard.decide(local, Optional.of(peer)).mayBecomeMaster();
+    boolean theyHoldOurs = DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster();
+    if (weHoldTheirs && !theyHoldOurs) {
+      return conflict(
+          VrrpRouter.ConflictPolicy.Decision.HOLD, source, "our Redis holds all of its data");
+    }
+    if (theyHoldOurs && !weHoldTheirs) {
+      return conflict(
+          VrrpRouter.ConflictPolicy.Decision.YIELD, source, "its Redis holds all of ours");
+    }
+    if (!weHoldTheirs) {
+      // Both took writes (or Redis's own replication PINGs) after parting: keep the side that
+      // added more, so the fewest acknowledged writes are thrown away.
+      long[] beyond = DataGuard.bytesBeyondFork(local, peer);
+      if (beyond != null && beyond[0] != beyond[1]) {
+        String why = "since the split we added " + beyond[0] + " bytes, the peer " + beyond[1];
+        return conflict(
+            beyond[0] > beyond[1]
+                ? VrrpRouter.ConflictPolicy.Decision.HOLD
+                : VrrpRouter.ConflictPolicy.Decision.YIELD,
+            source,
+            why);
+      }
+    }
+    return conflict(VrrpRouter.ConflictPolicy.Decision.RFC, source, "data equal or unrelated");
+  }
+
+  /**
+   * Once the other master has gone quiet (it yielded) and we are still master, announce the VIP
+   * again: while both claimed it, clients may have learnt the other's address.
+   */
+  private void scheduleReannounceAfterConflict() {
+    long quiet = 3 * pair.intervalCentis() * 10_000_000L;
+    scheduler.schedule(
+        java.time.Duration.ofNanos(quiet),
+        () -> {
+          if (router.state() != VrrpState.MASTER) {
+            return;
+          }
+          if (scheduler.nanoTime() - lastConflictNanos >= quiet) {
+            vip.reannounce();
+          } else {
+            scheduleReannounceAfterConflict();
+          }
+        });
+  }
+
+  private VrrpRouter.ConflictPolicy.Decision conflict(
+      VrrpRouter.ConflictPolicy.Decision decision, java.net.Inet4Address source, String why) {
+    String line = decision + ": " + why;
+    if (!line.equals(lastConflictLine)) {
+      lastConflictLine = line;
+      log.accept(
+          "group "
+              + group.name()
+              + ": split brain: peer "
+              + source.getHostAddress()
+              + " is master too; "
+              + switch (decision) {
+                case HOLD -> "keeping the role";
+                case YIELD -> "yielding";
+                case RFC -> "VRRP priority decides";
+              }
+              + " ("
+              + why
+              + ")");
+    }
+    return decision;
+  }
+
+  private String lastConflictLine;
+
+  private static final long CONFLICT_HOLD_NANOS = 2_000_000_000L;
 
   private void onLocalCheck(RedisPort.CheckResult result) {
     checkInFlight = false;
@@ -436,8 +549,10 @@ public final class GroupController {
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
-      vip.remove();
       clientsToKill = true;
+      // At once, even when our Redis is dead: a supervisor may restart it empty within
+      // milliseconds, and clients must not find that empty master behind the VIP.
+      vip.remove();
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);

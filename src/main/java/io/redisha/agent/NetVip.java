@@ -99,6 +99,11 @@ public final class NetVip implements VipPort {
   }
 
   @Override
+  public void reannounce() {
+    burst();
+  }
+
+  @Override
   public void remove() {
     announcements.forEach(Cancellable::cancel);
     announcements.clear();

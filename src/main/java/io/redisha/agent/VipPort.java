@@ -8,6 +8,12 @@ public interface VipPort {
   /** Removes the VIP; harmless when not held. */
   void remove();
 
+  /**
+   * Announces a held VIP again (a gratuitous ARP burst), for example after another node claimed it
+   * during a split brain and clients may have learnt the wrong address.
+   */
+  void reannounce();
+
   /** Whether this node holds the VIP now, as far as the agent knows. */
   boolean held();
 }

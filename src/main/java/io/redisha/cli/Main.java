@@ -33,7 +33,10 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
+      case "lab" -> io.redisha.lab.LabCommand.run(rest);
       case "vrrp" -> VrrpDemoCommand.run(rest);
+      case "agent" -> io.redisha.agent.AgentCommand.run(rest);
+      case "operator" -> io.redisha.operator.OperatorCommand.run(rest);
       case "help", "-h", "--help" -> {
         System.out.print(USAGE);
         yield 0;

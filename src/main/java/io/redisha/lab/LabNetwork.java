@@ -314,12 +314,10 @@ public final class LabNetwork implements AutoCloseable {
       synchronized (processes) {
         started = List.copyOf(processes);
       }
-      for (Process process : started) {
-        try {
-          stop(process.toHandle());
-        } catch (RuntimeException e) {
-          failures.add("stop PID " + process.pid() + ": " + e.getMessage());
-        }
+      try {
+        stop(started.stream().map(Process::toHandle).toList());
+      } catch (RuntimeException e) {
+        failures.add("stop started processes: " + e.getMessage());
       }
       List<String> namespaces = new ArrayList<>(namespacesMade);
       Collections.reverse(namespaces);
@@ -462,12 +460,14 @@ public final class LabNetwork implements AutoCloseable {
     try {
       List<String> pidsCommand = List.of("ip", "netns", "pids", namespace);
       String pids = runCommand("the host", pidsCommand, pidsCommand).requireSuccess().output();
+      List<ProcessHandle> inside = new ArrayList<>();
       for (String pid : pids.split("\\s+")) {
         long id = pid.isBlank() ? -1 : Long.parseLong(pid);
         if (id > 0 && id != ProcessHandle.current().pid()) {
-          ProcessHandle.of(id).ifPresent(LabNetwork::stop);
+          ProcessHandle.of(id).ifPresent(inside::add);
         }
       }
+      stop(inside);
     } catch (RuntimeException e) {
       failures.add("stop processes in " + namespace + ": " + e.getMessage());
     }
@@ -478,23 +478,31 @@ public final class LabNetwork implements AutoCloseable {
     }
   }
 
-  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace time. */
-  private static void stop(ProcessHandle process) {
-    List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
-    family.addFirst(process);
+  /**
+   * SIGTERM to the processes and their descendants, all at once; SIGKILL to what is left after the
+   * grace time.
+   */
+  private static void stop(List<ProcessHandle> processes) {
+    List<ProcessHandle> family = new ArrayList<>();
+    for (ProcessHandle process : processes) {
+      family.add(process);
+      family.addAll(process.descendants().toList());
+    }
     family.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     for (ProcessHandle member : family) {
       awaitExit(member, deadline);
     }
-    for (ProcessHandle member : family) {
-      if (member.isAlive()) {
-        member.destroyForcibly();
-        awaitExit(member, System.nanoTime() + STOP_GRACE.toNanos());
-        if (member.isAlive()) {
-          throw new IllegalStateException("PID " + member.pid() + " survived SIGKILL");
-        }
-      }
+    List<ProcessHandle> stubborn = family.stream().filter(ProcessHandle::isAlive).toList();
+    stubborn.forEach(ProcessHandle::destroyForcibly);
+    long killDeadline = System.nanoTime() + STOP_GRACE.toNanos();
+    for (ProcessHandle member : stubborn) {
+      awaitExit(member, killDeadline);
+    }
+    List<Long> survivors =
+        stubborn.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+    if (!survivors.isEmpty()) {
+      throw new IllegalStateException("PIDs " + survivors + " survived SIGKILL");
     }
   }
 

@@ -101,6 +101,28 @@ public final class DataGuard {
         "local and peer each have writes the other lacks; an operator must choose; " + state);
   }
 
+  /**
+   * For two servers that both took writes after they parted (a split brain): how many bytes each
+   * added beyond the point where their histories split, when one was promoted from the other's
+   * stream; null when the histories cannot be related. The side that added less loses less when it
+   * yields, which is the only choice left once both sides took writes.
+   *
+   * @return {@code [localBytes, peerBytes]} beyond the common history, or null
+   */
+  public static long[] bytesBeyondFork(ReplicationInfo local, ReplicationInfo peer) {
+    long fork;
+    if (local.hasPreviousHistory() && local.replId2().equals(peer.replId())) {
+      fork = local.secondReplOffset() - 1;
+    } else if (peer.hasPreviousHistory() && peer.replId2().equals(local.replId())) {
+      fork = peer.secondReplOffset() - 1;
+    } else {
+      return null;
+    }
+    return new long[] {
+      Math.max(0, local.replOffset() - fork), Math.max(0, peer.replOffset() - fork)
+    };
+  }
+
   /** Whether {@code holder} holds everything {@code other} has. */
   static boolean holdsEverything(ReplicationInfo holder, ReplicationInfo other) {
     if (isEmpty(other)) {

@@ -80,6 +80,14 @@ final class LettuceRedisNode implements RedisNode {
           await(server, deadline, "INFO server")
               + await(replication, deadline, "INFO replication")
               + await(keyspace, deadline, "INFO keyspace");
+    } catch (RedisNodeException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        // Unanswered on an open connection: the path may be black-holed (a cut link) and TCP's
+        // retransmission backs off for seconds. Start afresh next time so a healed path answers
+        // at once.
+        dropConnection();
+      }
+      throw e;
     } finally {
       for (CompletionStage<String> stage : List.of(ping, server, replication, keyspace)) {
         stage.toCompletableFuture().cancel(false);
@@ -171,6 +179,17 @@ final class LettuceRedisNode implements RedisNode {
   @Override
   public String toString() {
     return "RedisNode[" + endpoint + "]";
+  }
+
+  private void dropConnection() {
+    CompletableFuture<Link> current;
+    synchronized (lock) {
+      current = link;
+      link = null;
+    }
+    if (current != null) {
+      current.thenAccept(Link::closeWithoutReport);
+    }
   }
 
   private <T> T run(

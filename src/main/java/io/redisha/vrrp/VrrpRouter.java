@@ -36,10 +36,32 @@ public final class VrrpRouter {
     TakeoverGate ALWAYS = () -> null;
   }
 
+  /**
+   * Decides what a master does when it hears another master of the same router (a split brain
+   * healing). {@link #RFC} applies RFC 5798's precedence (priority, then address); a policy that
+   * knows more, such as which side's Redis holds the other's data, may hold or yield instead.
+   */
+  public interface ConflictPolicy {
+    /** What to do about one advert from a peer that claims the master role. */
+    enum Decision {
+      /** Keep the master role for now, whatever the priorities; ignore this advert. */
+      HOLD,
+      /** Hand the role to the peer. */
+      YIELD,
+      /** Decide by priority and address as RFC 5798 says. */
+      RFC
+    }
+
+    Decision onPeerMaster(VrrpAdvertisement advertisement, Inet4Address source);
+
+    ConflictPolicy RFC = (advertisement, source) -> Decision.RFC;
+  }
+
   private final VrrpRouterConfig config;
   private final Scheduler scheduler;
   private final Output output;
   private TakeoverGate gate = TakeoverGate.ALWAYS;
+  private ConflictPolicy conflictPolicy = ConflictPolicy.RFC;
 
   private VrrpState state = VrrpState.INITIALIZE;
   private int priority;
@@ -98,6 +120,10 @@ public final class VrrpRouter {
 
   public void setTakeoverGate(TakeoverGate gate) {
     this.gate = Objects.requireNonNull(gate, "gate");
+  }
+
+  public void setConflictPolicy(ConflictPolicy policy) {
+    this.conflictPolicy = Objects.requireNonNull(policy, "policy");
   }
 
   /** The Startup event: Initialize becomes Backup, or Master for the address owner. */
@@ -216,8 +242,13 @@ public final class VrrpRouter {
       sendAdvertisement();
       return;
     }
+    ConflictPolicy.Decision decision = conflictPolicy.onPeerMaster(advert, source);
+    if (decision == ConflictPolicy.Decision.HOLD) {
+      return;
+    }
     boolean peerWins =
-        advert.priority() > priority
+        decision == ConflictPolicy.Decision.YIELD
+            || advert.priority() > priority
             || (advert.priority() == priority && compare(source, config.localAddress()) > 0);
     if (!peerWins) {
       return;
@@ -227,14 +258,16 @@ public final class VrrpRouter {
       masterIntervalCentis = advert.intervalCentis();
     }
     String why =
-        advert.priority() > priority
-            ? "peer "
-                + source.getHostAddress()
-                + " advertises priority "
-                + advert.priority()
-                + " > "
-                + priority
-            : "peer " + source.getHostAddress() + " has equal priority and a higher address";
+        decision == ConflictPolicy.Decision.YIELD
+            ? "peer " + source.getHostAddress() + " is master too and holds more data"
+            : advert.priority() > priority
+                ? "peer "
+                    + source.getHostAddress()
+                    + " advertises priority "
+                    + advert.priority()
+                    + " > "
+                    + priority
+                : "peer " + source.getHostAddress() + " has equal priority and a higher address";
     becomeBackup(why);
   }
 

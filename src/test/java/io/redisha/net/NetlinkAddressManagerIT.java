@@ -1,11 +1,18 @@
 package io.redisha.net;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisha.lab.LabNetwork;
 import io.redisha.testing.RequiresHost;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,26 @@ class NetlinkAddressManagerIT {
   }
 
   @Test
+  void kernelRefusalsCarryTheErrnoTheInterfaceAndTheAddress() throws Exception {
+    // the kernel checks CAP_NET_ADMIN of the thread that sends the request
+    lab.inNamespace(
+        "vm-a",
+        () -> {
+          dropNetAdminFromThisThread();
+          try (NetlinkAddressManager unprivileged = NetlinkAddressManager.open()) {
+            assertThat(unprivileged.isPresent("eth0", Ipv4Cidr.parse("192.0.2.11/24"))).isTrue();
+            assertThatThrownBy(() -> unprivileged.add("eth0", VIP))
+                .isInstanceOf(NativeCallException.class)
+                .hasMessage(
+                    "RTM_NEWADDR(add address 192.0.2.100/24 on interface eth0) failed:"
+                        + " errno 1 EPERM (Operation not permitted)");
+          }
+          return null;
+        });
+    assertThat(shownAddresses("vm-a")).doesNotContain("192.0.2.100");
+  }
+
+  @Test
   void printsTheCostOfAddAndRemoveAgainstIpAddr() throws Exception {
     int rounds = 20;
     long start = System.nanoTime();
@@ -97,6 +124,28 @@ class NetlinkAddressManagerIT {
             + " %.3f ms%n",
         rounds, netlinkNanos / 1e6, ipNanos / 1e6);
     assertThat(shownAddresses("vm-a")).doesNotContain("192.0.2.100");
+  }
+
+  /** capset(2) on the calling thread only: clears CAP_NET_ADMIN (bit 12) from its effective set. */
+  private static void dropNetAdminFromThisThread() throws Exception {
+    Linker linker = Linker.nativeLinker();
+    FunctionDescriptor twoPointers = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+    MethodHandle capget =
+        linker.downcallHandle(linker.defaultLookup().findOrThrow("capget"), twoPointers);
+    MethodHandle capset =
+        linker.downcallHandle(linker.defaultLookup().findOrThrow("capset"), twoPointers);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment header = arena.allocate(8, 4);
+      header.set(JAVA_INT, 0, 0x20080522); // _LINUX_CAPABILITY_VERSION_3
+      MemorySegment data = arena.allocate(24, 4); // two {effective, permitted, inheritable}
+      assertThat((int) capget.invokeExact(header, data)).isZero();
+      data.set(JAVA_INT, 0, data.get(JAVA_INT, 0) & ~(1 << 12));
+      assertThat((int) capset.invokeExact(header, data)).isZero();
+    } catch (Exception | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
   }
 
   private static String shownAddresses(String host) {

@@ -188,6 +188,20 @@ class DataGuardTest {
         .isEqualTo(Reason.BEHIND_PEER);
   }
 
+  @Test
+  void measuresWhatEachSideAddedAfterASplit() {
+    // vm-a was master of stream A up to 1000 when it was cut off; it kept adding Redis's own
+    // PINGs (28 bytes). vm-b was promoted at 1000 (second offset 1001) and took 5000 bytes.
+    ReplicationInfo isolated = master(A, 1028, NONE, -1, 90);
+    ReplicationInfo promoted = master(B, 6000, A, 1001, 150);
+    assertThat(DataGuard.decide(promoted, Optional.of(isolated)).reason())
+        .isEqualTo(Reason.DIVERGED);
+    assertThat(DataGuard.bytesBeyondFork(isolated, promoted)).containsExactly(28, 5000);
+    assertThat(DataGuard.bytesBeyondFork(promoted, isolated)).containsExactly(5000, 28);
+    assertThat(DataGuard.bytesBeyondFork(master(A, 10, NONE, -1, 1), master(C, 10, NONE, -1, 1)))
+        .isNull();
+  }
+
   private static ReplicationInfo master(
       String replId, long offset, String replId2, long secondOffset, long keys) {
     return new ReplicationInfo(

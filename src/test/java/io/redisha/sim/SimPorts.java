@@ -183,6 +183,13 @@ final class SimPorts {
     }
 
     @Override
+    public void reannounce() {
+      if (held) {
+        announced = world.nextAnnouncement();
+      }
+    }
+
+    @Override
     public void remove() {
       if (held) {
         held = false;

@@ -283,6 +283,20 @@ class VrrpRouterTest {
     assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
   }
 
+  @Test
+  void conflictPolicyCanHoldOrYieldAgainstThePriorities() {
+    VrrpRouter holder = becomeMaster(100, false);
+    holder.setConflictPolicy((advert, source) -> VrrpRouter.ConflictPolicy.Decision.HOLD);
+    holder.receive(advert(VrrpVersion.V3, 200, 10), SOURCE);
+    assertThat(holder.state()).isEqualTo(VrrpState.MASTER);
+
+    VrrpRouter yielder = becomeMaster(200, false);
+    yielder.setConflictPolicy((advert, source) -> VrrpRouter.ConflictPolicy.Decision.YIELD);
+    yielder.receive(advert(VrrpVersion.V3, 100, 10), SOURCE);
+    assertThat(yielder.state()).isEqualTo(VrrpState.BACKUP);
+    assertThat(transitions.getLast()).contains("is master too and holds more data");
+  }
+
   private VrrpRouter becomeMaster(int priority, boolean preempt) {
     VrrpRouter router = router(VrrpVersion.V3, priority, preempt, true);
     router.start();

@@ -1,0 +1,93 @@
+package io.redisha.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.redisha.cli.Args;
+import io.redisha.kube.LeaseReportSink;
+import io.redisha.net.NetlinkAddressManager;
+import io.redisha.net.PacketArpAnnouncer;
+import io.redisha.net.RawVrrpSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code redisha agent --config pair.yaml --node vm-a [--http-address 127.0.0.1] [--http-port
+ * 9736]}: runs one node of a pair until SIGTERM, then hands over cleanly.
+ */
+public final class AgentCommand {
+  private static final Logger LOG = LoggerFactory.getLogger("redisha.agent");
+
+  private AgentCommand() {}
+
+  public static int run(String[] argv) throws Exception {
+    Args args;
+    PairSettings settings;
+    Path config;
+    try {
+      args =
+          Args.parse(
+              argv, Set.of("config", "node", "http-address", "http-port"), Set.of("kubernetes"));
+      config = Path.of(args.require("config"));
+      settings =
+          PairValidation.resolve(PairFile.load(config), args.require("node"), config.toString());
+    } catch (IllegalArgumentException | InvalidPairException e) {
+      System.err.println("redisha agent: " + e.getMessage());
+      return 2;
+    }
+    boolean kubernetes = args.flag("kubernetes");
+    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    ReportSink sink = kubernetes ? LeaseReportSink.fromEnvironment(client) : ReportSink.NONE;
+    AgentRuntime.GuardFactory guards = AgentRuntime.GuardFactory.NONE;
+    AgentRuntime runtime =
+        AgentRuntime.start(
+            config,
+            kubernetes,
+            settings,
+            RawVrrpSocket.open(settings.interfaceName(), settings.localAddress(), 255),
+            NetlinkAddressManager.open(),
+            PacketArpAnnouncer.open(settings.interfaceName()),
+            sink,
+            guards);
+    InetSocketAddress httpAddress =
+        new InetSocketAddress(
+            InetAddress.getByName(
+                args.get("http-address") != null
+                    ? args.get("http-address")
+                    // The kubelet probes /healthz on the node's address (host network).
+                    : kubernetes ? "0.0.0.0" : "127.0.0.1"),
+            args.intValue("http-port", 9736));
+    AgentHttpServer http = AgentHttpServer.start(httpAddress, runtime);
+    LOG.info(
+        "node {} ({}) of pair {}: peer {} ({}), VRRPv{} every {} ms on {}, protection {}, status"
+            + " on http://{}:{}/status",
+        settings.localNode(),
+        settings.localAddress().getHostAddress(),
+        settings.pairName(),
+        settings.peerNode(),
+        settings.peerAddress().getHostAddress(),
+        settings.version().number(),
+        settings.intervalCentis() * 10,
+        settings.interfaceName(),
+        settings.protection().text(),
+        httpAddress.getHostString(),
+        http.port());
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping: handing over every group this node is master of");
+                  runtime.close();
+                  http.close();
+                  LOG.info("stopped");
+                  done.countDown();
+                }));
+    done.await();
+    return 0;
+  }
+}

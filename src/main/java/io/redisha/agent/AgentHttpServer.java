@@ -1,0 +1,158 @@
+package io.redisha.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.redisha.api.AgentReport;
+import io.redisha.vrrp.DropReason;
+import io.redisha.vrrp.VrrpState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The agent's local endpoint: {@code /status} (JSON), {@code /metrics} (Prometheus), {@code
+ * /healthz}.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final HttpServer server;
+  private final AgentRuntime runtime;
+
+  private AgentHttpServer(HttpServer server, AgentRuntime runtime) {
+    this.server = server;
+    this.runtime = runtime;
+  }
+
+  /** Serves {@code runtime} on {@code address}. */
+  public static AgentHttpServer start(InetSocketAddress address, AgentRuntime runtime)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 16);
+    AgentHttpServer http = new AgentHttpServer(server, runtime);
+    server.createContext("/status", http::status);
+    server.createContext("/metrics", http::metrics);
+    server.createContext("/healthz", http::healthz);
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("agent-http").unstarted(r)));
+    server.start();
+    return http;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void status(HttpExchange exchange) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    AgentReport report = runtime.report();
+    body.put("pair", report.pair());
+    body.put("node", report.node());
+    body.put("time", report.time());
+    body.put("groups", report.groups());
+    body.put("configError", runtime.configError());
+    Map<String, Long> drops = new LinkedHashMap<>();
+    runtime.drops().snapshot().forEach((reason, count) -> drops.put(reason.label(), count));
+    body.put("droppedPackets", drops);
+    body.put("recentTransitions", runtime.recentTransitions());
+    send(exchange, 200, "application/json", JSON.writeValueAsString(body));
+  }
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    StringBuilder out = new StringBuilder();
+    AgentReport report = runtime.report();
+    out.append(
+        "# HELP redisha_vrrp_state Current VRRP state of each group (1 for the state held).\n");
+    out.append("# TYPE redisha_vrrp_state gauge\n");
+    for (AgentReport.GroupReport group : report.groups()) {
+      for (VrrpState state : VrrpState.values()) {
+        out.append("redisha_vrrp_state{group=\"")
+            .append(group.name())
+            .append("\",state=\"")
+            .append(state.name())
+            .append("\"} ")
+            .append(state.name().equals(group.vrrpState()) ? 1 : 0)
+            .append('\n');
+      }
+    }
+    out.append(
+        "# HELP redisha_vrrp_transitions_total VRRP state changes since the agent started.\n");
+    out.append("# TYPE redisha_vrrp_transitions_total counter\n");
+    for (AgentReport.GroupReport group : report.groups()) {
+      out.append("redisha_vrrp_transitions_total{group=\"")
+          .append(group.name())
+          .append("\"} ")
+          .append(group.transitions())
+          .append('\n');
+    }
+    out.append("# HELP redisha_vip_held Whether this node holds the group's VIP.\n");
+    out.append("# TYPE redisha_vip_held gauge\n");
+    for (AgentReport.GroupReport group : report.groups()) {
+      out.append("redisha_vip_held{group=\"")
+          .append(group.name())
+          .append("\"} ")
+          .append(group.holdsVip() ? 1 : 0)
+          .append('\n');
+    }
+    out.append("# HELP redisha_redis_healthy Whether the local Redis passes the health check.\n");
+    out.append("# TYPE redisha_redis_healthy gauge\n");
+    for (AgentReport.GroupReport group : report.groups()) {
+      out.append("redisha_redis_healthy{group=\"")
+          .append(group.name())
+          .append("\"} ")
+          .append(group.healthy() ? 1 : 0)
+          .append('\n');
+    }
+    out.append("# HELP redisha_health_check_seconds Latency of the last Redis health check.\n");
+    out.append("# TYPE redisha_health_check_seconds gauge\n");
+    runtime
+        .checkLatencies()
+        .forEach(
+            (group, nanos) ->
+                out.append("redisha_health_check_seconds{group=\"")
+                    .append(group)
+                    .append("\"} ")
+                    .append(nanos < 0 ? "NaN" : String.format("%.6f", nanos / 1e9))
+                    .append('\n'));
+    out.append("# HELP redisha_vrrp_dropped_packets_total VRRP packets refused, by reason (S8).\n");
+    out.append("# TYPE redisha_vrrp_dropped_packets_total counter\n");
+    for (DropReason reason : DropReason.values()) {
+      out.append("redisha_vrrp_dropped_packets_total{reason=\"")
+          .append(reason.label())
+          .append("\"} ")
+          .append(runtime.drops().get(reason))
+          .append('\n');
+    }
+    out.append(
+        "# HELP redisha_config_error Whether the last reload of the pair file was refused.\n");
+    out.append("# TYPE redisha_config_error gauge\n");
+    out.append("redisha_config_error ").append(runtime.configError() == null ? 0 : 1).append('\n');
+    send(exchange, 200, "text/plain; version=0.0.4", out.toString());
+  }
+
+  private void healthz(HttpExchange exchange) throws IOException {
+    send(exchange, 200, "text/plain", "ok\n");
+  }
+
+  private static void send(HttpExchange exchange, int code, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,463 @@
+package io.redisha.agent;
+
+import io.redisha.api.AgentReport;
+import io.redisha.arbiter.SplitBrainGuard;
+import io.redisha.clock.ExecutorScheduler;
+import io.redisha.net.AddressManager;
+import io.redisha.net.ArpAnnouncer;
+import io.redisha.net.VrrpTransport;
+import io.redisha.redis.LettuceRedisNodes;
+import io.redisha.redis.RedisEndpoint;
+import io.redisha.redis.RedisNode;
+import io.redisha.vrrp.AdvertisementFilter;
+import io.redisha.vrrp.AdvertisementFilter.RouterRule;
+import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.VrrpState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's agent: the groups of the pair file, their VRRP on one raw socket, their Redis and
+ * VIPs, the report, and reloads of the pair file. All state changes run on one scheduler thread.
+ */
+public final class AgentRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("redisha.agent");
+
+  /** Builds the split-brain guard of a group. */
+  public interface GuardFactory {
+    SplitBrainGuard create(
+        PairSettings pair, PairSettings.Group group, ExecutorScheduler scheduler);
+
+    GuardFactory NONE = (pair, group, scheduler) -> SplitBrainGuard.NONE;
+  }
+
+  private final Path configFile;
+  private final boolean restartForPairChanges;
+  private final String nodeName;
+  private final ExecutorScheduler scheduler;
+  private final VrrpTransport transport;
+  private final AddressManager addresses;
+  private final ArpAnnouncer arp;
+  private final ReportSink reportSink;
+  private final GuardFactory guards;
+  private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
+  private final DropCounters drops = new DropCounters();
+  private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
+  private final VrrpEndpoint endpoint;
+  private final List<AgentReport.Transition> recent = new ArrayList<>();
+  private volatile PairSettings settings;
+  private volatile String configHash;
+  private volatile String configError;
+  private volatile AgentReport report;
+  private volatile boolean stopped;
+
+  private record RunningGroup(
+      GroupController controller, LettuceRedisPort local, LettuceRedisPort peer) {}
+
+  private AgentRuntime(
+      Path configFile,
+      boolean restartForPairChanges,
+      PairSettings settings,
+      String configHash,
+      ExecutorScheduler scheduler,
+      VrrpTransport transport,
+      AddressManager addresses,
+      ArpAnnouncer arp,
+      ReportSink reportSink,
+      GuardFactory guards) {
+    this.configFile = configFile;
+    this.restartForPairChanges = restartForPairChanges;
+    this.nodeName = settings.localNode();
+    this.settings = settings;
+    this.configHash = configHash;
+    this.scheduler = scheduler;
+    this.transport = transport;
+    this.addresses = addresses;
+    this.arp = arp;
+    this.reportSink = reportSink;
+    this.guards = guards;
+    this.endpoint =
+        new VrrpEndpoint(
+            transport,
+            scheduler,
+            settings.localAddress(),
+            settings.peerAddress(),
+            settings.checksumMode(),
+            this::filter);
+  }
+
+  /**
+   * Starts the agent for {@code settings}, using {@code transport}, {@code addresses} and {@code
+   * arp} as its network edges. With {@code restartForPairChanges} (under the operator, which rolls
+   * the agents one node at a time for such changes) a reload applies only changes of groups;
+   * otherwise it also restarts every group for changed pair settings.
+   */
+  public static AgentRuntime start(
+      Path configFile,
+      boolean restartForPairChanges,
+      PairSettings settings,
+      VrrpTransport transport,
+      AddressManager addresses,
+      ArpAnnouncer arp,
+      ReportSink reportSink,
+      GuardFactory guards)
+      throws Exception {
+    AgentRuntime runtime =
+        new AgentRuntime(
+            configFile,
+            restartForPairChanges,
+            settings,
+            hash(configFile),
+            new ExecutorScheduler("agent"),
+            transport,
+            addresses,
+            arp,
+            reportSink,
+            guards);
+    runtime.scheduler.runAndWait(
+        () -> {
+          for (PairSettings.Group group : settings.groups()) {
+            runtime.startGroup(group);
+          }
+          runtime.publish();
+        });
+    runtime.endpoint.start();
+    runtime.scheduleReloadCheck();
+    runtime.scheduleHeartbeat();
+    return runtime;
+  }
+
+  private volatile AdvertisementFilter currentFilter;
+
+  private AdvertisementFilter filter() {
+    AdvertisementFilter filter = currentFilter;
+    if (filter == null) {
+      filter = buildFilter(settings);
+      currentFilter = filter;
+    }
+    return filter;
+  }
+
+  private AdvertisementFilter buildFilter(PairSettings pair) {
+    Map<Integer, RouterRule> rules = new LinkedHashMap<>();
+    for (PairSettings.Group group : pair.groups()) {
+      rules.put(
+          group.virtualRouterId(),
+          new RouterRule(pair.intervalCentis(), pair.password(), List.of(group.vip().address())));
+    }
+    return new AdvertisementFilter(
+        pair.peerAddress(), pair.minTtl(), pair.version(), pair.checksumMode(), rules, drops);
+  }
+
+  private void startGroup(PairSettings.Group group) {
+    PairSettings pair = settings;
+    Optional<String> password = Optional.ofNullable(pair.redisPassword());
+    LettuceRedisPort local = new LettuceRedisPort(group.name() + "-local", scheduler);
+    local.attach(
+        redisNodes.open(
+            new RedisEndpoint("127.0.0.1", group.port(), password), Duration.ofSeconds(1), local));
+    LettuceRedisPort peer = new LettuceRedisPort(group.name() + "-peer", scheduler);
+    peer.attach(
+        redisNodes.open(
+            new RedisEndpoint(pair.peerAddress().getHostAddress(), group.port(), password),
+            Duration.ofSeconds(1),
+            RedisNode.Listener.NONE));
+    NetVip vip =
+        new NetVip(pair.interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler);
+    GroupController controller =
+        new GroupController(
+            pair,
+            group,
+            scheduler,
+            local,
+            peer,
+            vip,
+            guards.create(pair, group, scheduler),
+            endpoint::send,
+            new GroupController.Listener() {
+              @Override
+              public void transition(String name, VrrpState from, VrrpState to, String reason) {
+                synchronized (recent) {
+                  recent.add(
+                      new AgentReport.Transition(
+                          name + " " + from, to.name(), reason, Instant.now().toString()));
+                  if (recent.size() > 50) {
+                    recent.removeFirst();
+                  }
+                }
+              }
+
+              @Override
+              public void changed(String name) {
+                publish();
+              }
+            },
+            LOG::info);
+    groups.put(group.name(), new RunningGroup(controller, local, peer));
+    endpoint.register(group.virtualRouterId(), controller.router());
+    controller.start();
+    LOG.info(
+        "group {}: port {}, VIP {}, router id {}, priority {}",
+        group.name(),
+        group.port(),
+        group.vip(),
+        group.virtualRouterId(),
+        group.priority());
+  }
+
+  private void stopGroup(String name, String reason) {
+    RunningGroup running = groups.remove(name);
+    if (running == null) {
+      return;
+    }
+    endpoint.unregister(running.controller().group().virtualRouterId());
+    running.controller().stop(reason);
+    running.local().close();
+    running.peer().close();
+  }
+
+  private void scheduleReloadCheck() {
+    scheduler.schedule(
+        Duration.ofSeconds(1),
+        () -> {
+          if (stopped) {
+            return;
+          }
+          try {
+            reloadIfChanged();
+          } finally {
+            scheduleReloadCheck();
+          }
+        });
+  }
+
+  private void scheduleHeartbeat() {
+    scheduler.schedule(
+        Duration.ofSeconds(5),
+        () -> {
+          if (!stopped) {
+            publish();
+            scheduleHeartbeat();
+          }
+        });
+  }
+
+  /** Re-reads the pair file when its content changed; a refused file changes nothing. */
+  void reloadIfChanged() {
+    String hash;
+    try {
+      hash = hash(configFile);
+    } catch (Exception e) {
+      return;
+    }
+    if (hash.equals(configHash)) {
+      return;
+    }
+    configHash = hash;
+    PairSettings next;
+    try {
+      next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
+    } catch (InvalidPairException e) {
+      configError = String.join("; ", e.problems());
+      LOG.error("reload refused, still running the previous pair: {}", e.getMessage());
+      publish();
+      return;
+    }
+    PairSettings current = settings;
+    if (!current.localAddress().equals(next.localAddress())
+        || !current.peerAddress().equals(next.peerAddress())
+        || !current.interfaceName().equals(next.interfaceName())
+        || current.checksumMode() != next.checksumMode()) {
+      configError =
+          "nodes, interface or vrrp.v3Checksum changed: takes effect when the agent restarts";
+      LOG.warn("reload: {}; still running the previous pair", configError);
+      publish();
+      return;
+    }
+    configError = null;
+    apply(next);
+  }
+
+  private void apply(PairSettings next) {
+    PairSettings previous = settings;
+    if (!previous.sameExceptGroups(next) && restartForPairChanges) {
+      configError =
+          "pair settings outside instances changed: they take effect when the agent restarts";
+      LOG.info("reload: {}; applying only the changes of groups", configError);
+      next = withGroups(previous, next.groups());
+    } else if (!previous.sameExceptGroups(next)) {
+      LOG.info("pair settings changed beyond groups: restarting every group");
+      for (String name : new ArrayList<>(groups.keySet())) {
+        stopGroup(name, "pair settings changed");
+      }
+      settings = next;
+      currentFilter = buildFilter(next);
+      next.groups().forEach(this::startGroup);
+      publish();
+      return;
+    }
+    settings = next;
+    currentFilter = buildFilter(next);
+    for (String name : new ArrayList<>(groups.keySet())) {
+      PairSettings.Group now = next.group(name);
+      PairSettings.Group before = previous.group(name);
+      if (now == null) {
+        LOG.info("group {}: removed from the pair", name);
+        stopGroup(name, "group removed");
+      } else if (!now.equals(before)) {
+        if (sameButPreference(before, now)) {
+          GroupController controller = groups.get(name).controller();
+          controller.router().setPriority(now.priority());
+          LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
+        } else {
+          LOG.info("group {}: changed, restarting it", name);
+          stopGroup(name, "group changed");
+          startGroup(now);
+        }
+      }
+    }
+    for (PairSettings.Group group : next.groups()) {
+      if (!groups.containsKey(group.name())) {
+        LOG.info("group {}: added to the pair", group.name());
+        startGroup(group);
+      }
+    }
+    publish();
+  }
+
+  private static PairSettings withGroups(PairSettings base, List<PairSettings.Group> groups) {
+    return new PairSettings(
+        base.pairName(),
+        base.localNode(),
+        base.localAddress(),
+        base.peerNode(),
+        base.peerAddress(),
+        base.interfaceName(),
+        base.version(),
+        base.intervalCentis(),
+        base.password(),
+        base.checksumMode(),
+        base.minTtl(),
+        base.preempt(),
+        base.preemptDelay(),
+        base.garp(),
+        base.health(),
+        base.redisPassword(),
+        base.protection(),
+        base.witness(),
+        groups);
+  }
+
+  private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {
+    return a.port() == b.port()
+        && a.vip().equals(b.vip())
+        && a.virtualRouterId() == b.virtualRouterId();
+  }
+
+  /** Builds the report and hands it to the sink. Runs on the scheduler thread. */
+  private void publish() {
+    List<AgentReport.GroupReport> reports = new ArrayList<>();
+    for (RunningGroup running : groups.values()) {
+      reports.add(running.controller().report());
+    }
+    AgentReport next =
+        new AgentReport(
+            settings.pairName(), nodeName, Instant.now().toString(), configGeneration(), reports);
+    report = next;
+    reportSink.publish(next);
+  }
+
+  /** The generation the operator wrote beside the pair file, if any. */
+  private Long configGeneration() {
+    Path file = configFile.resolveSibling("generation");
+    try {
+      return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  public AgentReport report() {
+    return report;
+  }
+
+  public String configError() {
+    return configError;
+  }
+
+  public DropCounters drops() {
+    return drops;
+  }
+
+  public PairSettings settings() {
+    return settings;
+  }
+
+  /** Recent transitions, newest last. */
+  public List<AgentReport.Transition> recentTransitions() {
+    synchronized (recent) {
+      return List.copyOf(recent);
+    }
+  }
+
+  /** Last health-check latency per group, nanoseconds. */
+  public Map<String, Long> checkLatencies() {
+    Map<String, Long> latencies = new LinkedHashMap<>();
+    groups.forEach((name, running) -> latencies.put(name, running.local().lastCheckNanos()));
+    return latencies;
+  }
+
+  /** Runs {@code action} on the agent's thread with the group's controller, and waits. */
+  public <T> T withGroup(String name, BiFunction<GroupController, PairSettings, T> action) {
+    Object[] result = new Object[1];
+    scheduler.runAndWait(
+        () -> {
+          RunningGroup running = groups.get(name);
+          result[0] = running == null ? null : action.apply(running.controller(), settings);
+        });
+    @SuppressWarnings("unchecked")
+    T typed = (T) result[0];
+    return typed;
+  }
+
+  /** Clean stop: every master sends priority 0 and drops its VIP; Redis roles stay. */
+  @Override
+  public void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    scheduler.runAndWait(
+        () -> {
+          for (String name : new ArrayList<>(groups.keySet())) {
+            stopGroup(name, "agent stopping");
+          }
+        });
+    endpoint.close();
+    redisNodes.close();
+    scheduler.close();
+    try {
+      addresses.close();
+      arp.close();
+    } catch (Exception e) {
+      LOG.debug("closing network edges: {}", e.getMessage());
+    }
+  }
+
+  static String hash(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+  }
+}

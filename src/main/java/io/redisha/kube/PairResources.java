@@ -1,0 +1,98 @@
+package io.redisha.kube;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every name, label and path derived from a pair, shared by the operator, the agent's Kubernetes
+ * side and the tests, so that they cannot disagree.
+ */
+public final class PairResources {
+  private PairResources() {}
+
+  public static final String GROUP = "redisha.io";
+
+  /** Label naming the pair an object belongs to. */
+  public static final String LABEL_PAIR = GROUP + "/pair";
+
+  /** Label telling what an object is for (agent, report). */
+  public static final String LABEL_ROLE = GROUP + "/role";
+
+  public static final String ROLE_AGENT = "agent";
+  public static final String ROLE_REPORT = "report";
+
+  /** Annotation on a report Lease holding the agent's report as JSON. */
+  public static final String ANNOTATION_REPORT = GROUP + "/report";
+
+  /**
+   * Pod-template annotation: a digest of everything the agent reads only at start. When it changes,
+   * the DaemonSet restarts the agents one node at a time.
+   */
+  public static final String ANNOTATION_RESTART_DIGEST = GROUP + "/restart-digest";
+
+  /** Environment of the agent container. */
+  public static final String ENV_NODE_NAME = "NODE_NAME";
+
+  public static final String ENV_NAMESPACE = "REDISHA_NAMESPACE";
+  public static final String ENV_PAIR = "REDISHA_PAIR";
+  public static final String ENV_PAIR_UID = "REDISHA_PAIR_UID";
+
+  /** Where the agent finds its files. */
+  public static final String CONFIG_DIR = "/etc/redisha";
+
+  public static final String PAIR_FILE_KEY = "pair.yaml";
+  public static final String GENERATION_KEY = "generation";
+  public static final String PAIR_FILE = CONFIG_DIR + "/" + PAIR_FILE_KEY;
+  public static final String VRRP_SECRET_DIR = "/var/run/secrets/redisha/vrrp";
+  public static final String REDIS_SECRET_DIR = "/var/run/secrets/redisha/redis";
+  public static final String SECRET_FILE = "password";
+
+  /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
+  public static final int AGENT_HTTP_PORT = 9736;
+
+  /** How long a report stays valid without a heartbeat. */
+  public static final int REPORT_LEASE_SECONDS = 30;
+
+  /** Name of the agents' DaemonSet, ServiceAccount, Role and RoleBinding. */
+  public static String agentName(String pair) {
+    return "redisha-" + pair + "-agent";
+  }
+
+  /** Name of the ConfigMap that holds the rendered pair file. */
+  public static String configMapName(String pair) {
+    return "redisha-" + pair + "-config";
+  }
+
+  /** Name of the Lease that carries the report of the agent on one node. */
+  public static String reportLeaseName(String pair, String node) {
+    return "redisha-" + pair + "-report-" + node;
+  }
+
+  /** Labels on everything the operator makes for a pair, and the agents' pod selector. */
+  public static Map<String, String> agentLabels(String pair) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "redisha");
+    labels.put("app.kubernetes.io/instance", pair);
+    labels.put("app.kubernetes.io/component", ROLE_AGENT);
+    labels.put("app.kubernetes.io/managed-by", "redisha-operator");
+    labels.put(LABEL_PAIR, pair);
+    labels.put(LABEL_ROLE, ROLE_AGENT);
+    return labels;
+  }
+
+  /** Labels of the report Leases; the operator watches {@code redisha.io/role=report}. */
+  public static Map<String, String> reportLabels(String pair) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "redisha");
+    labels.put("app.kubernetes.io/instance", pair);
+    labels.put("app.kubernetes.io/component", ROLE_REPORT);
+    labels.put(LABEL_PAIR, pair);
+    labels.put(LABEL_ROLE, ROLE_REPORT);
+    return labels;
+  }
+
+  /** Selector of the report Leases of every pair. */
+  public static String reportSelector() {
+    return LABEL_ROLE + "=" + ROLE_REPORT;
+  }
+}

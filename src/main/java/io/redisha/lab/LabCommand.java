@@ -1,0 +1,167 @@
+package io.redisha.lab;
+
+import io.redisha.cli.Args;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code redisha lab [--keep] [--protection None|Witness]}: two simulated hosts and a client in
+ * network namespaces, real Redis servers, the agents, a writer through each VIP, and the failure
+ * scenarios one after another with their write gaps and lost writes.
+ */
+public final class LabCommand {
+  private static final List<String> TOOLS = List.of("ip", "iptables", "redis-server", "redis-cli");
+
+  private LabCommand() {}
+
+  public static int run(String[] argv) throws Exception {
+    Args args;
+    try {
+      args = Args.parse(argv, Set.of("protection", "work-dir", "scenarios"), Set.of("keep"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("redisha lab: " + e.getMessage());
+      return 2;
+    }
+    String protection = args.get("protection") == null ? "None" : args.get("protection");
+    if (!List.of("None").contains(protection)) {
+      System.err.println("redisha lab: --protection must be None, not '" + protection + "'");
+      return 2;
+    }
+    List<String> problems = missingPrerequisites();
+    if (!problems.isEmpty()) {
+      System.err.println("redisha lab: cannot build the lab: " + String.join("; ", problems));
+      return 2;
+    }
+    List<String> stale = LabNetwork.removeStale();
+    if (!stale.isEmpty()) {
+      System.out.println("removed namespaces left by an earlier lab that was killed: " + stale);
+    }
+    Path workDir =
+        args.get("work-dir") != null
+            ? Path.of(args.get("work-dir"))
+            : Files.createTempDirectory("redisha-lab-");
+    System.out.println(
+        """
+        redisha lab: two hosts (vm-a 192.0.2.11, vm-b 192.0.2.12) and a client (192.0.2.20) in
+        network namespaces on a bridge; Redis on ports 6379 (group a, VIP 192.0.2.100) and 6389
+        (group b, VIP 192.0.2.101) on both hosts; one agent per host; the client writes through
+        each VIP every 2 ms. Split-brain protection: %s. Work files: %s
+        """
+            .formatted(protection, workDir));
+    PairLab lab = null;
+    Thread cleanup = null;
+    try {
+      lab =
+          PairLab.create(
+              workDir, PairLab.DEFAULT_GROUPS, "splitBrainProtection: " + protection + "\n");
+      PairLab built = lab;
+      cleanup =
+          new Thread(
+              () -> {
+                built.close();
+                deleteTree(workDir);
+              });
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      List<String> scenarios =
+          List.of(
+              (args.get("scenarios") == null ? "kill,cut,empty,stop" : args.get("scenarios"))
+                  .split(","));
+      LabRun run = new LabRun(lab, System.out, scenarios.size() + 1);
+      run.simultaneousBoot();
+      for (String scenario : scenarios) {
+        switch (scenario) {
+          case "kill" -> run.killRedisMaster("a");
+          case "cut" -> run.cutMasterHost("a");
+          case "empty" -> run.restartRedisMasterEmpty("a");
+          case "stop" -> run.stopMasterAgent("a");
+          default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        }
+      }
+      System.out.printf("%nsummary%n%s", run.table());
+      boolean passed = run.allPassed();
+      if (!passed) {
+        for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+          System.out.println("\nlast lines of the agent log of " + host + ":");
+          tail(lab.agentLog(host), 30).forEach(line -> System.out.println("  " + line));
+        }
+      }
+      if (args.flag("keep")) {
+        System.out.println(
+            """
+
+            The lab stays up until you press Ctrl-C. Try:
+              ip netns exec %s redis-cli -h 192.0.2.100 info replication
+              ip netns exec %s curl -s localhost:9736/status
+              ip netns exec %s ip -4 addr show dev eth0
+            """
+                .formatted(
+                    lab.network().namespace(PairLab.CLIENT),
+                    lab.network().namespace(PairLab.VM_A),
+                    lab.network().namespace(PairLab.VM_B)));
+        while (true) {
+          Thread.sleep(5000);
+          System.out.println("  " + lab.view().values());
+        }
+      }
+      run.stopWriters();
+      System.out.println(passed ? "\nall scenarios passed" : "\nsome scenarios FAILED");
+      return passed ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("redisha lab: " + e.getMessage());
+      return 1;
+    } finally {
+      if (cleanup != null) {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      }
+      if (lab != null) {
+        lab.close();
+      }
+      deleteTree(workDir);
+      System.out.println("lab removed: namespaces, processes and " + workDir);
+    }
+  }
+
+  static List<String> missingPrerequisites() {
+    List<String> problems = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      problems.add("must run as root (network namespaces, raw sockets): sudo ./redisha lab");
+    }
+    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
+    for (String tool : TOOLS) {
+      boolean found =
+          Stream.of(path.split(File.pathSeparator))
+              .anyMatch(dir -> !dir.isEmpty() && new File(dir, tool).canExecute());
+      if (!found) {
+        problems.add(tool + " is missing (apt-get install -y redis-server iproute2 iptables)");
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException e) {
+      return List.of("(no log: " + e.getMessage() + ")");
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("redisha lab: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}

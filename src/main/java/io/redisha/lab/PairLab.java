@@ -1,0 +1,444 @@
+package io.redisha.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Redis pair on one machine: two hosts ({@code vm-a}, {@code vm-b}) and a client in network
+ * namespaces on a bridge (192.0.2.0/24), a real Redis per group on each host, and the agents,
+ * started the way a user starts them. The lab command, the integration tests and the benchmark
+ * drive pairs through this class.
+ */
+public final class PairLab implements AutoCloseable {
+  public static final String VM_A = "vm-a";
+  public static final String VM_B = "vm-b";
+  public static final String CLIENT = "client";
+  public static final int STATUS_PORT = 9736;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One Redis group of the lab.
+   *
+   * @param name group name
+   * @param port Redis port on both hosts
+   * @param vip the VIP
+   * @param routerId VRRP router id
+   * @param preferredMaster preferred master host, or null
+   */
+  public record Group(String name, int port, String vip, int routerId, String preferredMaster) {}
+
+  /** The default groups: a on 6379 preferring vm-a, b on 6389 preferring vm-b. */
+  public static final List<Group> DEFAULT_GROUPS =
+      List.of(
+          new Group("a", 6379, "192.0.2.100", 51, VM_A),
+          new Group("b", 6389, "192.0.2.101", 52, VM_B));
+
+  private final LabNetwork network;
+  private final Path workDir;
+  private final List<Group> groups;
+  private final String extraPairYaml;
+  private final Map<String, Process> redis = new HashMap<>();
+  private final Map<String, Process> agents = new HashMap<>();
+  private final Map<String, Integer> redisStarts = new HashMap<>();
+
+  private PairLab(LabNetwork network, Path workDir, List<Group> groups, String extraPairYaml) {
+    this.network = network;
+    this.workDir = workDir;
+    this.groups = List.copyOf(groups);
+    this.extraPairYaml = extraPairYaml;
+  }
+
+  /**
+   * Builds the network, writes the pair file and starts Redis on both hosts (no agents yet).
+   *
+   * @param extraPairYaml lines added to the pair file (e.g. splitBrainProtection), or ""
+   */
+  public static PairLab create(Path workDir, List<Group> groups, String extraPairYaml)
+      throws IOException {
+    Files.createDirectories(workDir);
+    LabNetwork network = LabNetwork.create();
+    PairLab lab = new PairLab(network, workDir, groups, extraPairYaml);
+    try {
+      network.addHost(VM_A, "192.0.2.11/24");
+      network.addHost(VM_B, "192.0.2.12/24");
+      network.addHost(CLIENT, "192.0.2.20/24");
+      Files.writeString(lab.pairFile(), lab.pairYaml());
+      for (String host : List.of(VM_A, VM_B)) {
+        for (Group group : groups) {
+          lab.startRedis(host, group.port());
+        }
+      }
+      for (String host : List.of(VM_A, VM_B)) {
+        for (Group group : groups) {
+          lab.awaitRedis(host, group.port(), Duration.ofSeconds(10));
+        }
+      }
+      return lab;
+    } catch (IOException | RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  public LabNetwork network() {
+    return network;
+  }
+
+  public List<Group> groups() {
+    return groups;
+  }
+
+  public Group group(String name) {
+    return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public Path pairFile() {
+    return workDir.resolve("pair.yaml");
+  }
+
+  /** The pair file both agents run. */
+  public String pairYaml() {
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("# The lab's pair: written by redisha lab\n");
+    yaml.append("nodes:\n");
+    yaml.append("- {name: vm-a, address: 192.0.2.11}\n");
+    yaml.append("- {name: vm-b, address: 192.0.2.12}\n");
+    yaml.append("interface: eth0\n");
+    yaml.append("vrrp: {version: 3, advertIntervalMillis: 100}\n");
+    yaml.append("healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}\n");
+    yaml.append(extraPairYaml);
+    yaml.append("instances:\n");
+    for (Group group : groups) {
+      yaml.append("- {name: ")
+          .append(group.name())
+          .append(", port: ")
+          .append(group.port())
+          .append(", vip: ")
+          .append(group.vip())
+          .append("/24, virtualRouterId: ")
+          .append(group.routerId());
+      if (group.preferredMaster() != null) {
+        yaml.append(", preferredMaster: ").append(group.preferredMaster());
+      }
+      yaml.append("}\n");
+    }
+    return yaml.toString();
+  }
+
+  /** Starts a fresh, empty Redis on {@code host}:{@code port}. */
+  public void startRedis(String host, int port) {
+    String key = host + ":" + port;
+    int start = redisStarts.merge(key, 1, Integer::sum);
+    Path dir = workDir.resolve("redis-" + host + "-" + port + "-" + start);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Process process =
+        network.start(
+            host,
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "0.0.0.0",
+                "--protected-mode",
+                "no",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no"),
+            workDir.resolve("redis-" + host + "-" + port + ".log"));
+    redis.put(key, process);
+  }
+
+  /** Waits until Redis answers PING in its host. */
+  public void awaitRedis(String host, int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (network
+          .exec(host, "redis-cli", "-p", Integer.toString(port), "ping")
+          .output()
+          .contains("PONG")) {
+        return;
+      }
+      sleep(50);
+    }
+    throw new IllegalStateException("Redis " + host + ":" + port + " did not start");
+  }
+
+  /** SIGKILL of the Redis process on {@code host}:{@code port}. */
+  public void killRedis(String host, int port) throws InterruptedException {
+    Process process = redis.remove(host + ":" + port);
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+
+  /** Starts the agent of {@code host}. */
+  public void startAgent(String host) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-Xms16m",
+            "-Xmx64m",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.redisha.cli.Main",
+            "agent",
+            "--config",
+            pairFile().toString(),
+            "--node",
+            host,
+            "--http-port",
+            Integer.toString(STATUS_PORT)));
+    agents.put(host, network.start(host, command, agentLog(host)));
+  }
+
+  public Path agentLog(String host) {
+    return workDir.resolve("agent-" + host + ".log");
+  }
+
+  /** Starts both agents at the same moment. */
+  public void startAgents() {
+    startAgent(VM_A);
+    startAgent(VM_B);
+  }
+
+  /** SIGTERM to the agent of {@code host} (clean handover) and wait for it to exit. */
+  public void stopAgent(String host) throws InterruptedException {
+    Process process = agents.remove(host);
+    if (process != null) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  public boolean agentRunning(String host) {
+    Process process = agents.get(host);
+    return process != null && process.isAlive();
+  }
+
+  /** The agent's /status, or null when it does not answer. */
+  public JsonNode status(String host) {
+    try {
+      String body = network.inNamespace(host, () -> httpGet("127.0.0.1", STATUS_PORT, "/status"));
+      return body == null ? null : JSON.readTree(body);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** The agent's /metrics text, or null. */
+  public String metrics(String host) {
+    try {
+      return network.inNamespace(host, () -> httpGet("127.0.0.1", STATUS_PORT, "/metrics"));
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String httpGet(String host, int port, String path) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 300);
+      socket.setSoTimeout(2000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String status = in.readLine();
+      if (status == null || !status.contains(" 200 ")) {
+        return null;
+      }
+      String line;
+      while ((line = in.readLine()) != null && !line.isEmpty()) {
+        // headers
+      }
+      StringBuilder body = new StringBuilder();
+      char[] buffer = new char[8192];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        body.append(buffer, 0, n);
+      }
+      return body.toString();
+    }
+  }
+
+  /**
+   * What both agents report for one group.
+   *
+   * @param group group name
+   * @param states VRRP state per host ("DOWN" when the agent does not answer)
+   * @param roles Redis role per host
+   * @param transitions transitions per host
+   */
+  public record GroupView(
+      String group,
+      Map<String, String> states,
+      Map<String, String> roles,
+      Map<String, Long> transitions) {
+
+    /** The host that is master, null when none, "vm-a+vm-b" when both. */
+    public String master() {
+      List<String> masters =
+          states.entrySet().stream()
+              .filter(e -> e.getValue().equals("MASTER"))
+              .map(Map.Entry::getKey)
+              .sorted()
+              .toList();
+      return masters.isEmpty() ? null : String.join("+", masters);
+    }
+
+    /** Exactly one master whose Redis is master, and the other node's Redis a replica. */
+    public boolean settled() {
+      String master = master();
+      if (master == null || master.contains("+")) {
+        return false;
+      }
+      String other = master.equals(VM_A) ? VM_B : VM_A;
+      return "master".equals(roles.get(master))
+          && "BACKUP".equals(states.get(other))
+          && "replica".equals(roles.get(other));
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder text = new StringBuilder(group).append(": ");
+      for (String host : List.of(VM_A, VM_B)) {
+        text.append(host)
+            .append(' ')
+            .append(states.getOrDefault(host, "?"))
+            .append('/')
+            .append(roles.getOrDefault(host, "?"))
+            .append("  ");
+      }
+      return text.toString().strip();
+    }
+  }
+
+  /** Both agents' view of every group. */
+  public Map<String, GroupView> view() {
+    Map<String, JsonNode> statuses = new LinkedHashMap<>();
+    for (String host : List.of(VM_A, VM_B)) {
+      statuses.put(host, agentRunning(host) ? status(host) : null);
+    }
+    Map<String, GroupView> views = new LinkedHashMap<>();
+    for (Group group : groups) {
+      Map<String, String> states = new LinkedHashMap<>();
+      Map<String, String> roles = new LinkedHashMap<>();
+      Map<String, Long> transitions = new LinkedHashMap<>();
+      for (String host : List.of(VM_A, VM_B)) {
+        JsonNode status = statuses.get(host);
+        JsonNode entry = null;
+        if (status != null) {
+          for (JsonNode g : status.path("groups")) {
+            if (g.path("name").asText().equals(group.name())) {
+              entry = g;
+            }
+          }
+        }
+        states.put(host, entry == null ? "DOWN" : entry.path("vrrpState").asText());
+        roles.put(host, entry == null ? "?" : entry.path("redisRole").asText());
+        transitions.put(host, entry == null ? -1 : entry.path("transitions").asLong());
+      }
+      views.put(group.name(), new GroupView(group.name(), states, roles, transitions));
+    }
+    return views;
+  }
+
+  /** Waits until every group is settled; returns false on timeout. */
+  public boolean awaitSettled(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (view().values().stream().allMatch(GroupView::settled)) {
+        return true;
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  /** Waits until {@code group} is settled with {@code host} as master. */
+  public boolean awaitMaster(String group, String host, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      GroupView view = view().get(group);
+      if (view.settled() && host.equals(view.master())) {
+        return true;
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  /** Which host holds the VIP on its interface: by looking, not by asking the agents. */
+  public List<String> vipHolders(Group group) {
+    List<String> holders = new ArrayList<>();
+    for (String host : List.of(VM_A, VM_B)) {
+      if (network
+          .exec(host, "ip", "-4", "addr", "show", "dev", "eth0")
+          .output()
+          .contains(group.vip() + "/")) {
+        holders.add(host);
+      }
+    }
+    return holders;
+  }
+
+  /** The other host of the pair. */
+  public static String other(String host) {
+    return host.equals(VM_A) ? VM_B : VM_A;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    network.close();
+  }
+}

@@ -1,0 +1,336 @@
+package io.redisha.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.redisha.api.NodeSpec;
+import io.redisha.api.RedisHAPair;
+import io.redisha.api.RedisHAPairSpec;
+import io.redisha.api.SecretKeyRef;
+import io.redisha.kube.PairResources;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The objects the operator owns for one pair, as pure functions of the resource, the nodes'
+ * InternalIPs and the operator's settings: the agents' ServiceAccount, Role and RoleBinding, the
+ * ConfigMap with the pair file, and the agent DaemonSet.
+ */
+public final class AgentResources {
+  private AgentResources() {}
+
+  /** Everything the operator wants to exist for a pair. */
+  public record Desired(
+      ServiceAccount serviceAccount,
+      Role role,
+      RoleBinding roleBinding,
+      ConfigMap configMap,
+      DaemonSet daemonSet) {}
+
+  /** Builds every owned object of {@code pair}; {@code nodeAddresses} maps name to InternalIP. */
+  public static Desired desired(
+      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+    return new Desired(
+        serviceAccount(pair),
+        role(pair),
+        roleBinding(pair),
+        configMap(pair, nodeAddresses),
+        daemonSet(pair, nodeAddresses, settings));
+  }
+
+  private static ObjectMeta meta(RedisHAPair pair, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(pair.getMetadata().getNamespace())
+        .withLabels(PairResources.agentLabels(pair.getMetadata().getName()))
+        .build();
+  }
+
+  public static ServiceAccount serviceAccount(RedisHAPair pair) {
+    return new ServiceAccountBuilder()
+        .withMetadata(meta(pair, PairResources.agentName(pair.getMetadata().getName())))
+        .withAutomountServiceAccountToken(true)
+        .build();
+  }
+
+  /**
+   * What an agent may do: write its report Lease and the split-brain Leases of its groups, and
+   * record Events. Nothing else: it reads its configuration and secrets from mounted files.
+   */
+  public static Role role(RedisHAPair pair) {
+    return new RoleBuilder()
+        .withMetadata(meta(pair, PairResources.agentName(pair.getMetadata().getName())))
+        .withRules(
+            new PolicyRuleBuilder()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "list", "watch", "create", "update", "patch")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("events")
+                .withVerbs("create", "patch")
+                .build())
+        .build();
+  }
+
+  public static RoleBinding roleBinding(RedisHAPair pair) {
+    String name = PairResources.agentName(pair.getMetadata().getName());
+    return new RoleBindingBuilder()
+        .withMetadata(meta(pair, name))
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(name)
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(name)
+        .withNamespace(pair.getMetadata().getNamespace())
+        .endSubject()
+        .build();
+  }
+
+  /** The ConfigMap with the rendered pair file and the generation it was rendered from. */
+  public static ConfigMap configMap(RedisHAPair pair, Map<String, String> nodeAddresses) {
+    RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
+    long generation = generation(pair);
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(
+        PairResources.PAIR_FILE_KEY,
+        PairFileRenderer.toYaml(
+            file, pair.getMetadata().getNamespace(), pair.getMetadata().getName(), generation));
+    data.put(PairResources.GENERATION_KEY, Long.toString(generation));
+    return new ConfigMapBuilder()
+        .withMetadata(meta(pair, PairResources.configMapName(pair.getMetadata().getName())))
+        .withData(data)
+        .build();
+  }
+
+  /**
+   * A digest of what the agent reads only when it starts: everything but the groups (which the
+   * agent reloads from the mounted file), plus the image. It goes into the pod template, so a
+   * change restarts the agents one node at a time and a new group restarts nothing.
+   */
+  public static String restartDigest(
+      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+    RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
+    file.setInstances(null);
+    String material = PairFileRenderer.write(file) + "\nimage: " + settings.image();
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static DaemonSet daemonSet(
+      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+    String pairName = pair.getMetadata().getName();
+    String name = PairResources.agentName(pairName);
+    RedisHAPairSpec spec = pair.getSpec();
+    List<String> nodeNames = spec.getNodes().stream().map(NodeSpec::getName).toList();
+    Map<String, String> selector = new LinkedHashMap<>(PairResources.agentLabels(pairName));
+    selector.remove("app.kubernetes.io/managed-by");
+    selector.remove(PairResources.LABEL_ROLE);
+
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(PairResources.configMapName(pairName))
+            .endConfigMap()
+            .build());
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName("config")
+            .withMountPath(PairResources.CONFIG_DIR)
+            .withReadOnly(true)
+            .build());
+    SecretKeyRef vrrpAuth = spec.getVrrp() == null ? null : spec.getVrrp().getAuthSecretRef();
+    if (vrrpAuth != null) {
+      addSecret(volumes, mounts, "vrrp-auth", vrrpAuth, PairResources.VRRP_SECRET_DIR);
+    }
+    SecretKeyRef redisAuth =
+        spec.getRedis() == null ? null : spec.getRedis().getPasswordSecretRef();
+    if (redisAuth != null) {
+      addSecret(volumes, mounts, "redis-auth", redisAuth, PairResources.REDIS_SECRET_DIR);
+    }
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+
+    List<EnvVar> env =
+        List.of(
+            new EnvVarBuilder()
+                .withName(PairResources.ENV_NODE_NAME)
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("spec.nodeName")
+                .endFieldRef()
+                .endValueFrom()
+                .build(),
+            new EnvVarBuilder()
+                .withName(PairResources.ENV_NAMESPACE)
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("metadata.namespace")
+                .endFieldRef()
+                .endValueFrom()
+                .build(),
+            new EnvVarBuilder().withName(PairResources.ENV_PAIR).withValue(pairName).build(),
+            new EnvVarBuilder()
+                .withName(PairResources.ENV_PAIR_UID)
+                .withValue(pair.getMetadata().getUid())
+                .build());
+
+    return new DaemonSetBuilder()
+        .withMetadata(meta(pair, name))
+        .withNewSpec()
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withNewMaxUnavailable(1)
+        .withNewMaxSurge(0)
+        .endRollingUpdate()
+        .endUpdateStrategy()
+        // A restarted agent must be ready, and stay so for a while, before the other one goes.
+        .withMinReadySeconds(10)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(PairResources.agentLabels(pairName))
+        .withAnnotations(
+            Map.of(
+                PairResources.ANNOTATION_RESTART_DIGEST,
+                restartDigest(pair, nodeAddresses, settings)))
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(name)
+        .withHostNetwork(true)
+        .withDnsPolicy("ClusterFirstWithHostNet")
+        .withTerminationGracePeriodSeconds(30L)
+        .withNewAffinity()
+        .withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm()
+        .addNewMatchExpression()
+        .withKey("kubernetes.io/hostname")
+        .withOperator("In")
+        .withValues(nodeNames)
+        .endMatchExpression()
+        .endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .endNodeAffinity()
+        .endAffinity()
+        .addNewContainer()
+        .withName("agent")
+        .withImage(settings.image())
+        .withImagePullPolicy(settings.imagePullPolicy())
+        .withArgs(
+            "agent",
+            "--config",
+            PairResources.PAIR_FILE,
+            "--node",
+            "$(" + PairResources.ENV_NODE_NAME + ")",
+            "--kubernetes",
+            "--http-port",
+            Integer.toString(PairResources.AGENT_HTTP_PORT))
+        .withEnv(env)
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(PairResources.AGENT_HTTP_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/healthz")
+        .withNewPort(PairResources.AGENT_HTTP_PORT)
+        .endHttpGet()
+        .withPeriodSeconds(2)
+        .withFailureThreshold(3)
+        .endReadinessProbe()
+        .withNewLivenessProbe()
+        .withNewHttpGet()
+        .withPath("/healthz")
+        .withNewPort(PairResources.AGENT_HTTP_PORT)
+        .endHttpGet()
+        .withInitialDelaySeconds(30)
+        .withPeriodSeconds(10)
+        .withFailureThreshold(6)
+        .endLivenessProbe()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity(settings.cpuRequest()))
+        .addToRequests("memory", new Quantity(settings.memoryRequest()))
+        .addToLimits("cpu", new Quantity(settings.cpuLimit()))
+        .addToLimits("memory", new Quantity(settings.memoryLimit()))
+        .endResources()
+        .withNewSecurityContext()
+        .withPrivileged(false)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withAdd("NET_ADMIN", "NET_RAW")
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(mounts)
+        .endContainer()
+        .withVolumes(volumes)
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static void addSecret(
+      List<Volume> volumes, List<VolumeMount> mounts, String name, SecretKeyRef ref, String dir) {
+    volumes.add(
+        new VolumeBuilder()
+            .withName(name)
+            .withNewSecret()
+            .withSecretName(ref.getName())
+            .addNewItem()
+            .withKey(ref.getKey())
+            .withPath(PairResources.SECRET_FILE)
+            .endItem()
+            .withDefaultMode(0400)
+            .endSecret()
+            .build());
+    mounts.add(
+        new VolumeMountBuilder().withName(name).withMountPath(dir).withReadOnly(true).build());
+  }
+
+  static long generation(RedisHAPair pair) {
+    Long generation = pair.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+}

@@ -1,0 +1,73 @@
+package io.redisha.operator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.redisha.api.NodeSpec;
+import io.redisha.api.RedisHAPairSpec;
+import io.redisha.kube.PairResources;
+import java.util.Map;
+
+/**
+ * Turns a resource's spec into the pair file the agents read: the same shape as the standalone pair
+ * file, with each node's address filled from its InternalIP where the spec leaves it out, and
+ * Secret references replaced by the paths where the DaemonSet mounts those Secrets. Pure.
+ */
+public final class PairFileRenderer {
+  private PairFileRenderer() {}
+
+  static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  /** The spec as the agents must see it; {@code nodeAddresses} maps node name to InternalIP. */
+  public static RedisHAPairSpec render(RedisHAPairSpec spec, Map<String, String> nodeAddresses) {
+    RedisHAPairSpec file = copy(spec);
+    if (file.getNodes() != null) {
+      for (NodeSpec node : file.getNodes()) {
+        if (node.getAddress() == null) {
+          node.setAddress(nodeAddresses.get(node.getName()));
+        }
+      }
+    }
+    if (file.getVrrp() != null && file.getVrrp().getAuthSecretRef() != null) {
+      file.getVrrp().setAuthSecretRef(null);
+      file.getVrrp()
+          .setAuthPasswordFile(PairResources.VRRP_SECRET_DIR + "/" + PairResources.SECRET_FILE);
+    }
+    if (file.getRedis() != null && file.getRedis().getPasswordSecretRef() != null) {
+      file.getRedis().setPasswordSecretRef(null);
+      file.getRedis()
+          .setPasswordFile(PairResources.REDIS_SECRET_DIR + "/" + PairResources.SECRET_FILE);
+    }
+    return file;
+  }
+
+  /** The pair file as YAML, headed by where it comes from. */
+  public static String toYaml(
+      RedisHAPairSpec file, String namespace, String pair, long generation) {
+    return "# rendered by the redisha operator from RedisHAPair "
+        + namespace
+        + "/"
+        + pair
+        + " generation "
+        + generation
+        + "; edit the resource, not this file\n"
+        + write(file);
+  }
+
+  static String write(Object value) {
+    try {
+      return YAML.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the pair file", e);
+    }
+  }
+
+  static RedisHAPairSpec copy(RedisHAPairSpec spec) {
+    return YAML.convertValue(spec, RedisHAPairSpec.class);
+  }
+}
