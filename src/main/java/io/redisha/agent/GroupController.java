@@ -550,9 +550,16 @@ public final class GroupController {
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
       clientsToKill = true;
-      // At once, even when our Redis is dead: a supervisor may restart it empty within
-      // milliseconds, and clients must not find that empty master behind the VIP.
-      vip.remove();
+      if (switchover != null && to == VrrpState.BACKUP) {
+        // A planned handover: our Redis is paused, so keeping the VIP a little longer takes no
+        // write; it lets the clients' connections be cut while their FIN can still reach them,
+        // and the switchover removes it once the peer serves (see releaseSwitchoverVip).
+        vipKeptForSwitchover = true;
+      } else {
+        // At once, even when our Redis is dead: a supervisor may restart it empty within
+        // milliseconds, and clients must not find that empty master behind the VIP.
+        vip.remove();
+      }
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);
@@ -667,6 +674,29 @@ public final class GroupController {
   /** Hands the master role to the peer with a priority 0 advert. */
   void handOver(String reason) {
     router.stepDown(reason);
+  }
+
+  private boolean vipKeptForSwitchover;
+
+  /**
+   * Ends a planned handover: unless we are master again, cut the clients of our (paused) Redis
+   * while the VIP still reaches them, so they reconnect at once to the new master, then drop the
+   * VIP. {@code then} runs when both are done.
+   */
+  void releaseSwitchoverVip(Runnable then) {
+    if (!vipKeptForSwitchover || router.state() == VrrpState.MASTER) {
+      vipKeptForSwitchover = false;
+      then.run();
+      return;
+    }
+    redis.killNormalClients(
+        error -> {
+          vipKeptForSwitchover = false;
+          if (router.state() != VrrpState.MASTER) {
+            vip.remove();
+          }
+          then.run();
+        });
   }
 
   // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----
