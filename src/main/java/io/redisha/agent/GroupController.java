@@ -109,18 +109,7 @@ public final class GroupController {
     this.listener = listener;
     this.log = log;
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
-    VrrpRouterConfig config =
-        new VrrpRouterConfig(
-            pair.version(),
-            group.virtualRouterId(),
-            group.priority(),
-            pair.intervalCentis(),
-            pair.password(),
-            List.of(group.vip().address()),
-            pair.localAddress(),
-            pair.preempt(),
-            pair.preemptDelay(),
-            true);
+    VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
             config,
@@ -166,8 +155,9 @@ public final class GroupController {
   }
 
   /**
-   * Clean stop: a master sends priority 0 and drops the VIP, so the peer takes over at once. Redis
-   * roles are left as they are; the peer promotes its own.
+   * Stops the group. A master that is still master here (the runtime first tries a planned
+   * switchover) sends priority 0, drops the VIP and disconnects its clients, so the peer takes over
+   * at once; Redis roles are left as they are and the peer promotes its own.
    */
   public void stop(String reason) {
     boolean wasMaster = router.state() == VrrpState.MASTER;
@@ -502,38 +492,25 @@ public final class GroupController {
 
   /** Notes a role we just set, until the next check reads it back. */
   private void markRole(boolean master) {
-    if (local == null) {
+    if (local == null || master == local.isMaster()) {
       return;
     }
-    if (master && !local.isMaster()) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.MASTER,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.empty(),
-              List.of());
-    } else if (!master) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.REPLICA,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.of(
-                  new MasterLink(
-                      pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
-              List.of());
-    }
+    local =
+        new ReplicationInfo(
+            master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
+            local.runId(),
+            local.uptimeSeconds(),
+            local.replId(),
+            local.replId2(),
+            local.replOffset(),
+            local.secondReplOffset(),
+            local.keys(),
+            master
+                ? Optional.empty()
+                : Optional.of(
+                    new MasterLink(
+                        pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
+            List.of());
   }
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
