@@ -164,9 +164,9 @@ public final class BenchReport {
                 faultColumn,
                 system.name(),
                 summary.completed() + "/" + summary.runs(),
-                millis(summary.gapP50()),
-                millis(summary.gapP99()),
-                millis(summary.gapMax()),
+                bound(summary, summary.gapP50()),
+                bound(summary, summary.gapP99()),
+                bound(summary, summary.gapMax()),
                 summary.lost() + " (" + summary.runsWithLoss() + ")",
                 millis(summary.vipP50()),
                 other));
@@ -263,6 +263,11 @@ public final class BenchReport {
     return text.toString();
   }
 
+  /** A gap, marked as a lower bound when some run gave up waiting for the pair to settle. */
+  private static String bound(FaultSummary summary, long value) {
+    return value >= 0 && summary.completed() < summary.runs() ? ">" + value : millis(value);
+  }
+
   private static String millis(long value) {
     return value < 0 ? "-" : Long.toString(value);
   }
@@ -300,9 +305,6 @@ public final class BenchReport {
             .put("vipAnswersOnNewMasterP50Millis", summary.vipP50())
             .put("otherGroupDisturbedRuns", summary.otherDisturbed())
             .put("otherGroupGapMaxMillis", summary.otherGapMax());
-        if (!system.name().startsWith("redisha")) {
-          continue;
-        }
       }
     }
     ArrayNode ratios = root.putArray("ratios");

@@ -16,15 +16,16 @@ public enum Fault {
   EMPTY_LATER("empty-later", "Redis restarted empty after 3 s", Loss.UNREPLICATED, true),
   BOOT("boot", "simultaneous boot", Loss.NONE, false),
   SWITCHOVER("switchover", "planned switchover", Loss.NONE, true),
-  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.NONE, false);
+  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.UNREPLICATED, false);
 
   /** Which acknowledged writes a fault may lose without breaking a promise of redisha. */
   public enum Loss {
     /** None. */
     NONE,
     /**
-     * Only writes acknowledged by a Redis master in the last moment before it died or was cut off,
-     * which its replica had not received yet (replication is asynchronous).
+     * Only writes acknowledged by a Redis master in the last moment before it died or was cut off
+     * (or, at a clean stop, before the peer took over), which its replica had not received yet:
+     * replication is asynchronous.
      */
     UNREPLICATED,
     /**

@@ -82,7 +82,7 @@ final class FaultRunner {
       t0 = System.nanoTime();
       inject(fault, group, master, survivor, notes);
       after = probe.awaitSettled(system.settleTimeout());
-      Thread.sleep(1000);
+      Thread.sleep(500);
       t1 = System.nanoTime();
     } finally {
       if (vipProbe != null) {
@@ -108,30 +108,43 @@ final class FaultRunner {
     long gap = fault.measuresGap() ? writer.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
     long[] acked = writer.ackedSequences(0, Long.MAX_VALUE);
     long[] missing = readBack(writer, acked, notes, FAULT_GROUP);
+    boolean readBack = missing != null;
+    if (missing == null) {
+      missing = new long[0];
+    }
+    long vipMillis = -1;
+    long vipAnswered = -1;
+    if (finalHolder != null) {
+      String runId = probe.runId(finalHolder, group.port());
+      vipAnswered = vipProbe.firstAnswerAsMaster(runId, t0);
+      vipMillis = vipAnswered < 0 ? -1 : (vipAnswered - t0) / MS;
+    }
+    // a clean stop hands over while the old master still takes writes
+    long unreplicatedUntil = fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : t0;
     long beyond = 0;
     List<Float> lostTimes = new ArrayList<>();
     for (long seq : missing) {
       long ackedAt = writer.ackNanos(seq);
       lostTimes.add((ackedAt - t0) / (float) MS);
-      boolean unreplicated = ackedAt <= t0 && ackedAt >= t0 - 1000 * MS;
+      boolean unreplicated = ackedAt <= unreplicatedUntil && ackedAt >= t0 - 1000 * MS;
       if (fault.loss() == Fault.Loss.NONE
+          || (fault.loss() == Fault.Loss.NEEDS_THIRD_VOTER && system.hasThirdVoter())
           || (fault.loss() == Fault.Loss.UNREPLICATED && !unreplicated)) {
         beyond++;
       }
     }
-    long vipMillis = -1;
-    if (finalHolder != null) {
-      String runId = probe.runId(finalHolder, group.port());
-      long answered = vipProbe.firstAnswerAsMaster(runId, t0);
-      vipMillis = answered < 0 ? -1 : (answered - t0) / MS;
-    }
 
     VipWriter other = writers.get(OTHER_GROUP);
     long otherGap = other.window(t0 - 500 * MS, t1).longestGapMillis();
-    long otherLost =
-        readBack(other, other.ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP).length;
+    long[] otherMissing =
+        readBack(other, other.ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
+    readBack &= otherMissing != null;
+    long otherLost = otherMissing == null ? 0 : otherMissing.length;
     String otherBefore = before.get(OTHER_GROUP).holder();
     boolean otherMoved = !otherBefore.equals(after.get(OTHER_GROUP).holder());
+    if (!readBack) {
+      notes.add("acknowledged writes could not be checked");
+    }
 
     long[] timelineSeqs = writer.ackedSequences(t0 - 1000 * MS, t1);
     float[] timeline = new float[timelineSeqs.length];
@@ -146,7 +159,7 @@ final class FaultRunner {
         system.name(),
         fault,
         index,
-        settled,
+        settled && readBack,
         String.join("; ", notes),
         gap,
         missing.length,
@@ -159,12 +172,13 @@ final class FaultRunner {
         lostTimeline);
   }
 
+  /** The acknowledged writes that cannot be read back, or null when reading failed. */
   private long[] readBack(VipWriter writer, long[] acked, List<String> notes, String groupName) {
     try {
       return writer.lostSequences(acked);
     } catch (Exception e) {
       notes.add("group " + groupName + " could not be read back: " + e);
-      return new long[0];
+      return null;
     }
   }
 

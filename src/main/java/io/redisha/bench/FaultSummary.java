@@ -11,7 +11,8 @@ import java.util.List;
  * @param fault the fault
  * @param runs runs made
  * @param completed runs that went through with the pair settled afterwards
- * @param gapP50 write gap median (ms), -1 when not measured
+ * @param gapP50 write gap median (ms), -1 when not measured; a run that did not settle counts with
+ *     the gap it had when the benchmark gave up waiting (a lower bound)
  * @param gapP99 write gap 99th percentile (nearest rank, ms)
  * @param gapMax longest write gap (ms)
  * @param lost acknowledged writes lost, all runs together
@@ -41,12 +42,7 @@ public record FaultSummary(
   /** Sums up {@code samples}, all of one system and fault. */
   public static FaultSummary of(String system, Fault fault, List<FaultSample> samples) {
     long[] gaps =
-        samples.stream()
-            .filter(FaultSample::completed)
-            .mapToLong(FaultSample::gapMillis)
-            .filter(g -> g >= 0)
-            .sorted()
-            .toArray();
+        samples.stream().mapToLong(FaultSample::gapMillis).filter(g -> g >= 0).sorted().toArray();
     long[] vips =
         samples.stream().mapToLong(FaultSample::vipMillis).filter(v -> v >= 0).sorted().toArray();
     List<String> notes = new ArrayList<>();

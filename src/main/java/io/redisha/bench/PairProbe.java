@@ -2,6 +2,7 @@ package io.redisha.bench;
 
 import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
+import io.redisha.lab.RespClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,9 @@ final class PairProbe {
    * @param role {@code master}, {@code slave}, or {@code down} when it does not answer
    * @param masterHost the address it replicates from, or null
    * @param linkUp whether its replication link is up
+   * @param runId its run id, or null
    */
-  record RedisView(String role, String masterHost, boolean linkUp) {
+  record RedisView(String role, String masterHost, boolean linkUp, String runId) {
     @Override
     public String toString() {
       return switch (role) {
@@ -43,8 +45,11 @@ final class PairProbe {
    * @param group group name
    * @param vipHolders hosts that have the VIP on eth0
    * @param redis each host's Redis
+   * @param vipAnswer the run id of the Redis that answered through the VIP from the client host, or
+   *     null when none answered
    */
-  record GroupState(String group, List<String> vipHolders, Map<String, RedisView> redis) {
+  record GroupState(
+      String group, List<String> vipHolders, Map<String, RedisView> redis, String vipAnswer) {
     /** The host holding the VIP, or null when none or both do. */
     String holder() {
       return vipHolders.size() == 1 ? vipHolders.get(0) : null;
@@ -55,7 +60,10 @@ final class PairProbe {
      */
     boolean settled(LabNetwork network) {
       String holder = holder();
-      if (holder == null || !"master".equals(redis.get(holder).role())) {
+      if (holder == null
+          || !"master".equals(redis.get(holder).role())
+          || vipAnswer == null
+          || !vipAnswer.equals(redis.get(holder).runId())) {
         return false;
       }
       RedisView replica = redis.get(PairLab.other(holder));
@@ -72,7 +80,21 @@ final class PairProbe {
           + ", vm-a "
           + redis.get(PairLab.VM_A)
           + ", vm-b "
-          + redis.get(PairLab.VM_B);
+          + redis.get(PairLab.VM_B)
+          + ", client reaches "
+          + reachedHost();
+    }
+
+    private String reachedHost() {
+      if (vipAnswer == null) {
+        return "nobody";
+      }
+      for (Map.Entry<String, RedisView> entry : redis.entrySet()) {
+        if (vipAnswer.equals(entry.getValue().runId())) {
+          return entry.getKey();
+        }
+      }
+      return "an unknown Redis";
     }
   }
 
@@ -93,21 +115,42 @@ final class PairProbe {
         }
         redis.put(host, redisView(host, group.port()));
       }
-      states.put(group.name(), new GroupState(group.name(), holders, redis));
+      states.put(group.name(), new GroupState(group.name(), holders, redis, vipAnswer(group)));
     }
     return states;
   }
 
   private RedisView redisView(String host, int port) {
     LabNetwork.ExecResult result =
-        lab.network().exec(host, "redis-cli", "-p", Integer.toString(port), "INFO", "replication");
+        lab.network()
+            .exec(host, "redis-cli", "-p", Integer.toString(port), "INFO", "server", "replication");
     return parseReplication(result.succeeded() ? result.output() : "");
+  }
+
+  /** The run id of the Redis that answers through the group's VIP from the client host. */
+  private String vipAnswer(PairLab.Group group) {
+    try {
+      return lab.network()
+          .inNamespace(
+              PairLab.CLIENT,
+              () -> {
+                try (RespClient client = new RespClient(group.vip(), group.port(), 50, 500)) {
+                  Object reply = client.command("INFO", "server");
+                  return reply == null ? null : parseReplication(reply.toString()).runId();
+                } catch (java.io.IOException e) {
+                  return null;
+                }
+              });
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   static RedisView parseReplication(String info) {
     String role = "down";
     String masterHost = null;
     boolean linkUp = false;
+    String runId = null;
     for (String line : info.split("\r?\n")) {
       int colon = line.indexOf(':');
       if (colon < 0) {
@@ -119,10 +162,11 @@ final class PairProbe {
         case "role" -> role = value;
         case "master_host" -> masterHost = value;
         case "master_link_status" -> linkUp = value.equals("up");
+        case "run_id" -> runId = value;
         default -> {}
       }
     }
-    return new RedisView(role, masterHost, linkUp);
+    return new RedisView(role, masterHost, linkUp, runId);
   }
 
   /** Whether every group is settled. */

@@ -45,6 +45,11 @@ public final class RedishaSystem implements SystemUnderTest {
   }
 
   @Override
+  public boolean hasThirdVoter() {
+    return !"None".equals(protection);
+  }
+
+  @Override
   public Set<Fault> faults() {
     Set<Fault> faults = EnumSet.allOf(Fault.class);
     if (!AgentJvm.switchoverAvailable()) {

@@ -47,6 +47,11 @@ public final class SentinelSystem implements SystemUnderTest {
   }
 
   @Override
+  public boolean hasThirdVoter() {
+    return true;
+  }
+
+  @Override
   public boolean cleanStopMovesMaster() {
     return false;
   }

@@ -49,8 +49,16 @@ public interface SystemUnderTest {
     return true;
   }
 
+  /**
+   * Whether something besides the two hosts votes on who is master (Sentinel's third sentinel,
+   * redisha's Lease or Witness), so that a pair-link cut may cost no acknowledged write.
+   */
+  default boolean hasThirdVoter() {
+    return false;
+  }
+
   /** How long the system needs at most to settle after a fault is repaired. */
   default Duration settleTimeout() {
-    return Duration.ofSeconds(30);
+    return Duration.ofSeconds(20);
   }
 }
