@@ -109,18 +109,7 @@ public final class GroupController {
     this.listener = listener;
     this.log = log;
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
-    VrrpRouterConfig config =
-        new VrrpRouterConfig(
-            pair.version(),
-            group.virtualRouterId(),
-            group.priority(),
-            pair.intervalCentis(),
-            pair.password(),
-            List.of(group.vip().address()),
-            pair.localAddress(),
-            pair.preempt(),
-            pair.preemptDelay(),
-            true);
+    VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
             config,
@@ -136,7 +125,11 @@ public final class GroupController {
                 onTransition(from, to, reason);
               }
             });
-    router.setTakeoverGate(guard::takeoverRefusal);
+    router.setTakeoverGate(
+        () ->
+            guard.takeoverRefusal(
+                new SplitBrainGuard.PeerView(
+                    router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis())));
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
@@ -162,8 +155,9 @@ public final class GroupController {
   }
 
   /**
-   * Clean stop: a master sends priority 0 and drops the VIP, so the peer takes over at once. Redis
-   * roles are left as they are; the peer promotes its own.
+   * Stops the group. A master that is still master here (the runtime first tries a planned
+   * switchover) sends priority 0, drops the VIP and disconnects its clients, so the peer takes over
+   * at once; Redis roles are left as they are and the peer promotes its own.
    */
   public void stop(String reason) {
     boolean wasMaster = router.state() == VrrpState.MASTER;
@@ -193,6 +187,9 @@ public final class GroupController {
       redis.check(pair.health().timeout(), this::onLocalCheck);
     }
     checkPeer();
+    if (router.state() != VrrpState.MASTER) {
+      detachFromSilentPeer();
+    }
     if (router.state() == VrrpState.MASTER) {
       String refusal = guard.holdRefusal(peerFollowing());
       if (refusal != null) {
@@ -213,6 +210,7 @@ public final class GroupController {
           peer = result.ok() ? result.info() : null;
           peerChecked = true;
           peerCheckedAtNanos = scheduler.nanoTime();
+          notePeerServing();
         });
   }
 
@@ -324,9 +322,13 @@ public final class GroupController {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
       }
+      boolean restarted = local != null && !local.runId().equals(result.info().runId());
       local = result.info();
       localError = null;
       health.record(true);
+      if (restarted) {
+        quarantineRestarted();
+      }
     } else {
       localError = result.error();
       health.record(false);
@@ -387,6 +389,7 @@ public final class GroupController {
     return link.isPresent()
         && link.get().host().equals(pair.peerAddress().getHostAddress())
         && link.get().port() == group.port()
+        && link.get().up() // configured is not enough: an unsynced replica may be empty (seed 1625)
         && !link.get().syncInProgress();
   }
 
@@ -438,6 +441,9 @@ public final class GroupController {
       return;
     }
     if (!followsPeerConfigured(local)) {
+      if (followRefused()) {
+        return;
+      }
       commandInFlight = true;
       String host = pair.peerAddress().getHostAddress();
       redis.follow(
@@ -486,38 +492,25 @@ public final class GroupController {
 
   /** Notes a role we just set, until the next check reads it back. */
   private void markRole(boolean master) {
-    if (local == null) {
+    if (local == null || master == local.isMaster()) {
       return;
     }
-    if (master && !local.isMaster()) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.MASTER,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.empty(),
-              List.of());
-    } else if (!master) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.REPLICA,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.of(
-                  new MasterLink(
-                      pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
-              List.of());
-    }
+    local =
+        new ReplicationInfo(
+            master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
+            local.runId(),
+            local.uptimeSeconds(),
+            local.replId(),
+            local.replId2(),
+            local.replOffset(),
+            local.secondReplOffset(),
+            local.keys(),
+            master
+                ? Optional.empty()
+                : Optional.of(
+                    new MasterLink(
+                        pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
+            List.of());
   }
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
@@ -534,9 +527,16 @@ public final class GroupController {
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
       clientsToKill = true;
-      // At once, even when our Redis is dead: a supervisor may restart it empty within
-      // milliseconds, and clients must not find that empty master behind the VIP.
-      vip.remove();
+      if (switchover != null && to == VrrpState.BACKUP) {
+        // A planned handover: our Redis is paused, so keeping the VIP a little longer takes no
+        // write; it lets the clients' connections be cut while their FIN can still reach them,
+        // and the switchover removes it once the peer serves (see releaseSwitchoverVip).
+        vipKeptForSwitchover = true;
+      } else {
+        // At once, even when our Redis is dead: a supervisor may restart it empty within
+        // milliseconds, and clients must not find that empty master behind the VIP.
+        vip.remove();
+      }
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);
@@ -572,5 +572,226 @@ public final class GroupController {
   /** How often this node became master of the group since the agent started. */
   public long timesBecameMaster() {
     return failovers;
+  }
+
+  // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
+
+  private Switchover switchover;
+
+  /**
+   * Starts a planned switchover of this group to the peer; may be called from any thread. The
+   * future completes when it is done, refused or aborted.
+   */
+  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover() {
+    return switchover(Switchover.Limits.DEFAULT);
+  }
+
+  /** {@link #switchover()} with explicit limits. */
+  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover(
+      Switchover.Limits limits) {
+    java.util.concurrent.CompletableFuture<Switchover.Outcome> result =
+        new java.util.concurrent.CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          if (switchover != null) {
+            result.complete(
+                new Switchover.Outcome(
+                    false, "refused: a switchover is already running", java.time.Duration.ZERO));
+            return;
+          }
+          switchover = new Switchover(this, scheduler, limits, log);
+          switchover.start(
+              outcome -> {
+                switchover = null;
+                listener.changed(group.name());
+                result.complete(outcome);
+              });
+        });
+    return result;
+  }
+
+  /** Whether a planned switchover is running. */
+  public boolean switchoverRunning() {
+    return switchover != null;
+  }
+
+  /** Null when a switchover may start now, else why not. */
+  String switchoverRefusal() {
+    if (!running) {
+      return "the group is stopped";
+    }
+    if (router.state() != VrrpState.MASTER) {
+      return "this node is " + router.state() + ", not MASTER";
+    }
+    if (health.health() != HealthTracker.Health.UP || local == null || !local.isMaster()) {
+      return "our Redis is not a healthy master";
+    }
+    if (!peerFollowing()) {
+      return "the peer's Redis is not following ours";
+    }
+    if (pair.preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
+      return "preempt is on and this node is the preferred master: the role would come back";
+    }
+    return null;
+  }
+
+  RedisPort localRedis() {
+    return redis;
+  }
+
+  RedisPort peerRedisPort() {
+    return peerRedis;
+  }
+
+  /** Whether this node is VRRP master of the group. */
+  boolean isMaster() {
+    return router.state() == VrrpState.MASTER;
+  }
+
+  /** Hands the master role to the peer with a priority 0 advert. */
+  void handOver(String reason) {
+    router.stepDown(reason);
+  }
+
+  private boolean vipKeptForSwitchover;
+
+  /**
+   * Ends a planned handover: unless we are master again, cut the clients of our (paused) Redis
+   * while the VIP still reaches them, so they reconnect at once to the new master, then drop the
+   * VIP. {@code then} runs when both are done.
+   */
+  void releaseSwitchoverVip(Runnable then) {
+    if (!vipKeptForSwitchover || router.state() == VrrpState.MASTER) {
+      vipKeptForSwitchover = false;
+      then.run();
+      return;
+    }
+    redis.killNormalClients(
+        error -> {
+          vipKeptForSwitchover = false;
+          if (router.state() != VrrpState.MASTER) {
+            vip.remove();
+          }
+          then.run();
+        });
+  }
+
+  // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----
+
+  private String followRefusal;
+
+  /**
+   * Whether REPLICAOF the peer must wait: Redis resynchronises by itself whenever the peer becomes
+   * reachable, so a node that is not master must not point its Redis at a peer that would wipe its
+   * data (an empty restarted Redis, or a replica). It follows when the peer is master by VRRP (the
+   * pair has decided), when the peer's Redis is a master holding everything ours has, or when ours
+   * has nothing to lose. Otherwise our Redis stays as it is, without the VIP.
+   */
+  private boolean followRefused() {
+    String refusal = null;
+    boolean peerIsVrrpMaster =
+        router.lastMaster() != null
+            && router
+                    .peerSilence()
+                    .compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+                < 0;
+    boolean nothingToLose = local.keys().isPresent() && local.keys().getAsLong() == 0;
+    if (!peerIsVrrpMaster && !nothingToLose) {
+      if (peer == null) {
+        refusal = "the peer is neither heard as master nor reachable";
+      } else if (!peer.isMaster()) {
+        refusal = "the peer's Redis is not a master";
+      } else if (!DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster()) {
+        refusal =
+            "the peer's Redis lacks data ours has: "
+                + DataGuard.decide(peer, Optional.of(local)).explanation();
+      }
+    }
+    if (refusal != null && !refusal.equals(followRefusal)) {
+      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+    }
+    followRefusal = refusal;
+    return refusal != null;
+  }
+
+  /**
+   * A Redis that came back as a new process without keys is a writable master that the peer's
+   * replica will resynchronise from (and be wiped by) as soon as it reconnects. Point it at the
+   * peer at once, without waiting for {@code rise} good checks (seed 1625 family).
+   */
+  private void quarantineRestarted() {
+    boolean emptyMaster =
+        local.isMaster() && local.keys().isPresent() && local.keys().getAsLong() == 0;
+    if (!emptyMaster || commandInFlight || router.state() == VrrpState.MASTER) {
+      return;
+    }
+    String host = pair.peerAddress().getHostAddress();
+    commandInFlight = true;
+    redis.follow(
+        host,
+        group.port(),
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
+            markRole(false);
+          }
+        });
+  }
+
+  /**
+   * Our Redis replicates from a peer that has gone silent on VRRP and whose Redis is down or lacks
+   * our data: if it comes back empty, our replica would copy the empty dataset. Detach ours
+   * (REPLICAOF NO ONE, without the VIP) to keep the data; {@link #followRefused} re-attaches it
+   * once the peer is master again or holds everything ours has (seed 2300).
+   */
+  private void detachFromSilentPeer() {
+    if (commandInFlight
+        || local == null
+        || local.isMaster()
+        || health.health() != HealthTracker.Health.UP
+        || !followsPeerConfigured(local)
+        || local.keys().orElse(1) == 0
+        || !peerChecked) {
+      return;
+    }
+    boolean peerSilent =
+        router.peerSilence().compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+            >= 0;
+    boolean peerLacksData =
+        peer == null
+            || (peer.isMaster() && !DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster());
+    if (!peerSilent || !peerLacksData) {
+      return;
+    }
+    commandInFlight = true;
+    redis.promote(
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": peer silent and its Redis "
+                    + (peer == null ? "unreachable" : "without our data")
+                    + ": detached our Redis to keep its data");
+            markRole(true);
+          }
+        });
+  }
+
+  private long peerServedNanos = Long.MIN_VALUE;
+
+  /** Notes when the peer's Redis was last seen serving ours as its master. */
+  private void notePeerServing() {
+    if (peer != null && peer.isMaster() && local != null && followsPeer(local)) {
+      peerServedNanos = scheduler.nanoTime();
+    }
+  }
+
+  private java.time.Duration sincePeerServedOurRedis() {
+    return peerServedNanos == Long.MIN_VALUE
+        ? null
+        : java.time.Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
   }
 }

@@ -1,13 +1,32 @@
 package io.redisha.arbiter;
 
+import java.time.Duration;
+
 /**
  * Split-brain protection for one group, consulted by the agent on its scheduler thread. With {@link
  * #NONE} the pair behaves like keepalived: fast, but two masters when the pair link breaks.
  */
 public interface SplitBrainGuard {
 
-  /** Null when this node may take the master role now, else the reason it may not. */
-  String takeoverRefusal();
+  /**
+   * What a backup knows about its peer when it considers taking over.
+   *
+   * @param silence how long since this node last heard any advert from the peer (since the router
+   *     started when it never heard one)
+   * @param released whether the last advert heard was the peer's priority 0 release
+   * @param sincePeerServedOurRedis how long since a check of the peer's Redis last found it master
+   *     while ours replicated from it (null when never): until then the peer may keep its role on
+   *     our Redis's acknowledgements, whatever happens to the adverts
+   */
+  record PeerView(Duration silence, boolean released, Duration sincePeerServedOurRedis) {}
+
+  /**
+   * Consulted by the VRRP state machine before this node takes the master role (its {@code
+   * TakeoverGate}); a refusal is asked again one advert interval later.
+   *
+   * @return null when this node may take the master role now, else the reason it may not
+   */
+  String takeoverRefusal(PeerView peer);
 
   /**
    * Called at every health tick while this node is master, with whether the peer's Redis is
@@ -19,14 +38,14 @@ public interface SplitBrainGuard {
   /** What the guard is doing, for status, e.g. "None" or "Lease held until ...". */
   String describe();
 
-  /** Stops background work (lease renewals, probes). */
+  /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 
   /** No protection: keepalived's behaviour. */
   SplitBrainGuard NONE =
       new SplitBrainGuard() {
         @Override
-        public String takeoverRefusal() {
+        public String takeoverRefusal(PeerView peer) {
           return null;
         }
 

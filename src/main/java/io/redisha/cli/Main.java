@@ -16,6 +16,7 @@ public final class Main {
         agent      run one node of a pair: redisha agent --config pair.yaml --node vm-a
         vrrp       run one VRRP instance from a YAML file (demo, keepalived as the peer)
         operator   run the Kubernetes operator
+        import     turn a keepalived.conf into a pair file: redisha import /etc/keepalived/keepalived.conf
         help       this text
       """;
 
@@ -39,6 +40,7 @@ public final class Main {
       case "vrrp" -> VrrpDemoCommand.run(rest);
       case "agent" -> io.redisha.agent.AgentCommand.run(rest);
       case "operator" -> io.redisha.operator.OperatorCommand.run(rest);
+      case "import" -> io.redisha.migrate.ImportCommand.run(rest);
       case "help", "-h", "--help" -> {
         System.out.print(USAGE);
         yield 0;

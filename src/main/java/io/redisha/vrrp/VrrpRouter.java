@@ -104,6 +104,20 @@ public final class VrrpRouter {
     return lastMaster;
   }
 
+  /**
+   * How long since this router last heard an advert from the peer, or since it started when it
+   * never heard one. Split-brain protection weighs a takeover by it.
+   */
+  public Duration peerSilence() {
+    long since = lastHeardNanos >= 0 ? lastHeardNanos : startedNanos;
+    return Duration.ofNanos(Math.max(0, scheduler.nanoTime() - since));
+  }
+
+  /** Whether the last advert heard from the peer was its priority 0 release of the role. */
+  public boolean peerReleased() {
+    return lastHeardNanos >= 0 && lastMaster == null;
+  }
+
   public void setTakeoverGate(TakeoverGate gate) {
     this.gate = Objects.requireNonNull(gate, "gate");
   }

@@ -1,0 +1,94 @@
+package io.redisha.arbiter;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The time budget of split-brain protection for one pair, and why the numbers fit together.
+ *
+ * <p>A master learns that its peer follows it from its own Redis: the replica's {@code lag} (whole
+ * seconds since the replica's last acknowledgement, sent once a second) must be at most one, so an
+ * acknowledgement seen as fresh may in truth be up to {@link #proofStaleness} old. When that proof
+ * is gone the master has {@link #holdGrace} to hold the arbiter (Lease or witness), else it fences
+ * itself. The backup takes over after hearing nothing for {@link #fenceTime}, which is longer than
+ * staleness plus grace plus {@link #margin} (a health tick, an advert interval, message delays and
+ * the demotion command), so an isolated master has always fenced itself before the backup moves.
+ *
+ * @param proofStaleness how old a "peer follows" proof can be when the master reads it
+ * @param holdGrace how long a master without proof may go on without holding the arbiter
+ * @param margin ticks, intervals and delays between the two sides
+ * @param fenceTime how long a backup must hear nothing before it may take over
+ * @param leaseDuration how long a Lease stays valid after its last renewal
+ * @param renewInterval how often a holder renews the Lease
+ * @param retryInterval how often a contender asks the API server again
+ * @param tick the health check interval (the master consults the guard at every tick)
+ * @param advertInterval the VRRP advertisement interval
+ */
+public record FenceTiming(
+    Duration proofStaleness,
+    Duration holdGrace,
+    Duration margin,
+    Duration fenceTime,
+    Duration leaseDuration,
+    Duration renewInterval,
+    Duration retryInterval,
+    Duration tick,
+    Duration advertInterval) {
+
+  /** Redis reports replica lag in whole seconds and replicas acknowledge once a second. */
+  public static final Duration PROOF_STALENESS = Duration.ofSeconds(2);
+
+  /** Time a master gets to reach the Lease or the witness once its proof is gone. */
+  public static final Duration HOLD_GRACE = Duration.ofSeconds(1);
+
+  public FenceTiming {
+    Objects.requireNonNull(proofStaleness, "proofStaleness");
+    Objects.requireNonNull(holdGrace, "holdGrace");
+    Objects.requireNonNull(margin, "margin");
+    Objects.requireNonNull(fenceTime, "fenceTime");
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
+    Objects.requireNonNull(renewInterval, "renewInterval");
+    Objects.requireNonNull(retryInterval, "retryInterval");
+    Objects.requireNonNull(tick, "tick");
+    Objects.requireNonNull(advertInterval, "advertInterval");
+    if (fenceTime.compareTo(proofStaleness.plus(holdGrace).plus(margin)) <= 0) {
+      throw new IllegalArgumentException(
+          "fenceTime "
+              + fenceTime.toMillis()
+              + " ms must exceed proofStaleness + holdGrace + margin ("
+              + proofStaleness.plus(holdGrace).plus(margin).toMillis()
+              + " ms)");
+    }
+    if (renewInterval.multipliedBy(3).compareTo(leaseDuration) > 0) {
+      throw new IllegalArgumentException(
+          "renewInterval " + renewInterval.toMillis() + " ms must be at most a third of the lease");
+    }
+  }
+
+  /**
+   * The timing for a pair with advert interval {@code advertInterval} and health interval {@code
+   * tick}: margin = 2 adverts + 2 ticks + 200 ms, fence time = staleness + grace + margin + one
+   * advert, lease duration = fence time, renewals four times per lease.
+   */
+  public static FenceTiming of(Duration advertInterval, Duration tick) {
+    Duration margin =
+        advertInterval.multipliedBy(2).plus(tick.multipliedBy(2)).plus(Duration.ofMillis(200));
+    Duration fence = PROOF_STALENESS.plus(HOLD_GRACE).plus(margin).plus(advertInterval);
+    Duration lease = fence;
+    return new FenceTiming(
+        PROOF_STALENESS,
+        HOLD_GRACE,
+        margin,
+        fence,
+        lease,
+        lease.dividedBy(4),
+        Duration.ofMillis(Math.max(200, advertInterval.toMillis() * 2)),
+        tick,
+        advertInterval);
+  }
+
+  /** Whole seconds for {@code spec.leaseDurationSeconds}, rounded up. */
+  public int leaseDurationSeconds() {
+    return (int) ((leaseDuration.toMillis() + 999) / 1000);
+  }
+}

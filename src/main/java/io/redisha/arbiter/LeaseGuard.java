@@ -1,0 +1,341 @@
+package io.redisha.arbiter;
+
+import io.redisha.arbiter.LeasePort.Conflict;
+import io.redisha.arbiter.LeasePort.Failed;
+import io.redisha.arbiter.LeasePort.Found;
+import io.redisha.arbiter.LeasePort.LeaseRecord;
+import io.redisha.arbiter.LeasePort.NotFound;
+import io.redisha.arbiter.LeasePort.Result;
+import io.redisha.clock.Scheduler;
+import io.redisha.clock.Scheduler.Cancellable;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Split-brain protection with a Kubernetes Lease as the third voter, used only when the pair cannot
+ * settle things by itself.
+ *
+ * <ul>
+ *   <li><b>Healthy pair, no API calls (S2).</b> A master whose peer provably follows it keeps its
+ *       role whatever the API server does; a backup that hears the master never asks.
+ *   <li><b>Master without proof (S4).</b> When the proof is gone the master must hold the Lease
+ *       within {@link FenceTiming#holdGrace} and renew it every {@link FenceTiming#renewInterval};
+ *       when it cannot, it is told to step down. Its own view of the Lease ends {@link
+ *       FenceTiming#margin} before the duration measured from the moment it sent the last
+ *       successful renewal, so it fences before any contender can see the Lease expire.
+ *   <li><b>Backup (S1, S3).</b> It may take over only after hearing nothing for longer than {@link
+ *       FenceTiming#fenceTime} and after writing itself into the Lease. A Lease held by the peer
+ *       counts as expired only once its resourceVersion has stayed the same for a whole lease
+ *       duration as observed locally, so no clocks are compared. Writes carry the resourceVersion
+ *       they were based on, and the API server's 409 on a stale one decides every race.
+ *   <li>A fresh priority 0 release from the peer hands the role over at once, without the API.
+ *   <li>The Lease is released (holder cleared) as soon as neither a master without proof nor a
+ *       contender needs it, so the next episode starts from a free Lease.
+ * </ul>
+ *
+ * What it does not cover: a link that drops the master's adverts towards the backup while the
+ * backup's replication acknowledgements still reach the master keeps the master's proof alive; the
+ * backup then takes over with the Lease and the master notices only when the acknowledgements stop
+ * (up to {@link FenceTiming#proofStaleness} plus {@link FenceTiming#holdGrace} later). A cut of the
+ * pair link in both directions, the case that happens, is covered.
+ *
+ * <p>Pure: time from the {@link Scheduler}, the API server behind {@link LeasePort}; every method
+ * runs on the scheduler's thread.
+ */
+public final class LeaseGuard implements SplitBrainGuard {
+  private final String identity;
+  private final FenceTiming timing;
+  private final Scheduler scheduler;
+  private final LeasePort port;
+  private final Consumer<String> log;
+  private final MasterTerm term;
+
+  private LeaseRecord record;
+  private String observedVersion;
+  private long observedAtNanos;
+  private long heldUntilNanos = Long.MIN_VALUE;
+  private long lastRenewSentNanos = Long.MIN_VALUE;
+  private long lastAttemptNanos = Long.MIN_VALUE;
+  private long wantedAtNanos = Long.MIN_VALUE;
+  private boolean inFlight;
+  private boolean closed;
+  private String lastProblem;
+  private Cancellable maintenance = Cancellable.NONE;
+
+  /**
+   * @param identity this node's name, written as the Lease holder
+   * @param timing the pair's timing
+   * @param scheduler the agent's scheduler
+   * @param port the group's Lease
+   * @param log where notable events go (acquired, lost, released)
+   */
+  public LeaseGuard(
+      String identity,
+      FenceTiming timing,
+      Scheduler scheduler,
+      LeasePort port,
+      Consumer<String> log) {
+    if (identity == null || identity.isBlank()) {
+      throw new IllegalArgumentException("identity must not be blank");
+    }
+    this.identity = identity;
+    this.timing = Objects.requireNonNull(timing, "timing");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.port = Objects.requireNonNull(port, "port");
+    this.log = Objects.requireNonNull(log, "log");
+    this.term = new MasterTerm(timing);
+    scheduleMaintenance();
+  }
+
+  @Override
+  public String takeoverRefusal(PeerView peer) {
+    if (MasterTerm.freshRelease(timing, peer)) {
+      term.allowedByRelease(scheduler.nanoTime());
+      return null;
+    }
+    String silence = MasterTerm.silenceRefusal(timing, peer);
+    if (silence != null) {
+      return silence;
+    }
+    long now = scheduler.nanoTime();
+    want(now);
+    if (held(now)) {
+      return null;
+    }
+    return "peer silent for "
+        + peer.silence().toMillis()
+        + " ms but the Lease is not ours: "
+        + (lastProblem == null ? "asking the API server" : lastProblem);
+  }
+
+  @Override
+  public String holdRefusal(boolean peerFollowing) {
+    long now = scheduler.nanoTime();
+    term.tick(now, peerFollowing);
+    if (term.proof()) {
+      return null;
+    }
+    want(now);
+    if (held(now) || !term.graceOver(now)) {
+      return null;
+    }
+    return "no proof that the peer follows for "
+        + term.sinceProof(now) / 1_000_000
+        + " ms and the Lease is not held: "
+        + (lastProblem == null ? "no answer from the API server yet" : lastProblem);
+  }
+
+  @Override
+  public String describe() {
+    long now = scheduler.nanoTime();
+    String where = "Lease " + port.describe();
+    if (held(now)) {
+      return where + ": held for " + (heldUntilNanos - now) / 1_000_000 + " ms more";
+    }
+    if (term.active(now) && term.proof()) {
+      return where + ": not needed, the peer follows";
+    }
+    if (lastProblem != null) {
+      return where + ": not held (" + lastProblem + ")";
+    }
+    return where + ": not held";
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    inFlight = false;
+    release("agent stopping");
+    closed = true;
+    maintenance.cancel();
+  }
+
+  /** Whether this node holds the Lease now, by its own conservative reckoning. */
+  public boolean held() {
+    return held(scheduler.nanoTime());
+  }
+
+  private boolean held(long now) {
+    return heldUntilNanos != Long.MIN_VALUE && now < heldUntilNanos;
+  }
+
+  private void want(long now) {
+    wantedAtNanos = now;
+    if (inFlight || closed) {
+      return;
+    }
+    if (held(now)) {
+      if (now - lastRenewSentNanos >= timing.renewInterval().toNanos()) {
+        write(renewed(record, false), now);
+      }
+    } else if (lastAttemptNanos == Long.MIN_VALUE
+        || now - lastAttemptNanos >= timing.retryInterval().toNanos()) {
+      acquire(now);
+    }
+  }
+
+  private void acquire(long now) {
+    inFlight = true;
+    lastAttemptNanos = now;
+    port.get(result -> onRead(result));
+  }
+
+  private void onRead(Result result) {
+    if (closed) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    switch (result) {
+      case NotFound ignored ->
+          write(
+              new LeaseRecord(
+                  identity, timing.leaseDurationSeconds(), scheduler.epochMillis(), 0, null),
+              now);
+      case Found found -> {
+        observe(found.lease(), now);
+        LeaseRecord current = found.lease();
+        if (identity.equals(current.holder())) {
+          write(renewed(current, false), now);
+        } else if (current.free() || expired(current, now)) {
+          write(renewed(current, true), now);
+        } else {
+          inFlight = false;
+          lastProblem =
+              "held by "
+                  + current.holder()
+                  + ", unchanged for "
+                  + (now - observedAtNanos) / 1_000_000
+                  + " ms";
+        }
+      }
+      case Conflict conflict -> {
+        inFlight = false;
+        lastProblem = "conflict on read: " + conflict.detail();
+      }
+      case Failed failed -> {
+        inFlight = false;
+        lastProblem = "API server: " + failed.error();
+      }
+    }
+  }
+
+  private void write(LeaseRecord desired, long sentNanos) {
+    inFlight = true;
+    Consumer<Result> done = result -> onWritten(result, sentNanos);
+    if (desired.resourceVersion() == null) {
+      port.create(desired, done);
+    } else {
+      port.update(desired, done);
+    }
+  }
+
+  private void onWritten(Result result, long sentNanos) {
+    inFlight = false;
+    if (closed) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    switch (result) {
+      case Found found -> {
+        observe(found.lease(), now);
+        if (identity.equals(found.lease().holder())) {
+          boolean wasHeld = held(now);
+          heldUntilNanos = sentNanos + timing.leaseDuration().toNanos() - timing.margin().toNanos();
+          lastRenewSentNanos = sentNanos;
+          lastProblem = null;
+          if (!wasHeld) {
+            log.accept("Lease " + port.describe() + " acquired");
+          }
+        }
+      }
+      case Conflict conflict -> {
+        if (held(now)) {
+          log.accept("Lease " + port.describe() + " lost: " + conflict.detail());
+        }
+        heldUntilNanos = Long.MIN_VALUE;
+        lastProblem = "lost a race for the Lease (409)";
+      }
+      case NotFound ignored -> {
+        heldUntilNanos = Long.MIN_VALUE;
+        lastProblem = "the Lease disappeared";
+        record = null;
+      }
+      case Failed failed -> lastProblem = "API server: " + failed.error();
+    }
+  }
+
+  /** Remembers when we first saw this version of the Lease: expiry is measured from there. */
+  private void observe(LeaseRecord lease, long now) {
+    record = lease;
+    if (!Objects.equals(lease.resourceVersion(), observedVersion)) {
+      observedVersion = lease.resourceVersion();
+      observedAtNanos = now;
+    }
+  }
+
+  private boolean expired(LeaseRecord lease, long now) {
+    long duration =
+        Math.max(timing.leaseDuration().toNanos(), lease.durationSeconds() * 1_000_000_000L);
+    return now - observedAtNanos >= duration;
+  }
+
+  private LeaseRecord renewed(LeaseRecord base, boolean takeover) {
+    return new LeaseRecord(
+        identity,
+        timing.leaseDurationSeconds(),
+        scheduler.epochMillis(),
+        base.transitions() + (takeover ? 1 : 0),
+        base.resourceVersion());
+  }
+
+  private void scheduleMaintenance() {
+    maintenance = scheduler.schedule(timing.renewInterval().dividedBy(2), this::maintain);
+  }
+
+  /** Renews while the Lease is needed, releases it once nobody has asked for a while. */
+  private void maintain() {
+    if (closed) {
+      return;
+    }
+    scheduleMaintenance();
+    long now = scheduler.nanoTime();
+    long idle = Math.max(timing.tick().toNanos(), timing.advertInterval().toNanos()) * 3;
+    boolean wanted = wantedAtNanos != Long.MIN_VALUE && now - wantedAtNanos <= idle;
+    if (wanted) {
+      want(now);
+    } else if (held(now)) {
+      release("no longer needed");
+    }
+  }
+
+  private void release(String why) {
+    long now = scheduler.nanoTime();
+    if (inFlight) {
+      return; // a renewal is on its way; the next round releases
+    }
+    if (!held(now) || record == null) {
+      heldUntilNanos = Long.MIN_VALUE;
+      return;
+    }
+    heldUntilNanos = Long.MIN_VALUE;
+    LeaseRecord free =
+        new LeaseRecord(
+            null,
+            record.durationSeconds(),
+            scheduler.epochMillis(),
+            record.transitions(),
+            record.resourceVersion());
+    log.accept("Lease " + port.describe() + " released: " + why);
+    inFlight = true;
+    port.update(
+        free,
+        result -> {
+          inFlight = false;
+          if (result instanceof Found found && !closed) {
+            observe(found.lease(), scheduler.nanoTime());
+          }
+        });
+  }
+}

@@ -1,0 +1,57 @@
+package io.redisha.sim;
+
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * The pair link and each node's reach to the API server and the clients. VRRP adverts are single
+ * datagrams and suffer every fault (drop, delay, duplicate); Redis and API traffic runs over TCP,
+ * so it is only delayed, or blocked by a partition.
+ */
+final class SimNetwork {
+  private final Random random;
+
+  /** Partition of the pair link, counted so overlapping faults nest. */
+  int pairCuts;
+
+  final int[] apiCuts = new int[2];
+  final int[] isolations = new int[2];
+  double dropRate;
+  double duplicateRate;
+  long extraDelayNanos;
+  int dropFaults;
+  int duplicateFaults;
+  int delayFaults;
+
+  SimNetwork(Random random) {
+    this.random = random;
+  }
+
+  /** Whether TCP from {@code from} to {@code to} gets through now. */
+  boolean up(int from, int to) {
+    return pairCuts == 0 && isolations[from] == 0 && isolations[to] == 0;
+  }
+
+  boolean apiReachable(int node) {
+    return apiCuts[node] == 0 && isolations[node] == 0;
+  }
+
+  boolean clientReaches(int node) {
+    return isolations[node] == 0;
+  }
+
+  /** One-way delay of a TCP segment or datagram now. */
+  Duration delay() {
+    long base = 200_000L + random.nextInt(300_000);
+    long extra = extraDelayNanos == 0 ? 0 : (long) (random.nextDouble() * extraDelayNanos);
+    return Duration.ofNanos(base + extra);
+  }
+
+  boolean dropDatagram() {
+    return dropRate > 0 && random.nextDouble() < dropRate;
+  }
+
+  boolean duplicateDatagram() {
+    return duplicateRate > 0 && random.nextDouble() < duplicateRate;
+  }
+}

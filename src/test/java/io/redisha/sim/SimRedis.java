@@ -1,0 +1,330 @@
+package io.redisha.sim;
+
+import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.ReplicationInfo.ConnectedReplica;
+import io.redisha.redis.ReplicationInfo.MasterLink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One simulated Redis server of one group on one node: its data is the list of write ids it holds,
+ * one offset per write, with Redis's replication ids and its partial / full resync rules. It
+ * replicates from the server it is told to follow whenever the pair link lets it.
+ */
+final class SimRedis {
+  private static final long REPL_TIMEOUT_NANOS = Duration.ofSeconds(60).toNanos();
+  private static final long FULL_SYNC_NANOS = Duration.ofMillis(50).toNanos();
+
+  final SimWorld world;
+  final int node;
+  final String group;
+  final String ip;
+  final int port;
+
+  boolean alive = true;
+  String runId;
+  long startedNanos;
+  boolean master = true;
+  String masterHost;
+  int masterPort;
+  boolean connected; // replica linked to its master
+  String connectedRunId; // the master process the link goes to
+  long reconnectAtNanos; // a broken link is retried by Redis's once-a-second cron
+  long syncDoneNanos = Long.MIN_VALUE; // full sync in progress until then
+  String replId;
+  String replId2 = ReplicationInfo.NO_REPL_ID;
+  long secondOffset = -1;
+  List<Long> log = new ArrayList<>();
+  long pausedUntilNanos = Long.MIN_VALUE;
+
+  /** A client write held back by CLIENT PAUSE WRITE. */
+  record Blocked(long id, java.util.function.Consumer<Boolean> reply) {}
+
+  final List<Blocked> blocked = new ArrayList<>();
+  long lagUntilNanos = Long.MIN_VALUE;
+  long nextAckNanos;
+  final Map<Integer, long[]> replicaAcks = new LinkedHashMap<>(); // node -> {ackNanos, offset}
+  Runnable connectionLost = () -> {};
+
+  SimRedis(SimWorld world, int node, String group, String ip, int port) {
+    this.world = world;
+    this.node = node;
+    this.group = group;
+    this.ip = ip;
+    this.port = port;
+    freshProcess();
+  }
+
+  private void freshProcess() {
+    runId = world.newId("run");
+    replId = world.newId("repl");
+    replId2 = ReplicationInfo.NO_REPL_ID;
+    secondOffset = -1;
+    startedNanos = world.now();
+    master = true;
+    masterHost = null;
+    connected = false;
+    log = new ArrayList<>();
+    pausedUntilNanos = Long.MIN_VALUE;
+    blocked.clear();
+    replicaAcks.clear();
+    nextAckNanos = world.now() + world.random.nextInt(1_000) * 1_000_000L;
+  }
+
+  long offset() {
+    return log.size();
+  }
+
+  SimRedis peer() {
+    return world.redis(1 - node, group);
+  }
+
+  boolean paused() {
+    return world.now() < pausedUntilNanos;
+  }
+
+  // ---- faults ----
+
+  void crash() {
+    if (!alive) {
+      return;
+    }
+    alive = false;
+    killNormalClients();
+    if (world.network.up(node, 1 - node)) {
+      peer().replicaAcks.remove(node); // the master sees its replica's connection close
+    }
+    world.event("redis " + world.nodeName(node) + "/" + group + " crashed");
+    connectionLost.run();
+  }
+
+  /** Comes back as a fresh process without data, as master: the empty-restart trap. */
+  void restartEmpty() {
+    if (alive) {
+      crash();
+    }
+    alive = true;
+    freshProcess();
+    world.event("redis " + world.nodeName(node) + "/" + group + " restarted empty");
+  }
+
+  void lagFor(Duration duration) {
+    lagUntilNanos = world.now() + duration.toNanos();
+  }
+
+  // ---- commands ----
+
+  ReplicationInfo info() {
+    long now = world.now();
+    List<ConnectedReplica> replicas = new ArrayList<>();
+    for (Map.Entry<Integer, long[]> entry : replicaAcks.entrySet()) {
+      long[] ack = entry.getValue();
+      long lag = now / 1_000_000_000L - ack[0] / 1_000_000_000L;
+      replicas.add(new ConnectedReplica(world.nodeIp(entry.getKey()), port, "online", ack[1], lag));
+    }
+    Optional<MasterLink> link =
+        master
+            ? Optional.empty()
+            : Optional.of(
+                new MasterLink(
+                    masterHost,
+                    masterPort,
+                    connected && world.network.up(node, 1 - node),
+                    now < syncDoneNanos,
+                    offset()));
+    return new ReplicationInfo(
+        master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
+        runId,
+        (now - startedNanos) / 1_000_000_000L,
+        replId,
+        replId2,
+        offset(),
+        secondOffset,
+        OptionalLong.of(log.size()),
+        link,
+        replicas);
+  }
+
+  void promote() {
+    if (master) {
+      return;
+    }
+    disconnectFromMaster();
+    replId2 = replId;
+    secondOffset = offset() + 1;
+    replId = world.newId("repl");
+    master = true;
+    masterHost = null;
+    world.promoted(this);
+  }
+
+  void follow(String host, int masterPort) {
+    if (!master && host.equals(masterHost) && masterPort == this.masterPort) {
+      return;
+    }
+    disconnectFromMaster();
+    if (master) {
+      dropReplicas();
+    }
+    master = false;
+    masterHost = host;
+    this.masterPort = masterPort;
+    connected = false;
+    reconnectAtNanos = world.now(); // REPLICAOF connects at once
+    replicate();
+  }
+
+  void pauseWrites(Duration duration) {
+    pausedUntilNanos = world.now() + duration.toNanos();
+    world.scheduler.schedule(duration, this::releaseBlockedIfUnpaused);
+  }
+
+  /** CLIENT KILL TYPE normal: clients blocked by a pause are disconnected without a reply. */
+  void killNormalClients() {
+    List<Blocked> waiting = new ArrayList<>(blocked);
+    blocked.clear();
+    waiting.forEach(b -> b.reply().accept(false));
+  }
+
+  void unpause() {
+    pausedUntilNanos = Long.MIN_VALUE;
+    releaseBlockedIfUnpaused();
+  }
+
+  private void releaseBlockedIfUnpaused() {
+    if (paused()) {
+      return;
+    }
+    List<Blocked> waiting = new ArrayList<>(blocked);
+    blocked.clear();
+    waiting.forEach(b -> write(b.id(), b.reply()));
+  }
+
+  /** A client write arriving: {@code reply} gets true when Redis acknowledged it. */
+  void write(long id, java.util.function.Consumer<Boolean> reply) {
+    if (!alive) {
+      reply.accept(false);
+      return;
+    }
+    if (paused()) {
+      blocked.add(new Blocked(id, reply));
+      return;
+    }
+    if (!master) {
+      reply.accept(false); // READONLY
+      return;
+    }
+    log.add(id);
+    reply.accept(true);
+    for (int replica : replicaAcks.keySet()) {
+      world.scheduler.schedule(
+          world.network.delay(), () -> world.redis(replica, group).replicate());
+    }
+  }
+
+  // ---- replication ----
+
+  private void disconnectFromMaster() {
+    if (!master && connected) {
+      SimRedis source = peer();
+      if (world.network.up(node, 1 - node)) {
+        source.replicaAcks.remove(node);
+      }
+    }
+    connected = false;
+  }
+
+  private void dropReplicas() {
+    if (world.network.up(node, 1 - node)) {
+      replicaAcks.clear();
+    }
+  }
+
+  /** Periodic work: expire silent replicas, send acknowledgements, pull new data. */
+  void cron() {
+    long now = world.now();
+    if (!alive) {
+      return;
+    }
+    replicaAcks.entrySet().removeIf(e -> now - e.getValue()[0] > REPL_TIMEOUT_NANOS);
+    replicate();
+    if (now >= nextAckNanos) {
+      nextAckNanos = now + 1_000_000_000L;
+      acknowledge();
+    }
+  }
+
+  private SimRedis source() {
+    if (master || masterHost == null) {
+      return null;
+    }
+    SimRedis other = peer();
+    return masterHost.equals(other.ip) && masterPort == other.port ? other : null;
+  }
+
+  /** Pulls what the source has, as a connected replica does; partial or full resync first. */
+  void replicate() {
+    SimRedis source = source();
+    long now = world.now();
+    if (connected && source != null && (!source.alive || !source.runId.equals(connectedRunId))) {
+      connected = false; // the master process died: the replica sees the connection close
+      reconnectAtNanos = now + world.random.nextInt(1_000) * 1_000_000L;
+    }
+    if (!alive || source == null || !source.alive || !world.network.up(node, 1 - node)) {
+      return;
+    }
+    if (!connected && !source.master && !source.connected) {
+      return; // -NOMASTERLINK: a replica without its own master link refuses to serve a sync
+    }
+    if (now < lagUntilNanos || now < syncDoneNanos) {
+      return;
+    }
+    if (!connected) {
+      if (now < reconnectAtNanos) {
+        return;
+      }
+      connected = true;
+      connectedRunId = source.runId;
+      if (!source.holdsHistoryOf(this)) {
+        world.fullSync(this, source);
+        log = new ArrayList<>(source.log);
+        syncDoneNanos = now + FULL_SYNC_NANOS;
+      }
+      replId = source.replId;
+      replId2 = source.replId2;
+      secondOffset = source.secondOffset;
+      source.replicaAcks.put(node, new long[] {now, offset()});
+    }
+    if (source.log.size() > log.size()) {
+      log.addAll(source.log.subList(log.size(), source.log.size()));
+    }
+    replId = source.replId;
+  }
+
+  private void acknowledge() {
+    SimRedis source = source();
+    if (source != null
+        && connected
+        && source.alive
+        && world.network.up(node, 1 - node)
+        && world.now() >= syncDoneNanos) {
+      source.replicaAcks.put(node, new long[] {world.now(), offset()});
+    }
+  }
+
+  /** Whether {@code replica} could continue from our stream (PSYNC succeeds). */
+  private boolean holdsHistoryOf(SimRedis replica) {
+    long at = replica.offset();
+    if (replica.log.size() > log.size()
+        || !log.subList(0, at == 0 ? 0 : (int) at).equals(replica.log)) {
+      return false;
+    }
+    return replId.equals(replica.replId)
+        || (replId2.equals(replica.replId) && at <= secondOffset - 1);
+  }
+}
