@@ -100,9 +100,4 @@ public final class AgentJvm {
             Integer.toString(PairLab.STATUS_PORT)));
     return lab.network().start(host, command, log);
   }
-
-  /** Whether the agent on this class path can do a planned switchover on request. */
-  static boolean switchoverAvailable() {
-    return false;
-  }
 }

@@ -288,6 +288,7 @@ public final class BenchCommand {
   static List<SystemUnderTest> allSystems() {
     return List.of(
         new RedishaSystem("None", AgentJvm.RECOMMENDED),
+        new RedishaSystem("Witness", AgentJvm.RECOMMENDED),
         new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
         new SentinelSystem());

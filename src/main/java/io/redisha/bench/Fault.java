@@ -16,7 +16,7 @@ public enum Fault {
   EMPTY_LATER("empty-later", "Redis restarted empty after 3 s", Loss.UNREPLICATED, true),
   BOOT("boot", "simultaneous boot", Loss.NONE, false),
   SWITCHOVER("switchover", "planned switchover", Loss.NONE, true),
-  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.UNREPLICATED, false);
+  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.NONE, false);
 
   /** Which acknowledged writes a fault may lose without breaking a promise of redisha. */
   public enum Loss {

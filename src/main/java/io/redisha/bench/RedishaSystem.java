@@ -36,12 +36,17 @@ public final class RedishaSystem implements SystemUnderTest {
   @Override
   public String description() {
     return "redisha agents, VRRPv3 100 ms adverts, health check 100 ms fall 2, protection "
-        + protection;
+        + protection
+        + ("Witness".equals(protection) ? " (witness: a TCP port on the client host)" : "");
   }
 
   /** The pair-file lines this system adds. */
   public String pairYaml() {
-    return "splitBrainProtection: " + protection + "\n";
+    String yaml = "splitBrainProtection: " + protection + "\n";
+    if ("Witness".equals(protection)) {
+      yaml += "witness: {address: 192.0.2.20, port: " + WITNESS_PORT + "}\n";
+    }
+    return yaml;
   }
 
   @Override
@@ -52,20 +57,72 @@ public final class RedishaSystem implements SystemUnderTest {
   @Override
   public Set<Fault> faults() {
     Set<Fault> faults = EnumSet.allOf(Fault.class);
-    if (!AgentJvm.switchoverAvailable()) {
-      faults.remove(Fault.SWITCHOVER);
-    }
     return faults;
   }
 
+  /** Port of the witness on the client host (a plain TCP listener: a Redis server). */
+  static final int WITNESS_PORT = 7379;
+
   @Override
-  public String notApplicable(Fault fault) {
-    return fault == Fault.SWITCHOVER ? "not on main yet" : "n/a";
+  public void switchover(String group) throws Exception {
+    List<String> holders = lab.vipHolders(lab.group(group));
+    if (holders.size() != 1) {
+      throw new IllegalStateException("switchover of " + group + ": VIP held by " + holders);
+    }
+    String reply =
+        lab.network()
+            .inNamespace(
+                holders.get(0), () -> httpPost(PairLab.STATUS_PORT, "/switchover?group=" + group));
+    if (!reply.startsWith("200")) {
+      throw new IllegalStateException("switchover of " + group + " refused: " + reply);
+    }
+  }
+
+  /** POSTs to the agent on loopback; returns the status code and body. */
+  private static String httpPost(int port, String path) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      socket.setSoTimeout(15_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST " + path + " HTTP/1.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String status = response.isEmpty() ? "" : response.substring(0, response.indexOf('\n') + 1);
+      String[] parts = status.split(" ");
+      int body = response.indexOf("\r\n\r\n");
+      return (parts.length > 1 ? parts[1] : "?")
+          + " "
+          + (body < 0 ? "" : response.substring(body + 4).strip());
+    }
   }
 
   @Override
   public void start(PairLab lab, Path dir) {
     this.lab = lab;
+    if ("Witness".equals(protection)) {
+      lab.network()
+          .start(
+              PairLab.CLIENT,
+              List.of(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(WITNESS_PORT),
+                  "--bind",
+                  "0.0.0.0",
+                  "--protected-mode",
+                  "no",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--dir",
+                  dir.toAbsolutePath().toString()),
+              dir.resolve("witness.log"));
+    }
     startDaemon(PairLab.VM_A);
     startDaemon(PairLab.VM_B);
   }
