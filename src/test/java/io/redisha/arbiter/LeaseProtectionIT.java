@@ -241,7 +241,13 @@ class LeaseProtectionIT {
     String master = masters(lab).get("a");
     String peer = PairLab.other(master);
     Map<String, VipWriter> writers = startWriters(lab, "isolate");
+    // A client on the master host itself still reaches the VIP while the host is cut off: its last
+    // acknowledged write shows when the isolated master stopped taking writes through the VIP.
+    PairLab.Group a = lab.group("a");
+    VipWriter local =
+        new VipWriter(lab.network(), master, a.vip(), a.port(), "isolated-local:a", 2).start();
     long t0;
+    long reconnected;
     long t1;
     PairSampler sampler = new PairSampler(lab).start();
     try {
@@ -253,6 +259,7 @@ class LeaseProtectionIT {
           .pollInterval(Duration.ofMillis(50))
           .until(() -> lab.vipHolders(lab.group("a")).equals(List.of(peer)));
       Thread.sleep(1000);
+      reconnected = System.nanoTime();
       lab.network().reconnect(master);
       t1 = System.nanoTime();
       awaitSettledWithVipOnMaster(lab);
@@ -260,7 +267,18 @@ class LeaseProtectionIT {
     } finally {
       sampler.close();
       stop(writers);
+      local.close();
     }
+    long[] vipGone = sampler.becameTrue(t0, s -> !s.vipHolders().get("a").contains(master));
+    long[] masterLeft =
+        sampler.becameTrue(t0, s -> !"MASTER".equals(s.views().get("a").states().get(master)));
+    long[] peerTookOver =
+        sampler.becameTrue(
+            t0, s -> s.masters("a").contains(peer) || s.vipHolders().get("a").contains(peer));
+    // After the reconnect the VIP leads this client to the new master: only acks before count.
+    long[] isolatedAcks = local.ackedSequences(t0, reconnected);
+    long lastLocalAck =
+        isolatedAcks.length == 0 ? -1 : local.ackNanos(isolatedAcks[isolatedAcks.length - 1]);
     long dropped = sampler.firstAfter(t0, s -> !s.vipHolders().get("a").contains(master));
     long stepped =
         sampler.firstAfter(t0, s -> !"MASTER".equals(s.views().get("a").states().get(master)));
@@ -273,7 +291,8 @@ class LeaseProtectionIT {
     figure(
         "isolate master %s of group a (fence time %d ms): VIP dropped after %d ms, left MASTER"
             + " after %d ms, peer MASTER after %d ms, peer holds the VIP after %d ms, write gap"
-            + " %d ms, acked writes lost %d",
+            + " %d ms, acked writes lost %d; last write acked by the isolated master through the"
+            + " VIP %d ms after the cut",
         master,
         timing.fenceTime().toMillis(),
         millisSince(t0, dropped),
@@ -281,12 +300,24 @@ class LeaseProtectionIT {
         millisSince(t0, peerMaster),
         millisSince(t0, peerVip),
         window.longestGapMillis(),
-        lost.length);
-    assertThat(dropped).as("the isolated master dropped its VIP").isPositive();
-    assertThat(peerMaster).as("the peer took over").isPositive();
-    assertThat(dropped).as("VIP dropped before the peer became master").isLessThan(peerMaster);
-    assertThat(stepped).as("left MASTER before the peer became master").isLessThan(peerMaster);
-    assertThat(dropped).as("VIP dropped before the peer added it").isLessThan(peerVip);
+        lost.length,
+        millisSince(t0, lastLocalAck));
+    assertThat(vipGone).as("the isolated master dropped its VIP").isNotNull();
+    assertThat(masterLeft).as("the isolated master left MASTER").isNotNull();
+    assertThat(peerTookOver).as("the peer took over").isNotNull();
+    // Upper bound of the one before lower bound of the other: no sampling luck involved.
+    assertThat(vipGone[1])
+        .as("VIP dropped before the peer became master or added the VIP")
+        .isLessThan(peerTookOver[0]);
+    assertThat(masterLeft[1])
+        .as("left MASTER before the peer took over")
+        .isLessThan(peerTookOver[0]);
+    assertThat(lastLocalAck)
+        .as("the isolated master took its last write through the VIP before the peer took over")
+        .isLessThan(peerTookOver[0]);
+    assertThat(lastLocalAck)
+        .as("the isolated master took no write after dropping its VIP")
+        .isLessThan(vipGone[1]);
     for (PairLab.Group group : lab.groups()) {
       assertThat(sampler.twoMasters(group.name()).longestMillis())
           .as("two masters of %s", group.name())

@@ -20,10 +20,15 @@ final class PairSampler implements AutoCloseable {
    * One look at the pair.
    *
    * @param nanos System.nanoTime when the look started
+   * @param endNanos System.nanoTime when it ended: what it saw was true at some moment in between
    * @param views both agents' view of each group
    * @param vipHolders hosts holding each group's VIP
    */
-  record Sample(long nanos, Map<String, GroupView> views, Map<String, List<String>> vipHolders) {
+  record Sample(
+      long nanos,
+      long endNanos,
+      Map<String, GroupView> views,
+      Map<String, List<String>> vipHolders) {
     List<String> masters(String group) {
       List<String> masters = new ArrayList<>();
       views
@@ -75,7 +80,7 @@ final class PairSampler implements AutoCloseable {
         holders.put(group.name(), onHosts);
       }
       synchronized (samples) {
-        samples.add(new Sample(start, views, holders));
+        samples.add(new Sample(start, System.nanoTime(), views, holders));
       }
       long rest = PERIOD_MILLIS * 1_000_000 - (System.nanoTime() - start);
       if (rest > 0) {
@@ -140,6 +145,25 @@ final class PairSampler implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /**
+   * Bounds on when {@code condition} first became true after {@code fromNanos}: {@code [lower,
+   * upper]} in System.nanoTime, from the last sample that did not see it and the first that did;
+   * null when it never held.
+   */
+  long[] becameTrue(long fromNanos, Predicate<Sample> condition) {
+    long lower = fromNanos;
+    for (Sample sample : samples()) {
+      if (sample.nanos() < fromNanos) {
+        continue;
+      }
+      if (condition.test(sample)) {
+        return new long[] {lower, sample.endNanos()};
+      }
+      lower = sample.nanos();
+    }
+    return null;
   }
 
   @Override
