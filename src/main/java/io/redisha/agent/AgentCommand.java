@@ -2,6 +2,8 @@ package io.redisha.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.redisha.arbiter.SplitBrainGuards;
+import io.redisha.arbiter.kube.FabricLeasePort;
 import io.redisha.cli.Args;
 import io.redisha.kube.LeaseReportSink;
 import io.redisha.net.NetlinkAddressManager;
@@ -42,7 +44,21 @@ public final class AgentCommand {
     boolean kubernetes = args.flag("kubernetes");
     KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
     ReportSink sink = kubernetes ? LeaseReportSink.fromEnvironment(client) : ReportSink.NONE;
-    AgentRuntime.GuardFactory guards = AgentRuntime.GuardFactory.NONE;
+    if (settings.protection() == PairSettings.Protection.LEASE && !kubernetes) {
+      System.err.println(
+          "redisha agent: splitBrainProtection: Lease needs the Kubernetes API (run under the"
+              + " operator with --kubernetes); standalone pairs use Witness or None");
+      return 2;
+    }
+    String namespace = System.getenv().getOrDefault("REDISHA_NAMESPACE", "default");
+    AgentRuntime.GuardFactory guards =
+        (pair, group, scheduler) ->
+            SplitBrainGuards.create(
+                pair,
+                group,
+                scheduler,
+                leaseName -> new FabricLeasePort(client, namespace, leaseName, scheduler),
+                LOG::info);
     AgentRuntime runtime =
         AgentRuntime.start(
             config,

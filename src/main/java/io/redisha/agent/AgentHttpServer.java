@@ -39,6 +39,7 @@ public final class AgentHttpServer implements AutoCloseable {
     server.createContext("/status", http::status);
     server.createContext("/metrics", http::metrics);
     server.createContext("/healthz", http::healthz);
+    server.createContext("/switchover", http::switchover);
     server.setExecutor(
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().daemon().name("agent-http").unstarted(r)));
@@ -169,6 +170,47 @@ public final class AgentHttpServer implements AutoCloseable {
     out.append("# TYPE redisha_config_error gauge\n");
     out.append("redisha_config_error ").append(runtime.configError() == null ? 0 : 1).append('\n');
     send(exchange, 200, "text/plain; version=0.0.4", out.toString());
+  }
+
+  /** {@code POST /switchover?group=a}: a planned, lossless handover of the group to the peer. */
+  private void switchover(HttpExchange exchange) throws IOException {
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, "text/plain", "use POST /switchover?group=NAME\n");
+      return;
+    }
+    String query = exchange.getRequestURI().getQuery();
+    String group = null;
+    if (query != null) {
+      for (String part : query.split("&")) {
+        if (part.startsWith("group=")) {
+          group = part.substring("group=".length());
+        }
+      }
+    }
+    if (group == null) {
+      send(exchange, 400, "text/plain", "group: required, e.g. POST /switchover?group=a\n");
+      return;
+    }
+    var future = runtime.switchover(group);
+    if (future == null) {
+      send(exchange, 404, "text/plain", "group: no group '" + group + "' in this pair\n");
+      return;
+    }
+    try {
+      Switchover.Outcome outcome = future.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("group", group);
+      body.put("switched", outcome.switched());
+      body.put("reason", outcome.reason());
+      body.put("pauseMillis", outcome.pause().toMillis());
+      send(
+          exchange,
+          outcome.switched() ? 200 : 409,
+          "application/json",
+          JSON.writeValueAsString(body));
+    } catch (Exception e) {
+      send(exchange, 500, "text/plain", "switchover of " + group + " failed: " + e + "\n");
+    }
   }
 
   private void healthz(HttpExchange exchange) throws IOException {

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -348,8 +350,20 @@ public final class AgentRuntime implements AutoCloseable {
       } else if (!now.equals(before)) {
         if (sameButPreference(before, now)) {
           GroupController controller = groups.get(name).controller();
-          controller.router().setPriority(now.priority());
           LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
+          if (controller.router().state() != VrrpState.MASTER) {
+            controller.router().setPriority(now.priority());
+          } else if (next.peerNode().equals(now.preferredMaster())) {
+            controller
+                .switchover()
+                .thenAccept(
+                    outcome ->
+                        LOG.info(
+                            "group {}: switchover to the preferred master {}: {}",
+                            name,
+                            now.preferredMaster(),
+                            outcome.reason()));
+          }
         } else {
           LOG.info("group {}: changed, restarting it", name);
           stopGroup(name, "group changed");
@@ -464,11 +478,42 @@ public final class AgentRuntime implements AutoCloseable {
     return typed;
   }
 
-  /** Clean stop: every master sends priority 0 and drops its VIP; Redis roles stay. */
+  /**
+   * Starts a planned switchover of {@code group} to the peer.
+   *
+   * @return the outcome, or null when there is no such group
+   */
+  public CompletableFuture<Switchover.Outcome> switchover(String group) {
+    RunningGroup running = groups.get(group);
+    return running == null ? null : running.controller().switchover();
+  }
+
+  /**
+   * Clean stop. Every group this node is master of first hands over like a planned switchover
+   * (writes paused until the peer's replica has every byte, so none is lost), bounded to a few
+   * seconds; then every master left sends priority 0 and drops its VIP.
+   */
   @Override
   public void close() {
     if (stopped) {
       return;
+    }
+    List<CompletableFuture<Switchover.Outcome>> handovers = new ArrayList<>();
+    scheduler.runAndWait(
+        () -> {
+          for (RunningGroup running : groups.values()) {
+            if (running.controller().router().state() == VrrpState.MASTER) {
+              handovers.add(running.controller().switchover());
+            }
+          }
+        });
+    for (CompletableFuture<Switchover.Outcome> handover : handovers) {
+      try {
+        Switchover.Outcome outcome = handover.get(5, TimeUnit.SECONDS);
+        LOG.info("stopping: {}", outcome.reason());
+      } catch (Exception e) {
+        LOG.warn("stopping: handover did not finish: {}", e.toString());
+      }
     }
     stopped = true;
     scheduler.runAndWait(

@@ -109,18 +109,7 @@ public final class GroupController {
     this.listener = listener;
     this.log = log;
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
-    VrrpRouterConfig config =
-        new VrrpRouterConfig(
-            pair.version(),
-            group.virtualRouterId(),
-            group.priority(),
-            pair.intervalCentis(),
-            pair.password(),
-            List.of(group.vip().address()),
-            pair.localAddress(),
-            pair.preempt(),
-            pair.preemptDelay(),
-            true);
+    VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
             config,
@@ -502,38 +491,25 @@ public final class GroupController {
 
   /** Notes a role we just set, until the next check reads it back. */
   private void markRole(boolean master) {
-    if (local == null) {
+    if (local == null || master == local.isMaster()) {
       return;
     }
-    if (master && !local.isMaster()) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.MASTER,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.empty(),
-              List.of());
-    } else if (!master) {
-      local =
-          new ReplicationInfo(
-              ReplicationInfo.Role.REPLICA,
-              local.runId(),
-              local.uptimeSeconds(),
-              local.replId(),
-              local.replId2(),
-              local.replOffset(),
-              local.secondReplOffset(),
-              local.keys(),
-              Optional.of(
-                  new MasterLink(
-                      pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
-              List.of());
-    }
+    local =
+        new ReplicationInfo(
+            master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
+            local.runId(),
+            local.uptimeSeconds(),
+            local.replId(),
+            local.replId2(),
+            local.replOffset(),
+            local.secondReplOffset(),
+            local.keys(),
+            master
+                ? Optional.empty()
+                : Optional.of(
+                    new MasterLink(
+                        pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
+            List.of());
   }
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
@@ -550,9 +526,16 @@ public final class GroupController {
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
       clientsToKill = true;
-      // At once, even when our Redis is dead: a supervisor may restart it empty within
-      // milliseconds, and clients must not find that empty master behind the VIP.
-      vip.remove();
+      if (switchover != null && to == VrrpState.BACKUP) {
+        // A planned handover: our Redis is paused, so keeping the VIP a little longer takes no
+        // write; it lets the clients' connections be cut while their FIN can still reach them,
+        // and the switchover removes it once the peer serves (see releaseSwitchoverVip).
+        vipKeptForSwitchover = true;
+      } else {
+        // At once, even when our Redis is dead: a supervisor may restart it empty within
+        // milliseconds, and clients must not find that empty master behind the VIP.
+        vip.remove();
+      }
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);
@@ -667,6 +650,29 @@ public final class GroupController {
   /** Hands the master role to the peer with a priority 0 advert. */
   void handOver(String reason) {
     router.stepDown(reason);
+  }
+
+  private boolean vipKeptForSwitchover;
+
+  /**
+   * Ends a planned handover: unless we are master again, cut the clients of our (paused) Redis
+   * while the VIP still reaches them, so they reconnect at once to the new master, then drop the
+   * VIP. {@code then} runs when both are done.
+   */
+  void releaseSwitchoverVip(Runnable then) {
+    if (!vipKeptForSwitchover || router.state() == VrrpState.MASTER) {
+      vipKeptForSwitchover = false;
+      then.run();
+      return;
+    }
+    redis.killNormalClients(
+        error -> {
+          vipKeptForSwitchover = false;
+          if (router.state() != VrrpState.MASTER) {
+            vip.remove();
+          }
+          then.run();
+        });
   }
 
   // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----

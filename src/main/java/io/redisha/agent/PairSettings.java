@@ -2,6 +2,7 @@ package io.redisha.agent;
 
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.vrrp.ChecksumMode;
+import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpVersion;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -145,6 +146,24 @@ public record PairSettings(
       int virtualRouterId,
       String preferredMaster,
       int priority) {}
+
+  /**
+   * The virtual router of {@code group} on this node with {@code priority}. In a pair the backup is
+   * the only candidate, so it takes over at once on a priority 0 advert.
+   */
+  public VrrpRouterConfig routerConfig(Group group, int priority) {
+    return new VrrpRouterConfig(
+        version,
+        group.virtualRouterId(),
+        priority,
+        intervalCentis,
+        password,
+        List.of(group.vip().address()),
+        localAddress,
+        preempt,
+        preemptDelay,
+        true);
+  }
 
   /** The group named {@code name}, or null. */
   public Group group(String name) {

@@ -350,6 +350,16 @@ public final class PairValidation {
         try {
           Ipv4Cidr vip = Ipv4Cidr.parse(instance.getVip());
           unique(field + ".vip", vip.address().getHostAddress(), i, vips, problems);
+          for (NodeSpec node : spec.getNodes() == null ? List.<NodeSpec>of() : spec.getNodes()) {
+            if (node != null && vip.address().getHostAddress().equals(node.getAddress())) {
+              problems.add(
+                  field
+                      + ".vip: "
+                      + node.getAddress()
+                      + " is the address of node "
+                      + node.getName());
+            }
+          }
         } catch (IllegalArgumentException e) {
           problems.add(field + ".vip: " + e.getMessage());
         }

@@ -212,6 +212,10 @@ public final class Switchover {
   }
 
   private void unpauseAndFinish(boolean switched, String reason) {
+    group.releaseSwitchoverVip(() -> unpause(switched, reason));
+  }
+
+  private void unpause(boolean switched, String reason) {
     group
         .localRedis()
         .unpause(

@@ -91,17 +91,7 @@ final class VrrpDemoCommand {
               settings.interfaceName(), group.vip(), addresses, arp, settings.garp(), scheduler);
       vips.add(vip);
       VrrpRouterConfig routerConfig =
-          new VrrpRouterConfig(
-              settings.version(),
-              group.virtualRouterId(),
-              priorityOverride > 0 ? priorityOverride : group.priority(),
-              settings.intervalCentis(),
-              settings.password(),
-              List.of(group.vip().address()),
-              settings.localAddress(),
-              settings.preempt(),
-              settings.preemptDelay(),
-              true);
+          settings.routerConfig(group, priorityOverride > 0 ? priorityOverride : group.priority());
       VrrpRouter router =
           new VrrpRouter(
               routerConfig,

@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +25,9 @@ public final class LabCommand {
   public static int run(String[] argv) throws Exception {
     Args args;
     try {
-      args = Args.parse(argv, Set.of("protection", "work-dir", "scenarios"), Set.of("keep"));
+      args =
+          Args.parse(
+              argv, Set.of("protection", "work-dir", "scenarios", "save-logs"), Set.of("keep"));
     } catch (IllegalArgumentException e) {
       System.err.println("redisha lab: " + e.getMessage());
       return 2;
@@ -123,6 +126,9 @@ public final class LabCommand {
       if (lab != null) {
         lab.close();
       }
+      if (args.get("save-logs") != null) {
+        saveLogs(workDir, Path.of(args.get("save-logs")));
+      }
       deleteTree(workDir);
       System.out.println("lab removed: namespaces, processes and " + workDir);
     }
@@ -143,6 +149,19 @@ public final class LabCommand {
       }
     }
     return problems;
+  }
+
+  /** Copies the agents' and Redis servers' logs before the work directory goes. */
+  private static void saveLogs(Path workDir, Path target) {
+    try (Stream<Path> files = Files.list(workDir)) {
+      Files.createDirectories(target);
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+      System.out.println("logs saved in " + target);
+    } catch (IOException e) {
+      System.err.println("redisha lab: could not save logs: " + e.getMessage());
+    }
   }
 
   private static List<String> tail(Path file, int lines) {

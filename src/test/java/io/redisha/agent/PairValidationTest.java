@@ -81,6 +81,7 @@ class PairValidationTest {
           router id twice        | 'virtualRouterId: 52'=>'virtualRouterId: 51'                         | instances[1].virtualRouterId: 51 is already used by instances[0]
           router id too big      | 'virtualRouterId: 52'=>'virtualRouterId: 256'                        | instances[1].virtualRouterId: must be 1 to 255, not 256
           group name twice       | 'name: b,'=>'name: a,'                                               | instances[1].name: a is already used by instances[0]
+          vip is a node address  | 'vip: 192.0.2.101/24'=>'vip: 192.0.2.12/24'                           | instances[1].vip: 192.0.2.12 is the address of node vm-b
           unknown master         | 'preferredMaster: vm-a'=>'preferredMaster: vm-c'                     | instances[0].preferredMaster: 'vm-c' is not one of the nodes [vm-a, vm-b]
           v3 interval too short  | 'advertIntervalMillis: 100'=>'advertIntervalMillis: 5'               | vrrp.advertIntervalMillis: VRRPv3 needs 10 to 40950 in steps of 10, not 5
           v3 interval too long   | 'advertIntervalMillis: 100'=>'advertIntervalMillis: 50000'           | vrrp.advertIntervalMillis: VRRPv3 needs 10 to 40950 in steps of 10, not 50000

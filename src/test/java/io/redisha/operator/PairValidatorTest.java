@@ -48,12 +48,13 @@ class PairValidatorTest {
                       - {name: b, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51}
                     """),
                 NODES))
-        .containsExactly(
-            "spec.nodes[1].address: not set, and node vm-x has no InternalIP (is there a node of that name?)",
-            "spec.vrrp.advertIntervalMillis: 105 is outside 10 to 40950 in steps of 10 (VRRP version 3)",
+        .containsExactlyInAnyOrder(
+            "spec.nodes[1].address: not set, and node vm-x has no InternalIP (is there a node of"
+                + " that name?)",
+            "spec.vrrp.advertIntervalMillis: VRRPv3 needs 10 to 40950 in steps of 10, not 105",
             "spec.instances[0].vip: 192.0.2.11 is the address of node vm-a",
-            "spec.instances[0].preferredMaster: vm-c is not one of the two nodes",
-            "spec.instances[1].port: 6379 is also the port of group a",
-            "spec.instances[1].virtualRouterId: 51 is also the router id of group a");
+            "spec.instances[0].preferredMaster: 'vm-c' is not one of the nodes [vm-a, vm-x]",
+            "spec.instances[1].port: 6379 is already used by instances[0]",
+            "spec.instances[1].virtualRouterId: 51 is already used by instances[0]");
   }
 }

@@ -69,12 +69,15 @@ final class SafetyChecker {
     }
   }
 
-  /** S1: never two nodes that hold the VIP and run a writable master, beyond one advert. */
+  /**
+   * S1: never two nodes that hold the VIP and run a writable master, beyond one advert. A master
+   * paused by CLIENT PAUSE WRITE takes no write, so it does not count.
+   */
   private void checkOneMaster(String group, long now) {
     int masters = 0;
     for (int node = 0; node < 2; node++) {
       SimRedis server = world.redis(node, group);
-      if (world.vip(node, group).held && server.alive && server.master) {
+      if (world.vip(node, group).held && server.alive && server.master && !server.paused()) {
         masters++;
       }
     }
