@@ -155,8 +155,9 @@ public final class GroupController {
   }
 
   /**
-   * Clean stop: a master sends priority 0 and drops the VIP, so the peer takes over at once. Redis
-   * roles are left as they are; the peer promotes its own.
+   * Stops the group. A master that is still master here (the runtime first tries a planned
+   * switchover) sends priority 0, drops the VIP and disconnects its clients, so the peer takes over
+   * at once; Redis roles are left as they are and the peer promotes its own.
    */
   public void stop(String reason) {
     boolean wasMaster = router.state() == VrrpState.MASTER;

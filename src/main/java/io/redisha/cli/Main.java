@@ -12,6 +12,7 @@ public final class Main {
 
       commands:
         lab        build two simulated hosts in network namespaces and run failovers (root)
+        bench      write gap and lost writes per fault, redisha beside keepalived and Sentinel (root)
         agent      run one node of a pair: redisha agent --config pair.yaml --node vm-a
         vrrp       run one VRRP instance from a YAML file (demo, keepalived as the peer)
         operator   run the Kubernetes operator
@@ -35,6 +36,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "lab" -> io.redisha.lab.LabCommand.run(rest);
+      case "bench" -> io.redisha.bench.BenchCommand.run(rest);
       case "vrrp" -> VrrpDemoCommand.run(rest);
       case "agent" -> io.redisha.agent.AgentCommand.run(rest);
       case "operator" -> io.redisha.operator.OperatorCommand.run(rest);

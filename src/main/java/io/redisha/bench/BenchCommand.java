@@ -1,0 +1,327 @@
+package io.redisha.bench;
+
+import io.redisha.cli.Args;
+import io.redisha.lab.LabNetwork;
+import io.redisha.lab.PairLab;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code redisha bench [--quick] [--runs N] [--systems a,b] [--faults x,y] [--out DIR]
+ * [--idle-seconds S]}: the same faults against redisha, keepalived (classic and tuned) and Redis
+ * Sentinel on the namespace lab, one system after another in the same run, then the tables, a JSON
+ * file and an SVG picture. Exits 1 when redisha broke a promise (lost acknowledged writes a fault
+ * may not cost, a run that did not complete, the other group disturbed) or the benchmark failed;
+ * never because of a timing.
+ */
+public final class BenchCommand {
+  private static final List<String> TOOLS =
+      List.of("ip", "iptables", "redis-server", "redis-cli", "keepalived", "arping");
+
+  private BenchCommand() {}
+
+  public static int run(String[] argv) throws Exception {
+    return run(argv, System.out);
+  }
+
+  /** Runs the benchmark, printing progress and tables to {@code out}; returns the exit code. */
+  public static int run(String[] argv, PrintStream out) throws Exception {
+    Args args;
+    Plan plan;
+    try {
+      args =
+          Args.parse(
+              argv,
+              Set.of("runs", "systems", "faults", "out", "idle-seconds", "work-dir"),
+              Set.of("quick"));
+      plan = Plan.from(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("redisha bench: " + e.getMessage());
+      return 2;
+    }
+    List<String> problems = missingPrerequisites();
+    if (!problems.isEmpty()) {
+      System.err.println("redisha bench: cannot run: " + String.join("; ", problems));
+      return 2;
+    }
+    List<String> stale = LabNetwork.removeStale();
+    if (!stale.isEmpty()) {
+      out.println("removed namespaces left by an earlier run that was killed: " + stale);
+    }
+    Files.createDirectories(plan.out);
+    Path workDir =
+        args.get("work-dir") != null
+            ? Path.of(args.get("work-dir"))
+            : Files.createTempDirectory("redisha-bench-");
+    BenchReport report = new BenchReport(plan.mode(), plan.runs, plan.systems, plan.faults);
+    out.printf(
+        "redisha bench (%s): %d run(s) per fault; systems: %s; faults: %s%n"
+            + "lab: vm-a 192.0.2.11, vm-b 192.0.2.12, client 192.0.2.20 in network namespaces;"
+            + " groups a (6379, VIP 192.0.2.100) and b (6389, VIP 192.0.2.101);%n"
+            + "the client writes through each VIP every 2 ms. Work files: %s%n",
+        plan.mode(),
+        plan.runs,
+        String.join(", ", plan.systems.stream().map(SystemUnderTest::name).toList()),
+        String.join(", ", Fault.ids(plan.faults)),
+        workDir);
+    long started = System.nanoTime();
+    try {
+      for (SystemUnderTest system : plan.runs == 0 ? List.<SystemUnderTest>of() : plan.systems) {
+        runSystem(system, plan, workDir, report, out);
+      }
+      if (plan.idle.toSeconds() > 0) {
+        out.printf("%n== footprint: idle %d s, two groups%n", plan.idle.toSeconds());
+        Footprint footprint = new Footprint(workDir, plan.idle, out);
+        try {
+          for (FootprintRow row : footprint.agents(AgentJvm.VARIANTS)) {
+            report.addFootprint(row);
+          }
+          report.addFootprint(
+              footprint.baseline(
+                  new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED), "keepalived (tuned)"));
+          report.addFootprint(footprint.baseline(new SentinelSystem(), "redis sentinel"));
+        } catch (Exception e) {
+          report.problem("footprint measurement failed: " + e);
+          out.println("  footprint measurement FAILED: " + e);
+        }
+      }
+    } finally {
+      if (args.get("work-dir") == null) {
+        deleteTree(workDir);
+      }
+    }
+    long minutes = Duration.ofNanos(System.nanoTime() - started).toMinutes();
+    String subtitle =
+        String.format(
+            Locale.ROOT,
+            "redisha bench %s, %d run(s) per fault, %s, %d cores",
+            plan.mode(),
+            plan.runs,
+            Instant.now().toString().substring(0, 10),
+            Runtime.getRuntime().availableProcessors());
+    out.printf(
+        "%n== write gap per fault and system (ms; lost = acknowledged writes not read back)%n");
+    out.print(report.detailTable());
+    out.printf("%n== redisha / baseline: write gap p99 ratio (below 1 = redisha shorter)%n");
+    out.print(report.ratioTable());
+    String footprintTable = report.footprintTable();
+    if (!footprintTable.isEmpty()) {
+      out.printf("%n== footprint of one host's HA daemon, idle, two groups%n");
+      out.print(footprintTable);
+    }
+    Path json = plan.out.resolve("bench.json");
+    Path svg = plan.out.resolve("bench.svg");
+    report.writeJson(json, environment(minutes));
+    Files.writeString(svg, SvgChart.render(report, subtitle));
+    List<String> violations = report.violations();
+    out.printf("%nresults: %s and %s (%d min)%n", json, svg, minutes);
+    if (!violations.isEmpty()) {
+      out.println("FAILED:");
+      violations.forEach(v -> out.println("  " + v));
+      return 1;
+    }
+    out.println("no acknowledged write lost where none may be, every run completed");
+    return 0;
+  }
+
+  private static void runSystem(
+      SystemUnderTest system, Plan plan, Path workDir, BenchReport report, PrintStream out) {
+    out.printf("%n== %s: %s%n", system.name(), system.description());
+    Path dir = workDir.resolve(system.name());
+    PairLab lab = null;
+    try {
+      lab = startPair(system, dir, out);
+      for (Fault fault : plan.faults) {
+        if (!system.faults().contains(fault)) {
+          out.printf("  %-12s %s%n", fault.id(), system.notApplicable(fault));
+          continue;
+        }
+        for (int i = 1; i <= plan.runs; i++) {
+          out.printf("  %-12s run %d/%d ... ", fault.id(), i, plan.runs);
+          out.flush();
+          FaultSample sample;
+          try {
+            sample = new FaultRunner(lab, system).run(fault, i);
+          } catch (Exception e) {
+            sample = FaultSample.failed(system.name(), fault, i, "crashed: " + e);
+          }
+          report.add(sample);
+          out.println(describe(sample));
+          if (!sample.completed()) {
+            PairProbe probe = new PairProbe(lab);
+            if (!probe.allSettled(probe.awaitSettled(Duration.ofSeconds(5)))) {
+              out.println("  pair did not settle: rebuilding it for the next run");
+              lab.close();
+              lab = null;
+              lab =
+                  startPair(system, dir.resolveSibling(system.name() + "-" + fault.id() + i), out);
+            }
+          }
+        }
+      }
+    } catch (Exception e) {
+      report.problem(system.name() + " failed: " + e);
+      out.println("  " + system.name() + " FAILED: " + e);
+    } finally {
+      if (lab != null) {
+        lab.close();
+      }
+    }
+  }
+
+  private static PairLab startPair(SystemUnderTest system, Path dir, PrintStream out)
+      throws Exception {
+    String yaml = system instanceof RedishaSystem redisha ? redisha.pairYaml() : "";
+    PairLab lab = PairLab.create(dir, PairLab.DEFAULT_GROUPS, yaml);
+    try {
+      system.start(lab, dir);
+      PairProbe probe = new PairProbe(lab);
+      Map<String, PairProbe.GroupState> state = probe.awaitSettled(Duration.ofSeconds(60));
+      if (!probe.allSettled(state)) {
+        throw new IllegalStateException("pair did not settle after start: " + state.values());
+      }
+      out.printf("  pair up: %s%n", state.values());
+      return lab;
+    } catch (Exception e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  static String describe(FaultSample sample) {
+    StringBuilder text = new StringBuilder();
+    if (sample.gapMillis() >= 0) {
+      text.append("gap ").append(sample.gapMillis()).append(" ms, ");
+    }
+    text.append("lost ").append(sample.lost());
+    if (sample.lostBeyondAllowed() > 0) {
+      text.append(" (")
+          .append(sample.lostBeyondAllowed())
+          .append(" beyond what the fault may cost)");
+    }
+    text.append(", VIP on new master ")
+        .append(sample.vipMillis() < 0 ? "-" : sample.vipMillis() + " ms");
+    if (sample.fault().groupScoped()) {
+      text.append(sample.otherDisturbed() ? ", other group DISTURBED" : ", other group untouched");
+    }
+    text.append(sample.completed() ? "" : ", FAILED");
+    if (!sample.note().isEmpty()) {
+      text.append(" [").append(sample.note()).append(']');
+    }
+    return text.toString();
+  }
+
+  private static Map<String, String> environment(long minutes) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("date", Instant.now().toString());
+    env.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    env.put("java", System.getProperty("java.version"));
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    env.put("minutes", Long.toString(minutes));
+    return env;
+  }
+
+  /** What the command line asked for. */
+  record Plan(
+      boolean quick,
+      int runs,
+      List<SystemUnderTest> systems,
+      List<Fault> faults,
+      Path out,
+      Duration idle) {
+    String mode() {
+      return quick ? "quick" : "full";
+    }
+
+    static Plan from(Args args) {
+      boolean quick = args.flag("quick");
+      int runs = args.intValue("runs", quick ? 1 : 20);
+      if (runs < 0 || runs > 1000) {
+        throw new IllegalArgumentException(
+            "--runs must be between 0 (footprint only) and 1000, not " + runs);
+      }
+      int idleSeconds = args.intValue("idle-seconds", quick ? 0 : 60);
+      if (idleSeconds < 0 || idleSeconds > 3600) {
+        throw new IllegalArgumentException(
+            "--idle-seconds must be between 0 and 3600, not " + idleSeconds);
+      }
+      Map<String, SystemUnderTest> known = new LinkedHashMap<>();
+      for (SystemUnderTest system : allSystems()) {
+        known.put(system.name(), system);
+      }
+      List<String> names =
+          args.get("systems") != null
+              ? List.of(args.get("systems").split(","))
+              : quick ? List.of("redisha", "keepalived-classic") : List.copyOf(known.keySet());
+      List<SystemUnderTest> systems = new ArrayList<>();
+      for (String name : names) {
+        SystemUnderTest system = known.get(name.strip());
+        if (system == null) {
+          throw new IllegalArgumentException(
+              "--systems: unknown system '"
+                  + name
+                  + "'; known: "
+                  + String.join(",", known.keySet()));
+        }
+        systems.add(system);
+      }
+      List<Fault> faults =
+          args.get("faults") != null
+              ? Fault.parseList(args.get("faults"))
+              : List.of(Fault.values());
+      Path out = Path.of(args.get("out") != null ? args.get("out") : "bench-results");
+      return new Plan(quick, runs, systems, faults, out, Duration.ofSeconds(idleSeconds));
+    }
+  }
+
+  static List<SystemUnderTest> allSystems() {
+    return List.of(
+        new RedishaSystem("None", AgentJvm.RECOMMENDED),
+        new RedishaSystem("Witness", AgentJvm.RECOMMENDED),
+        new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
+        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+        new SentinelSystem());
+  }
+
+  static List<String> missingPrerequisites() {
+    List<String> problems = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      problems.add("must run as root (network namespaces, raw sockets): sudo ./redisha bench");
+    }
+    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
+    for (String tool : TOOLS) {
+      boolean found =
+          Stream.of(path.split(File.pathSeparator))
+              .anyMatch(dir -> !dir.isEmpty() && new File(dir, tool).canExecute());
+      if (!found) {
+        problems.add(
+            tool
+                + " is missing (apt-get install -y keepalived redis-server iproute2 iptables"
+                + " iputils-arping)");
+      }
+    }
+    return problems;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("redisha bench: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.redisha.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A fault the benchmark injects into a pair, with what the fault may cost in acknowledged writes.
+ * Every fault hits group {@code a} (or the host holding its master); group {@code b} shows whether
+ * the other group on the same pair was disturbed.
+ */
+public enum Fault {
+  KILL("kill", "Redis master killed", Loss.UNREPLICATED, true),
+  HOST_CUT("host-cut", "master host link cut", Loss.UNREPLICATED, false),
+  PAIR_CUT("pair-cut", "pair link cut 5 s, healed", Loss.NEEDS_THIRD_VOTER, false),
+  EMPTY_AT_ONCE("empty-now", "Redis restarted empty at once", Loss.UNREPLICATED, true),
+  EMPTY_LATER("empty-later", "Redis restarted empty after 3 s", Loss.UNREPLICATED, true),
+  BOOT("boot", "simultaneous boot", Loss.NONE, false),
+  SWITCHOVER("switchover", "planned switchover", Loss.NONE, true),
+  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.NONE, false);
+
+  /** Which acknowledged writes a fault may lose without breaking a promise of redisha. */
+  public enum Loss {
+    /** None. */
+    NONE,
+    /**
+     * Only writes acknowledged by a Redis master in the last moment before it died or was cut off
+     * (or, at a clean stop, before the peer took over), which its replica had not received yet:
+     * replication is asynchronous.
+     */
+    UNREPLICATED,
+    /**
+     * Without a third voter both sides of a pair-link cut keep a master: losses are what the
+     * benchmark measures, a promise only under Lease or Witness protection.
+     */
+    NEEDS_THIRD_VOTER
+  }
+
+  private final String id;
+  private final String title;
+  private final Loss loss;
+  private final boolean groupScoped;
+
+  Fault(String id, String title, Loss loss, boolean groupScoped) {
+    this.id = id;
+    this.title = title;
+    this.loss = loss;
+    this.groupScoped = groupScoped;
+  }
+
+  /** Short name used on the command line and in the JSON. */
+  public String id() {
+    return id;
+  }
+
+  /** What is done, in words. */
+  public String title() {
+    return title;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  /**
+   * Whether the fault concerns one group only (its Redis), so that the other group must not move.
+   * Faults of a host, a link or a daemon concern every group on it.
+   */
+  public boolean groupScoped() {
+    return groupScoped;
+  }
+
+  /** Whether a write gap is meaningful (at a boot there is no master yet to lose). */
+  public boolean measuresGap() {
+    return this != BOOT;
+  }
+
+  /** The fault named {@code id}; the error lists the known names. */
+  public static Fault byId(String id) {
+    for (Fault fault : values()) {
+      if (fault.id.equals(id)) {
+        return fault;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown fault '" + id + "'; known: " + String.join(",", ids(List.of(values()))));
+  }
+
+  /** The ids of {@code faults}, in order. */
+  public static List<String> ids(List<Fault> faults) {
+    return faults.stream().map(Fault::id).toList();
+  }
+
+  /** Parses a comma-separated list of fault ids. */
+  public static List<Fault> parseList(String text) {
+    return Arrays.stream(text.split(",")).map(String::strip).map(Fault::byId).toList();
+  }
+}

@@ -1,0 +1,291 @@
+package io.redisha.bench;
+
+import io.redisha.bench.PairProbe.GroupState;
+import io.redisha.lab.PairLab;
+import io.redisha.lab.VipWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs one fault once against a system whose pair is settled: a writer through each VIP every 2 ms,
+ * the fault on group a (or its master's host), the repair, the wait until the pair settles again,
+ * then the measurements and the read-back of every acknowledged write.
+ */
+final class FaultRunner {
+  static final String FAULT_GROUP = "a";
+  static final String OTHER_GROUP = "b";
+  private static final long MS = 1_000_000L;
+  private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
+
+  private final PairLab lab;
+  private final SystemUnderTest system;
+  private final PairProbe probe;
+
+  FaultRunner(PairLab lab, SystemUnderTest system) {
+    this.lab = lab;
+    this.system = system;
+    this.probe = new PairProbe(lab);
+  }
+
+  PairProbe probe() {
+    return probe;
+  }
+
+  /** Runs {@code fault} once; a pair that is not settled before is reported, not faulted. */
+  FaultSample run(Fault fault, int index) throws Exception {
+    Map<String, GroupState> before = probe.awaitSettled(system.settleTimeout());
+    if (!probe.allSettled(before)) {
+      return FaultSample.failed(
+          system.name(), fault, index, "pair not settled before the fault: " + before.values());
+    }
+    PairLab.Group group = lab.group(FAULT_GROUP);
+    String master = before.get(FAULT_GROUP).holder();
+    String survivor = PairLab.other(master);
+    Map<String, VipWriter> writers = new LinkedHashMap<>();
+    for (PairLab.Group g : lab.groups()) {
+      writers.put(
+          g.name(),
+          new VipWriter(
+                  lab.network(),
+                  PairLab.CLIENT,
+                  g.vip(),
+                  g.port(),
+                  "bench:" + system.name() + ":" + fault.id() + ":" + index + ":" + g.name(),
+                  2)
+              .start());
+    }
+    VipProbe vipProbe = null;
+    List<String> notes = new ArrayList<>();
+    long t0;
+    Map<String, GroupState> after;
+    long t1;
+    try {
+      Thread.sleep(1000);
+      if (writers.get(FAULT_GROUP).acked() == 0) {
+        return FaultSample.failed(
+            system.name(),
+            fault,
+            index,
+            "no write through the VIP was acknowledged before the fault: "
+                + writers.get(FAULT_GROUP).lastError());
+      }
+      if (fault == Fault.BOOT) {
+        system.stopDaemon(PairLab.VM_A);
+        system.stopDaemon(PairLab.VM_B);
+        Thread.sleep(500);
+      }
+      vipProbe = new VipProbe(lab.network(), PairLab.CLIENT, group.vip(), group.port()).start();
+      t0 = System.nanoTime();
+      inject(fault, group, master, survivor, notes);
+      after = probe.awaitSettled(system.settleTimeout());
+      Thread.sleep(500);
+      t1 = System.nanoTime();
+    } finally {
+      if (vipProbe != null) {
+        vipProbe.close();
+      }
+      for (VipWriter writer : writers.values()) {
+        writer.close();
+      }
+    }
+    boolean settled = probe.allSettled(after);
+    if (!settled) {
+      notes.add("not settled afterwards: " + after.values());
+    }
+    String finalHolder = after.get(FAULT_GROUP).holder();
+    if (settled) {
+      notes.add(
+          finalHolder.equals(master)
+              ? "master stayed on " + master
+              : "master moved to " + finalHolder);
+    }
+
+    VipWriter writer = writers.get(FAULT_GROUP);
+    long gap = fault.measuresGap() ? writer.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
+    long[] acked = writer.ackedSequences(0, Long.MAX_VALUE);
+    long[] missing = readBack(writer, acked, notes, FAULT_GROUP);
+    boolean readBack = missing != null;
+    if (missing == null) {
+      missing = new long[0];
+    }
+    long vipMillis = -1;
+    long vipAnswered = -1;
+    if (finalHolder != null) {
+      String runId = probe.runId(finalHolder, group.port());
+      vipAnswered = vipProbe.firstAnswerAsMaster(runId, t0);
+      vipMillis = vipAnswered < 0 ? -1 : (vipAnswered - t0) / MS;
+    }
+    // a clean stop hands over while the old master still takes writes
+    long unreplicatedUntil = fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : t0;
+    long beyond = 0;
+    List<Float> lostTimes = new ArrayList<>();
+    for (long seq : missing) {
+      long ackedAt = writer.ackNanos(seq);
+      lostTimes.add((ackedAt - t0) / (float) MS);
+      boolean unreplicated = ackedAt <= unreplicatedUntil && ackedAt >= t0 - 1000 * MS;
+      if (fault.loss() == Fault.Loss.NONE
+          || (fault.loss() == Fault.Loss.NEEDS_THIRD_VOTER && system.hasThirdVoter())
+          || (fault.loss() == Fault.Loss.UNREPLICATED && !unreplicated)) {
+        beyond++;
+      }
+    }
+
+    VipWriter other = writers.get(OTHER_GROUP);
+    long otherGap = other.window(t0 - 500 * MS, t1).longestGapMillis();
+    long[] otherMissing =
+        readBack(other, other.ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
+    readBack &= otherMissing != null;
+    long otherLost = otherMissing == null ? 0 : otherMissing.length;
+    String otherBefore = before.get(OTHER_GROUP).holder();
+    boolean otherMoved = !otherBefore.equals(after.get(OTHER_GROUP).holder());
+    if (!readBack) {
+      notes.add("acknowledged writes could not be checked");
+    }
+
+    long[] timelineSeqs = writer.ackedSequences(t0 - 1000 * MS, t1);
+    float[] timeline = new float[timelineSeqs.length];
+    for (int i = 0; i < timelineSeqs.length; i++) {
+      timeline[i] = (writer.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
+    }
+    float[] lostTimeline = new float[lostTimes.size()];
+    for (int i = 0; i < lostTimeline.length; i++) {
+      lostTimeline[i] = lostTimes.get(i);
+    }
+    return new FaultSample(
+        system.name(),
+        fault,
+        index,
+        settled && readBack,
+        String.join("; ", notes),
+        gap,
+        missing.length,
+        beyond,
+        vipMillis,
+        otherGap,
+        otherLost,
+        otherMoved,
+        timeline,
+        lostTimeline);
+  }
+
+  /** The acknowledged writes that cannot be read back, or null when reading failed. */
+  private long[] readBack(VipWriter writer, long[] acked, List<String> notes, String groupName) {
+    try {
+      return writer.lostSequences(acked);
+    } catch (Exception e) {
+      notes.add("group " + groupName + " could not be read back: " + e);
+      return null;
+    }
+  }
+
+  private void inject(
+      Fault fault, PairLab.Group group, String master, String survivor, List<String> notes)
+      throws Exception {
+    int port = group.port();
+    switch (fault) {
+      case KILL -> {
+        lab.killRedis(master, port);
+        awaitTakeover(survivor, notes);
+        Thread.sleep(1000);
+        restartRedis(master, port);
+      }
+      case HOST_CUT -> {
+        lab.network().isolate(master);
+        try {
+          awaitTakeover(survivor, notes);
+          Thread.sleep(2000);
+        } finally {
+          lab.network().reconnect(master);
+        }
+      }
+      case PAIR_CUT -> {
+        lab.network().partition(PairLab.VM_A, PairLab.VM_B);
+        try {
+          Thread.sleep(5000);
+        } finally {
+          lab.network().heal(PairLab.VM_A, PairLab.VM_B);
+        }
+      }
+      case EMPTY_AT_ONCE -> {
+        lab.killRedis(master, port);
+        restartRedis(master, port);
+      }
+      case EMPTY_LATER -> {
+        lab.killRedis(master, port);
+        Thread.sleep(3000);
+        restartRedis(master, port);
+      }
+      case BOOT -> {
+        system.startDaemon(PairLab.VM_A);
+        system.startDaemon(PairLab.VM_B);
+        watchForTwoHolders(group, Duration.ofSeconds(5), notes);
+      }
+      case SWITCHOVER -> {
+        system.switchover(group.name());
+        awaitTakeover(survivor, notes);
+      }
+      case CLEAN_STOP -> {
+        system.stopDaemon(master);
+        if (system.cleanStopMovesMaster()) {
+          awaitTakeover(survivor, notes);
+        } else {
+          Thread.sleep(2000);
+        }
+        Thread.sleep(1000);
+        system.startDaemon(master);
+      }
+    }
+  }
+
+  private void restartRedis(String host, int port) {
+    lab.startRedis(host, port);
+    lab.awaitRedis(host, port, Duration.ofSeconds(10));
+  }
+
+  /** Waits until {@code survivor} holds the VIP and runs a master; notes a timeout. */
+  private void awaitTakeover(String survivor, List<String> notes) throws InterruptedException {
+    boolean took =
+        waitUntil(
+            () -> {
+              GroupState state = probe.look().get(FAULT_GROUP);
+              return state.vipHolders().contains(survivor)
+                  && "master".equals(state.redis().get(survivor).role());
+            },
+            TAKEOVER_TIMEOUT);
+    if (!took) {
+      notes.add("no takeover by " + survivor + " within " + TAKEOVER_TIMEOUT.toSeconds() + " s");
+    }
+  }
+
+  /** Samples the VIP holders for a while and notes when both hosts held the VIP at once. */
+  private void watchForTwoHolders(PairLab.Group group, Duration duration, List<String> notes)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + duration.toNanos();
+    boolean both = false;
+    while (System.nanoTime() < deadline) {
+      if (lab.vipHolders(group).size() > 1) {
+        both = true;
+      }
+      Thread.sleep(20);
+    }
+    if (both) {
+      notes.add("both hosts held the VIP for a moment");
+    }
+  }
+
+  private static boolean waitUntil(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+}

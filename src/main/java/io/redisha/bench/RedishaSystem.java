@@ -1,0 +1,156 @@
+package io.redisha.bench;
+
+import io.redisha.lab.PairLab;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * redisha's agents on both hosts, started as a user starts them ({@code redisha agent --config
+ * pair.yaml --node vm-a}) with the JVM options of {@link AgentJvm}, on the pair file the lab wrote.
+ */
+public final class RedishaSystem implements SystemUnderTest {
+  private final String protection;
+  private final List<String> jvmOptions;
+  private final Map<String, Process> agents = new HashMap<>();
+  private PairLab lab;
+
+  /**
+   * @param protection the pair file's {@code splitBrainProtection}
+   * @param jvmOptions JVM options of the agents
+   */
+  public RedishaSystem(String protection, List<String> jvmOptions) {
+    this.protection = protection;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  @Override
+  public String name() {
+    return "None".equals(protection) ? "redisha" : "redisha-" + protection.toLowerCase();
+  }
+
+  @Override
+  public String description() {
+    return "redisha agents, VRRPv3 100 ms adverts, health check 100 ms fall 2, protection "
+        + protection
+        + ("Witness".equals(protection) ? " (witness: a TCP port on the client host)" : "");
+  }
+
+  /** The pair-file lines this system adds. */
+  public String pairYaml() {
+    String yaml = "splitBrainProtection: " + protection + "\n";
+    if ("Witness".equals(protection)) {
+      yaml += "witness: {address: 192.0.2.20, port: " + WITNESS_PORT + "}\n";
+    }
+    return yaml;
+  }
+
+  @Override
+  public boolean hasThirdVoter() {
+    return !"None".equals(protection);
+  }
+
+  @Override
+  public Set<Fault> faults() {
+    Set<Fault> faults = EnumSet.allOf(Fault.class);
+    return faults;
+  }
+
+  /** Port of the witness on the client host (a plain TCP listener: a Redis server). */
+  static final int WITNESS_PORT = 7379;
+
+  @Override
+  public void switchover(String group) throws Exception {
+    List<String> holders = lab.vipHolders(lab.group(group));
+    if (holders.size() != 1) {
+      throw new IllegalStateException("switchover of " + group + ": VIP held by " + holders);
+    }
+    String reply =
+        lab.network()
+            .inNamespace(
+                holders.get(0), () -> httpPost(PairLab.STATUS_PORT, "/switchover?group=" + group));
+    if (!reply.startsWith("200")) {
+      throw new IllegalStateException("switchover of " + group + " refused: " + reply);
+    }
+  }
+
+  /** POSTs to the agent on loopback; returns the status code and body. */
+  private static String httpPost(int port, String path) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      socket.setSoTimeout(15_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST " + path + " HTTP/1.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String status = response.isEmpty() ? "" : response.substring(0, response.indexOf('\n') + 1);
+      String[] parts = status.split(" ");
+      int body = response.indexOf("\r\n\r\n");
+      return (parts.length > 1 ? parts[1] : "?")
+          + " "
+          + (body < 0 ? "" : response.substring(body + 4).strip());
+    }
+  }
+
+  @Override
+  public void start(PairLab lab, Path dir) {
+    this.lab = lab;
+    if ("Witness".equals(protection)) {
+      lab.network()
+          .start(
+              PairLab.CLIENT,
+              List.of(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(WITNESS_PORT),
+                  "--bind",
+                  "0.0.0.0",
+                  "--protected-mode",
+                  "no",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--dir",
+                  dir.toAbsolutePath().toString()),
+              dir.resolve("witness.log"));
+    }
+    startDaemon(PairLab.VM_A);
+    startDaemon(PairLab.VM_B);
+  }
+
+  @Override
+  public synchronized void startDaemon(String host) {
+    agents.put(host, AgentJvm.start(lab, host, jvmOptions, lab.agentLog(host)));
+  }
+
+  @Override
+  public void stopDaemon(String host) throws InterruptedException {
+    Process process;
+    synchronized (this) {
+      process = agents.remove(host);
+    }
+    if (process != null) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  @Override
+  public synchronized List<ProcessHandle> daemonProcesses(String host) {
+    List<ProcessHandle> handles = new ArrayList<>();
+    Process process = agents.get(host);
+    if (process != null) {
+      handles.add(process.toHandle());
+    }
+    return handles;
+  }
+}
