@@ -36,6 +36,12 @@ public final class LabRun {
       long lost,
       boolean passed) {}
 
+  /**
+   * How soon a supervisor restarts a dead Redis: systemd's default {@code RestartSec=100ms}, well
+   * before a periodic health check (every 100 ms, fall 2) could notice.
+   */
+  static final Duration SUPERVISOR_RESTART_DELAY = Duration.ofMillis(100);
+
   private final PairLab lab;
   private final PrintStream out;
   private final Map<String, VipWriter> writers = new LinkedHashMap<>();
@@ -174,13 +180,19 @@ public final class LabRun {
 
   /** The master's Redis dies and its supervisor restarts it empty at once. */
   public void restartRedisMasterEmpty(String groupName) throws Exception {
-    announce("kill the master's Redis of group " + groupName + " and restart it empty at once");
+    announce(
+        "kill the master's Redis of group "
+            + groupName
+            + " and restart it empty at once (after "
+            + SUPERVISOR_RESTART_DELAY.toMillis()
+            + " ms, systemd's default RestartSec)");
     PairLab.Group group = lab.group(groupName);
     Map<String, GroupView> before = lab.view();
     String master = before.get(groupName).master();
     String survivor = PairLab.other(master);
     long t0 = System.nanoTime();
     lab.killRedis(master, group.port());
+    Thread.sleep(SUPERVISOR_RESTART_DELAY);
     lab.startRedis(master, group.port());
     boolean settled =
         waitFor(
