@@ -40,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +60,43 @@ class RedisHAPairOperatorIT {
 
   KubernetesClient client;
   Operator operator;
-  final List<LeaseReportSink> sinks = new ArrayList<>();
+  final List<Agent> sinks = new ArrayList<>();
+
+  /**
+   * Stands in for one agent: publishes through the real {@link LeaseReportSink} and, like the agent
+   * runtime, publishes its latest report again every few seconds (the heartbeat that keeps a live
+   * agent's report fresh however slow the test machine is).
+   */
+  static final class Agent implements AutoCloseable {
+    final LeaseReportSink sink;
+    final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+    volatile AgentReport latest;
+
+    Agent(LeaseReportSink sink) {
+      this.sink = sink;
+      heartbeat.scheduleWithFixedDelay(
+          () -> {
+            AgentReport report = latest;
+            if (report != null) {
+              sink.publish(report);
+            }
+          },
+          2,
+          2,
+          TimeUnit.SECONDS);
+    }
+
+    void publish(AgentReport report) {
+      latest = report;
+      sink.publish(report);
+    }
+
+    @Override
+    public void close() {
+      heartbeat.shutdownNow();
+      sink.close();
+    }
+  }
 
   @BeforeEach
   void startOperator() {
@@ -92,7 +130,7 @@ class RedisHAPairOperatorIT {
 
   @AfterEach
   void stopOperator() {
-    sinks.forEach(LeaseReportSink::close);
+    sinks.forEach(Agent::close);
     operator.stop();
   }
 
@@ -150,15 +188,16 @@ class RedisHAPairOperatorIT {
         : Conditions.find(pair.getStatus().getConditions(), type);
   }
 
-  private LeaseReportSink sink(RedisHAPair pair) {
-    LeaseReportSink sink =
-        new LeaseReportSink(
-            client,
-            NS,
-            "cache",
-            pair.getMetadata().getUid(),
-            Clock.systemUTC(),
-            Executors.newSingleThreadScheduledExecutor());
+  private Agent sink(RedisHAPair pair) {
+    Agent sink =
+        new Agent(
+            new LeaseReportSink(
+                client,
+                NS,
+                "cache",
+                pair.getMetadata().getUid(),
+                Clock.systemUTC(),
+                Executors.newSingleThreadScheduledExecutor()));
     sinks.add(sink);
     return sink;
   }
@@ -588,7 +627,7 @@ class RedisHAPairOperatorIT {
         .until(() -> client.apps().daemonSets().inNamespace(NS).list().getItems().size() == 1);
     client.resources(RedisHAPair.class).inNamespace(NS).withName("cache").delete();
     await().atMost(WAIT).until(() -> pair() == null);
-    sinks.forEach(LeaseReportSink::close);
+    sinks.forEach(Agent::close);
 
     // The mock API server has no garbage collector. Do what kube-controller-manager's does:
     // delete every object whose owner is gone. Whatever lacked an owner reference would remain.
