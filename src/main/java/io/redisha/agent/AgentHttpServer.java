@@ -132,6 +132,40 @@ public final class AgentHttpServer implements AutoCloseable {
           .append('\n');
     }
     out.append(
+        "# HELP redisha_cloud_routing_ok Whether the last vipHook call of the group succeeded"
+            + " (1), failed (0) or is pending (NaN).\n");
+    out.append("# TYPE redisha_cloud_routing_ok gauge\n");
+    out.append(
+        "# HELP redisha_cloud_routing_attempts Attempts of the group's current vipHook request.\n");
+    out.append("# TYPE redisha_cloud_routing_attempts gauge\n");
+    for (AgentReport.GroupReport group : report.groups()) {
+      AgentReport.CloudRouting routing = group.cloudRouting();
+      if (routing == null) {
+        continue;
+      }
+      String labels =
+          "{group=\""
+              + group.name()
+              + "\",provider=\""
+              + routing.provider()
+              + "\",state=\""
+              + routing.state()
+              + "\"} ";
+      out.append("redisha_cloud_routing_ok")
+          .append(labels)
+          .append(
+              switch (routing.result()) {
+                case AgentReport.CloudRouting.SUCCEEDED -> "1";
+                case AgentReport.CloudRouting.FAILED -> "0";
+                default -> "NaN";
+              })
+          .append('\n');
+      out.append("redisha_cloud_routing_attempts")
+          .append(labels)
+          .append(routing.attempts())
+          .append('\n');
+    }
+    out.append(
         "# HELP redisha_config_error Whether the last reload of the pair file was refused.\n");
     out.append("# TYPE redisha_config_error gauge\n");
     out.append("redisha_config_error ").append(runtime.configError() == null ? 0 : 1).append('\n');

@@ -57,6 +57,10 @@ public final class AgentRuntime implements AutoCloseable {
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
   private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
+  private final Map<String, HookedVip> hookedVips = new LinkedHashMap<>();
+  private final java.util.concurrent.ExecutorService hookCalls =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(
+          Thread.ofVirtual().name("vip-hook-", 0).factory());
   private final VrrpEndpoint endpoint;
   private final List<AgentReport.Transition> recent = new ArrayList<>();
   private volatile PairSettings settings;
@@ -176,8 +180,10 @@ public final class AgentRuntime implements AutoCloseable {
             new RedisEndpoint(pair.peerAddress().getHostAddress(), group.port(), password),
             Duration.ofSeconds(1),
             RedisNode.Listener.NONE));
-    NetVip vip =
-        new NetVip(pair.interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler);
+    VipPort vip =
+        hooked(
+            group,
+            new NetVip(pair.interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler));
     GroupController controller =
         new GroupController(
             pair,
@@ -219,6 +225,28 @@ public final class AgentRuntime implements AutoCloseable {
         group.priority());
   }
 
+  /** The group's VIP, wrapped so that the pair's vipHook follows it when there is one. */
+  private VipPort hooked(PairSettings.Group group, NetVip vip) {
+    PairSettings pair = settings;
+    if (pair.vipHook() == null) {
+      return vip;
+    }
+    HookedVip hooked =
+        new HookedVip(
+            vip,
+            io.redisha.cloud.VipHooks.create(pair.vipHook(), pair.interfaceName()),
+            group.name(),
+            nodeName,
+            group.vip().address().getHostAddress(),
+            scheduler,
+            hookCalls,
+            pair.vipHook().retryMax(),
+            LOG::info,
+            this::publish);
+    hookedVips.put(group.name(), hooked);
+    return hooked;
+  }
+
   private void stopGroup(String name, String reason) {
     RunningGroup running = groups.remove(name);
     if (running == null) {
@@ -226,6 +254,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
     endpoint.unregister(running.controller().group().virtualRouterId());
     running.controller().stop(reason);
+    hookedVips.remove(name);
     running.local().close();
     running.peer().close();
   }
@@ -371,7 +400,8 @@ public final class AgentRuntime implements AutoCloseable {
         base.redisPassword(),
         base.protection(),
         base.witness(),
-        groups);
+        groups,
+        base.vipHook());
   }
 
   private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {
@@ -384,7 +414,9 @@ public final class AgentRuntime implements AutoCloseable {
   private void publish() {
     List<AgentReport.GroupReport> reports = new ArrayList<>();
     for (RunningGroup running : groups.values()) {
-      reports.add(running.controller().report());
+      AgentReport.GroupReport report = running.controller().report();
+      HookedVip hooked = hookedVips.get(report.name());
+      reports.add(hooked == null ? report : report.withCloudRouting(hooked.status()));
     }
     AgentReport next =
         new AgentReport(
@@ -492,6 +524,7 @@ public final class AgentRuntime implements AutoCloseable {
         });
     endpoint.close();
     redisNodes.close();
+    hookCalls.shutdown();
     scheduler.close();
     try {
       addresses.close();

@@ -31,6 +31,7 @@ import java.util.List;
  * @param protection split-brain protection
  * @param witness witness for {@link Protection#WITNESS}, or null
  * @param groups the Redis groups
+ * @param vipHook the cloud routing hook, or null
  */
 public record PairSettings(
     String pairName,
@@ -51,10 +52,55 @@ public record PairSettings(
     String redisPassword,
     Protection protection,
     Witness witness,
-    List<Group> groups) {
+    List<Group> groups,
+    io.redisha.cloud.HookSettings vipHook) {
 
   public PairSettings {
     groups = List.copyOf(groups);
+  }
+
+  /** Settings without a cloud routing hook. */
+  public PairSettings(
+      String pairName,
+      String localNode,
+      Inet4Address localAddress,
+      String peerNode,
+      Inet4Address peerAddress,
+      String interfaceName,
+      VrrpVersion version,
+      int intervalCentis,
+      String password,
+      ChecksumMode checksumMode,
+      int minTtl,
+      boolean preempt,
+      Duration preemptDelay,
+      Garp garp,
+      Health health,
+      String redisPassword,
+      Protection protection,
+      Witness witness,
+      List<Group> groups) {
+    this(
+        pairName,
+        localNode,
+        localAddress,
+        peerNode,
+        peerAddress,
+        interfaceName,
+        version,
+        intervalCentis,
+        password,
+        checksumMode,
+        minTtl,
+        preempt,
+        preemptDelay,
+        garp,
+        health,
+        redisPassword,
+        protection,
+        witness,
+        groups,
+        null);
   }
 
   /** Split-brain protection modes. */
@@ -145,7 +191,8 @@ public record PairSettings(
             redisPassword,
             protection,
             witness,
-            other.groups)
+            other.groups,
+            vipHook)
         .equals(other);
   }
 }

@@ -6,6 +6,7 @@ import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.RedisSpec;
+import io.redisha.api.VipHookSpec;
 import io.redisha.api.VrrpSpec;
 import io.redisha.api.WitnessSpec;
 import io.redisha.net.Ipv4Cidr;
@@ -55,7 +56,131 @@ public final class PairValidation {
     validateHealth(spec.getHealthCheck(), problems);
     validateProtection(spec, problems);
     validateInstances(spec, problems);
+    validateVipHook(spec, problems);
     return problems;
+  }
+
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
+  private static final Pattern HAVIP = Pattern.compile("havip-[a-z0-9]+");
+
+  private static void validateVipHook(RedisHAPairSpec spec, List<String> problems) {
+    VipHookSpec hook = spec.getVipHook();
+    List<InstanceSpec> instances = spec.getInstances() == null ? List.of() : spec.getInstances();
+    String provider = hook == null ? null : hook.getProvider();
+    for (int i = 0; i < instances.size(); i++) {
+      InstanceSpec instance = instances.get(i);
+      if (instance == null) {
+        continue;
+      }
+      String field = "instances[" + i + "].haVipId";
+      if (instance.getHaVipId() != null) {
+        if (!HAVIP.matcher(instance.getHaVipId()).matches()) {
+          problems.add(field + ": '" + instance.getHaVipId() + "' is not a HAVIP id (havip-...)");
+        }
+        if (!"Alibaba".equals(provider)) {
+          problems.add(field + ": only used with vipHook.provider Alibaba");
+        }
+      } else if ("Alibaba".equals(provider)) {
+        problems.add(field + ": required with vipHook.provider Alibaba (the group's HAVIP)");
+      }
+    }
+    if (hook == null) {
+      return;
+    }
+    if (provider == null) {
+      problems.add("vipHook.provider: required: Exec, Webhook, AWS or Alibaba");
+      return;
+    }
+    switch (provider) {
+      case "Exec" -> {
+        if (hook.getCommand() == null
+            || hook.getCommand().isEmpty()
+            || hook.getCommand().getFirst() == null
+            || hook.getCommand().getFirst().isBlank()) {
+          problems.add(
+              "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]");
+        }
+      }
+      case "Webhook" -> {
+        if (hook.getUrl() == null) {
+          problems.add("vipHook.url: required with provider Webhook");
+        } else {
+          url("vipHook.url", hook.getUrl(), problems);
+        }
+      }
+      case "AWS", "Alibaba" -> {
+        if (hook.getRegion() == null) {
+          problems.add(
+              "vipHook.region: required with provider "
+                  + provider
+                  + (provider.equals("AWS")
+                      ? ", for example us-east-1"
+                      : ", for example cn-hangzhou"));
+        } else if (!REGION.matcher(hook.getRegion()).matches()) {
+          problems.add("vipHook.region: '" + hook.getRegion() + "' is not a region name");
+        }
+      }
+      default ->
+          problems.add(
+              "vipHook.provider: must be Exec, Webhook, AWS or Alibaba, not '" + provider + "'");
+    }
+    if (!provider.equals("Exec") && hook.getCommand() != null) {
+      problems.add("vipHook.command: only used with provider Exec");
+    }
+    if (!provider.equals("Webhook") && hook.getUrl() != null) {
+      problems.add("vipHook.url: only used with provider Webhook");
+    }
+    if (hook.getEndpoint() != null) {
+      url("vipHook.endpoint", hook.getEndpoint(), problems);
+    }
+    if (hook.getMetadataEndpoint() != null) {
+      url("vipHook.metadataEndpoint", hook.getMetadataEndpoint(), problems);
+    }
+    if (hook.getTimeoutMillis() != null
+        && (hook.getTimeoutMillis() < 100 || hook.getTimeoutMillis() > 120000)) {
+      problems.add("vipHook.timeoutMillis: must be 100 to 120000, not " + hook.getTimeoutMillis());
+    }
+    if (hook.getRetryMaxMillis() != null
+        && (hook.getRetryMaxMillis() < 100 || hook.getRetryMaxMillis() > 600000)) {
+      problems.add(
+          "vipHook.retryMaxMillis: must be 100 to 600000, not " + hook.getRetryMaxMillis());
+    }
+  }
+
+  private static void url(String field, String text, List<String> problems) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        problems.add(field + ": '" + text + "' is not an http(s) URL");
+      }
+    } catch (java.net.URISyntaxException e) {
+      problems.add(field + ": '" + text + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  private static io.redisha.cloud.HookSettings hookSettings(RedisHAPairSpec spec) {
+    VipHookSpec hook = spec.getVipHook();
+    if (hook == null) {
+      return null;
+    }
+    Map<String, String> haVipIds = new HashMap<>();
+    for (InstanceSpec instance : spec.getInstances()) {
+      if (instance.getHaVipId() != null) {
+        haVipIds.put(instance.getName(), instance.getHaVipId());
+      }
+    }
+    return new io.redisha.cloud.HookSettings(
+        hook.getProvider(),
+        hook.getCommand(),
+        hook.getUrl(),
+        hook.getRegion(),
+        hook.getEndpoint(),
+        hook.getMetadataEndpoint(),
+        hook.getCredentialsFile(),
+        Duration.ofMillis(orDefault(hook.getTimeoutMillis(), 5000)),
+        Duration.ofMillis(orDefault(hook.getRetryMaxMillis(), 30000)),
+        haVipIds);
   }
 
   private static void validateNodes(List<NodeSpec> nodes, List<String> problems) {
@@ -373,7 +498,8 @@ public final class PairValidation {
                 Ipv4Cidr.parseAddress(witness.getAddress()),
                 witness.getPort(),
                 Duration.ofMillis(orDefault(witness.getTimeoutMillis(), 200))),
-        groups);
+        groups,
+        hookSettings(spec));
   }
 
   static ChecksumMode checksum(String text) {

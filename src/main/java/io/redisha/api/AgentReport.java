@@ -31,6 +31,7 @@ public record AgentReport(
    * @param transitions VRRP transitions since the agent started
    * @param lastTransition the most recent VRRP transition
    * @param protection the split-brain protection in force and its state
+   * @param cloudRouting the last call of the pair's vipHook for this group, null without a hook
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GroupReport(
@@ -44,7 +45,72 @@ public record AgentReport(
       Long lagBytes,
       long transitions,
       Transition lastTransition,
-      String protection) {}
+      String protection,
+      CloudRouting cloudRouting) {
+
+    /** A report without cloud routing. */
+    public GroupReport(
+        String name,
+        String vrrpState,
+        String redisRole,
+        boolean healthy,
+        boolean holdsVip,
+        Long replicationOffset,
+        String replicationId,
+        Long lagBytes,
+        long transitions,
+        Transition lastTransition,
+        String protection) {
+      this(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          null);
+    }
+
+    /** This report with {@code routing} as its cloud routing. */
+    public GroupReport withCloudRouting(CloudRouting routing) {
+      return new GroupReport(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          routing);
+    }
+  }
+
+  /**
+   * The last call of a group's vipHook on this node.
+   *
+   * @param provider exec, webhook, aws or alibaba
+   * @param state what was asked: MASTER (route the VIP here) or BACKUP (release it)
+   * @param result Pending, Succeeded or Failed
+   * @param attempts attempts for the current request so far
+   * @param error the last error, null after a success
+   * @param time when the last attempt ended, RFC 3339
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CloudRouting(
+      String provider, String state, String result, int attempts, String error, String time) {
+    public static final String PENDING = "Pending";
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String FAILED = "Failed";
+  }
 
   /**
    * One VRRP state change.

@@ -47,6 +47,21 @@ public class InstanceSpec {
       "Node that should hold the master role when both are healthy; changing it requests a lossless switchover.")
   private String preferredMaster;
 
+  @JsonProperty("haVipId")
+  @Size(max = 64)
+  @Pattern("^havip-[a-z0-9]+$")
+  @JsonPropertyDescription(
+      "Alibaba Cloud: the HAVIP (havip-...) that carries this group's VIP; required with vipHook provider Alibaba.")
+  private String haVipId;
+
+  public String getHaVipId() {
+    return haVipId;
+  }
+
+  public void setHaVipId(String haVipId) {
+    this.haVipId = haVipId;
+  }
+
   public String getName() {
     return name;
   }

@@ -97,6 +97,11 @@ public class RedisHAPairSpec {
   @JsonPropertyDescription("How the agents reach the local Redis servers.")
   private RedisSpec redis;
 
+  @JsonProperty("vipHook")
+  @JsonPropertyDescription(
+      "Cloud routing: a call made when a node becomes master of a group (and when it steps down), for clouds that ignore gratuitous ARP.")
+  private VipHookSpec vipHook;
+
   @JsonProperty("instances")
   @Required
   @Size(min = 1, max = 32)
@@ -157,6 +162,14 @@ public class RedisHAPairSpec {
 
   public void setRedis(RedisSpec redis) {
     this.redis = redis;
+  }
+
+  public VipHookSpec getVipHook() {
+    return vipHook;
+  }
+
+  public void setVipHook(VipHookSpec vipHook) {
+    this.vipHook = vipHook;
   }
 
   public List<InstanceSpec> getInstances() {

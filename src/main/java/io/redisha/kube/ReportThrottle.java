@@ -61,7 +61,16 @@ public final class ReportThrottle {
                             null,
                             g.transitions(),
                             g.lastTransition(),
-                            g.protection()))
+                            g.protection(),
+                            g.cloudRouting() == null
+                                ? null
+                                : new AgentReport.CloudRouting(
+                                    g.cloudRouting().provider(),
+                                    g.cloudRouting().state(),
+                                    g.cloudRouting().result(),
+                                    0,
+                                    g.cloudRouting().error(),
+                                    null)))
                 .toList();
     return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), groups);
   }

@@ -56,6 +56,8 @@ public final class PairLab implements AutoCloseable {
   private final Map<String, Process> redis = new HashMap<>();
   private final Map<String, Process> agents = new HashMap<>();
   private final Map<String, Integer> redisStarts = new HashMap<>();
+  private List<String> agentArgs = List.of();
+  private Map<String, String> agentEnvironment = Map.of();
 
   private PairLab(LabNetwork network, Path workDir, List<Group> groups, String extraPairYaml) {
     this.network = network;
@@ -204,9 +206,22 @@ public final class PairLab implements AutoCloseable {
     }
   }
 
+  /**
+   * Options for the agents started from now on, e.g. {@code --kubernetes} with the environment that
+   * points it at an API server (KUBECONFIG, REDISHA_NAMESPACE, REDISHA_PAIR).
+   */
+  public void agentOptions(List<String> extraArgs, Map<String, String> environment) {
+    this.agentArgs = List.copyOf(extraArgs);
+    this.agentEnvironment = Map.copyOf(environment);
+  }
+
   /** Starts the agent of {@code host}. */
   public void startAgent(String host) {
     List<String> command = new ArrayList<>();
+    if (!agentEnvironment.isEmpty()) {
+      command.add("env");
+      agentEnvironment.forEach((name, value) -> command.add(name + "=" + value));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(
@@ -226,6 +241,7 @@ public final class PairLab implements AutoCloseable {
             host,
             "--http-port",
             Integer.toString(STATUS_PORT)));
+    command.addAll(agentArgs);
     agents.put(host, network.start(host, command, agentLog(host)));
   }
 

@@ -17,6 +17,12 @@ public final class Conditions {
   /** A group has two masters. */
   public static final String SPLIT_BRAIN = "SplitBrain";
 
+  /**
+   * The pair's vipHook did what it was asked: the cloud routes each VIP to its master. Present only
+   * when the pair has a vipHook.
+   */
+  public static final String CLOUD_ROUTING = "CloudRouting";
+
   /** The agents are not yet all running the current spec. */
   public static final String PROGRESSING = "Progressing";
 

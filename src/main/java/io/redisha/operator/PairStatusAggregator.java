@@ -261,6 +261,11 @@ public final class PairStatusAggregator {
             generation,
             nowText));
 
+    Condition routing = cloudRouting(before, nodes, reports, now, generation, nowText);
+    if (routing != null) {
+      conditions.add(routing);
+    }
+
     String lagging = null;
     for (NodeSpec node : nodes) {
       ReceivedReport r = reports.get(node.getName());
@@ -329,6 +334,78 @@ public final class PairStatusAggregator {
                         : readyFalseReason != null ? readyMessage : null,
             ""));
     return new Result(status, failovers, Optional.ofNullable(recheckAt));
+  }
+
+  /** CloudRouting from the agents' last hook calls; null when no agent reports one. */
+  private static Condition cloudRouting(
+      List<Condition> before,
+      List<NodeSpec> nodes,
+      Map<String, ReceivedReport> reports,
+      Instant now,
+      long generation,
+      String nowText) {
+    String failed = null;
+    String releaseFailed = null;
+    String pending = null;
+    boolean any = false;
+    for (NodeSpec node : nodes) {
+      ReceivedReport r = reports.get(node.getName());
+      if (r == null || !r.isFreshAt(now) || r.report().groups() == null) {
+        continue;
+      }
+      for (GroupReport g : r.report().groups()) {
+        AgentReport.CloudRouting c = g.cloudRouting();
+        if (c == null) {
+          continue;
+        }
+        any = true;
+        String text =
+            "group "
+                + g.name()
+                + " on "
+                + node.getName()
+                + ": "
+                + c.provider()
+                + (c.state().equals(MASTER) ? " routing the VIP here" : " releasing the VIP");
+        if (AgentReport.CloudRouting.FAILED.equals(c.result())) {
+          text += " failed (attempt " + c.attempts() + "): " + c.error();
+          if (c.state().equals(MASTER)) {
+            failed = failed == null ? text : failed;
+          } else {
+            releaseFailed = releaseFailed == null ? text : releaseFailed;
+          }
+        } else if (AgentReport.CloudRouting.PENDING.equals(c.result())
+            && c.state().equals(MASTER)) {
+          pending = pending == null ? text + " is pending" : pending;
+        }
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    String reason;
+    String message;
+    if (failed != null) {
+      reason = "HookFailed";
+      message = failed;
+    } else if (releaseFailed != null) {
+      reason = "ReleaseFailed";
+      message = releaseFailed;
+    } else if (pending != null) {
+      reason = "Pending";
+      message = pending;
+    } else {
+      return Conditions.of(
+          before,
+          Conditions.CLOUD_ROUTING,
+          true,
+          "Routed",
+          "the cloud routes every VIP to its master",
+          generation,
+          nowText);
+    }
+    return Conditions.of(
+        before, Conditions.CLOUD_ROUTING, false, reason, message, generation, nowText);
   }
 
   private static InstanceStatus previousInstance(RedisHAPairStatus previous, String name) {

@@ -1,0 +1,33 @@
+package io.redisha.cloud;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+
+/** Builds the provider a pair's vipHook names. */
+public final class VipHooks {
+  private VipHooks() {}
+
+  /** The hook of {@code settings}, for a node whose VIPs live on {@code interfaceName}. */
+  public static VipHook create(HookSettings settings, String interfaceName) {
+    return switch (settings.provider()) {
+      case "Exec" -> new ExecHook(settings.command(), settings.timeout());
+      case "Webhook" -> new WebhookHook(URI.create(settings.url()), settings.timeout());
+      case "AWS" -> new AwsHook(settings, () -> macOf(interfaceName), Clock.systemUTC());
+      case "Alibaba" ->
+          new AlibabaHook(settings, Clock.systemUTC(), () -> UUID.randomUUID().toString());
+      default -> throw new IllegalArgumentException("unknown provider " + settings.provider());
+    };
+  }
+
+  private static String macOf(String interfaceName) {
+    try {
+      return Files.readString(Path.of("/sys/class/net", interfaceName, "address")).strip();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
