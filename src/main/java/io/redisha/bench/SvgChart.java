@@ -14,8 +14,8 @@ import java.util.Locale;
 final class SvgChart {
   private static final int CELL_W = 280;
   private static final int CELL_H = 120;
-  private static final int LEFT = 190;
-  private static final int TOP = 70;
+  private static final int LEFT = 250;
+  private static final int TOP = 86;
   private static final int PAD_L = 34;
   private static final int PAD_R = 10;
   private static final int PAD_T = 18;
@@ -48,10 +48,11 @@ final class SvgChart {
             + " through the VIP around each fault (group a, one write every 2 ms)</text>\n");
     svg.append(
         String.format(
-            Locale.ROOT,
-            "<text x=\"10\" y=\"40\" fill=\"#555\">%s. Flat = no write acknowledged; red ticks ="
-                + " acknowledged writes later lost; dashed line = the fault.</text>%n",
-            escape(subtitle)));
+            Locale.ROOT, "<text x=\"10\" y=\"40\" fill=\"#555\">%s</text>%n", escape(subtitle)));
+    svg.append(
+        "<text x=\"10\" y=\"56\" fill=\"#555\">Each plot: the run with the median gap. The"
+            + " line climbs with every acknowledged write; flat = writes stalled; red ticks ="
+            + " acknowledged writes later lost; dashed line = the fault.</text>\n");
     for (int c = 0; c < systems.size(); c++) {
       svg.append(
           String.format(
@@ -213,15 +214,6 @@ final class SvgChart {
         previousX = x;
       }
       previousT = timeline[i];
-    }
-    double endX = plotX + plotW;
-    if (last == first || timeline[last - 1] < xMax) {
-      points.append(
-          String.format(
-              Locale.ROOT,
-              "%.1f,%.1f",
-              endX,
-              plotY + plotH - (double) (last - first) / count * plotH));
     }
     svg.append(
         String.format(
