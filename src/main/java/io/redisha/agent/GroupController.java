@@ -761,7 +761,12 @@ public final class GroupController {
     boolean peerLacksData =
         peer == null
             || (peer.isMaster() && !DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster());
-    if (!peerSilent || !peerLacksData) {
+    // The classic wipe: the master's Redis came back empty (a supervisor restarted it) and ours,
+    // its replica, would resync the empty dataset at its next reconnect (within a second). Detach
+    // at once, without waiting for the peer's adverts to stop: the release may have been lost.
+    boolean peerRestartedEmpty =
+        peer != null && peer.isMaster() && peer.keys().orElse(1) == 0 && local.keys().orElse(1) > 0;
+    if (!(peerSilent && peerLacksData) && !peerRestartedEmpty) {
       return;
     }
     commandInFlight = true;
@@ -772,8 +777,10 @@ public final class GroupController {
             log.accept(
                 "group "
                     + group.name()
-                    + ": peer silent and its Redis "
-                    + (peer == null ? "unreachable" : "without our data")
+                    + (peerRestartedEmpty
+                        ? ": the peer's Redis came back empty"
+                        : ": peer silent and its Redis "
+                            + (peer == null ? "unreachable" : "without our data"))
                     + ": detached our Redis to keep its data");
             markRole(true);
           }
