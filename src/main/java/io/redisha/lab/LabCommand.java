@@ -68,8 +68,10 @@ public final class LabCommand {
       cleanup =
           new Thread(
               () -> {
+                System.out.println("\nstopping: removing the lab");
                 built.close();
                 deleteTree(workDir);
+                System.out.println("lab removed: namespaces, processes and " + workDir);
               });
       Runtime.getRuntime().addShutdownHook(cleanup);
       List<String> scenarios =
