@@ -327,7 +327,7 @@ public final class AgentRuntime implements AutoCloseable {
       configError =
           "pair settings outside instances changed: they take effect when the agent restarts";
       LOG.info("reload: {}; applying only the changes of groups", configError);
-      next = withGroups(previous, next.groups());
+      next = previous.withGroups(next.groups());
     } else if (!previous.sameExceptGroups(next)) {
       LOG.info("pair settings changed beyond groups: restarting every group");
       for (String name : new ArrayList<>(groups.keySet())) {
@@ -378,30 +378,6 @@ public final class AgentRuntime implements AutoCloseable {
       }
     }
     publish();
-  }
-
-  private static PairSettings withGroups(PairSettings base, List<PairSettings.Group> groups) {
-    return new PairSettings(
-        base.pairName(),
-        base.localNode(),
-        base.localAddress(),
-        base.peerNode(),
-        base.peerAddress(),
-        base.interfaceName(),
-        base.version(),
-        base.intervalCentis(),
-        base.password(),
-        base.checksumMode(),
-        base.minTtl(),
-        base.preempt(),
-        base.preemptDelay(),
-        base.garp(),
-        base.health(),
-        base.redisPassword(),
-        base.protection(),
-        base.witness(),
-        groups,
-        base.vipHook());
   }
 
   private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {

@@ -170,29 +170,32 @@ public record PairSettings(
     return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElse(null);
   }
 
+  /** The same pair with other groups. */
+  public PairSettings withGroups(List<Group> newGroups) {
+    return new PairSettings(
+        pairName,
+        localNode,
+        localAddress,
+        peerNode,
+        peerAddress,
+        interfaceName,
+        version,
+        intervalCentis,
+        password,
+        checksumMode,
+        minTtl,
+        preempt,
+        preemptDelay,
+        garp,
+        health,
+        redisPassword,
+        protection,
+        witness,
+        newGroups);
+  }
+
   /** Whether two settings differ in anything but the list of groups. */
   public boolean sameExceptGroups(PairSettings other) {
-    return new PairSettings(
-            pairName,
-            localNode,
-            localAddress,
-            peerNode,
-            peerAddress,
-            interfaceName,
-            version,
-            intervalCentis,
-            password,
-            checksumMode,
-            minTtl,
-            preempt,
-            preemptDelay,
-            garp,
-            health,
-            redisPassword,
-            protection,
-            witness,
-            other.groups,
-            vipHook)
-        .equals(other);
+    return withGroups(other.groups).equals(other);
   }
 }

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +13,7 @@ import java.util.Set;
 /** keepalived on both hosts with the generated configuration and scripts of one flavor. */
 public final class KeepalivedSystem implements SystemUnderTest {
   private final KeepalivedConfig.Flavor flavor;
-  private final Map<String, Process> daemons = new HashMap<>();
+  private final DaemonProcesses daemons = new DaemonProcesses();
   private PairLab lab;
   private Path dir;
 
@@ -99,23 +97,11 @@ public final class KeepalivedSystem implements SystemUnderTest {
 
   @Override
   public void stopDaemon(String host) throws InterruptedException {
-    Process process;
-    synchronized (this) {
-      process = daemons.remove(host);
-    }
-    if (process != null) {
-      process.destroy();
-      process.waitFor();
-    }
+    daemons.stop(host);
   }
 
   @Override
-  public synchronized List<ProcessHandle> daemonProcesses(String host) {
-    List<ProcessHandle> handles = new ArrayList<>();
-    Process process = daemons.get(host);
-    if (process != null) {
-      handles.add(process.toHandle());
-    }
-    return handles;
+  public List<ProcessHandle> daemonProcesses(String host) {
+    return daemons.handles(host);
   }
 }

@@ -2,11 +2,8 @@ package io.redisha.bench;
 
 import io.redisha.lab.PairLab;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,7 +13,7 @@ import java.util.Set;
 public final class RedishaSystem implements SystemUnderTest {
   private final String protection;
   private final List<String> jvmOptions;
-  private final Map<String, Process> agents = new HashMap<>();
+  private final DaemonProcesses agents = new DaemonProcesses();
   private PairLab lab;
 
   /**
@@ -138,23 +135,11 @@ public final class RedishaSystem implements SystemUnderTest {
 
   @Override
   public void stopDaemon(String host) throws InterruptedException {
-    Process process;
-    synchronized (this) {
-      process = agents.remove(host);
-    }
-    if (process != null) {
-      process.destroy();
-      process.waitFor();
-    }
+    agents.stop(host);
   }
 
   @Override
-  public synchronized List<ProcessHandle> daemonProcesses(String host) {
-    List<ProcessHandle> handles = new ArrayList<>();
-    Process process = agents.get(host);
-    if (process != null) {
-      handles.add(process.toHandle());
-    }
-    return handles;
+  public List<ProcessHandle> daemonProcesses(String host) {
+    return agents.handles(host);
   }
 }

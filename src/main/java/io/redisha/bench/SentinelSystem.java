@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ import java.util.Set;
 public final class SentinelSystem implements SystemUnderTest {
   private static final List<String> SENTINEL_HOSTS =
       List.of(PairLab.VM_A, PairLab.VM_B, PairLab.CLIENT);
-  private final Map<String, Process> sentinels = new HashMap<>();
+  private final DaemonProcesses sentinels = new DaemonProcesses();
   private PairLab lab;
   private Path dir;
 
@@ -160,23 +159,11 @@ public final class SentinelSystem implements SystemUnderTest {
 
   @Override
   public void stopDaemon(String host) throws InterruptedException {
-    Process process;
-    synchronized (this) {
-      process = sentinels.remove(host);
-    }
-    if (process != null) {
-      process.destroy();
-      process.waitFor();
-    }
+    sentinels.stop(host);
   }
 
   @Override
-  public synchronized List<ProcessHandle> daemonProcesses(String host) {
-    List<ProcessHandle> handles = new ArrayList<>();
-    Process process = sentinels.get(host);
-    if (process != null) {
-      handles.add(process.toHandle());
-    }
-    return handles;
+  public List<ProcessHandle> daemonProcesses(String host) {
+    return sentinels.handles(host);
   }
 }
