@@ -111,7 +111,8 @@ public final class SentinelConfig {
               + "  ip addr add "
               + vip
               + "/24 dev eth0 2>/dev/null\n"
-              + "  arping -q -U -c 2 -i 0.05 -I eth0 "
+              // iputils arping takes whole seconds for -i: the first packet goes at once.
+              + "  arping -q -U -c 2 -I eth0 "
               + vip
               + " </dev/null >/dev/null 2>&1 &\n"
               + "else\n"
