@@ -66,6 +66,7 @@ public final class AgentRuntime implements AutoCloseable {
   private volatile PairSettings settings;
   private volatile String configHash;
   private volatile String configError;
+  private volatile Long configGeneration;
   private volatile AgentReport report;
   private volatile boolean stopped;
 
@@ -132,6 +133,7 @@ public final class AgentRuntime implements AutoCloseable {
             arp,
             reportSink,
             guards);
+    runtime.configGeneration = readConfigGeneration(configFile);
     runtime.scheduler.runAndWait(
         () -> {
           for (PairSettings.Group group : settings.groups()) {
@@ -267,6 +269,7 @@ public final class AgentRuntime implements AutoCloseable {
             return;
           }
           try {
+            configGeneration = readConfigGeneration(configFile);
             reloadIfChanged();
           } finally {
             scheduleReloadCheck();
@@ -396,13 +399,16 @@ public final class AgentRuntime implements AutoCloseable {
     }
     AgentReport next =
         new AgentReport(
-            settings.pairName(), nodeName, Instant.now().toString(), configGeneration(), reports);
+            settings.pairName(), nodeName, Instant.now().toString(), configGeneration, reports);
     report = next;
     reportSink.publish(next);
   }
 
-  /** The generation the operator wrote beside the pair file, if any. */
-  private Long configGeneration() {
+  /**
+   * The generation the operator wrote beside the pair file, if any. Read with the pair file (at
+   * start and at every reload check), not at every report: reports follow every health check.
+   */
+  private static Long readConfigGeneration(Path configFile) {
     Path file = configFile.resolveSibling("generation");
     try {
       return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
