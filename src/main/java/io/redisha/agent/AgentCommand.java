@@ -2,13 +2,22 @@ package io.redisha.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.redisha.arbiter.LeasePort;
+import io.redisha.arbiter.Protection;
 import io.redisha.arbiter.SplitBrainGuards;
-import io.redisha.arbiter.kube.FabricLeasePort;
+import io.redisha.arbiter.WitnessPort;
 import io.redisha.cli.Args;
+import io.redisha.kube.FabricLeasePort;
 import io.redisha.kube.LeaseReportSink;
+import io.redisha.kube.PairResources;
 import io.redisha.net.NetlinkAddressManager;
 import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
+import io.redisha.net.TcpWitnessPort;
+import io.redisha.pair.InvalidPairException;
+import io.redisha.pair.PairFile;
+import io.redisha.pair.PairSettings;
+import io.redisha.pair.PairValidation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,7 +53,7 @@ public final class AgentCommand {
     boolean kubernetes = args.flag("kubernetes");
     KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
     ReportSink sink = kubernetes ? LeaseReportSink.fromEnvironment(client) : ReportSink.NONE;
-    if (settings.protection() == PairSettings.Protection.LEASE && !kubernetes) {
+    if (settings.splitBrain().mode() == Protection.LEASE && !kubernetes) {
       System.err.println(
           "redisha agent: splitBrainProtection: Lease needs the Kubernetes API (run under the"
               + " operator with --kubernetes); standalone pairs use Witness or None");
@@ -54,19 +63,35 @@ public final class AgentCommand {
     AgentRuntime.GuardFactory guards =
         (pair, group, scheduler) ->
             SplitBrainGuards.create(
-                pair,
-                group,
+                pair.guardSettings(),
+                group.name(),
                 scheduler,
-                leaseName -> new FabricLeasePort(client, namespace, leaseName, scheduler),
+                new SplitBrainGuards.Arbiters() {
+                  @Override
+                  public LeasePort lease(String groupName) {
+                    return new FabricLeasePort(
+                        client,
+                        namespace,
+                        PairResources.groupLeaseName(pair.pairName(), groupName),
+                        scheduler);
+                  }
+
+                  @Override
+                  public WitnessPort witness() {
+                    PairSettings.Witness witness = pair.splitBrain().witness();
+                    return new TcpWitnessPort(witness.address(), witness.port(), scheduler);
+                  }
+                },
                 LOG::info);
     AgentRuntime runtime =
         AgentRuntime.start(
             config,
             kubernetes,
             settings,
-            RawVrrpSocket.open(settings.interfaceName(), settings.localAddress(), 255),
+            RawVrrpSocket.open(
+                settings.link().interfaceName(), settings.link().localAddress(), 255),
             NetlinkAddressManager.open(),
-            PacketArpAnnouncer.open(settings.interfaceName()),
+            PacketArpAnnouncer.open(settings.link().interfaceName()),
             sink,
             guards);
     InetSocketAddress httpAddress =
@@ -81,15 +106,15 @@ public final class AgentCommand {
     LOG.info(
         "node {} ({}) of pair {}: peer {} ({}), VRRPv{} every {} ms on {}, protection {}, status"
             + " on http://{}:{}/status",
-        settings.localNode(),
-        settings.localAddress().getHostAddress(),
+        settings.link().localNode(),
+        settings.link().localAddress().getHostAddress(),
         settings.pairName(),
-        settings.peerNode(),
-        settings.peerAddress().getHostAddress(),
-        settings.version().number(),
-        settings.intervalCentis() * 10,
-        settings.interfaceName(),
-        settings.protection().text(),
+        settings.link().peerNode(),
+        settings.link().peerAddress().getHostAddress(),
+        settings.vrrp().version().number(),
+        settings.vrrp().intervalCentis() * 10,
+        settings.link().interfaceName(),
+        settings.splitBrain().mode().text(),
         httpAddress.getHostString(),
         http.port());
     CountDownLatch done = new CountDownLatch(1);

@@ -6,6 +6,10 @@ import io.redisha.clock.ExecutorScheduler;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.VrrpTransport;
+import io.redisha.pair.InvalidPairException;
+import io.redisha.pair.PairFile;
+import io.redisha.pair.PairSettings;
+import io.redisha.pair.PairValidation;
 import io.redisha.redis.LettuceRedisNodes;
 import io.redisha.redis.RedisEndpoint;
 import io.redisha.redis.RedisNode;
@@ -86,7 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
       GuardFactory guards) {
     this.configFile = configFile;
     this.restartForPairChanges = restartForPairChanges;
-    this.nodeName = settings.localNode();
+    this.nodeName = settings.link().localNode();
     this.settings = settings;
     this.configHash = configHash;
     this.scheduler = scheduler;
@@ -99,9 +103,9 @@ public final class AgentRuntime implements AutoCloseable {
         new VrrpEndpoint(
             transport,
             scheduler,
-            settings.localAddress(),
-            settings.peerAddress(),
-            settings.checksumMode(),
+            settings.link().localAddress(),
+            settings.link().peerAddress(),
+            settings.vrrp().checksumMode(),
             this::filter);
   }
 
@@ -163,15 +167,23 @@ public final class AgentRuntime implements AutoCloseable {
     for (PairSettings.Group group : pair.groups()) {
       rules.put(
           group.virtualRouterId(),
-          new RouterRule(pair.intervalCentis(), pair.password(), List.of(group.vip().address())));
+          new RouterRule(
+              pair.vrrp().intervalCentis(),
+              pair.vrrp().password(),
+              List.of(group.vip().address())));
     }
     return new AdvertisementFilter(
-        pair.peerAddress(), pair.minTtl(), pair.version(), pair.checksumMode(), rules, drops);
+        pair.link().peerAddress(),
+        pair.vrrp().minTtl(),
+        pair.vrrp().version(),
+        pair.vrrp().checksumMode(),
+        rules,
+        drops);
   }
 
   private void startGroup(PairSettings.Group group) {
     PairSettings pair = settings;
-    Optional<String> password = Optional.ofNullable(pair.redisPassword());
+    Optional<String> password = Optional.ofNullable(pair.redis().password());
     LettuceRedisPort local = new LettuceRedisPort(group.name() + "-local", scheduler);
     local.attach(
         redisNodes.open(
@@ -179,13 +191,14 @@ public final class AgentRuntime implements AutoCloseable {
     LettuceRedisPort peer = new LettuceRedisPort(group.name() + "-peer", scheduler);
     peer.attach(
         redisNodes.open(
-            new RedisEndpoint(pair.peerAddress().getHostAddress(), group.port(), password),
+            new RedisEndpoint(pair.link().peerAddress().getHostAddress(), group.port(), password),
             Duration.ofSeconds(1),
             RedisNode.Listener.NONE));
     VipPort vip =
         hooked(
             group,
-            new NetVip(pair.interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler));
+            new NetVip(
+                pair.link().interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler));
     GroupController controller =
         new GroupController(
             pair,
@@ -236,7 +249,7 @@ public final class AgentRuntime implements AutoCloseable {
     HookedVip hooked =
         new HookedVip(
             vip,
-            io.redisha.cloud.VipHooks.create(pair.vipHook(), pair.interfaceName()),
+            io.redisha.cloud.VipHooks.create(pair.vipHook(), pair.link().interfaceName()),
             group.name(),
             nodeName,
             group.vip().address().getHostAddress(),
@@ -310,10 +323,10 @@ public final class AgentRuntime implements AutoCloseable {
       return;
     }
     PairSettings current = settings;
-    if (!current.localAddress().equals(next.localAddress())
-        || !current.peerAddress().equals(next.peerAddress())
-        || !current.interfaceName().equals(next.interfaceName())
-        || current.checksumMode() != next.checksumMode()) {
+    if (!current.link().localAddress().equals(next.link().localAddress())
+        || !current.link().peerAddress().equals(next.link().peerAddress())
+        || !current.link().interfaceName().equals(next.link().interfaceName())
+        || current.vrrp().checksumMode() != next.vrrp().checksumMode()) {
       configError =
           "nodes, interface or vrrp.v3Checksum changed: takes effect when the agent restarts";
       LOG.warn("reload: {}; still running the previous pair", configError);
@@ -356,7 +369,7 @@ public final class AgentRuntime implements AutoCloseable {
           LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
           if (controller.router().state() != VrrpState.MASTER) {
             controller.router().setPriority(now.priority());
-          } else if (next.peerNode().equals(now.preferredMaster())) {
+          } else if (next.link().peerNode().equals(now.preferredMaster())) {
             controller
                 .switchover()
                 .thenAccept(

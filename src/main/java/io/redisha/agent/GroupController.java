@@ -4,6 +4,8 @@ import io.redisha.api.AgentReport;
 import io.redisha.arbiter.SplitBrainGuard;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
+import io.redisha.pair.PairSettings;
+import io.redisha.pair.PairValidation;
 import io.redisha.redis.DataGuard;
 import io.redisha.redis.HealthTracker;
 import io.redisha.redis.ReplicationInfo;
@@ -269,7 +271,7 @@ public final class GroupController {
    * again: while both claimed it, clients may have learnt the other's address.
    */
   private void scheduleReannounceAfterConflict() {
-    long quiet = 3 * pair.intervalCentis() * 10_000_000L;
+    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
     scheduler.schedule(
         java.time.Duration.ofNanos(quiet),
         () -> {
@@ -387,7 +389,7 @@ public final class GroupController {
     }
     Optional<MasterLink> link = info.masterLink();
     return link.isPresent()
-        && link.get().host().equals(pair.peerAddress().getHostAddress())
+        && link.get().host().equals(pair.link().peerAddress().getHostAddress())
         && link.get().port() == group.port()
         && link.get().up() // configured is not enough: an unsynced replica may be empty (seed 1625)
         && !link.get().syncInProgress();
@@ -398,7 +400,7 @@ public final class GroupController {
     if (local == null || !local.isMaster()) {
       return false;
     }
-    String peerIp = pair.peerAddress().getHostAddress();
+    String peerIp = pair.link().peerAddress().getHostAddress();
     return local.replicas().stream()
         .anyMatch(r -> r.ip().equals(peerIp) && r.online() && r.lagSeconds() <= 1);
   }
@@ -445,7 +447,7 @@ public final class GroupController {
         return;
       }
       commandInFlight = true;
-      String host = pair.peerAddress().getHostAddress();
+      String host = pair.link().peerAddress().getHostAddress();
       redis.follow(
           host,
           group.port(),
@@ -485,7 +487,7 @@ public final class GroupController {
         && info.masterLink()
             .map(
                 l ->
-                    l.host().equals(pair.peerAddress().getHostAddress())
+                    l.host().equals(pair.link().peerAddress().getHostAddress())
                         && l.port() == group.port())
             .orElse(false);
   }
@@ -509,7 +511,7 @@ public final class GroupController {
                 ? Optional.empty()
                 : Optional.of(
                     new MasterLink(
-                        pair.peerAddress().getHostAddress(), group.port(), false, false, 0)),
+                        pair.link().peerAddress().getHostAddress(), group.port(), false, false, 0)),
             List.of());
   }
 
@@ -629,7 +631,7 @@ public final class GroupController {
     if (!peerFollowing()) {
       return "the peer's Redis is not following ours";
     }
-    if (pair.preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
+    if (pair.vrrp().preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
       return "preempt is on and this node is the preferred master: the role would come back";
     }
     return null;
@@ -693,7 +695,7 @@ public final class GroupController {
         router.lastMaster() != null
             && router
                     .peerSilence()
-                    .compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+                    .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
                 < 0;
     boolean nothingToLose = local.keys().isPresent() && local.keys().getAsLong() == 0;
     if (!peerIsVrrpMaster && !nothingToLose) {
@@ -725,7 +727,7 @@ public final class GroupController {
     if (!emptyMaster || commandInFlight || router.state() == VrrpState.MASTER) {
       return;
     }
-    String host = pair.peerAddress().getHostAddress();
+    String host = pair.link().peerAddress().getHostAddress();
     commandInFlight = true;
     redis.follow(
         host,
@@ -756,7 +758,9 @@ public final class GroupController {
       return;
     }
     boolean peerSilent =
-        router.peerSilence().compareTo(java.time.Duration.ofMillis(pair.intervalCentis() * 30L))
+        router
+                .peerSilence()
+                .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
             >= 0;
     boolean peerLacksData =
         peer == null

@@ -5,6 +5,7 @@ import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.pair.PairSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

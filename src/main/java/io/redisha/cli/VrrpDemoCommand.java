@@ -1,15 +1,15 @@
 package io.redisha.cli;
 
-import io.redisha.agent.InvalidPairException;
 import io.redisha.agent.NetVip;
-import io.redisha.agent.PairFile;
-import io.redisha.agent.PairSettings;
-import io.redisha.agent.PairValidation;
 import io.redisha.agent.VrrpEndpoint;
 import io.redisha.clock.ExecutorScheduler;
 import io.redisha.net.NetlinkAddressManager;
 import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
+import io.redisha.pair.InvalidPairException;
+import io.redisha.pair.PairFile;
+import io.redisha.pair.PairSettings;
+import io.redisha.pair.PairValidation;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
 import io.redisha.vrrp.DropCounters;
@@ -55,32 +55,34 @@ final class VrrpDemoCommand {
 
     ExecutorScheduler scheduler = new ExecutorScheduler("vrrp");
     RawVrrpSocket socket =
-        RawVrrpSocket.open(settings.interfaceName(), settings.localAddress(), 255);
+        RawVrrpSocket.open(settings.link().interfaceName(), settings.link().localAddress(), 255);
     NetlinkAddressManager addresses = NetlinkAddressManager.open();
-    PacketArpAnnouncer arp = PacketArpAnnouncer.open(settings.interfaceName());
+    PacketArpAnnouncer arp = PacketArpAnnouncer.open(settings.link().interfaceName());
     DropCounters drops = new DropCounters();
     Map<Integer, RouterRule> rules = new HashMap<>();
     for (PairSettings.Group group : settings.groups()) {
       rules.put(
           group.virtualRouterId(),
           new RouterRule(
-              settings.intervalCentis(), settings.password(), List.of(group.vip().address())));
+              settings.vrrp().intervalCentis(),
+              settings.vrrp().password(),
+              List.of(group.vip().address())));
     }
     AdvertisementFilter filter =
         new AdvertisementFilter(
-            settings.peerAddress(),
-            settings.minTtl(),
-            settings.version(),
-            settings.checksumMode(),
+            settings.link().peerAddress(),
+            settings.vrrp().minTtl(),
+            settings.vrrp().version(),
+            settings.vrrp().checksumMode(),
             rules,
             drops);
     VrrpEndpoint endpoint =
         new VrrpEndpoint(
             socket,
             scheduler,
-            settings.localAddress(),
-            settings.peerAddress(),
-            settings.checksumMode(),
+            settings.link().localAddress(),
+            settings.link().peerAddress(),
+            settings.vrrp().checksumMode(),
             () -> filter);
     Map<String, VrrpState> states = new HashMap<>();
     List<VrrpRouter> routers = new ArrayList<>();
@@ -88,7 +90,12 @@ final class VrrpDemoCommand {
     for (PairSettings.Group group : settings.groups()) {
       NetVip vip =
           new NetVip(
-              settings.interfaceName(), group.vip(), addresses, arp, settings.garp(), scheduler);
+              settings.link().interfaceName(),
+              group.vip(),
+              addresses,
+              arp,
+              settings.garp(),
+              scheduler);
       vips.add(vip);
       VrrpRouterConfig routerConfig =
           settings.routerConfig(group, priorityOverride > 0 ? priorityOverride : group.priority());
@@ -120,12 +127,12 @@ final class VrrpDemoCommand {
     }
     System.out.printf(
         "redisha vrrp: node %s (%s), peer %s, VRRPv%d every %d ms on %s, groups %s%n",
-        settings.localNode(),
-        settings.localAddress().getHostAddress(),
-        settings.peerAddress().getHostAddress(),
-        settings.version().number(),
-        settings.intervalCentis() * 10,
-        settings.interfaceName(),
+        settings.link().localNode(),
+        settings.link().localAddress().getHostAddress(),
+        settings.link().peerAddress().getHostAddress(),
+        settings.vrrp().version().number(),
+        settings.vrrp().intervalCentis() * 10,
+        settings.link().interfaceName(),
         settings.groups().stream().map(PairSettings.Group::name).toList());
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,7 @@
 package io.redisha.kube;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,6 +67,14 @@ public final class PairResources {
   /** Name of the Lease that carries the report of the agent on one node. */
   public static String reportLeaseName(String pair, String node) {
     return "redisha-" + pair + "-report-" + node;
+  }
+
+  /**
+   * Name of the split-brain Lease of one group, lower case. The {@code -group-} infix keeps it
+   * apart from every report Lease of the same pair, whatever the group and node are called.
+   */
+  public static String groupLeaseName(String pair, String group) {
+    return ("redisha-" + pair + "-group-" + group).toLowerCase(Locale.ROOT);
   }
 
   /** Labels on everything the operator makes for a pair, and the agents' pod selector. */

@@ -1,10 +1,10 @@
 package io.redisha.operator;
 
-import io.redisha.agent.PairValidation;
 import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.pair.PairValidation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.redisha.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisha.cloud.HookSettings;
+import io.redisha.pair.PairFile;
+import io.redisha.pair.PairValidation;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

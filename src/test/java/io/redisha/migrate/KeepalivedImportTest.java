@@ -2,9 +2,9 @@ package io.redisha.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redisha.agent.PairFile;
-import io.redisha.agent.PairSettings;
-import io.redisha.agent.PairValidation;
+import io.redisha.pair.PairFile;
+import io.redisha.pair.PairSettings;
+import io.redisha.pair.PairValidation;
 import io.redisha.vrrp.VrrpVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -107,10 +107,10 @@ class KeepalivedImportTest {
     PairFile.Loaded loaded = PairFile.load(pairFile);
     for (String node : List.of("vm-a", "vm-b")) {
       PairSettings settings = PairValidation.resolve(loaded, node, pairFile.toString());
-      assertThat(settings.version()).isEqualTo(VrrpVersion.V2);
-      assertThat(settings.intervalCentis()).isEqualTo(100);
-      assertThat(settings.password()).isEqualTo("redis123");
-      assertThat(settings.interfaceName()).isEqualTo("eth0");
+      assertThat(settings.vrrp().version()).isEqualTo(VrrpVersion.V2);
+      assertThat(settings.vrrp().intervalCentis()).isEqualTo(100);
+      assertThat(settings.vrrp().password()).isEqualTo("redis123");
+      assertThat(settings.link().interfaceName()).isEqualTo("eth0");
       assertThat(settings.groups())
           .extracting(PairSettings.Group::port, PairSettings.Group::virtualRouterId)
           .containsExactly(
@@ -199,8 +199,8 @@ class KeepalivedImportTest {
         .contains("keepalived.conf:31: track_script check_redis weight")
         .contains("keepalived.conf:34: VIP 198.51.100.50 label ens3:vip: not taken over");
     PairSettings settings = PairValidation.resolve(loaded, "node-198-51-100-22", "pair");
-    assertThat(settings.password()).isEqualTo("s3cr#t!");
-    assertThat(settings.minTtl()).isEqualTo(254);
+    assertThat(settings.vrrp().password()).isEqualTo("s3cr#t!");
+    assertThat(settings.vrrp().minTtl()).isEqualTo(254);
   }
 
   @Test

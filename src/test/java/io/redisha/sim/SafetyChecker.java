@@ -1,7 +1,7 @@
 package io.redisha.sim;
 
-import io.redisha.agent.PairSettings;
 import io.redisha.agent.Switchover;
+import io.redisha.arbiter.Protection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -48,7 +48,7 @@ final class SafetyChecker {
   }
 
   private boolean guarded() {
-    return world.protection != PairSettings.Protection.NONE;
+    return world.protection != Protection.NONE;
   }
 
   void afterStep() {

@@ -1,13 +1,12 @@
 package io.redisha.sim;
 
-import io.redisha.agent.PairSettings;
+import io.redisha.arbiter.Protection;
 
 /** Prints one seed's run: java -cp ... io.redisha.sim.SimDebug SEED [None]. */
 final class SimDebug {
   public static void main(String[] args) {
     long seed = Long.parseLong(args[0]);
-    PairSettings.Protection protection =
-        args.length > 1 ? PairSettings.Protection.NONE : PairSettings.Protection.LEASE;
+    Protection protection = args.length > 1 ? Protection.NONE : Protection.LEASE;
     SimWorld world =
         Simulation.runSchedule(
             seed, Simulation.scenarioOf(seed), protection, Simulation.faultsOf(seed));

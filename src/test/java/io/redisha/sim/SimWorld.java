@@ -1,15 +1,16 @@
 package io.redisha.sim;
 
 import io.redisha.agent.GroupController;
-import io.redisha.agent.PairSettings;
 import io.redisha.agent.Switchover;
 import io.redisha.arbiter.FenceTiming;
 import io.redisha.arbiter.LeaseGuard;
 import io.redisha.arbiter.LeasePort;
+import io.redisha.arbiter.Protection;
 import io.redisha.arbiter.SplitBrainGuard;
-import io.redisha.arbiter.SplitBrainGuards;
 import io.redisha.clock.VirtualScheduler;
+import io.redisha.kube.PairResources;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.pair.PairSettings;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.Accepted;
 import io.redisha.vrrp.ChecksumMode;
@@ -43,7 +44,7 @@ final class SimWorld {
 
   final long seed;
   final Scenario scenario;
-  final PairSettings.Protection protection;
+  final Protection protection;
   final List<Fault> faults;
   final VirtualScheduler scheduler = new VirtualScheduler();
   final Random random;
@@ -64,7 +65,7 @@ final class SimWorld {
   private long ids;
   private long announcements;
 
-  SimWorld(long seed, Scenario scenario, PairSettings.Protection protection, List<Fault> faults) {
+  SimWorld(long seed, Scenario scenario, Protection protection, List<Fault> faults) {
     this.seed = seed;
     this.scenario = scenario;
     this.protection = protection;
@@ -78,7 +79,7 @@ final class SimWorld {
     for (int node = 0; node < 2; node++) {
       pairs[node] = pair(node);
     }
-    this.timing = SplitBrainGuards.timing(pairs[0]);
+    this.timing = pairs[0].guardSettings().timing();
     this.checker = new SafetyChecker(this);
     for (String group : GROUPS) {
       int port = group.equals("a") ? 6379 : 6389;
@@ -100,7 +101,7 @@ final class SimWorld {
         rules.put(
             group.virtualRouterId(),
             new AdvertisementFilter.RouterRule(
-                pairs[node].intervalCentis(), null, List.of(group.vip().address())));
+                pairs[node].vrrp().intervalCentis(), null, List.of(group.vip().address())));
       }
       filters.put(
           node,
@@ -130,22 +131,13 @@ final class SimWorld {
     }
     return new PairSettings(
         "sim",
-        nodeName(node),
-        ips[node],
-        nodeName(1 - node),
-        ips[1 - node],
-        "eth0",
-        VrrpVersion.V3,
-        10,
-        null,
-        ChecksumMode.PSEUDO_HEADER,
-        255,
-        false,
-        Duration.ZERO,
+        new PairSettings.Link(nodeName(node), ips[node], nodeName(1 - node), ips[1 - node], "eth0"),
+        new PairSettings.Vrrp(
+            VrrpVersion.V3, 10, null, ChecksumMode.PSEUDO_HEADER, 255, false, Duration.ZERO),
         new PairSettings.Garp(5, Duration.ZERO, Duration.ofSeconds(5), Duration.ZERO),
         new PairSettings.Health(Duration.ofMillis(100), Duration.ofMillis(250), 2, 2),
-        null,
-        protection,
+        new PairSettings.Redis(null),
+        new PairSettings.SplitBrain(protection, null),
         null,
         groups);
   }
@@ -276,7 +268,8 @@ final class SimWorld {
                     nodeName(node),
                     timing,
                     scheduler,
-                    api.port(node, SplitBrainGuards.leaseName(pairs[node], group)),
+                    api.port(
+                        node, PairResources.groupLeaseName(pairs[node].pairName(), group.name())),
                     text -> event(nodeName(node) + "/" + name + ": " + text));
             case WITNESS -> throw new IllegalArgumentException("witness is not simulated");
           };

@@ -1,6 +1,6 @@
 package io.redisha.sim;
 
-import io.redisha.agent.PairSettings;
+import io.redisha.arbiter.Protection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -53,10 +53,10 @@ final class Simulation {
 
   /** Runs one seed with Lease protection; null when every rule held, else the shrunk failure. */
   static Failure run(long seed) {
-    return run(seed, PairSettings.Protection.LEASE);
+    return run(seed, Protection.LEASE);
   }
 
-  static Failure run(long seed, PairSettings.Protection protection) {
+  static Failure run(long seed, Protection protection) {
     Scenario scenario = scenarioOf(seed);
     List<Fault> faults = faultsOf(seed);
     SimWorld world = new SimWorld(seed, scenario, protection, faults);
@@ -69,7 +69,7 @@ final class Simulation {
 
   /** Runs an explicit schedule; the violation or null. */
   static SimWorld runSchedule(
-      long seed, Scenario scenario, PairSettings.Protection protection, List<Fault> faults) {
+      long seed, Scenario scenario, Protection protection, List<Fault> faults) {
     SimWorld world = new SimWorld(seed, scenario, protection, faults);
     world.run();
     return world;
@@ -78,7 +78,7 @@ final class Simulation {
   private static Failure shrink(
       long seed,
       Scenario scenario,
-      PairSettings.Protection protection,
+      Protection protection,
       List<Fault> faults,
       String violation,
       List<String> trace) {

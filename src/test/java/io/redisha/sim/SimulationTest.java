@@ -2,7 +2,7 @@ package io.redisha.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redisha.agent.PairSettings;
+import io.redisha.arbiter.Protection;
 import io.redisha.sim.Fault.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,11 +59,9 @@ class SimulationTest {
   @Test
   void withoutProtectionAPairCutShowsTheSplitBrain() {
     List<Fault> cut = List.of(new Fault(Kind.PAIR_CUT, 10_000, 6_000, 0, null, 0));
-    SimWorld world =
-        Simulation.runSchedule(42, Scenario.PAIR_CUT, PairSettings.Protection.NONE, cut);
+    SimWorld world = Simulation.runSchedule(42, Scenario.PAIR_CUT, Protection.NONE, cut);
     assertThat(world.checker.violation()).contains("S3").contains("appeared on");
-    SimWorld guarded =
-        Simulation.runSchedule(42, Scenario.PAIR_CUT, PairSettings.Protection.LEASE, cut);
+    SimWorld guarded = Simulation.runSchedule(42, Scenario.PAIR_CUT, Protection.LEASE, cut);
     assertThat(guarded.checker.violation()).isNull();
   }
 }

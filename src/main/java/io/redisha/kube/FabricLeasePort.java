@@ -1,4 +1,4 @@
-package io.redisha.arbiter.kube;
+package io.redisha.kube;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;

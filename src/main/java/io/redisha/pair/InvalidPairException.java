@@ -1,4 +1,4 @@
-package io.redisha.agent;
+package io.redisha.pair;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
-package io.redisha.arbiter;
+package io.redisha.net;
 
+import io.redisha.arbiter.WitnessPort;
 import io.redisha.clock.Scheduler;
 import java.io.IOException;
 import java.net.Inet4Address;

@@ -1,8 +1,9 @@
-package io.redisha.agent;
+package io.redisha.pair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redisha.arbiter.Protection;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.VrrpVersion;
 import java.io.IOException;
@@ -39,13 +40,13 @@ class PairValidationTest {
   void resolvesAGoodPairForEachNode() throws Exception {
     PairSettings a = resolve(GOOD, "vm-a");
     assertThat(a.pairName()).isEqualTo("pair");
-    assertThat(a.peerNode()).isEqualTo("vm-b");
-    assertThat(a.peerAddress().getHostAddress()).isEqualTo("192.0.2.12");
-    assertThat(a.version()).isEqualTo(VrrpVersion.V3);
-    assertThat(a.intervalCentis()).isEqualTo(10);
-    assertThat(a.checksumMode()).isEqualTo(ChecksumMode.PSEUDO_HEADER);
-    assertThat(a.minTtl()).isEqualTo(255);
-    assertThat(a.protection()).isEqualTo(PairSettings.Protection.NONE);
+    assertThat(a.link().peerNode()).isEqualTo("vm-b");
+    assertThat(a.link().peerAddress().getHostAddress()).isEqualTo("192.0.2.12");
+    assertThat(a.vrrp().version()).isEqualTo(VrrpVersion.V3);
+    assertThat(a.vrrp().intervalCentis()).isEqualTo(10);
+    assertThat(a.vrrp().checksumMode()).isEqualTo(ChecksumMode.PSEUDO_HEADER);
+    assertThat(a.vrrp().minTtl()).isEqualTo(255);
+    assertThat(a.splitBrain().mode()).isEqualTo(Protection.NONE);
     assertThat(a.garp().count()).isEqualTo(5);
     assertThat(a.health().fall()).isEqualTo(2);
     assertThat(a.group("a").priority()).isEqualTo(PairValidation.PREFERRED_PRIORITY);
@@ -113,7 +114,7 @@ class PairValidationTest {
         GOOD.replace(
             "vrrp: {version: 3, advertIntervalMillis: 100}",
             "vrrp: {version: 2, advertIntervalMillis: 1000, authPasswordFile: " + password + "}");
-    assertThat(resolve(v2, "vm-a").password()).isEqualTo("s3cr3t");
+    assertThat(resolve(v2, "vm-a").vrrp().password()).isEqualTo("s3cr3t");
 
     Files.writeString(password, "123456789");
     assertThatThrownBy(() -> resolve(v2, "vm-a"))

@@ -1,4 +1,4 @@
-package io.redisha.arbiter.kube;
+package io.redisha.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.redisha.agent;
+package io.redisha.pair;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,4 +1,4 @@
-package io.redisha.agent;
+package io.redisha.pair;
 
 import io.redisha.api.GarpSpec;
 import io.redisha.api.HealthCheckSpec;
@@ -9,6 +9,7 @@ import io.redisha.api.RedisSpec;
 import io.redisha.api.VipHookSpec;
 import io.redisha.api.VrrpSpec;
 import io.redisha.api.WitnessSpec;
+import io.redisha.arbiter.Protection;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.VrrpCodec;
@@ -287,7 +288,7 @@ public final class PairValidation {
 
   private static void validateProtection(RedisHAPairSpec spec, List<String> problems) {
     String mode = spec.getSplitBrainProtection();
-    if (mode != null && protection(mode) == null) {
+    if (mode != null && Protection.of(mode) == null) {
       problems.add("splitBrainProtection: must be Lease, Witness or None, not '" + mode + "'");
     }
     if ("Witness".equals(mode)) {
@@ -438,10 +439,10 @@ public final class PairValidation {
     } else if (redis.getPasswordFile() != null) {
       redisPassword = readSecret("redis.passwordFile", redis.getPasswordFile(), problems);
     }
-    PairSettings.Protection protection =
+    Protection protection =
         spec.getSplitBrainProtection() == null
-            ? PairSettings.Protection.NONE
-            : protection(spec.getSplitBrainProtection());
+            ? Protection.NONE
+            : Protection.of(spec.getSplitBrainProtection());
     if (!problems.isEmpty()) {
       throw new InvalidPairException(source, problems);
     }
@@ -468,18 +469,22 @@ public final class PairValidation {
     }
     return new PairSettings(
         loaded.name(),
-        nodeName,
-        Ipv4Cidr.parseAddress(local.getAddress()),
-        peer.getName(),
-        Ipv4Cidr.parseAddress(peer.getAddress()),
-        spec.getInterfaceName(),
-        version,
-        intervalMillis / 10,
-        password,
-        vrrp.getV3Checksum() == null ? ChecksumMode.PSEUDO_HEADER : checksum(vrrp.getV3Checksum()),
-        vrrp.getMinTtl() == null ? 255 : vrrp.getMinTtl(),
-        Boolean.TRUE.equals(vrrp.getPreempt()),
-        Duration.ofMillis(orDefault(vrrp.getPreemptDelayMillis(), 0)),
+        new PairSettings.Link(
+            nodeName,
+            Ipv4Cidr.parseAddress(local.getAddress()),
+            peer.getName(),
+            Ipv4Cidr.parseAddress(peer.getAddress()),
+            spec.getInterfaceName()),
+        new PairSettings.Vrrp(
+            version,
+            intervalMillis / 10,
+            password,
+            vrrp.getV3Checksum() == null
+                ? ChecksumMode.PSEUDO_HEADER
+                : checksum(vrrp.getV3Checksum()),
+            vrrp.getMinTtl() == null ? 255 : vrrp.getMinTtl(),
+            Boolean.TRUE.equals(vrrp.getPreempt()),
+            Duration.ofMillis(orDefault(vrrp.getPreemptDelayMillis(), 0))),
         new PairSettings.Garp(
             orDefault(garp.getCount(), 5),
             Duration.ofMillis(orDefault(garp.getIntervalMillis(), 0)),
@@ -490,16 +495,17 @@ public final class PairValidation {
             Duration.ofMillis(orDefault(health.getTimeoutMillis(), 250)),
             orDefault(health.getFall(), 2),
             orDefault(health.getRise(), 2)),
-        redisPassword,
-        protection,
-        witness == null || witness.getAddress() == null
-            ? null
-            : new PairSettings.Witness(
-                Ipv4Cidr.parseAddress(witness.getAddress()),
-                witness.getPort(),
-                Duration.ofMillis(orDefault(witness.getTimeoutMillis(), 200))),
-        groups,
-        hookSettings(spec));
+        new PairSettings.Redis(redisPassword),
+        new PairSettings.SplitBrain(
+            protection,
+            witness == null || witness.getAddress() == null
+                ? null
+                : new PairSettings.Witness(
+                    Ipv4Cidr.parseAddress(witness.getAddress()),
+                    witness.getPort(),
+                    Duration.ofMillis(orDefault(witness.getTimeoutMillis(), 200)))),
+        hookSettings(spec),
+        groups);
   }
 
   static ChecksumMode checksum(String text) {
@@ -508,15 +514,6 @@ public final class PairValidation {
       case "MessageOnly" -> ChecksumMode.MESSAGE_ONLY;
       default -> null;
     };
-  }
-
-  static PairSettings.Protection protection(String text) {
-    for (PairSettings.Protection p : PairSettings.Protection.values()) {
-      if (p.text().equals(text)) {
-        return p;
-      }
-    }
-    return null;
   }
 
   private static String readSecret(String field, String file, List<String> problems) {

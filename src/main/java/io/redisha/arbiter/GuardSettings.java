@@ -1,0 +1,32 @@
+package io.redisha.arbiter;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the split-brain guards of one node need to know, and nothing more.
+ *
+ * @param protection the pair's protection mode
+ * @param localNode this node's name (the Lease holder identity)
+ * @param advertInterval the VRRP advert interval
+ * @param healthInterval the Redis health-check interval
+ * @param witnessTimeout how long one witness probe may take ({@link Protection#WITNESS} only)
+ */
+public record GuardSettings(
+    Protection protection,
+    String localNode,
+    Duration advertInterval,
+    Duration healthInterval,
+    Duration witnessTimeout) {
+  public GuardSettings {
+    Objects.requireNonNull(protection, "protection");
+    Objects.requireNonNull(localNode, "localNode");
+    Objects.requireNonNull(advertInterval, "advertInterval");
+    Objects.requireNonNull(healthInterval, "healthInterval");
+  }
+
+  /** The fence timing these intervals give. */
+  public FenceTiming timing() {
+    return FenceTiming.of(advertInterval, healthInterval);
+  }
+}
