@@ -41,8 +41,14 @@ final class SocketAddresses {
 
   /** {@code struct sockaddr_nl} for the kernel side (pid 0, no multicast groups). */
   static MemorySegment netlink(Arena arena) {
+    return netlink(arena, 0);
+  }
+
+  /** {@code struct sockaddr_nl} with pid 0 (the kernel picks one) joining the given groups. */
+  static MemorySegment netlink(Arena arena, int groups) {
     MemorySegment sockaddr = arena.allocate(SOCKADDR_NL_SIZE, 4);
     sockaddr.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+    sockaddr.set(JAVA_INT, 8, groups);
     return sockaddr;
   }
 }
