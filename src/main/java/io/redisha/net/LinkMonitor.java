@@ -29,7 +29,9 @@ public final class LinkMonitor implements LinkWatch {
   private static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
   private static final int RECEIVE_BUFFER = 64 * 1024;
+  private static final int MAX_DISCARDED_DATAGRAMS = 100_000;
 
   private final String interfaceName;
   private final String description;
@@ -45,6 +47,7 @@ public final class LinkMonitor implements LinkWatch {
   private Thread thread;
   private int sequence;
   private int requestedSequence;
+  private long requestedAtNanos;
   private boolean answered;
 
   private LinkMonitor(String interfaceName, Listener listener, int socketFd, int wakeFd) {
@@ -225,11 +228,18 @@ public final class LinkMonitor implements LinkWatch {
       boolean askAgain = false;
       while (!closed) {
         try {
+          if (!answered && System.nanoTime() - requestedAtNanos > ANSWER_TIMEOUT.toNanos()) {
+            LOG.warn(
+                "link monitor of {}: no answer to RTM_GETLINK within {} s; asking again",
+                interfaceName,
+                ANSWER_TIMEOUT.toSeconds());
+            askAgain = true;
+          }
           if (askAgain) {
             askAgain = false;
             requestState();
           }
-          if (!receiveOnce(buffer, -1)) {
+          if (!receiveOnce(buffer, answered ? -1 : (int) ANSWER_TIMEOUT.toMillis())) {
             return;
           }
           if (answered) {
@@ -280,6 +290,7 @@ public final class LinkMonitor implements LinkWatch {
           "link monitor of {}: the kernel dropped link notifications (receive queue full);"
               + " asking for the state again",
           interfaceName);
+      discardQueued(buffer);
       requestState();
       return true;
     }
@@ -288,6 +299,26 @@ public final class LinkMonitor implements LinkWatch {
       handle(RtnetlinkMessages.parse(data, data.length));
     }
     return true;
+  }
+
+  /**
+   * Empties the receive queue. Until it is empty the kernel counts the socket as congested and
+   * drops every further message to it, the answer to a request too, without reporting ENOBUFS
+   * again; what is queued is older than the answer that follows anyway.
+   */
+  private void discardQueued(MemorySegment buffer) throws NativeCallException {
+    for (int datagram = 0; datagram < MAX_DISCARDED_DATAGRAMS; datagram++) {
+      try {
+        if (Libc.recvNonBlocking(description, socketFd, buffer) < 0) {
+          return;
+        }
+      } catch (NativeCallException e) {
+        if (e.errno() != Libc.ENOBUFS) {
+          throw e;
+        }
+        overruns.incrementAndGet();
+      }
+    }
   }
 
   private void handle(List<RtnetlinkMessages.Message> messages) throws NativeCallException {
@@ -314,6 +345,7 @@ public final class LinkMonitor implements LinkWatch {
 
   private void requestState() throws NativeCallException {
     requestedSequence = ++sequence;
+    requestedAtNanos = System.nanoTime();
     answered = false;
     byte[] request = RtnetlinkMessages.getLink(requestedSequence, interfaceName);
     try (Arena arena = Arena.ofConfined()) {
