@@ -30,6 +30,7 @@ public final class LinkMonitor implements LinkWatch {
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration OVERRUN_LOG_INTERVAL = Duration.ofSeconds(10);
   private static final int RECEIVE_BUFFER = 64 * 1024;
   private static final int MAX_DISCARDED_DATAGRAMS = 100_000;
 
@@ -44,10 +45,11 @@ public final class LinkMonitor implements LinkWatch {
   private volatile LinkState current;
   private volatile boolean closed;
   private boolean descriptorsClosed;
-  private Thread thread;
+  private volatile Thread thread;
   private int sequence;
   private int requestedSequence;
   private long requestedAtNanos;
+  private long lastOverrunLogNanos;
   private boolean answered;
 
   private LinkMonitor(String interfaceName, Listener listener, int socketFd, int wakeFd) {
@@ -285,11 +287,16 @@ public final class LinkMonitor implements LinkWatch {
       if (e.errno() != Libc.ENOBUFS) {
         throw e;
       }
-      overruns.incrementAndGet();
-      LOG.warn(
-          "link monitor of {}: the kernel dropped link notifications (receive queue full);"
-              + " asking for the state again",
-          interfaceName);
+      int count = overruns.incrementAndGet();
+      long now = System.nanoTime();
+      if (count == 1 || now - lastOverrunLogNanos >= OVERRUN_LOG_INTERVAL.toNanos()) {
+        lastOverrunLogNanos = now;
+        LOG.warn(
+            "link monitor of {}: the kernel dropped link notifications (receive queue full, {}"
+                + " times so far); asking for the state again",
+            interfaceName,
+            count);
+      }
       discardQueued(buffer);
       requestState();
       return true;
