@@ -58,6 +58,8 @@ public final class PairLab implements AutoCloseable {
   private final Map<String, Integer> redisStarts = new HashMap<>();
   private List<String> agentArgs = List.of();
   private Map<String, String> agentEnvironment = Map.of();
+  private List<String> agentLauncher;
+  private Path pairFile;
 
   private PairLab(LabNetwork network, Path workDir, List<Group> groups, String extraPairYaml) {
     this.network = network;
@@ -115,7 +117,16 @@ public final class PairLab implements AutoCloseable {
   }
 
   public Path pairFile() {
-    return workDir.resolve("pair.yaml");
+    return pairFile != null ? pairFile : workDir.resolve("pair.yaml");
+  }
+
+  /**
+   * Writes the pair file to {@code file} (for example an installed package's {@code
+   * /etc/redisha/pair.yaml}) and runs the agents started from now on from there.
+   */
+  public void movePairFile(Path file) throws IOException {
+    Files.writeString(file, pairYaml());
+    this.pairFile = file;
   }
 
   /** The pair file both agents run. */
@@ -215,6 +226,15 @@ public final class PairLab implements AutoCloseable {
     this.agentEnvironment = Map.copyOf(environment);
   }
 
+  /**
+   * Runs the agents started from now on with {@code launcher} instead of this JVM's class path, for
+   * example an installed {@code /usr/bin/redisha} behind {@code setpriv}; the agent's own arguments
+   * follow it.
+   */
+  public void agentLauncher(List<String> launcher) {
+    this.agentLauncher = List.copyOf(launcher);
+  }
+
   /** Starts the agent of {@code host}. */
   public void startAgent(String host) {
     List<String> command = new ArrayList<>();
@@ -222,20 +242,26 @@ public final class PairLab implements AutoCloseable {
       command.add("env");
       agentEnvironment.forEach((name, value) -> command.add(name + "=" + value));
     }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (agentLauncher == null) {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(
+          List.of(
+              "--enable-native-access=ALL-UNNAMED",
+              "-XX:+UseSerialGC",
+              "-Xms8m",
+              "-Xmx48m",
+              "-Xss256k",
+              "-XX:TieredStopAtLevel=1",
+              "-XX:ReservedCodeCacheSize=16m",
+              "-XX:+UseCompactObjectHeaders",
+              "-cp",
+              System.getProperty("java.class.path"),
+              "io.redisha.cli.Main"));
+    } else {
+      command.addAll(agentLauncher);
+    }
     command.addAll(
         List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-Xms8m",
-            "-Xmx48m",
-            "-Xss256k",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=16m",
-            "-XX:+UseCompactObjectHeaders",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.redisha.cli.Main",
             "agent",
             "--config",
             pairFile().toString(),
@@ -264,6 +290,11 @@ public final class PairLab implements AutoCloseable {
       process.destroy();
       process.waitFor();
     }
+  }
+
+  /** The PID of the agent of {@code host} (the process the namespace's exec became). */
+  public long agentPid(String host) {
+    return agents.get(host).pid();
   }
 
   public boolean agentRunning(String host) {
