@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.redisha.api.AgentReport;
-import io.redisha.vrrp.DropReason;
-import io.redisha.vrrp.VrrpState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,10 +23,14 @@ public final class AgentHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final AgentRuntime runtime;
+  private final AgentMetrics metrics;
 
   private AgentHttpServer(HttpServer server, AgentRuntime runtime) {
     this.server = server;
     this.runtime = runtime;
+    this.metrics =
+        new AgentMetrics(
+            runtime::report, runtime::drops, runtime::checkLatencies, runtime::configError);
   }
 
   /** Serves {@code runtime} on {@code address}. */
@@ -67,109 +69,7 @@ public final class AgentHttpServer implements AutoCloseable {
   }
 
   private void metrics(HttpExchange exchange) throws IOException {
-    StringBuilder out = new StringBuilder();
-    AgentReport report = runtime.report();
-    out.append(
-        "# HELP redisha_vrrp_state Current VRRP state of each group (1 for the state held).\n");
-    out.append("# TYPE redisha_vrrp_state gauge\n");
-    for (AgentReport.GroupReport group : report.groups()) {
-      for (VrrpState state : VrrpState.values()) {
-        out.append("redisha_vrrp_state{group=\"")
-            .append(group.name())
-            .append("\",state=\"")
-            .append(state.name())
-            .append("\"} ")
-            .append(state.name().equals(group.vrrpState()) ? 1 : 0)
-            .append('\n');
-      }
-    }
-    out.append(
-        "# HELP redisha_vrrp_transitions_total VRRP state changes since the agent started.\n");
-    out.append("# TYPE redisha_vrrp_transitions_total counter\n");
-    for (AgentReport.GroupReport group : report.groups()) {
-      out.append("redisha_vrrp_transitions_total{group=\"")
-          .append(group.name())
-          .append("\"} ")
-          .append(group.transitions())
-          .append('\n');
-    }
-    out.append("# HELP redisha_vip_held Whether this node holds the group's VIP.\n");
-    out.append("# TYPE redisha_vip_held gauge\n");
-    for (AgentReport.GroupReport group : report.groups()) {
-      out.append("redisha_vip_held{group=\"")
-          .append(group.name())
-          .append("\"} ")
-          .append(group.holdsVip() ? 1 : 0)
-          .append('\n');
-    }
-    out.append("# HELP redisha_redis_healthy Whether the local Redis passes the health check.\n");
-    out.append("# TYPE redisha_redis_healthy gauge\n");
-    for (AgentReport.GroupReport group : report.groups()) {
-      out.append("redisha_redis_healthy{group=\"")
-          .append(group.name())
-          .append("\"} ")
-          .append(group.healthy() ? 1 : 0)
-          .append('\n');
-    }
-    out.append("# HELP redisha_health_check_seconds Latency of the last Redis health check.\n");
-    out.append("# TYPE redisha_health_check_seconds gauge\n");
-    runtime
-        .checkLatencies()
-        .forEach(
-            (group, nanos) ->
-                out.append("redisha_health_check_seconds{group=\"")
-                    .append(group)
-                    .append("\"} ")
-                    .append(nanos < 0 ? "NaN" : String.format("%.6f", nanos / 1e9))
-                    .append('\n'));
-    out.append("# HELP redisha_vrrp_dropped_packets_total VRRP packets refused, by reason (S8).\n");
-    out.append("# TYPE redisha_vrrp_dropped_packets_total counter\n");
-    for (DropReason reason : DropReason.values()) {
-      out.append("redisha_vrrp_dropped_packets_total{reason=\"")
-          .append(reason.label())
-          .append("\"} ")
-          .append(runtime.drops().get(reason))
-          .append('\n');
-    }
-    out.append(
-        "# HELP redisha_cloud_routing_ok Whether the last vipHook call of the group succeeded"
-            + " (1), failed (0) or is pending (NaN).\n");
-    out.append("# TYPE redisha_cloud_routing_ok gauge\n");
-    out.append(
-        "# HELP redisha_cloud_routing_attempts Attempts of the group's current vipHook request.\n");
-    out.append("# TYPE redisha_cloud_routing_attempts gauge\n");
-    for (AgentReport.GroupReport group : report.groups()) {
-      AgentReport.CloudRouting routing = group.cloudRouting();
-      if (routing == null) {
-        continue;
-      }
-      String labels =
-          "{group=\""
-              + group.name()
-              + "\",provider=\""
-              + routing.provider()
-              + "\",state=\""
-              + routing.state()
-              + "\"} ";
-      out.append("redisha_cloud_routing_ok")
-          .append(labels)
-          .append(
-              switch (routing.result()) {
-                case AgentReport.CloudRouting.SUCCEEDED -> "1";
-                case AgentReport.CloudRouting.FAILED -> "0";
-                default -> "NaN";
-              })
-          .append('\n');
-      out.append("redisha_cloud_routing_attempts")
-          .append(labels)
-          .append(routing.attempts())
-          .append('\n');
-    }
-    out.append(
-        "# HELP redisha_config_error Whether the last reload of the pair file was refused.\n");
-    out.append("# TYPE redisha_config_error gauge\n");
-    out.append("redisha_config_error ").append(runtime.configError() == null ? 0 : 1).append('\n');
-    send(exchange, 200, "text/plain; version=0.0.4", out.toString());
+    send(exchange, 200, metrics.contentType(), metrics.render());
   }
 
   /** {@code POST /switchover?group=a}: a planned, lossless handover of the group to the peer. */

@@ -66,7 +66,7 @@ public final class AgentRuntime implements AutoCloseable {
       java.util.concurrent.Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("vip-hook-", 0).factory());
   private final VrrpEndpoint endpoint;
-  private final List<AgentReport.Transition> recent = new ArrayList<>();
+  private final List<RecentTransition> recent = new ArrayList<>();
   private volatile PairSettings settings;
   private volatile String configHash;
   private volatile String configError;
@@ -214,7 +214,7 @@ public final class AgentRuntime implements AutoCloseable {
               public void transition(String name, VrrpState from, VrrpState to, String reason) {
                 synchronized (recent) {
                   recent.add(
-                      new AgentReport.Transition(
+                      new RecentTransition(
                           name + " " + from, to.name(), reason, Instant.now().toString()));
                   if (recent.size() > 50) {
                     recent.removeFirst();
@@ -446,8 +446,16 @@ public final class AgentRuntime implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * A transition as {@code /status} lists it.
+   *
+   * @param from the group and the state before, "a BACKUP"
+   * @param to the state after
+   */
+  public record RecentTransition(String from, String to, String reason, String time) {}
+
   /** Recent transitions, newest last. */
-  public List<AgentReport.Transition> recentTransitions() {
+  public List<RecentTransition> recentTransitions() {
     synchronized (recent) {
       return List.copyOf(recent);
     }

@@ -1,6 +1,8 @@
 package io.redisha.agent;
 
 import io.redisha.api.AgentReport;
+import io.redisha.api.RedisRole;
+import io.redisha.api.ReportedVrrpState;
 import io.redisha.arbiter.SplitBrainGuard;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
@@ -519,8 +521,8 @@ public final class GroupController {
     log.accept("group " + group.name() + ": " + from + " -> " + to + ": " + reason);
     lastTransition =
         new AgentReport.Transition(
-            from.name(),
-            to.name(),
+            ReportedVrrpState.of(from),
+            ReportedVrrpState.of(to),
             reason,
             Instant.ofEpochMilli(scheduler.epochMillis()).toString());
     if (to == VrrpState.MASTER) {
@@ -557,10 +559,10 @@ public final class GroupController {
     }
     return new AgentReport.GroupReport(
         group.name(),
-        router.state().name(),
+        ReportedVrrpState.of(router.state()),
         local == null || health.health() != HealthTracker.Health.UP
-            ? "unknown"
-            : local.isMaster() ? "master" : "replica",
+            ? RedisRole.UNKNOWN
+            : local.isMaster() ? RedisRole.MASTER : RedisRole.REPLICA,
         health.health() == HealthTracker.Health.UP,
         vip.held(),
         local == null ? null : local.replOffset(),

@@ -1,6 +1,8 @@
 package io.redisha.agent;
 
 import io.redisha.api.AgentReport.CloudRouting;
+import io.redisha.api.AgentReport.CloudRouting.Request;
+import io.redisha.api.AgentReport.CloudRouting.Result;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.cloud.VipEvent;
@@ -112,7 +114,7 @@ public final class HookedVip implements VipPort {
     generation++;
     attempts = 0;
     retry.cancel();
-    status = new CloudRouting(hook.provider(), state, CloudRouting.PENDING, 0, null, now());
+    status = new CloudRouting(hook.provider(), requestOf(wanted), Result.PENDING, 0, null, now());
     changed.run();
     if (!inFlight) {
       dispatch();
@@ -157,13 +159,12 @@ public final class HookedVip implements VipPort {
       }
       status =
           new CloudRouting(
-              hook.provider(), event.state(), CloudRouting.SUCCEEDED, attempts, null, now());
+              hook.provider(), requestOf(event), Result.SUCCEEDED, attempts, null, now());
       changed.run();
       return;
     }
     status =
-        new CloudRouting(
-            hook.provider(), event.state(), CloudRouting.FAILED, attempts, error, now());
+        new CloudRouting(hook.provider(), requestOf(event), Result.FAILED, attempts, error, now());
     changed.run();
     if (!event.master() && attempts >= RELEASE_ATTEMPTS) {
       log.accept(
@@ -199,6 +200,10 @@ public final class HookedVip implements VipPort {
                 dispatch();
               }
             });
+  }
+
+  private static Request requestOf(VipEvent event) {
+    return event.master() ? Request.MASTER : Request.BACKUP;
   }
 
   /** 500 ms, 1 s, 2 s, ... up to {@code max}. */

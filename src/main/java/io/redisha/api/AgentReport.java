@@ -1,6 +1,8 @@
 package io.redisha.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
@@ -22,7 +24,7 @@ public record AgentReport(
    *
    * @param name group name
    * @param vrrpState INITIALIZE, BACKUP, MASTER or FAULT
-   * @param redisRole master, replica, or unknown when Redis does not answer
+   * @param redisRole master, replica, or unknown when Redis does not answer or is unhealthy
    * @param healthy whether the local Redis passes the health check
    * @param holdsVip whether this node holds the group's VIP now
    * @param replicationOffset the local Redis replication offset
@@ -36,8 +38,8 @@ public record AgentReport(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GroupReport(
       String name,
-      String vrrpState,
-      String redisRole,
+      ReportedVrrpState vrrpState,
+      RedisRole redisRole,
       boolean healthy,
       boolean holdsVip,
       Long replicationOffset,
@@ -51,8 +53,8 @@ public record AgentReport(
     /** A report without cloud routing. */
     public GroupReport(
         String name,
-        String vrrpState,
-        String redisRole,
+        ReportedVrrpState vrrpState,
+        RedisRole redisRole,
         boolean healthy,
         boolean holdsVip,
         Long replicationOffset,
@@ -106,10 +108,49 @@ public record AgentReport(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CloudRouting(
-      String provider, String state, String result, int attempts, String error, String time) {
-    public static final String PENDING = "Pending";
-    public static final String SUCCEEDED = "Succeeded";
-    public static final String FAILED = "Failed";
+      String provider, Request state, Result result, int attempts, String error, String time) {
+
+    /** What the hook was asked to do. */
+    public enum Request {
+      /** Route the VIP to this node: it became master. */
+      MASTER,
+      /** Stop routing the VIP here: this node stepped down. */
+      BACKUP;
+
+      @JsonCreator
+      public static Request fromText(String text) {
+        return WireText.require(values(), Request::name, text, "cloudRouting.state");
+      }
+    }
+
+    /** How the last call for the current request ended. */
+    public enum Result {
+      /** Asked, no answer yet. */
+      PENDING("Pending"),
+      SUCCEEDED("Succeeded"),
+      FAILED("Failed");
+
+      private final String text;
+
+      Result(String text) {
+        this.text = text;
+      }
+
+      @JsonValue
+      public String text() {
+        return text;
+      }
+
+      @JsonCreator
+      public static Result fromText(String text) {
+        return WireText.require(values(), Result::text, text, "cloudRouting.result");
+      }
+
+      @Override
+      public String toString() {
+        return text;
+      }
+    }
   }
 
   /**
@@ -120,5 +161,6 @@ public record AgentReport(
    * @param reason why, in words
    * @param time when, RFC 3339
    */
-  public record Transition(String from, String to, String reason, String time) {}
+  public record Transition(
+      ReportedVrrpState from, ReportedVrrpState to, String reason, String time) {}
 }

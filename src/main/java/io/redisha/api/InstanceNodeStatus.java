@@ -15,11 +15,11 @@ public class InstanceNodeStatus {
   @JsonProperty("vrrpState")
   @JsonPropertyDescription(
       "INITIALIZE, BACKUP, MASTER or FAULT; Unknown when the agent has not reported lately.")
-  private String vrrpState;
+  private ReportedVrrpState vrrpState;
 
   @JsonProperty("redisRole")
   @JsonPropertyDescription("master, replica, or unknown when Redis does not answer.")
-  private String redisRole;
+  private RedisRole redisRole;
 
   @JsonProperty("healthy")
   @JsonPropertyDescription("Whether the local Redis passes the health check.")
@@ -49,19 +49,19 @@ public class InstanceNodeStatus {
     this.name = name;
   }
 
-  public String getVrrpState() {
+  public ReportedVrrpState getVrrpState() {
     return vrrpState;
   }
 
-  public void setVrrpState(String vrrpState) {
+  public void setVrrpState(ReportedVrrpState vrrpState) {
     this.vrrpState = vrrpState;
   }
 
-  public String getRedisRole() {
+  public RedisRole getRedisRole() {
     return redisRole;
   }
 
-  public void setRedisRole(String redisRole) {
+  public void setRedisRole(RedisRole redisRole) {
     this.redisRole = redisRole;
   }
 

@@ -26,6 +26,57 @@ public final class Conditions {
   /** The agents are not yet all running the current spec. */
   public static final String PROGRESSING = "Progressing";
 
+  /** Reasons of {@link #READY}. */
+  public static final class ReadyReason {
+    private ReadyReason() {}
+
+    public static final String ALL_GROUPS_SERVING = "AllGroupsServing";
+    public static final String SPLIT_BRAIN = "SplitBrain";
+    public static final String AGENTS_NOT_REPORTING = "AgentsNotReporting";
+    public static final String NO_MASTER = "NoMaster";
+    public static final String MASTER_NOT_SERVING = "MasterNotServing";
+  }
+
+  /** Reasons of {@link #DEGRADED}. */
+  public static final class DegradedReason {
+    private DegradedReason() {}
+
+    public static final String REDUNDANT = "Redundant";
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String SPLIT_BRAIN = "SplitBrain";
+    public static final String AGENT_NOT_REPORTING = "AgentNotReporting";
+    public static final String MASTER_NOT_SERVING = "MasterNotServing";
+    public static final String REPLICA_NOT_FOLLOWING = "ReplicaNotFollowing";
+  }
+
+  /** Reasons of {@link #SPLIT_BRAIN}. */
+  public static final class SplitBrainReason {
+    private SplitBrainReason() {}
+
+    public static final String ONE_MASTER_PER_GROUP = "OneMasterPerGroup";
+    public static final String TWO_MASTERS = "TwoMasters";
+  }
+
+  /** Reasons of {@link #CLOUD_ROUTING}. */
+  public static final class CloudRoutingReason {
+    private CloudRoutingReason() {}
+
+    public static final String ROUTED = "Routed";
+    public static final String HOOK_FAILED = "HookFailed";
+    public static final String RELEASE_FAILED = "ReleaseFailed";
+    public static final String PENDING = "Pending";
+  }
+
+  /** Reasons of {@link #PROGRESSING}. */
+  public static final class ProgressingReason {
+    private ProgressingReason() {}
+
+    public static final String UP_TO_DATE = "UpToDate";
+    public static final String ROLLING_OUT = "RollingOut";
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String RECONCILE_ERROR = "ReconcileError";
+  }
+
   /**
    * A condition in the metav1.Condition shape; {@code lastTransitionTime} is taken from the
    * previous condition of the same type when its status is unchanged.

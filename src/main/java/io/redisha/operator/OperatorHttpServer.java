@@ -2,6 +2,7 @@ package io.redisha.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -30,8 +31,7 @@ public final class OperatorHttpServer implements AutoCloseable {
     server.createContext("/healthz/live", ex -> health(ex, live.getAsBoolean()));
     server.createContext("/healthz/ready", ex -> health(ex, ready.getAsBoolean()));
     server.createContext(
-        "/metrics",
-        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        "/metrics", ex -> respond(ex, 200, PrometheusTextFormatWriter.CONTENT_TYPE, metrics.get()));
     server.start();
   }
 

@@ -1,120 +1,97 @@
 package io.redisha.operator;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairStatus;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The operator's own metrics, in the Prometheus text format: reconciliations, status patches,
  * failover Events, and per pair whether it is ready and how many failovers it has seen.
  */
 public final class OperatorMetrics {
-  private final AtomicLong reconciles = new AtomicLong();
-  private final AtomicLong reconcileErrors = new AtomicLong();
-  private final AtomicLong statusPatches = new AtomicLong();
-  private final AtomicLong failoverEvents = new AtomicLong();
-  private final AtomicLong rejectedSpecs = new AtomicLong();
-  private final Map<String, PairGauge> pairs = new ConcurrentHashMap<>();
-
-  private record PairGauge(boolean ready, long failovers) {}
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter reconciles =
+      counter("redisha_operator_reconciles_total", "Reconciliations run.");
+  private final Counter reconcileErrors =
+      counter("redisha_operator_reconcile_errors_total", "Reconciliations that failed.");
+  private final Counter statusPatches =
+      counter("redisha_operator_status_patches_total", "Status patches sent (only on change).");
+  private final Counter failoverEvents =
+      counter("redisha_operator_failover_events_total", "Failover Events recorded.");
+  private final Counter rejectedSpecs =
+      counter(
+          "redisha_operator_rejected_specs_total",
+          "Reconciliations that found the spec invalid and left the agents alone.");
+  private final Gauge pairReady =
+      Gauge.builder()
+          .name("redisha_pair_ready")
+          .help("Whether every group of the pair has a healthy master.")
+          .labelNames("namespace", "pair")
+          .register(registry);
+  private final Gauge pairFailovers =
+      Gauge.builder()
+          .name("redisha_pair_failovers")
+          .help("Failovers of the pair seen by the operator.")
+          .labelNames("namespace", "pair")
+          .register(registry);
 
   void reconciled() {
-    reconciles.incrementAndGet();
+    reconciles.inc();
   }
 
   void reconcileFailed() {
-    reconcileErrors.incrementAndGet();
+    reconcileErrors.inc();
   }
 
   void statusPatched() {
-    statusPatches.incrementAndGet();
+    statusPatches.inc();
   }
 
   void failoverRecorded() {
-    failoverEvents.incrementAndGet();
+    failoverEvents.inc();
   }
 
   void specRejected() {
-    rejectedSpecs.incrementAndGet();
+    rejectedSpecs.inc();
   }
 
   void observed(RedisHAPair pair, RedisHAPairStatus status) {
     var ready = Conditions.find(status.getConditions(), Conditions.READY);
-    pairs.put(
-        pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName(),
-        new PairGauge(
-            ready != null && "True".equals(ready.getStatus()),
-            status.getFailovers() == null ? 0 : status.getFailovers()));
+    String namespace = pair.getMetadata().getNamespace();
+    String name = pair.getMetadata().getName();
+    pairReady
+        .labelValues(namespace, name)
+        .set(ready != null && "True".equals(ready.getStatus()) ? 1 : 0);
+    pairFailovers
+        .labelValues(namespace, name)
+        .set(status.getFailovers() == null ? 0 : status.getFailovers());
+  }
+
+  /** The Content-Type of {@link #render()}. */
+  public String contentType() {
+    return writer.getContentType();
   }
 
   /** The metrics as Prometheus text exposition. */
   public String render() {
-    StringBuilder out = new StringBuilder();
-    counter(out, "redisha_operator_reconciles_total", "Reconciliations run.", reconciles.get());
-    counter(
-        out,
-        "redisha_operator_reconcile_errors_total",
-        "Reconciliations that failed.",
-        reconcileErrors.get());
-    counter(
-        out,
-        "redisha_operator_status_patches_total",
-        "Status patches sent (only on change).",
-        statusPatches.get());
-    counter(
-        out,
-        "redisha_operator_failover_events_total",
-        "Failover Events recorded.",
-        failoverEvents.get());
-    counter(
-        out,
-        "redisha_operator_rejected_specs_total",
-        "Reconciliations that found the spec invalid and left the agents alone.",
-        rejectedSpecs.get());
-    out.append("# HELP redisha_pair_ready Whether every group of the pair has a healthy master.\n")
-        .append("# TYPE redisha_pair_ready gauge\n");
-    pairs.forEach(
-        (key, g) ->
-            out.append("redisha_pair_ready")
-                .append(labels(key))
-                .append(' ')
-                .append(g.ready() ? 1 : 0)
-                .append('\n'));
-    out.append("# HELP redisha_pair_failovers Failovers of the pair seen by the operator.\n")
-        .append("# TYPE redisha_pair_failovers gauge\n");
-    pairs.forEach(
-        (key, g) ->
-            out.append("redisha_pair_failovers")
-                .append(labels(key))
-                .append(' ')
-                .append(g.failovers())
-                .append('\n'));
-    return out.toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory failed", e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static String labels(String key) {
-    int slash = key.indexOf('/');
-    return "{namespace=\""
-        + key.substring(0, slash)
-        + "\",pair=\""
-        + key.substring(slash + 1)
-        + "\"}";
-  }
-
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ")
-        .append(name)
-        .append(' ')
-        .append(help)
-        .append('\n')
-        .append("# TYPE ")
-        .append(name)
-        .append(" counter\n")
-        .append(name)
-        .append(' ')
-        .append(value)
-        .append('\n');
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).register(registry);
   }
 }

@@ -221,7 +221,7 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
             pair.getStatus() == null ? null : pair.getStatus().getConditions(),
             Conditions.PROGRESSING,
             false,
-            "ReconcileError",
+            Conditions.ProgressingReason.RECONCILE_ERROR,
             String.valueOf(e.getMessage()),
             AgentResources.generation(pair),
             clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));

@@ -101,12 +101,12 @@ class HookedVipTest {
     HookedVip hooked = hooked();
     hooked.add();
     hooked.add();
-    assertThat(hooked.status().result()).isEqualTo(CloudRouting.PENDING);
+    assertThat(hooked.status().result()).isEqualTo(CloudRouting.Result.PENDING);
     runCalls();
     assertThat(hook.calls).containsExactly("MASTER became master");
     assertThat(hooked.status())
         .extracting(CloudRouting::provider, CloudRouting::state, CloudRouting::result)
-        .containsExactly("aws", "MASTER", CloudRouting.SUCCEEDED);
+        .containsExactly("aws", CloudRouting.Request.MASTER, CloudRouting.Result.SUCCEEDED);
     assertThat(changes).isEqualTo(2);
   }
 
@@ -118,7 +118,7 @@ class HookedVipTest {
     List<Long> waits = new ArrayList<>();
     for (int attempt = 1; attempt <= 4; attempt++) {
       runCalls();
-      assertThat(hooked.status().result()).isEqualTo(CloudRouting.FAILED);
+      assertThat(hooked.status().result()).isEqualTo(CloudRouting.Result.FAILED);
       assertThat(hooked.status().attempts()).isEqualTo(attempt);
       assertThat(hooked.status().error()).isEqualTo("HTTP 500");
       long before = scheduler.nanoTime();
@@ -127,7 +127,7 @@ class HookedVipTest {
     }
     assertThat(waits).containsExactly(500L, 1000L, 2000L, 4000L);
     runCalls();
-    assertThat(hooked.status().result()).isEqualTo(CloudRouting.SUCCEEDED);
+    assertThat(hooked.status().result()).isEqualTo(CloudRouting.Result.SUCCEEDED);
     assertThat(hooked.status().attempts()).isEqualTo(5);
     assertThat(vip.held).isTrue();
     assertThat(vip.adds).isEqualTo(1);
@@ -160,8 +160,8 @@ class HookedVipTest {
             "BACKUP stepped down",
             "BACKUP stepped down",
             "BACKUP stepped down");
-    assertThat(hooked.status().state()).isEqualTo("BACKUP");
-    assertThat(hooked.status().result()).isEqualTo(CloudRouting.FAILED);
+    assertThat(hooked.status().state()).isEqualTo(CloudRouting.Request.BACKUP);
+    assertThat(hooked.status().result()).isEqualTo(CloudRouting.Result.FAILED);
     assertThat(hooked.status().attempts()).isEqualTo(HookedVip.RELEASE_ATTEMPTS);
     assertThat(log).anyMatch(l -> l.contains("release failed 5 times, giving up"));
   }
@@ -176,7 +176,7 @@ class HookedVipTest {
     assertThat(vip.removes).isEqualTo(1);
     assertThat(hooked.held()).isTrue();
     assertThat(pendingCalls).hasSize(1);
-    assertThat(hooked.status().result()).isEqualTo(CloudRouting.PENDING);
+    assertThat(hooked.status().result()).isEqualTo(CloudRouting.Result.PENDING);
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.redisha.api.AgentReport;
 import io.redisha.api.AgentReport.GroupReport;
+import io.redisha.api.RedisRole;
+import io.redisha.api.ReportedVrrpState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,17 @@ class LeaseReportSinkIT {
         3L,
         List.of(
             new GroupReport(
-                "a", vrrpState, "master", true, true, offset, "r1", null, 1, null, "Lease")));
+                "a",
+                ReportedVrrpState.valueOf(vrrpState),
+                RedisRole.MASTER,
+                true,
+                true,
+                offset,
+                "r1",
+                null,
+                1,
+                null,
+                "Lease")));
   }
 
   @Test
@@ -51,7 +63,7 @@ class LeaseReportSinkIT {
           client.leases().inNamespace("redis").withName("redisha-cache-report-vm-a").get();
       System.out.println(lease);
       var read = ReportLease.read(lease).orElseThrow();
-      assertThat(read.report().groups().getFirst().vrrpState()).isEqualTo("MASTER");
+      assertThat(read.report().groups().getFirst().vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
       assertThat(read.isFreshAt(Instant.now())).isTrue();
       assertThat(lease.getMetadata().getOwnerReferences())
           .singleElement()

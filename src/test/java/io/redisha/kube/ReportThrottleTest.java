@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisha.api.AgentReport;
 import io.redisha.api.AgentReport.GroupReport;
+import io.redisha.api.RedisRole;
+import io.redisha.api.ReportedVrrpState;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,18 @@ class ReportThrottleTest {
         time,
         1L,
         List.of(
-            new GroupReport("a", state, "master", true, true, offset, "r", 0L, 1, null, "Lease")));
+            new GroupReport(
+                "a",
+                ReportedVrrpState.valueOf(state),
+                RedisRole.MASTER,
+                true,
+                true,
+                offset,
+                "r",
+                0L,
+                1,
+                null,
+                "Lease")));
   }
 
   @Test

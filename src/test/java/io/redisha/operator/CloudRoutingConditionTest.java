@@ -37,8 +37,8 @@ class CloudRoutingConditionTest {
     var failed =
         new CloudRouting(
             "aws",
-            "MASTER",
-            CloudRouting.FAILED,
+            CloudRouting.Request.MASTER,
+            CloudRouting.Result.FAILED,
             3,
             "AssignPrivateIpAddresses failed: HTTP 403 UnauthorizedOperation: denied",
             T0.toString());
@@ -51,7 +51,14 @@ class CloudRoutingConditionTest {
                 + " AssignPrivateIpAddresses failed: HTTP 403 UnauthorizedOperation: denied");
     assertThat(condition(result.status(), Conditions.READY)).isEqualTo("True/AllGroupsServing");
 
-    var ok = new CloudRouting("aws", "MASTER", CloudRouting.SUCCEEDED, 4, null, T0.toString());
+    var ok =
+        new CloudRouting(
+            "aws",
+            CloudRouting.Request.MASTER,
+            CloudRouting.Result.SUCCEEDED,
+            4,
+            null,
+            T0.toString());
     pair.setStatus(result.status());
     var healed = PairStatusAggregator.aggregate(pair, List.of(), reports(ok), null, T0);
     assertThat(condition(healed.status(), Conditions.CLOUD_ROUTING)).isEqualTo("True/Routed");
@@ -59,7 +66,9 @@ class CloudRoutingConditionTest {
 
   @Test
   void aPendingCallIsFalsePending() {
-    var pending = new CloudRouting("alibaba", "MASTER", CloudRouting.PENDING, 0, null, null);
+    var pending =
+        new CloudRouting(
+            "alibaba", CloudRouting.Request.MASTER, CloudRouting.Result.PENDING, 0, null, null);
     var result =
         PairStatusAggregator.aggregate(pair(1, "a"), List.of(), reports(pending), null, T0);
     assertThat(condition(result.status(), Conditions.CLOUD_ROUTING)).isEqualTo("False/Pending");

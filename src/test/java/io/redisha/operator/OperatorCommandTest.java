@@ -63,8 +63,8 @@ class OperatorCommandTest {
           .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
       assertThat(m.body())
           .contains(
-              "# TYPE redisha_operator_reconciles_total counter\nredisha_operator_reconciles_total 1\n")
-          .contains("redisha_operator_failover_events_total 1\n");
+              "# TYPE redisha_operator_reconciles_total counter\nredisha_operator_reconciles_total 1.0\n")
+          .contains("redisha_operator_failover_events_total 1.0\n");
     }
   }
 

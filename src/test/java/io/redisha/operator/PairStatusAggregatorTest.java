@@ -11,10 +11,13 @@ import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.RedisHAPairStatus;
+import io.redisha.api.RedisRole;
+import io.redisha.api.ReportedVrrpState;
 import io.redisha.kube.ReportLease.ReceivedReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,15 +55,16 @@ class PairStatusAggregatorTest {
   static GroupReport group(String name, String state, String role, boolean healthy) {
     return new GroupReport(
         name,
-        state,
-        role,
+        ReportedVrrpState.valueOf(state),
+        RedisRole.valueOf(role.toUpperCase(Locale.ROOT)),
         healthy,
         "MASTER".equals(state),
         10L,
         "r",
         0L,
         1,
-        new Transition("BACKUP", state, "test", T0.toString()),
+        new Transition(
+            ReportedVrrpState.BACKUP, ReportedVrrpState.valueOf(state), "test", T0.toString()),
         "Lease");
   }
 
@@ -105,7 +109,8 @@ class PairStatusAggregatorTest {
     assertThat(condition(s, Conditions.READY)).isEqualTo("True/AllGroupsServing");
     assertThat(condition(s, Conditions.DEGRADED)).isEqualTo("True/AgentNotReporting");
     assertThat(s.getMessage()).isEqualTo("no current report from vm-b");
-    assertThat(s.getInstances().getFirst().getNodes().get(1).getVrrpState()).isEqualTo("Unknown");
+    assertThat(s.getInstances().getFirst().getNodes().get(1).getVrrpState().text())
+        .isEqualTo("Unknown");
 
     var none =
         PairStatusAggregator.aggregate(pair, List.of(), reports, null, T0.plusSeconds(60)).status();

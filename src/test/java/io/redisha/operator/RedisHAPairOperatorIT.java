@@ -28,6 +28,8 @@ import io.redisha.api.InstanceSpec;
 import io.redisha.api.InstanceStatus;
 import io.redisha.api.PrinterColumns;
 import io.redisha.api.RedisHAPair;
+import io.redisha.api.RedisRole;
+import io.redisha.api.ReportedVrrpState;
 import io.redisha.kube.LeaseReportSink;
 import io.redisha.kube.PairResources;
 import java.io.ByteArrayInputStream;
@@ -209,30 +211,35 @@ class RedisHAPairOperatorIT {
   static GroupReport master(String group, String reason) {
     return new GroupReport(
         group,
-        "MASTER",
-        "master",
+        ReportedVrrpState.MASTER,
+        RedisRole.MASTER,
         true,
         true,
         4242L,
         "8c1f",
         null,
         1,
-        new Transition("BACKUP", "MASTER", reason, Instant.now().toString()),
+        new Transition(
+            ReportedVrrpState.BACKUP, ReportedVrrpState.MASTER, reason, Instant.now().toString()),
         "Lease held");
   }
 
   static GroupReport backup(String group) {
     return new GroupReport(
         group,
-        "BACKUP",
-        "replica",
+        ReportedVrrpState.BACKUP,
+        RedisRole.REPLICA,
         true,
         false,
         4242L,
         "8c1f",
         0L,
         1,
-        new Transition("INITIALIZE", "BACKUP", "started", Instant.now().toString()),
+        new Transition(
+            ReportedVrrpState.INITIALIZE,
+            ReportedVrrpState.BACKUP,
+            "started",
+            Instant.now().toString()),
         "Lease");
   }
 
@@ -376,8 +383,8 @@ class RedisHAPairOperatorIT {
     GroupReport sickReplica =
         new GroupReport(
             "b",
-            "FAULT",
-            "unknown",
+            ReportedVrrpState.FAULT,
+            RedisRole.UNKNOWN,
             false,
             false,
             null,
@@ -385,7 +392,10 @@ class RedisHAPairOperatorIT {
             null,
             2,
             new Transition(
-                "BACKUP", "FAULT", "Redis health check failed", Instant.now().toString()),
+                ReportedVrrpState.BACKUP,
+                ReportedVrrpState.FAULT,
+                "Redis health check failed",
+                Instant.now().toString()),
             "Lease");
     sinks.getFirst().publish(report("vm-a", 1, master("a", "elected"), sickReplica));
     await()
@@ -426,15 +436,19 @@ class RedisHAPairOperatorIT {
                 1,
                 new GroupReport(
                     "a",
-                    "FAULT",
-                    "unknown",
+                    ReportedVrrpState.FAULT,
+                    RedisRole.UNKNOWN,
                     false,
                     false,
                     null,
                     null,
                     null,
                     2,
-                    new Transition("MASTER", "FAULT", "Redis down", Instant.now().toString()),
+                    new Transition(
+                        ReportedVrrpState.MASTER,
+                        ReportedVrrpState.FAULT,
+                        "Redis down",
+                        Instant.now().toString()),
                     "Lease"),
                 backup("b")));
     await()
