@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -43,6 +44,7 @@ public final class EtcdGateway implements AutoCloseable {
 
   private static final int UNAUTHENTICATED = 16;
   private static final int FAILED_PRECONDITION = 9;
+  private static final int INVALID_ARGUMENT = 3;
   private static final int MAX_DETAIL = 200;
 
   private final List<URI> endpoints;
@@ -53,6 +55,7 @@ public final class EtcdGateway implements AutoCloseable {
   private final HttpClient http;
   private final AtomicInteger preferred = new AtomicInteger();
   private final AtomicReference<String> token = new AtomicReference<>();
+  private final AtomicLong authentications = new AtomicLong();
 
   private EtcdGateway(EtcdSettings settings, HttpClient http) {
     this.endpoints = settings.endpoints().stream().map(EtcdSettings::base).toList();
@@ -149,6 +152,11 @@ public final class EtcdGateway implements AutoCloseable {
             + ")");
   }
 
+  /** How many tokens this gateway has obtained (one, plus one per expired or lost token). */
+  public long authentications() {
+    return authentications.get();
+  }
+
   /** Closes the connections; calls in flight fail. */
   @Override
   public void close() {
@@ -203,10 +211,11 @@ public final class EtcdGateway implements AutoCloseable {
               + "'");
     }
     token.set(issued);
+    authentications.incrementAndGet();
   }
 
   private Reply exchange(URI endpoint, String path, JsonNode body, long deadline, String bearer)
-      throws TryElsewhere {
+      throws TryElsewhere, EtcdCallException {
     long timeout = deadline - System.nanoTime();
     if (timeout <= 0) {
       throw new TryElsewhere("no time left");
@@ -247,11 +256,23 @@ public final class EtcdGateway implements AutoCloseable {
       parsed = null;
     }
     if (parsed == null || !parsed.isObject()) {
+      String text = new String(response.body(), StandardCharsets.UTF_8);
+      if (response.statusCode() == 400 && text.contains("CommonName")) {
+        // etcd's fix for CVE-2018-16886: under --client-cert-auth the gateway refuses every
+        // request whose client certificate names a CN, on every member alike.
+        throw new EtcdCallException(
+            INVALID_ARGUMENT,
+            "etcd.certFile: "
+                + endpoint.getAuthority()
+                + " refuses gateway requests from a client certificate with a CommonName; issue"
+                + " one with an empty CN (e.g. -subj /O=redisha) and use etcd.username for"
+                + " access rights");
+      }
       throw new TryElsewhere(
           "answered "
               + response.statusCode()
               + " without etcd JSON ("
-              + oneLine(new String(response.body(), StandardCharsets.UTF_8))
+              + oneLine(text)
               + "); is it an etcd 3.4+ client URL?");
     }
     return new Reply(response.statusCode(), parsed);

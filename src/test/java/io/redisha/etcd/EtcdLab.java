@@ -38,9 +38,15 @@ final class EtcdLab implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S+)");
 
-  record Member(String name, String address) {
+  /**
+   * Client TLS of the members: their certificate and key, the CA they trust for client certificates
+   * (they require one), and the certificate etcdctl presents.
+   */
+  record Tls(Path ca, Path serverCert, Path serverKey, Path ctlCert, Path ctlKey) {}
+
+  record Member(String name, String address, String scheme) {
     String clientUrl() {
-      return "http://" + address + ":2379";
+      return scheme + "://" + address + ":2379";
     }
 
     String peerUrl() {
@@ -55,10 +61,18 @@ final class EtcdLab implements AutoCloseable {
   private final Map<String, Process> running = new LinkedHashMap<>();
   private final List<Driver> drivers = new ArrayList<>();
 
-  private EtcdLab(LabNetwork network, List<Member> members, Path dir) {
+  private final Tls tls;
+  private final List<String> ctlFlags = new ArrayList<>();
+
+  private EtcdLab(LabNetwork network, List<Member> members, Path dir, Tls tls) {
     this.network = network;
     this.members = members;
     this.dir = dir;
+    this.tls = tls;
+    if (tls != null) {
+      ctlFlags.addAll(
+          List.of("--cacert=" + tls.ca(), "--cert=" + tls.ctlCert(), "--key=" + tls.ctlKey()));
+    }
     this.clusterToken = "redisha-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
   }
 
@@ -67,11 +81,16 @@ final class EtcdLab implements AutoCloseable {
    * host {@link #CTL} (198.51.100.30).
    */
   static EtcdLab create(Path dir, List<String> clientHosts) {
+    return create(dir, clientHosts, 3, null);
+  }
+
+  /** As {@link #create(Path, List)} with {@code memberCount} members, https when {@code tls}. */
+  static EtcdLab create(Path dir, List<String> clientHosts, int memberCount, Tls tls) {
     LabNetwork network = LabNetwork.create();
     try {
       List<Member> members = new ArrayList<>();
-      for (int i = 1; i <= 3; i++) {
-        Member member = new Member("etcd-" + i, "198.51.100.1" + i);
+      for (int i = 1; i <= memberCount; i++) {
+        Member member = new Member("etcd-" + i, "198.51.100.1" + i, tls == null ? "http" : "https");
         network.addHost(member.name(), member.address() + "/24");
         members.add(member);
       }
@@ -79,7 +98,7 @@ final class EtcdLab implements AutoCloseable {
         network.addHost(clientHosts.get(i), "198.51.100." + (21 + i) + "/24");
       }
       network.addHost(CTL, "198.51.100.30/24");
-      EtcdLab lab = new EtcdLab(network, members, dir);
+      EtcdLab lab = new EtcdLab(network, members, dir, tls);
       for (Member member : members) {
         lab.start(member);
       }
@@ -130,6 +149,16 @@ final class EtcdLab implements AutoCloseable {
             "100",
             "--election-timeout",
             "1000");
+    if (tls != null) {
+      command = new ArrayList<>(command);
+      command.addAll(
+          List.of(
+              "--cert-file=" + tls.serverCert(),
+              "--key-file=" + tls.serverKey(),
+              "--trusted-ca-file=" + tls.ca(),
+              "--client-cert-auth",
+              "--auth-token-ttl=2"));
+    }
     Process process = network.start(member.name(), command, dir.resolve(member.name() + ".log"));
     synchronized (running) {
       running.put(member.name(), process);
@@ -155,13 +184,7 @@ final class EtcdLab implements AutoCloseable {
             () -> {
               for (Member member : expected) {
                 LabNetwork.ExecResult health =
-                    network.exec(
-                        CTL,
-                        "etcdctl",
-                        "--endpoints=" + member.clientUrl(),
-                        "--command-timeout=2s",
-                        "endpoint",
-                        "health");
+                    ctl("--endpoints=" + member.clientUrl(), "endpoint", "health");
                 assertThat(health.succeeded())
                     .as("%s healthy: %s\n%s", member.name(), health.output(), log(member))
                     .isTrue();
@@ -209,26 +232,24 @@ final class EtcdLab implements AutoCloseable {
       return;
     }
     String id = memberIds().get(target.name()).toString(16);
-    network
-        .exec(CTL, "etcdctl", "--endpoints=" + leader.clientUrl(), "move-leader", id)
-        .requireSuccess();
+    ctl("--endpoints=" + leader.clientUrl(), "move-leader", id).requireSuccess();
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> assertThat(leader()).isEqualTo(target));
   }
 
+  /** etcdctl in host {@link #CTL}, with the lab's TLS flags and a 2 s command timeout. */
+  LabNetwork.ExecResult ctl(String... args) {
+    List<String> command = new ArrayList<>(List.of("etcdctl", "--command-timeout=2s"));
+    command.addAll(ctlFlags);
+    command.addAll(List.of(args));
+    return network.exec(CTL, command.toArray(new String[0]));
+  }
+
   private JsonNode status(Member member) {
     LabNetwork.ExecResult result =
-        network.exec(
-            CTL,
-            "etcdctl",
-            "--endpoints=" + member.clientUrl(),
-            "--command-timeout=2s",
-            "endpoint",
-            "status",
-            "-w",
-            "json");
+        ctl("--endpoints=" + member.clientUrl(), "endpoint", "status", "-w", "json");
     if (!result.succeeded()) {
       return null;
     }
@@ -241,15 +262,14 @@ final class EtcdLab implements AutoCloseable {
     }
   }
 
-  /** Starts a driver JVM in {@code host} as {@code identity}. */
-  Driver driver(String host, String identity, long callTimeoutMillis) {
-    Driver driver =
-        new Driver(
-            this,
-            host,
-            identity,
-            List.of(endpoints(), Long.toString(callTimeoutMillis)),
-            dir.resolve(identity + ".err"));
+  /**
+   * Starts a driver JVM in {@code host} as {@code identity}; {@code options} are the driver's
+   * {@code ca=}, {@code cert=}, {@code key=}, {@code user=}, {@code password=}.
+   */
+  Driver driver(String host, String identity, long callTimeoutMillis, String... options) {
+    List<String> args = new ArrayList<>(List.of(endpoints(), Long.toString(callTimeoutMillis)));
+    args.addAll(List.of(options));
+    Driver driver = new Driver(this, host, identity, args, dir.resolve(identity + ".err"));
     drivers.add(driver);
     driver.awaitLine(0, l -> l.startsWith("ready"), Duration.ofSeconds(60));
     return driver;

@@ -271,6 +271,54 @@ class EtcdLeasePortTest {
   }
 
   @Test
+  void theEtcdLeaseIsKeptAliveOnceAQuarterOfItsTtlHasPassedAndReplacedWhenEtcdForgotIt()
+      throws Exception {
+    AtomicInteger keepAlives = new AtomicInteger();
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    switch (request.path()) {
+                      case "/v3/lease/grant" -> granted("77");
+                      case "/v3/kv/txn" -> committed("50");
+                      // etcd's keep-alive is a stream; the gateway sends one result and ends it.
+                      // A lease etcd no longer has comes back without a TTL.
+                      case "/v3/lease/keepalive" ->
+                          Answer.ok(
+                              keepAlives.incrementAndGet() == 1
+                                  ? "{\"result\":{"
+                                      + HEADER.formatted("50")
+                                      + ",\"ID\":\"77\",\"TTL\":\"2\"}}"
+                                  : "{\"result\":{" + HEADER.formatted("50") + ",\"ID\":\"77\"}}");
+                      default -> Answer.error(404, 5, "unexpected");
+                    });
+    EtcdLeasePort port = port(etcd.uri());
+    // durationSeconds 1: TTL 2 s, kept alive once 500 ms have passed since the last refresh.
+    await(done -> port.create(new LeaseRecord("vm-a", 1, 1, 0, null), done));
+    await(done -> port.update(new LeaseRecord("vm-a", 1, 2, 0, "50"), done));
+    Thread.sleep(600);
+    await(done -> port.update(new LeaseRecord("vm-a", 1, 3, 0, "50"), done));
+    Thread.sleep(600);
+    await(done -> port.update(new LeaseRecord("vm-a", 1, 4, 0, "50"), done));
+
+    assertThat(etcd.requests())
+        .extracting(FakeEtcd.Request::path)
+        .containsExactly(
+            "/v3/lease/grant",
+            "/v3/kv/txn",
+            "/v3/kv/txn",
+            "/v3/lease/keepalive",
+            "/v3/kv/txn",
+            "/v3/lease/keepalive",
+            "/v3/lease/grant",
+            "/v3/kv/txn");
+    assertThat(etcd.requests("/v3/lease/grant").getFirst().body().path("TTL").asText())
+        .isEqualTo("2");
+    assertThat(etcd.requests("/v3/lease/keepalive").getFirst().body().path("ID").asText())
+        .isEqualTo("77");
+  }
+
+  @Test
   void aFailedCompareIsAConflictThatNamesTheHolder() throws Exception {
     FakeEtcd etcd =
         fake()

@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,10 +31,11 @@ import java.util.function.Consumer;
  * results, latencies and {@link System#nanoTime()} stamps (one monotonic clock for every process on
  * the machine, so the test can compare them with its own).
  *
- * <p>Arguments: identity, comma-separated endpoints, call timeout in ms. Commands: {@code get G},
- * {@code create G HOLDER}, {@code update G HOLDER RV}, {@code renew G PERIOD_MS}, {@code stop G},
- * {@code master G}, {@code backup G}, {@code silent G SINCE_NANOS}, {@code close G}, {@code
- * revision}, {@code history G FROM_REVISION}, {@code quit}.
+ * <p>Arguments: identity, comma-separated endpoints, call timeout in ms, then optionally {@code
+ * ca=FILE cert=FILE key=FILE user=NAME password=TEXT}. Commands: {@code get G}, {@code create G
+ * HOLDER}, {@code update G HOLDER RV}, {@code renew G PERIOD_MS}, {@code stop G}, {@code master G},
+ * {@code backup G}, {@code silent G SINCE_NANOS}, {@code close G}, {@code revision}, {@code history
+ * G FROM_REVISION}, {@code quit}.
  */
 public final class EtcdPortDriver {
   static final Duration ADVERT = Duration.ofMillis(100);
@@ -54,8 +56,16 @@ public final class EtcdPortDriver {
 
   public static void main(String[] args) throws Exception {
     List<URI> endpoints = Arrays.stream(args[1].split(",")).map(URI::create).toList();
+    Map<String, String> options = new HashMap<>();
+    for (String option : Arrays.asList(args).subList(3, args.length)) {
+      options.put(
+          option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+    }
     EtcdSettings settings =
-        EtcdSettings.of(endpoints).withCallTimeout(Duration.ofMillis(Long.parseLong(args[2])));
+        EtcdSettings.of(endpoints)
+            .withCallTimeout(Duration.ofMillis(Long.parseLong(args[2])))
+            .withCredentials(options.get("user"), options.get("password"))
+            .withTls(path(options.get("ca")), path(options.get("cert")), path(options.get("key")));
     EtcdPortDriver driver = new EtcdPortDriver(args[0], EtcdGateway.open(settings));
     say("ready " + args[0]);
     BufferedReader in =
@@ -73,6 +83,10 @@ public final class EtcdPortDriver {
     Thread.sleep(200);
     say("bye");
     System.exit(0);
+  }
+
+  private static Path path(String file) {
+    return file == null ? null : Path.of(file);
   }
 
   static synchronized void say(String line) {
@@ -152,7 +166,9 @@ public final class EtcdPortDriver {
                   + " end="
                   + end
                   + " via="
-                  + gateway.preferredEndpoint().getAuthority());
+                  + gateway.preferredEndpoint().getAuthority()
+                  + " auths="
+                  + gateway.authentications());
           then.accept(result);
         });
   }
