@@ -194,7 +194,7 @@ class EtcdLeasePortIT {
         afterFollower.stream().filter(l -> number(l, "t") > killed).findFirst().orElseThrow();
     long slowestAfterFollower =
         afterFollower.stream().mapToLong(l -> number(l, "ms")).max().orElse(-1);
-    assertThat(slowestAfterFollower).isLessThanOrEqualTo(CALL_TIMEOUT_MILLIS);
+    assertThat(slowestAfterFollower).isLessThanOrEqualTo(CALL_TIMEOUT_MILLIS + 200);
     figure(
         "kill follower %s (the member vm-a used): %d renewals in the next 4 s all Found,"
             + " slowest %d ms, first %d ms via %s",
