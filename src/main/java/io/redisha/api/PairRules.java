@@ -3,7 +3,13 @@ package io.redisha.api;
 /**
  * The CEL rules ({@code x-kubernetes-validations}) of the RedisHAPair resource and their messages.
  * They live here as constants so the annotations, the operator's own checks and the tests that
- * evaluate the generated CRD all name the same text.
+ * evaluate the generated CRD all name the same text. Bounds come from {@link PairLimits}.
+ *
+ * <p>Kubernetes CEL has {@code ip()} and {@code cidr()} only from 1.31 on, and the CEL library the
+ * tests evaluate with has neither, so address rules work on the text: the OpenAPI patterns of
+ * {@link Patterns} admit only canonical dotted quads (no leading zeros), which makes comparing the
+ * text the same as comparing the addresses, and the host-part rule computes the address as a
+ * number. {@code io.redisha.pair.PairValidation} checks the same rules on parsed addresses.
  */
 public final class PairRules {
   private PairRules() {}
@@ -18,6 +24,54 @@ public final class PairRules {
           + " || self.nodes[0].address != self.nodes[1].address";
   public static final String NODE_ADDRESSES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different addresses";
+
+  /** Where an address of a node, a VIP or a witness cannot be: said once for the three rules. */
+  private static final String NOT_UNICAST =
+      "not in 0.0.0.0/8, 127.0.0.0/8 (loopback), 224.0.0.0/4 (multicast)"
+          + " or 240.0.0.0/4 (reserved, with the broadcast address 255.255.255.255)";
+
+  /** On each node. */
+  public static final String NODE_ADDRESS_UNICAST =
+      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String NODE_ADDRESS_UNICAST_MESSAGE =
+      "nodes[].address: must be a unicast address, " + NOT_UNICAST;
+
+  /** On each group. */
+  public static final String VIP_UNICAST =
+      "!self.vip.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String VIP_UNICAST_MESSAGE =
+      "instances[].vip: must be a unicast address, " + NOT_UNICAST;
+
+  /**
+   * On each group. {@code [x].all(name, ...)} names a value once (Kubernetes CEL before 1.31 has no
+   * {@code cel.bind}); {@code block} is 2^(32 - prefix), the size of the VIP's own network, taken
+   * from a list as CEL has no shift or power. Guarded by the pattern so that a malformed VIP gets
+   * the pattern's error, not an evaluation error.
+   */
+  public static final String VIP_IS_A_HOST_ADDRESS =
+      "!self.vip.matches('"
+          + Patterns.IPV4_CIDR
+          + "') || [self.vip.split('/')].all(v, int(v[1]) >= 31"
+          + " || [[4294967296, 2147483648, 1073741824, 536870912, 268435456, 134217728, 67108864,"
+          + " 33554432, 16777216, 8388608, 4194304, 2097152, 1048576, 524288, 262144, 131072,"
+          + " 65536, 32768, 16384, 8192, 4096, 2048, 1024, 512, 256, 128, 64, 32, 16, 8, 4, 2,"
+          + " 1][int(v[1])]].all(block, [v[0].split('.')].all(o,"
+          + " [(int(o[0]) * 16777216 + int(o[1]) * 65536 + int(o[2]) * 256 + int(o[3])) % block]"
+          + ".all(host, host != 0 && host != block - 1))))";
+
+  public static final String VIP_IS_A_HOST_ADDRESS_MESSAGE =
+      "instances[].vip: must not be the network or the broadcast address of its own prefix"
+          + " (for example .0 or .255 of a /24); only /31 and /32 may use them";
+
+  /** On the witness. */
+  public static final String WITNESS_UNICAST =
+      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String WITNESS_UNICAST_MESSAGE =
+      "witness.address: must be a unicast address that both nodes reach over the network, "
+          + NOT_UNICAST;
 
   public static final String UNIQUE_GROUP_NAMES =
       "self.instances.all(i, self.instances.exists_one(j, j.name == i.name))";
@@ -49,6 +103,18 @@ public final class PairRules {
   public static final String PREFERRED_MASTER_IS_A_NODE_MESSAGE =
       "instances: preferredMaster must name one of the two nodes";
 
+  public static final String HAVIP_ONLY_WITH_ALIBABA =
+      "self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
+          + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
+  public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
+      "instances: haVipId is only used with vipHook.provider Alibaba";
+
+  public static final String HAVIP_WITH_ALIBABA =
+      "!has(self.vipHook) || !has(self.vipHook.provider) || self.vipHook.provider != 'Alibaba'"
+          + " || self.instances.all(i, has(i.haVipId))";
+  public static final String HAVIP_WITH_ALIBABA_MESSAGE =
+      "instances: haVipId is required in every group with vipHook.provider Alibaba";
+
   public static final String WITNESS_WHEN_NEEDED =
       "!has(self.splitBrainProtection) || self.splitBrainProtection != 'Witness'"
           + " || has(self.witness)";
@@ -67,25 +133,104 @@ public final class PairRules {
       "instances: port and virtualRouterId of an existing group are immutable;"
           + " add a group under a new name instead";
 
+  private static final String VERSION_OR_DEFAULT = " : " + PairDefaults.VRRP_VERSION + ")";
+
   public static final String VRRP_VERSION_IMMUTABLE =
-      "(has(self.vrrp) && has(self.vrrp.version) ? self.vrrp.version : 3)"
-          + " == (has(oldSelf.vrrp) && has(oldSelf.vrrp.version) ? oldSelf.vrrp.version : 3)";
+      "(has(self.vrrp) && has(self.vrrp.version) ? self.vrrp.version"
+          + VERSION_OR_DEFAULT
+          + " == (has(oldSelf.vrrp) && has(oldSelf.vrrp.version) ? oldSelf.vrrp.version"
+          + VERSION_OR_DEFAULT;
   public static final String VRRP_VERSION_IMMUTABLE_MESSAGE =
       "vrrp.version: immutable, the two nodes would speak different protocols during the rollout";
 
+  private static final String ADVERT = "self.advertIntervalMillis";
+
   public static final String ADVERT_INTERVAL_IN_RANGE =
       "!has(self.advertIntervalMillis) || ((has(self.version) && self.version == 2)"
-          + " ? (self.advertIntervalMillis >= 1000 && self.advertIntervalMillis <= 255000"
-          + " && self.advertIntervalMillis % 1000 == 0)"
-          + " : (self.advertIntervalMillis >= 10 && self.advertIntervalMillis <= 40950"
-          + " && self.advertIntervalMillis % 10 == 0))";
+          + " ? ("
+          + ADVERT
+          + " >= "
+          + PairLimits.ADVERT_V2_MIN_MILLIS
+          + " && "
+          + ADVERT
+          + " <= "
+          + PairLimits.ADVERT_V2_MAX_MILLIS
+          + " && "
+          + ADVERT
+          + " % "
+          + PairLimits.ADVERT_V2_STEP_MILLIS
+          + " == 0)"
+          + " : ("
+          + ADVERT
+          + " >= "
+          + PairLimits.ADVERT_V3_MIN_MILLIS
+          + " && "
+          + ADVERT
+          + " <= "
+          + PairLimits.ADVERT_V3_MAX_MILLIS
+          + " && "
+          + ADVERT
+          + " % "
+          + PairLimits.ADVERT_V3_STEP_MILLIS
+          + " == 0))";
   public static final String ADVERT_INTERVAL_IN_RANGE_MESSAGE =
-      "vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3,"
-          + " 1000 to 255000 in steps of 1000 for version 2";
+      "vrrp.advertIntervalMillis: must be "
+          + PairLimits.ADVERT_V3_MIN_MILLIS
+          + " to "
+          + PairLimits.ADVERT_V3_MAX_MILLIS
+          + " in steps of "
+          + PairLimits.ADVERT_V3_STEP_MILLIS
+          + " for version 3, "
+          + PairLimits.ADVERT_V2_MIN_MILLIS
+          + " to "
+          + PairLimits.ADVERT_V2_MAX_MILLIS
+          + " in steps of "
+          + PairLimits.ADVERT_V2_STEP_MILLIS
+          + " for version 2";
 
   public static final String AUTH_NEEDS_V2 =
       "(!has(self.authSecretRef) && !has(self.authPasswordFile))"
           + " || (has(self.version) && self.version == 2)";
   public static final String AUTH_NEEDS_V2_MESSAGE =
       "vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2";
+
+  public static final String ONE_VRRP_PASSWORD =
+      "!has(self.authSecretRef) || !has(self.authPasswordFile)";
+  public static final String ONE_VRRP_PASSWORD_MESSAGE =
+      "vrrp.authPasswordFile: give either authSecretRef or authPasswordFile";
+
+  public static final String ONE_REDIS_PASSWORD =
+      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
+  public static final String ONE_REDIS_PASSWORD_MESSAGE =
+      "redis.passwordFile: give either passwordSecretRef or passwordFile";
+
+  private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
+
+  public static final String EXEC_NEEDS_COMMAND =
+      "!("
+          + PROVIDER_IS
+          + "'Exec') || (has(self.command) && size(self.command) > 0"
+          + " && self.command[0].trim() != '')";
+  public static final String EXEC_NEEDS_COMMAND_MESSAGE =
+      "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]";
+
+  public static final String COMMAND_ONLY_WITH_EXEC =
+      "!has(self.command) || (" + PROVIDER_IS + "'Exec')";
+  public static final String COMMAND_ONLY_WITH_EXEC_MESSAGE =
+      "vipHook.command: only used with provider Exec";
+
+  public static final String WEBHOOK_NEEDS_URL = "!(" + PROVIDER_IS + "'Webhook') || has(self.url)";
+  public static final String WEBHOOK_NEEDS_URL_MESSAGE =
+      "vipHook.url: required with provider Webhook";
+
+  public static final String URL_ONLY_WITH_WEBHOOK =
+      "!has(self.url) || (" + PROVIDER_IS + "'Webhook')";
+  public static final String URL_ONLY_WITH_WEBHOOK_MESSAGE =
+      "vipHook.url: only used with provider Webhook";
+
+  public static final String CLOUD_NEEDS_REGION =
+      "!(has(self.provider) && self.provider in ['AWS', 'Alibaba']) || has(self.region)";
+  public static final String CLOUD_NEEDS_REGION_MESSAGE =
+      "vipHook.region: required with provider AWS (for example us-east-1)"
+          + " or Alibaba (for example cn-hangzhou)";
 }
