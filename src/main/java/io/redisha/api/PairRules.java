@@ -15,7 +15,8 @@ public final class PairRules {
   private PairRules() {}
 
   public static final String NODE_NAMES_DIFFER =
-      "self.nodes.size() != 2 || self.nodes[0].name != self.nodes[1].name";
+      "self.nodes.size() != 2 || !has(self.nodes[0].name) || !has(self.nodes[1].name)"
+          + " || self.nodes[0].name != self.nodes[1].name";
   public static final String NODE_NAMES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different names";
 
@@ -39,7 +40,7 @@ public final class PairRules {
 
   /** On each group. */
   public static final String VIP_UNICAST =
-      "!self.vip.matches('" + Patterns.NOT_UNICAST_START + "')";
+      "!has(self.vip) || !self.vip.matches('" + Patterns.NOT_UNICAST_START + "')";
 
   public static final String VIP_UNICAST_MESSAGE =
       "instances[].vip: must be a unicast address, " + NOT_UNICAST;
@@ -51,7 +52,7 @@ public final class PairRules {
    * the pattern's error, not an evaluation error.
    */
   public static final String VIP_IS_A_HOST_ADDRESS =
-      "!self.vip.matches('"
+      "!has(self.vip) || !self.vip.matches('"
           + Patterns.IPV4_CIDR
           + "') || [self.vip.split('/')].all(v, int(v[1]) >= 31"
           + " || [[4294967296, 2147483648, 1073741824, 536870912, 268435456, 134217728, 67108864,"
@@ -74,32 +75,35 @@ public final class PairRules {
           + NOT_UNICAST;
 
   public static final String UNIQUE_GROUP_NAMES =
-      "self.instances.all(i, self.instances.exists_one(j, j.name == i.name))";
+      "self.instances.all(i, !has(i.name)"
+          + " || self.instances.exists_one(j, has(j.name) && j.name == i.name))";
   public static final String UNIQUE_GROUP_NAMES_MESSAGE = "instances: names must be unique";
 
   public static final String UNIQUE_PORTS =
-      "self.instances.all(i, self.instances.exists_one(j, j.port == i.port))";
+      "self.instances.all(i, !has(i.port)"
+          + " || self.instances.exists_one(j, has(j.port) && j.port == i.port))";
   public static final String UNIQUE_PORTS_MESSAGE = "instances: ports must be unique";
 
   public static final String UNIQUE_VIPS =
-      "self.instances.all(i, self.instances.exists_one(j,"
-          + " j.vip.split('/')[0] == i.vip.split('/')[0]))";
+      "self.instances.all(i, !has(i.vip) || self.instances.exists_one(j,"
+          + " has(j.vip) && j.vip.split('/')[0] == i.vip.split('/')[0]))";
   public static final String UNIQUE_VIPS_MESSAGE = "instances: VIP addresses must be unique";
 
   public static final String UNIQUE_ROUTER_IDS =
-      "self.instances.all(i, self.instances.exists_one(j, j.virtualRouterId == i.virtualRouterId))";
+      "self.instances.all(i, !has(i.virtualRouterId) || self.instances.exists_one(j,"
+          + " has(j.virtualRouterId) && j.virtualRouterId == i.virtualRouterId))";
   public static final String UNIQUE_ROUTER_IDS_MESSAGE =
       "instances: virtualRouterIds must be unique";
 
   public static final String VIP_IS_NOT_A_NODE_ADDRESS =
-      "self.instances.all(i, !self.nodes.exists(n, has(n.address)"
+      "self.instances.all(i, !has(i.vip) || !self.nodes.exists(n, has(n.address)"
           + " && n.address == i.vip.split('/')[0]))";
   public static final String VIP_IS_NOT_A_NODE_ADDRESS_MESSAGE =
       "instances: a VIP must not be the address of a node";
 
   public static final String PREFERRED_MASTER_IS_A_NODE =
       "self.instances.all(i, !has(i.preferredMaster)"
-          + " || self.nodes.exists(n, n.name == i.preferredMaster))";
+          + " || self.nodes.exists(n, has(n.name) && n.name == i.preferredMaster))";
   public static final String PREFERRED_MASTER_IS_A_NODE_MESSAGE =
       "instances: preferredMaster must name one of the two nodes";
 
@@ -127,8 +131,10 @@ public final class PairRules {
           + " create a new RedisHAPair instead";
 
   public static final String GROUP_IDENTITY_IMMUTABLE =
-      "self.instances.all(i, oldSelf.instances.all(o, o.name != i.name"
-          + " || (o.port == i.port && o.virtualRouterId == i.virtualRouterId)))";
+      "self.instances.all(i, !has(i.name) || oldSelf.instances.all(o, !has(o.name)"
+          + " || o.name != i.name || (has(o.port) && has(i.port) && o.port == i.port"
+          + " && has(o.virtualRouterId) && has(i.virtualRouterId)"
+          + " && o.virtualRouterId == i.virtualRouterId)))";
   public static final String GROUP_IDENTITY_IMMUTABLE_MESSAGE =
       "instances: port and virtualRouterId of an existing group are immutable;"
           + " add a group under a new name instead";
