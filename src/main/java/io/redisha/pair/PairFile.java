@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,6 +124,13 @@ public final class PairFile {
       return position == null ? problem : problem + " (" + position + ")";
     }
 
+    /** {@link #locate} for each problem, in the order of the file. */
+    public List<String> locateAll(List<String> problems) {
+      Problems located = new Problems();
+      problems.forEach(problem -> located.add(problem, positionOf(fieldOf(problem))));
+      return located.list();
+    }
+
     /** Where {@code field} or the nearest enclosing field that the file has starts, or null. */
     public Position positionOf(String field) {
       String path = field;
@@ -153,17 +161,18 @@ public final class PairFile {
   /** Parses pair-file text; {@code source} names it in errors. */
   public static Loaded parse(String text, String source, String defaultName)
       throws InvalidPairException {
-    List<String> problems = new ArrayList<>();
+    Problems problems = new Problems();
     Node root = readSingleDocument(text, problems);
     if (root == null) {
       if (problems.isEmpty()) {
-        problems.add("file: empty; expected a YAML mapping with nodes, interface and instances");
+        problems.add(
+            "file: empty; expected a YAML mapping with nodes, interface and instances", null);
       }
-      throw new InvalidPairException(source, problems);
+      throw new InvalidPairException(source, problems.list());
     }
     if (!(root instanceof Mapping top)) {
-      problems.add("file: expected a YAML mapping of fields, not " + describe(root) + at(root));
-      throw new InvalidPairException(source, problems);
+      problems.add("file: expected a YAML mapping of fields, not " + describe(root), root.at());
+      throw new InvalidPairException(source, problems.list());
     }
     String name = defaultName;
     Node specNode = top;
@@ -171,7 +180,7 @@ public final class PairFile {
       name = resourceName(top, defaultName, problems);
       specNode = top.get("spec");
       if (specNode == null) {
-        problems.add("spec: required in a " + KIND + " resource" + at(top));
+        problems.add("spec: required in a " + KIND + " resource", top.at());
       }
     }
     Map<String, Position> positions = new HashMap<>();
@@ -181,7 +190,7 @@ public final class PairFile {
             : new TypeCheck(problems, positions)
                 .check(specNode, BINDER.constructType(RedisHAPairSpec.class), "");
     if (checked == null && specNode != null && problems.isEmpty()) {
-      problems.add("spec: must not be empty" + at(specNode));
+      problems.add("spec: must not be empty", specNode.at());
     }
     RedisHAPairSpec spec;
     try {
@@ -190,26 +199,29 @@ public final class PairFile {
               ? new RedisHAPairSpec()
               : BINDER.treeToValue(checked, RedisHAPairSpec.class);
     } catch (JacksonException e) {
-      problems.add("file: " + e.getOriginalMessage());
-      throw new InvalidPairException(source, problems);
+      problems.add("file: " + e.getOriginalMessage(), null);
+      throw new InvalidPairException(source, problems.list());
     }
     Loaded loaded = new Loaded(name, spec, positions);
+    if (!problems.isEmpty() && specNode == null) {
+      throw new InvalidPairException(source, problems.list());
+    }
     if (!problems.isEmpty()) {
-      // The type problems come first; the rule problems of what could be read follow, except on
-      // fields already named (a port of the wrong type would also read as a missing port).
-      List<String> named = problems.stream().map(PairFile::fieldOf).toList();
+      // The rule problems of what could be read are reported too, except on fields already named
+      // (a port of the wrong type would also read as a missing port).
+      List<String> named = problems.fields();
       for (String problem : PairValidation.validate(spec)) {
         String field = fieldOf(problem);
         if (named.stream().noneMatch(f -> f.equals(field) || field.startsWith(f + "."))) {
-          problems.add(loaded.locate(problem));
+          problems.add(problem, loaded.positionOf(field));
         }
       }
-      throw new InvalidPairException(source, problems);
+      throw new InvalidPairException(source, problems.list());
     }
     return loaded;
   }
 
-  private static String resourceName(Mapping top, String defaultName, List<String> problems) {
+  private static String resourceName(Mapping top, String defaultName, Problems problems) {
     top.entries()
         .forEach(
             (key, value) -> {
@@ -218,25 +230,25 @@ public final class PairFile {
                     key
                         + ": unknown field of a "
                         + KIND
-                        + " resource (apiVersion, kind, metadata, spec)"
-                        + at(top.keyPosition(key)));
+                        + " resource (apiVersion, kind, metadata, spec)",
+                    top.keyPosition(key));
               }
             });
     Node kind = top.get("kind");
     if (kind != null && !(kind instanceof Scalar s && KIND.equals(s.text()))) {
-      problems.add("kind: expected " + KIND + ", not " + describe(kind) + at(kind));
+      problems.add("kind: expected " + KIND + ", not " + describe(kind), kind.at());
     }
     Node apiVersion = top.get("apiVersion");
     if (apiVersion != null && !(apiVersion instanceof Scalar s && API_VERSION.equals(s.text()))) {
       problems.add(
-          "apiVersion: expected " + API_VERSION + ", not " + describe(apiVersion) + at(apiVersion));
+          "apiVersion: expected " + API_VERSION + ", not " + describe(apiVersion), apiVersion.at());
     }
     Node metadata = top.get("metadata");
     if (metadata == null) {
       return defaultName;
     }
     if (!(metadata instanceof Mapping m)) {
-      problems.add("metadata: expected a mapping, not " + describe(metadata) + at(metadata));
+      problems.add("metadata: expected a mapping, not " + describe(metadata), metadata.at());
       return defaultName;
     }
     Node metadataName = m.get("name");
@@ -245,15 +257,14 @@ public final class PairFile {
     }
     if (metadataName != null) {
       problems.add(
-          "metadata.name: wrong type: expected text, not "
-              + describe(metadataName)
-              + at(metadataName));
+          "metadata.name: wrong type: expected text, not " + describe(metadataName),
+          metadataName.at());
     }
     return defaultName;
   }
 
   /** The first document of {@code text}; refuses a second one and reports syntax errors. */
-  private static Node readSingleDocument(String text, List<String> problems) {
+  private static Node readSingleDocument(String text, Problems problems) {
     try (JsonParser parser = YAML.createParser(text)) {
       if (parser.nextToken() == null) {
         return null;
@@ -261,16 +272,16 @@ public final class PairFile {
       Node root = new TreeReader((YAMLParser) parser, problems).read("");
       if (parser.nextToken() != null) {
         problems.add(
-            "file: a second YAML document starts at line "
-                + parser.currentTokenLocation().getLineNr()
-                + "; a pair file holds one document (remove the '---' and what follows it)");
+            "file: a second YAML document starts here; a pair file holds one document"
+                + " (remove the '---' and what follows it)",
+            position(parser.currentTokenLocation()));
       }
       return root;
     } catch (JacksonException e) {
-      problems.add("file: not valid YAML: " + syntaxError(e) + at(e.getLocation()));
+      problems.add("file: not valid YAML: " + syntaxError(e), position(e.getLocation()));
       return null;
     } catch (IOException e) {
-      problems.add("file: cannot read: " + e.getMessage());
+      problems.add("file: cannot read: " + e.getMessage(), null);
       return null;
     }
   }
@@ -330,18 +341,10 @@ public final class PairFile {
     return colon < 0 ? problem : problem.substring(0, colon);
   }
 
-  private static String at(Node node) {
-    return at(node.at());
-  }
-
-  private static String at(Position position) {
-    return position == null ? "" : " (" + position + ")";
-  }
-
-  private static String at(JsonLocation location) {
+  private static Position position(JsonLocation location) {
     return location == null || location.getLineNr() < 1
-        ? ""
-        : at(new Position(location.getLineNr(), location.getColumnNr()));
+        ? null
+        : new Position(location.getLineNr(), location.getColumnNr());
   }
 
   private static String join(String path, String key) {
@@ -360,6 +363,41 @@ public final class PairFile {
             default -> "'" + s.text() + "'";
           };
     };
+  }
+
+  /**
+   * The problems of a file, each with the place it concerns; listed in the order of the file, those
+   * without a place (a field that is missing) last.
+   */
+  static final class Problems {
+    private record Entry(String text, Position at) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    void add(String text, Position at) {
+      entries.add(new Entry(text, at));
+    }
+
+    boolean isEmpty() {
+      return entries.isEmpty();
+    }
+
+    /** The fields named so far. */
+    List<String> fields() {
+      return entries.stream().map(e -> fieldOf(e.text())).toList();
+    }
+
+    /** Each problem as {@code field: what is wrong (line L, column C)}. */
+    List<String> list() {
+      return entries.stream()
+          .sorted(
+              Comparator.comparing(
+                  Entry::at,
+                  Comparator.nullsLast(
+                      Comparator.comparingInt(Position::line).thenComparingInt(Position::column))))
+          .map(e -> e.at() == null ? e.text() : e.text() + " (" + e.at() + ")")
+          .toList();
+    }
   }
 
   /** A value of the file with the place where it starts. */
@@ -394,9 +432,9 @@ public final class PairFile {
   /** Reads one document into {@link Node}s, reporting each key given twice and each alias. */
   private static final class TreeReader {
     private final YAMLParser parser;
-    private final List<String> problems;
+    private final Problems problems;
 
-    TreeReader(YAMLParser parser, List<String> problems) {
+    TreeReader(YAMLParser parser, Problems problems) {
       this.parser = parser;
       this.problems = problems;
     }
@@ -421,8 +459,8 @@ public final class PairFile {
                 join(path, key)
                     + ": given twice, first on line "
                     + first.line()
-                    + "; a key may appear only once"
-                    + PairFile.at(keyAt));
+                    + "; a key may appear only once",
+                keyAt);
           } else {
             entries.put(key, value);
           }
@@ -438,11 +476,8 @@ public final class PairFile {
       }
       if (parser.isCurrentAlias()) {
         problems.add(
-            path
-                + ": the alias *"
-                + parser.getText()
-                + " is not supported in a pair file; write the value out"
-                + PairFile.at(at));
+            path + ": the alias *" + parser.getText() + " is not supported; write the value out",
+            at);
         return new Scalar(at, JsonToken.VALUE_NULL, "", null);
       }
       String number = token.isNumeric() ? parser.getNumberValue().toString() : null;
@@ -450,8 +485,7 @@ public final class PairFile {
     }
 
     private Position position() {
-      JsonLocation location = parser.currentTokenLocation();
-      return new Position(location.getLineNr(), location.getColumnNr());
+      return PairFile.position(parser.currentTokenLocation());
     }
   }
 
@@ -460,10 +494,10 @@ public final class PairFile {
    * place, and returns the values that passed as a Jackson tree (null for a value left out).
    */
   private static final class TypeCheck {
-    private final List<String> problems;
+    private final Problems problems;
     private final Map<String, Position> positions;
 
-    TypeCheck(List<String> problems, Map<String, Position> positions) {
+    TypeCheck(Problems problems, Map<String, Position> positions) {
       this.problems = problems;
       this.positions = positions;
     }
@@ -507,10 +541,8 @@ public final class PairFile {
                 JavaType propertyType = properties.get(key);
                 if (propertyType == null) {
                   problems.add(
-                      field
-                          + ": unknown field"
-                          + suggestion(key, properties.keySet())
-                          + PairFile.at(mapping.keyPosition(key)));
+                      field + ": unknown field" + suggestion(key, properties.keySet()),
+                      mapping.keyPosition(key));
                   return;
                 }
                 JsonNode checked = check(value, propertyType, field);
@@ -630,7 +662,7 @@ public final class PairFile {
     }
 
     private void problem(String path, String text, Node node) {
-      problems.add((path.isEmpty() ? "spec" : path) + ": " + text + PairFile.at(node));
+      problems.add((path.isEmpty() ? "spec" : path) + ": " + text, node.at());
     }
   }
 

@@ -541,7 +541,7 @@ public final class PairValidation {
           readSecret("redis.passwordFile", redis.getPasswordFile(), "the Redis password", problems);
     }
     if (!problems.isEmpty()) {
-      throw new InvalidPairException(source, problems.stream().map(loaded::locate).toList());
+      throw new InvalidPairException(source, loaded.locateAll(problems));
     }
     return settings(loaded.name(), spec, local, peer, password, redisPassword);
   }
