@@ -10,18 +10,23 @@ package io.redisha.api;
  * {@link Patterns} admit only canonical dotted quads (no leading zeros), which makes comparing the
  * text the same as comparing the addresses, and the host-part rule computes the address as a
  * number. {@code io.redisha.pair.PairValidation} checks the same rules on parsed addresses.
+ *
+ * <p>A rule reads a field only after {@code has()}: a required field that is missing is the
+ * schema's error to report, not an evaluation error of every rule that reads it.
  */
 public final class PairRules {
   private PairRules() {}
 
   public static final String NODE_NAMES_DIFFER =
-      "self.nodes.size() != 2 || !has(self.nodes[0].name) || !has(self.nodes[1].name)"
+      "!has(self.nodes) || self.nodes.size() != 2"
+          + " || !has(self.nodes[0].name) || !has(self.nodes[1].name)"
           + " || self.nodes[0].name != self.nodes[1].name";
   public static final String NODE_NAMES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different names";
 
   public static final String NODE_ADDRESSES_DIFFER =
-      "self.nodes.size() != 2 || !has(self.nodes[0].address) || !has(self.nodes[1].address)"
+      "!has(self.nodes) || self.nodes.size() != 2"
+          + " || !has(self.nodes[0].address) || !has(self.nodes[1].address)"
           + " || self.nodes[0].address != self.nodes[1].address";
   public static final String NODE_ADDRESSES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different addresses";
@@ -75,47 +80,51 @@ public final class PairRules {
           + NOT_UNICAST;
 
   public static final String UNIQUE_GROUP_NAMES =
-      "self.instances.all(i, !has(i.name)"
+      "!has(self.instances) || self.instances.all(i, !has(i.name)"
           + " || self.instances.exists_one(j, has(j.name) && j.name == i.name))";
   public static final String UNIQUE_GROUP_NAMES_MESSAGE = "instances: names must be unique";
 
   public static final String UNIQUE_PORTS =
-      "self.instances.all(i, !has(i.port)"
+      "!has(self.instances) || self.instances.all(i, !has(i.port)"
           + " || self.instances.exists_one(j, has(j.port) && j.port == i.port))";
   public static final String UNIQUE_PORTS_MESSAGE = "instances: ports must be unique";
 
   public static final String UNIQUE_VIPS =
-      "self.instances.all(i, !has(i.vip) || self.instances.exists_one(j,"
+      "!has(self.instances) || self.instances.all(i, !has(i.vip)"
+          + " || self.instances.exists_one(j,"
           + " has(j.vip) && j.vip.split('/')[0] == i.vip.split('/')[0]))";
   public static final String UNIQUE_VIPS_MESSAGE = "instances: VIP addresses must be unique";
 
   public static final String UNIQUE_ROUTER_IDS =
-      "self.instances.all(i, !has(i.virtualRouterId) || self.instances.exists_one(j,"
+      "!has(self.instances) || self.instances.all(i, !has(i.virtualRouterId)"
+          + " || self.instances.exists_one(j,"
           + " has(j.virtualRouterId) && j.virtualRouterId == i.virtualRouterId))";
   public static final String UNIQUE_ROUTER_IDS_MESSAGE =
       "instances: virtualRouterIds must be unique";
 
   public static final String VIP_IS_NOT_A_NODE_ADDRESS =
-      "self.instances.all(i, !has(i.vip) || !self.nodes.exists(n, has(n.address)"
+      "!has(self.instances) || !has(self.nodes) || self.instances.all(i, !has(i.vip)"
+          + " || !self.nodes.exists(n, has(n.address)"
           + " && n.address == i.vip.split('/')[0]))";
   public static final String VIP_IS_NOT_A_NODE_ADDRESS_MESSAGE =
       "instances: a VIP must not be the address of a node";
 
   public static final String PREFERRED_MASTER_IS_A_NODE =
-      "self.instances.all(i, !has(i.preferredMaster)"
-          + " || self.nodes.exists(n, has(n.name) && n.name == i.preferredMaster))";
+      "!has(self.instances) || self.instances.all(i, !has(i.preferredMaster)"
+          + " || (has(self.nodes)"
+          + " && self.nodes.exists(n, has(n.name) && n.name == i.preferredMaster)))";
   public static final String PREFERRED_MASTER_IS_A_NODE_MESSAGE =
       "instances: preferredMaster must name one of the two nodes";
 
   public static final String HAVIP_ONLY_WITH_ALIBABA =
-      "self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
+      "!has(self.instances) || self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
           + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
   public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is only used with vipHook.provider Alibaba";
 
   public static final String HAVIP_WITH_ALIBABA =
       "!has(self.vipHook) || !has(self.vipHook.provider) || self.vipHook.provider != 'Alibaba'"
-          + " || self.instances.all(i, has(i.haVipId))";
+          + " || !has(self.instances) || self.instances.all(i, has(i.haVipId))";
   public static final String HAVIP_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is required in every group with vipHook.provider Alibaba";
 
@@ -125,13 +134,15 @@ public final class PairRules {
   public static final String WITNESS_WHEN_NEEDED_MESSAGE =
       "witness: required when splitBrainProtection is Witness";
 
-  public static final String NODES_IMMUTABLE = "self.nodes == oldSelf.nodes";
+  public static final String NODES_IMMUTABLE =
+      "!has(self.nodes) || !has(oldSelf.nodes) || self.nodes == oldSelf.nodes";
   public static final String NODES_IMMUTABLE_MESSAGE =
       "nodes: immutable, a running pair cannot move to other nodes or addresses;"
           + " create a new RedisHAPair instead";
 
   public static final String GROUP_IDENTITY_IMMUTABLE =
-      "self.instances.all(i, !has(i.name) || oldSelf.instances.all(o, !has(o.name)"
+      "!has(self.instances) || !has(oldSelf.instances) || self.instances.all(i, !has(i.name)"
+          + " || oldSelf.instances.all(o, !has(o.name)"
           + " || o.name != i.name || (has(o.port) && has(i.port) && o.port == i.port"
           + " && has(o.virtualRouterId) && has(i.virtualRouterId)"
           + " && o.virtualRouterId == i.virtualRouterId)))";

@@ -98,6 +98,69 @@ public final class CrdRules {
     }
   }
 
+  /**
+   * One constraint of the OpenAPI schema: where it applies ({@code spec.instances[*].port}, or the
+   * missing property for {@code required}) and its keyword ({@code maximum}, {@code pattern}, ...).
+   */
+  public record Constraint(String path, String keyword) {}
+
+  private static final List<String> KEYWORDS =
+      List.of(
+          "minimum",
+          "maximum",
+          "minLength",
+          "maxLength",
+          "minItems",
+          "maxItems",
+          "pattern",
+          "enum");
+
+  /** Every constraint of the schema of {@code spec}. */
+  public List<Constraint> constraints() {
+    List<Constraint> constraints = new ArrayList<>();
+    constraints(openApiSchema.at("/properties/spec"), "spec", constraints);
+    return constraints;
+  }
+
+  private static void constraints(JsonNode schema, String path, List<Constraint> out) {
+    for (String keyword : KEYWORDS) {
+      if (schema.has(keyword)) {
+        out.add(new Constraint(path, keyword));
+      }
+    }
+    for (JsonNode required : schema.path("required")) {
+      out.add(new Constraint(path + "." + required.asText(), "required"));
+    }
+    schema
+        .path("properties")
+        .properties()
+        .forEach(p -> constraints(p.getValue(), path + "." + p.getKey(), out));
+    if (schema.has("items")) {
+      constraints(schema.get("items"), path + "[*]", out);
+    }
+  }
+
+  /** The constraints of the schema this object breaks, with list indices as {@code [*]}. */
+  public List<Constraint> schemaViolations(String yaml) {
+    try {
+      return jsonSchema.validate(YAML.readTree(yaml)).stream()
+          .map(
+              m -> {
+                String path =
+                    m.getInstanceLocation()
+                        .toString()
+                        .replaceFirst("^\\$\\.?", "")
+                        .replaceAll("\\[[0-9]+]", "[*]");
+                return "required".equals(m.getType())
+                    ? new Constraint(path + "." + m.getProperty(), "required")
+                    : new Constraint(path, m.getType());
+              })
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Messages of the OpenAPI schema validator for this object, as {@code $.spec.x: text}. */
   public List<String> schemaErrors(String yaml) {
     try {

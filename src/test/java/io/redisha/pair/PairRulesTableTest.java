@@ -7,8 +7,10 @@ import io.redisha.api.CrdRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -114,6 +116,18 @@ class PairRulesTableTest {
     String aa64 = "a".repeat(64);
     return Stream.of(
         // nodes
+        row(
+            "no nodes",
+            "nodes",
+            "nodes:\n- {name: vm-a, address: 192.0.2.11}\n" + NODE_B,
+            "",
+            ", preferredMaster: vm-a",
+            ""),
+        row(
+            "node address of 16 characters",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 192.168.100.1011"),
         row("one node", "nodes", NODE_B, ""),
         row("three nodes", "nodes", NODE_B, NODE_B + "- {name: vm-c, address: 192.0.2.13}\n"),
         row("node name VM_B !!", "nodes[1].name", "name: vm-b,", "name: 'VM_B !!',"),
@@ -225,6 +239,49 @@ class PairRulesTableTest {
             "advertIntervalMillis: 1000",
             "  minTtl: 255\n",
             "  minTtl: 255\n  authSecretRef: {name: s}\n"),
+        row(
+            "secret reference without a name",
+            "vrrp.authSecretRef.name",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {key: k}\n"),
+        row(
+            "secret name of 254 characters",
+            "vrrp.authSecretRef.name",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: " + "s".repeat(254) + ", key: k}\n"),
+        row(
+            "secret key of 254 characters",
+            "vrrp.authSecretRef.key",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: s, key: " + "k".repeat(254) + "}\n"),
+        row(
+            "PASS password file path of 4097 characters",
+            "vrrp.authPasswordFile",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authPasswordFile: /" + "p".repeat(4096) + "\n"),
+        row(
+            "v2 advert 256000 ms",
+            "vrrp.advertIntervalMillis",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 256000"),
         row("minTtl 0", "vrrp.minTtl", "minTtl: 255", "minTtl: 0"),
         row("minTtl 256", "vrrp.minTtl", "minTtl: 255", "minTtl: 256"),
         row(
@@ -249,6 +306,16 @@ class PairRulesTableTest {
             "  minTtl: 255\n  preempt: 'true'\n"),
         row("garp.count 2000000000", "vrrp.garp.count", "count: 5", "count: 2000000000"),
         row("garp.count -1", "vrrp.garp.count", "count: 5", "count: -1"),
+        row(
+            "garp.intervalMillis -1",
+            "vrrp.garp.intervalMillis",
+            "intervalMillis: 0,",
+            "intervalMillis: -1,"),
+        row(
+            "garp.secondBurstDelayMillis -1",
+            "vrrp.garp.secondBurstDelayMillis",
+            "secondBurstDelayMillis: 5000",
+            "secondBurstDelayMillis: -1"),
         row(
             "garp.intervalMillis 60001",
             "vrrp.garp.intervalMillis",
@@ -323,6 +390,12 @@ class PairRulesTableTest {
         row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
         row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
         row("witness without port", "witness.port", "port: 7379, ", ""),
+        row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
+        row(
+            "witness address of 16 characters",
+            "witness.address",
+            "address: 192.0.2.20",
+            "address: 192.168.100.1011"),
         row("witness on loopback", "witness.address", "address: 192.0.2.20", "address: 127.0.0.1"),
         row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
         row("witness multicast", "witness.address", "address: 192.0.2.20", "address: 239.1.2.3"),
@@ -339,6 +412,21 @@ class PairRulesTableTest {
             "instances:\n",
             "redis: {passwordSecretRef: {key: k}}\ninstances:\n"),
         row(
+            "Redis secret without a key",
+            "redis.passwordSecretRef.key",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: r}}\ninstances:\n"),
+        row(
+            "Redis secret name of 254 characters",
+            "redis.passwordSecretRef.name",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: " + "r".repeat(254) + ", key: k}}\ninstances:\n"),
+        row(
+            "Redis secret key of 254 characters",
+            "redis.passwordSecretRef.key",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: r, key: " + "k".repeat(254) + "}}\ninstances:\n"),
+        row(
             "Redis password file path of 4097 characters",
             "redis.passwordFile",
             "instances:\n",
@@ -346,6 +434,24 @@ class PairRulesTableTest {
         // instances
         row("33 instances", "instances", GROUP_B, manyGroups),
         row("no instances", "instances", "instances:\n", "instances: []\nold:\n"),
+        row("instances left out", "instances", "instances:\n", "old:\n"),
+        row("group without a name", "instances[1].name", "{name: b, port", "{port"),
+        row("group without a VIP", "instances[1].vip", "vip: 192.0.2.101/24, ", ""),
+        row(
+            "group without a router id",
+            "instances[1].virtualRouterId",
+            ", virtualRouterId: 52",
+            ""),
+        row(
+            "VIP of 19 characters",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.168.100.101/240"),
+        row(
+            "preferred master of 254 characters",
+            "instances[0].preferredMaster",
+            "preferredMaster: vm-a",
+            "preferredMaster: " + "m".repeat(254)),
         row("group name of 64 characters", "instances[1].name", "name: b,", "name: " + aa64 + ","),
         row("group name B_1", "instances[1].name", "name: b,", "name: B_1,"),
         row("same group names", "instances[1].name", "name: b,", "name: a,"),
@@ -440,7 +546,40 @@ class PairRulesTableTest {
             "preferredMaster: vm-a, haVipId: havip-a}",
             "virtualRouterId: 52}",
             "virtualRouterId: 52, haVipId: hv-1}"),
+        row(
+            "haVipId of 65 characters",
+            "instances[1].haVipId",
+            HOOK,
+            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+            "preferredMaster: vm-a}",
+            "preferredMaster: vm-a, haVipId: havip-a}",
+            "virtualRouterId: 52}",
+            "virtualRouterId: 52, haVipId: havip-" + "h".repeat(59) + "}"),
         // vipHook
+        row(
+            "url of 2049 characters",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://192.0.2.30/" + "u".repeat(2031) + "'}"),
+        row(
+            "endpoint of 2049 characters",
+            "vipHook.endpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, endpoint: 'http://192.0.2.30/"
+                + "u".repeat(2031)
+                + "'}"),
+        row(
+            "metadataEndpoint of 2049 characters",
+            "vipHook.metadataEndpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'http://192.0.2.30/"
+                + "u".repeat(2031)
+                + "'}"),
+        row(
+            "region of 65 characters",
+            "vipHook.region",
+            HOOK,
+            "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
         row("provider GCP", "vipHook.provider", "provider: Exec", "provider: GCP"),
         row("no provider", "vipHook.provider", "provider: Exec, ", ""),
         row("Exec without command", "vipHook.command", "command: [/usr/local/bin/route-vip], ", ""),
@@ -538,6 +677,37 @@ class PairRulesTableTest {
         .anyMatch(r -> r.names(row.field()));
   }
 
+  /**
+   * The table is complete: together its samples break every constraint of the CRD's OpenAPI schema
+   * and every CEL rule but the transition rules (a pair file has no previous version; {@code
+   * CrdValidationTest} covers those), so no rule of the CRD lacks its pair-file counterpart.
+   */
+  @Test
+  void theSamplesBreakEveryConstraintAndRuleOfTheCrd() {
+    Set<CrdRules.Constraint> broken = new HashSet<>();
+    Set<String> celMessages = new HashSet<>();
+    rules()
+        .forEach(
+            row -> {
+              String resource = resource(row.apply());
+              broken.addAll(crd.schemaViolations(resource));
+              crd.celErrors(resource).forEach(e -> celMessages.add(split(e).message()));
+            });
+    assertThat(crd.constraints()).hasSizeGreaterThan(50);
+    List<CrdRules.Constraint> missing =
+        crd.constraints().stream().filter(c -> !broken.contains(c)).toList();
+    assertThat(missing).as("constraints no sample breaks").isEmpty();
+    List<String> rules =
+        crd.rules().stream()
+            .filter(r -> !r.expression().contains("oldSelf"))
+            .map(CrdRules.Rule::message)
+            .toList();
+    assertThat(rules).hasSize(24);
+    assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
+        .as("rules no sample breaks")
+        .isEmpty();
+  }
+
   @ParameterizedTest(name = "VIP {0}")
   @ValueSource(
       strings = {"192.0.2.0/31", "192.0.2.1/31", "192.0.2.255/32", "198.51.100.7/32", "10.0.0.1/8"})
@@ -614,9 +784,7 @@ class PairRulesTableTest {
 
   /** What the API server would refuse in {@code pairFile} applied as a RedisHAPair's spec. */
   static List<Refusal> crdRefusals(String pairFile) {
-    String resource =
-        "apiVersion: redisha.io/v1alpha1\nkind: RedisHAPair\nmetadata: {name: cache, namespace: redis}\nspec:\n"
-            + pairFile.indent(2);
+    String resource = resource(pairFile);
     List<Refusal> refusals = new ArrayList<>();
     for (String error : crd.schemaErrors(resource)) {
       // $.spec.instances[1].port: must have a maximum value of 65535
@@ -630,6 +798,12 @@ class PairRulesTableTest {
       refusals.add(split(error));
     }
     return refusals;
+  }
+
+  /** {@code pairFile} as the spec of a RedisHAPair. */
+  static String resource(String pairFile) {
+    return "apiVersion: redisha.io/v1alpha1\nkind: RedisHAPair\nmetadata: {name: cache, namespace: redis}\nspec:\n"
+        + pairFile.indent(2);
   }
 
   /** What the standalone agent refuses in {@code pairFile}, from reading it to resolving it. */
