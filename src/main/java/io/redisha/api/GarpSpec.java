@@ -3,6 +3,7 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
@@ -11,27 +12,40 @@ import io.fabric8.generator.annotation.Min;
 public class GarpSpec {
   @JsonProperty("count")
   @Min(0)
-  @Max(100)
-  @JsonPropertyDescription("Gratuitous ARPs sent in each burst. Default 5.")
+  @Max(PairLimits.GARP_COUNT_MAX)
+  @Default("" + PairDefaults.GARP_COUNT)
+  @JsonPropertyDescription(
+      "Gratuitous ARPs sent in each burst. Default " + PairDefaults.GARP_COUNT + ".")
   private Integer count;
 
   @JsonProperty("intervalMillis")
   @Min(0)
-  @Max(60000)
-  @JsonPropertyDescription("Delay between two gratuitous ARPs of one burst. Default 0.")
+  @Max(PairLimits.GARP_INTERVAL_MAX_MILLIS)
+  @Default("" + PairDefaults.GARP_INTERVAL_MILLIS)
+  @JsonPropertyDescription(
+      "Delay between two gratuitous ARPs of one burst. Default "
+          + PairDefaults.GARP_INTERVAL_MILLIS
+          + ".")
   private Integer intervalMillis;
 
   @JsonProperty("secondBurstDelayMillis")
   @Min(0)
-  @Max(3600000)
+  @Max(PairLimits.GARP_SECOND_BURST_DELAY_MAX_MILLIS)
+  @Default("" + PairDefaults.GARP_SECOND_BURST_DELAY_MILLIS)
   @JsonPropertyDescription(
-      "Delay before the second burst after becoming master; 0 disables it. Default 5000.")
+      "Delay before the second burst after becoming master; 0 disables it. Default "
+          + PairDefaults.GARP_SECOND_BURST_DELAY_MILLIS
+          + ".")
   private Integer secondBurstDelayMillis;
 
   @JsonProperty("refreshMillis")
   @Min(0)
-  @Max(3600000)
-  @JsonPropertyDescription("Period of a refresh burst while master; 0 disables it. Default 0.")
+  @Max(PairLimits.GARP_REFRESH_MAX_MILLIS)
+  @Default("" + PairDefaults.GARP_REFRESH_MILLIS)
+  @JsonPropertyDescription(
+      "Period of a refresh burst while master; 0 disables it. Default "
+          + PairDefaults.GARP_REFRESH_MILLIS
+          + ".")
   private Integer refreshMillis;
 
   public Integer getCount() {

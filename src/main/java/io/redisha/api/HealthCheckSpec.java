@@ -3,6 +3,7 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
@@ -10,27 +11,35 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HealthCheckSpec {
   @JsonProperty("intervalMillis")
-  @Min(10)
-  @Max(60000)
-  @JsonPropertyDescription("Time between two checks. Default 100.")
+  @Min(PairLimits.HEALTH_MIN_MILLIS)
+  @Max(PairLimits.HEALTH_MAX_MILLIS)
+  @Default("" + PairDefaults.HEALTH_INTERVAL_MILLIS)
+  @JsonPropertyDescription(
+      "Time between two checks. Default " + PairDefaults.HEALTH_INTERVAL_MILLIS + ".")
   private Integer intervalMillis;
 
   @JsonProperty("timeoutMillis")
-  @Min(10)
-  @Max(60000)
-  @JsonPropertyDescription("Time limit of one check. Default 250.")
+  @Min(PairLimits.HEALTH_MIN_MILLIS)
+  @Max(PairLimits.HEALTH_MAX_MILLIS)
+  @Default("" + PairDefaults.HEALTH_TIMEOUT_MILLIS)
+  @JsonPropertyDescription(
+      "Time limit of one check. Default " + PairDefaults.HEALTH_TIMEOUT_MILLIS + ".")
   private Integer timeoutMillis;
 
   @JsonProperty("fall")
-  @Min(1)
-  @Max(100)
-  @JsonPropertyDescription("Consecutive failures that mark Redis down. Default 2.")
+  @Min(PairLimits.FALL_RISE_MIN)
+  @Max(PairLimits.FALL_RISE_MAX)
+  @Default("" + PairDefaults.FALL)
+  @JsonPropertyDescription(
+      "Consecutive failures that mark Redis down. Default " + PairDefaults.FALL + ".")
   private Integer fall;
 
   @JsonProperty("rise")
-  @Min(1)
-  @Max(100)
-  @JsonPropertyDescription("Consecutive successes that mark Redis up again. Default 2.")
+  @Min(PairLimits.FALL_RISE_MIN)
+  @Max(PairLimits.FALL_RISE_MAX)
+  @Default("" + PairDefaults.RISE)
+  @JsonPropertyDescription(
+      "Consecutive successes that mark Redis up again. Default " + PairDefaults.RISE + ".")
   private Integer rise;
 
   public Integer getIntervalMillis() {

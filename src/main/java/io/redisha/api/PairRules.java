@@ -3,51 +3,130 @@ package io.redisha.api;
 /**
  * The CEL rules ({@code x-kubernetes-validations}) of the RedisHAPair resource and their messages.
  * They live here as constants so the annotations, the operator's own checks and the tests that
- * evaluate the generated CRD all name the same text.
+ * evaluate the generated CRD all name the same text. Bounds come from {@link PairLimits}.
+ *
+ * <p>Kubernetes CEL has {@code ip()} and {@code cidr()} only from 1.31 on, and the CEL library the
+ * tests evaluate with has neither, so address rules work on the text: the OpenAPI patterns of
+ * {@link Patterns} admit only canonical dotted quads (no leading zeros), which makes comparing the
+ * text the same as comparing the addresses, and the host-part rule computes the address as a
+ * number. {@code io.redisha.pair.PairValidation} checks the same rules on parsed addresses.
+ *
+ * <p>A rule reads a field only after {@code has()}: a required field that is missing is the
+ * schema's error to report, not an evaluation error of every rule that reads it.
  */
 public final class PairRules {
   private PairRules() {}
 
   public static final String NODE_NAMES_DIFFER =
-      "self.nodes.size() != 2 || self.nodes[0].name != self.nodes[1].name";
+      "!has(self.nodes) || self.nodes.size() != 2"
+          + " || !has(self.nodes[0].name) || !has(self.nodes[1].name)"
+          + " || self.nodes[0].name != self.nodes[1].name";
   public static final String NODE_NAMES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different names";
 
   public static final String NODE_ADDRESSES_DIFFER =
-      "self.nodes.size() != 2 || !has(self.nodes[0].address) || !has(self.nodes[1].address)"
+      "!has(self.nodes) || self.nodes.size() != 2"
+          + " || !has(self.nodes[0].address) || !has(self.nodes[1].address)"
           + " || self.nodes[0].address != self.nodes[1].address";
   public static final String NODE_ADDRESSES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different addresses";
 
+  /** Where an address of a node, a VIP or a witness cannot be: said once for the three rules. */
+  private static final String NOT_UNICAST =
+      "not in 0.0.0.0/8, 127.0.0.0/8 (loopback), 224.0.0.0/4 (multicast)"
+          + " or 240.0.0.0/4 (reserved, with the broadcast address 255.255.255.255)";
+
+  /** On each node. */
+  public static final String NODE_ADDRESS_UNICAST =
+      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String NODE_ADDRESS_UNICAST_MESSAGE =
+      "nodes[].address: must be a unicast address, " + NOT_UNICAST;
+
+  /** On each group. */
+  public static final String VIP_UNICAST =
+      "!has(self.vip) || !self.vip.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String VIP_UNICAST_MESSAGE =
+      "instances[].vip: must be a unicast address, " + NOT_UNICAST;
+
+  /**
+   * On each group. {@code [x].all(name, ...)} names a value once (Kubernetes CEL before 1.31 has no
+   * {@code cel.bind}); {@code block} is 2^(32 - prefix), the size of the VIP's own network, taken
+   * from a list as CEL has no shift or power. Guarded by the pattern so that a malformed VIP gets
+   * the pattern's error, not an evaluation error.
+   */
+  public static final String VIP_IS_A_HOST_ADDRESS =
+      "!has(self.vip) || !self.vip.matches('"
+          + Patterns.IPV4_CIDR
+          + "') || [self.vip.split('/')].all(v, int(v[1]) >= 31"
+          + " || [[4294967296, 2147483648, 1073741824, 536870912, 268435456, 134217728, 67108864,"
+          + " 33554432, 16777216, 8388608, 4194304, 2097152, 1048576, 524288, 262144, 131072,"
+          + " 65536, 32768, 16384, 8192, 4096, 2048, 1024, 512, 256, 128, 64, 32, 16, 8, 4, 2,"
+          + " 1][int(v[1])]].all(block, [v[0].split('.')].all(o,"
+          + " [(int(o[0]) * 16777216 + int(o[1]) * 65536 + int(o[2]) * 256 + int(o[3])) % block]"
+          + ".all(host, host != 0 && host != block - 1))))";
+
+  public static final String VIP_IS_A_HOST_ADDRESS_MESSAGE =
+      "instances[].vip: must not be the network or the broadcast address of its own prefix"
+          + " (for example .0 or .255 of a /24); only /31 and /32 may use them";
+
+  /** On the witness. */
+  public static final String WITNESS_UNICAST =
+      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
+
+  public static final String WITNESS_UNICAST_MESSAGE =
+      "witness.address: must be a unicast address that both nodes reach over the network, "
+          + NOT_UNICAST;
+
   public static final String UNIQUE_GROUP_NAMES =
-      "self.instances.all(i, self.instances.exists_one(j, j.name == i.name))";
+      "!has(self.instances) || self.instances.all(i, !has(i.name)"
+          + " || self.instances.exists_one(j, has(j.name) && j.name == i.name))";
   public static final String UNIQUE_GROUP_NAMES_MESSAGE = "instances: names must be unique";
 
   public static final String UNIQUE_PORTS =
-      "self.instances.all(i, self.instances.exists_one(j, j.port == i.port))";
+      "!has(self.instances) || self.instances.all(i, !has(i.port)"
+          + " || self.instances.exists_one(j, has(j.port) && j.port == i.port))";
   public static final String UNIQUE_PORTS_MESSAGE = "instances: ports must be unique";
 
   public static final String UNIQUE_VIPS =
-      "self.instances.all(i, self.instances.exists_one(j,"
-          + " j.vip.split('/')[0] == i.vip.split('/')[0]))";
+      "!has(self.instances) || self.instances.all(i, !has(i.vip)"
+          + " || self.instances.exists_one(j,"
+          + " has(j.vip) && j.vip.split('/')[0] == i.vip.split('/')[0]))";
   public static final String UNIQUE_VIPS_MESSAGE = "instances: VIP addresses must be unique";
 
   public static final String UNIQUE_ROUTER_IDS =
-      "self.instances.all(i, self.instances.exists_one(j, j.virtualRouterId == i.virtualRouterId))";
+      "!has(self.instances) || self.instances.all(i, !has(i.virtualRouterId)"
+          + " || self.instances.exists_one(j,"
+          + " has(j.virtualRouterId) && j.virtualRouterId == i.virtualRouterId))";
   public static final String UNIQUE_ROUTER_IDS_MESSAGE =
       "instances: virtualRouterIds must be unique";
 
   public static final String VIP_IS_NOT_A_NODE_ADDRESS =
-      "self.instances.all(i, !self.nodes.exists(n, has(n.address)"
+      "!has(self.instances) || !has(self.nodes) || self.instances.all(i, !has(i.vip)"
+          + " || !self.nodes.exists(n, has(n.address)"
           + " && n.address == i.vip.split('/')[0]))";
   public static final String VIP_IS_NOT_A_NODE_ADDRESS_MESSAGE =
       "instances: a VIP must not be the address of a node";
 
   public static final String PREFERRED_MASTER_IS_A_NODE =
-      "self.instances.all(i, !has(i.preferredMaster)"
-          + " || self.nodes.exists(n, n.name == i.preferredMaster))";
+      "!has(self.instances) || self.instances.all(i, !has(i.preferredMaster)"
+          + " || (has(self.nodes)"
+          + " && self.nodes.exists(n, has(n.name) && n.name == i.preferredMaster)))";
   public static final String PREFERRED_MASTER_IS_A_NODE_MESSAGE =
       "instances: preferredMaster must name one of the two nodes";
+
+  public static final String HAVIP_ONLY_WITH_ALIBABA =
+      "!has(self.instances) || self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
+          + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
+  public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
+      "instances: haVipId is only used with vipHook.provider Alibaba";
+
+  public static final String HAVIP_WITH_ALIBABA =
+      "!has(self.vipHook) || !has(self.vipHook.provider) || self.vipHook.provider != 'Alibaba'"
+          + " || !has(self.instances) || self.instances.all(i, has(i.haVipId))";
+  public static final String HAVIP_WITH_ALIBABA_MESSAGE =
+      "instances: haVipId is required in every group with vipHook.provider Alibaba";
 
   public static final String WITNESS_WHEN_NEEDED =
       "!has(self.splitBrainProtection) || self.splitBrainProtection != 'Witness'"
@@ -55,37 +134,120 @@ public final class PairRules {
   public static final String WITNESS_WHEN_NEEDED_MESSAGE =
       "witness: required when splitBrainProtection is Witness";
 
-  public static final String NODES_IMMUTABLE = "self.nodes == oldSelf.nodes";
+  public static final String NODES_IMMUTABLE =
+      "!has(self.nodes) || !has(oldSelf.nodes) || self.nodes == oldSelf.nodes";
   public static final String NODES_IMMUTABLE_MESSAGE =
       "nodes: immutable, a running pair cannot move to other nodes or addresses;"
           + " create a new RedisHAPair instead";
 
   public static final String GROUP_IDENTITY_IMMUTABLE =
-      "self.instances.all(i, oldSelf.instances.all(o, o.name != i.name"
-          + " || (o.port == i.port && o.virtualRouterId == i.virtualRouterId)))";
+      "!has(self.instances) || !has(oldSelf.instances) || self.instances.all(i, !has(i.name)"
+          + " || oldSelf.instances.all(o, !has(o.name)"
+          + " || o.name != i.name || (has(o.port) && has(i.port) && o.port == i.port"
+          + " && has(o.virtualRouterId) && has(i.virtualRouterId)"
+          + " && o.virtualRouterId == i.virtualRouterId)))";
   public static final String GROUP_IDENTITY_IMMUTABLE_MESSAGE =
       "instances: port and virtualRouterId of an existing group are immutable;"
           + " add a group under a new name instead";
 
+  private static final String VERSION_OR_DEFAULT = " : " + PairDefaults.VRRP_VERSION + ")";
+
   public static final String VRRP_VERSION_IMMUTABLE =
-      "(has(self.vrrp) && has(self.vrrp.version) ? self.vrrp.version : 3)"
-          + " == (has(oldSelf.vrrp) && has(oldSelf.vrrp.version) ? oldSelf.vrrp.version : 3)";
+      "(has(self.vrrp) && has(self.vrrp.version) ? self.vrrp.version"
+          + VERSION_OR_DEFAULT
+          + " == (has(oldSelf.vrrp) && has(oldSelf.vrrp.version) ? oldSelf.vrrp.version"
+          + VERSION_OR_DEFAULT;
   public static final String VRRP_VERSION_IMMUTABLE_MESSAGE =
       "vrrp.version: immutable, the two nodes would speak different protocols during the rollout";
 
+  private static final String ADVERT = "self.advertIntervalMillis";
+
   public static final String ADVERT_INTERVAL_IN_RANGE =
       "!has(self.advertIntervalMillis) || ((has(self.version) && self.version == 2)"
-          + " ? (self.advertIntervalMillis >= 1000 && self.advertIntervalMillis <= 255000"
-          + " && self.advertIntervalMillis % 1000 == 0)"
-          + " : (self.advertIntervalMillis >= 10 && self.advertIntervalMillis <= 40950"
-          + " && self.advertIntervalMillis % 10 == 0))";
+          + " ? ("
+          + ADVERT
+          + " >= "
+          + PairLimits.ADVERT_V2_MIN_MILLIS
+          + " && "
+          + ADVERT
+          + " <= "
+          + PairLimits.ADVERT_V2_MAX_MILLIS
+          + " && "
+          + ADVERT
+          + " % "
+          + PairLimits.ADVERT_V2_STEP_MILLIS
+          + " == 0)"
+          + " : ("
+          + ADVERT
+          + " >= "
+          + PairLimits.ADVERT_V3_MIN_MILLIS
+          + " && "
+          + ADVERT
+          + " <= "
+          + PairLimits.ADVERT_V3_MAX_MILLIS
+          + " && "
+          + ADVERT
+          + " % "
+          + PairLimits.ADVERT_V3_STEP_MILLIS
+          + " == 0))";
   public static final String ADVERT_INTERVAL_IN_RANGE_MESSAGE =
-      "vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3,"
-          + " 1000 to 255000 in steps of 1000 for version 2";
+      "vrrp.advertIntervalMillis: must be "
+          + PairLimits.ADVERT_V3_MIN_MILLIS
+          + " to "
+          + PairLimits.ADVERT_V3_MAX_MILLIS
+          + " in steps of "
+          + PairLimits.ADVERT_V3_STEP_MILLIS
+          + " for version 3, "
+          + PairLimits.ADVERT_V2_MIN_MILLIS
+          + " to "
+          + PairLimits.ADVERT_V2_MAX_MILLIS
+          + " in steps of "
+          + PairLimits.ADVERT_V2_STEP_MILLIS
+          + " for version 2";
 
   public static final String AUTH_NEEDS_V2 =
       "(!has(self.authSecretRef) && !has(self.authPasswordFile))"
           + " || (has(self.version) && self.version == 2)";
   public static final String AUTH_NEEDS_V2_MESSAGE =
       "vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2";
+
+  public static final String ONE_VRRP_PASSWORD =
+      "!has(self.authSecretRef) || !has(self.authPasswordFile)";
+  public static final String ONE_VRRP_PASSWORD_MESSAGE =
+      "vrrp.authPasswordFile: give either authSecretRef or authPasswordFile";
+
+  public static final String ONE_REDIS_PASSWORD =
+      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
+  public static final String ONE_REDIS_PASSWORD_MESSAGE =
+      "redis.passwordFile: give either passwordSecretRef or passwordFile";
+
+  private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
+
+  public static final String EXEC_NEEDS_COMMAND =
+      "!("
+          + PROVIDER_IS
+          + "'Exec') || (has(self.command) && size(self.command) > 0"
+          + " && self.command[0].trim() != '')";
+  public static final String EXEC_NEEDS_COMMAND_MESSAGE =
+      "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]";
+
+  public static final String COMMAND_ONLY_WITH_EXEC =
+      "!has(self.command) || (" + PROVIDER_IS + "'Exec')";
+  public static final String COMMAND_ONLY_WITH_EXEC_MESSAGE =
+      "vipHook.command: only used with provider Exec";
+
+  public static final String WEBHOOK_NEEDS_URL = "!(" + PROVIDER_IS + "'Webhook') || has(self.url)";
+  public static final String WEBHOOK_NEEDS_URL_MESSAGE =
+      "vipHook.url: required with provider Webhook";
+
+  public static final String URL_ONLY_WITH_WEBHOOK =
+      "!has(self.url) || (" + PROVIDER_IS + "'Webhook')";
+  public static final String URL_ONLY_WITH_WEBHOOK_MESSAGE =
+      "vipHook.url: only used with provider Webhook";
+
+  public static final String CLOUD_NEEDS_REGION =
+      "!(has(self.provider) && self.provider in ['AWS', 'Alibaba']) || has(self.region)";
+  public static final String CLOUD_NEEDS_REGION_MESSAGE =
+      "vipHook.region: required with provider AWS (for example us-east-1)"
+          + " or Alibaba (for example cn-hangzhou)";
 }

@@ -1,28 +1,50 @@
 package io.redisha.api;
 
-/** Regular expressions used in the resource's OpenAPI schema and by the operator's own checks. */
+/**
+ * Regular expressions used in the resource's OpenAPI schema, in its CEL rules and by the pair
+ * file's own checks. Those that CEL rules use avoid backslashes ({@code [.]} for a dot) so that the
+ * same text is a valid CEL string literal.
+ */
 public final class Patterns {
   private Patterns() {}
 
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 
   /** A dotted-quad IPv4 address without leading zeros. */
-  public static final String IPV4 = "^(" + OCTET + "\\.){3}" + OCTET + "$";
+  public static final String IPV4 = "^(" + OCTET + "[.]){3}" + OCTET + "$";
 
   /** An IPv4 address with a prefix length, for example {@code 10.0.0.100/24}. */
   public static final String IPV4_CIDR =
-      "^(" + OCTET + "\\.){3}" + OCTET + "/([0-9]|[12][0-9]|3[0-2])$";
+      "^(" + OCTET + "[.]){3}" + OCTET + "/([0-9]|[12][0-9]|3[0-2])$";
+
+  /**
+   * The start of an address no node, VIP or witness can use: 0.0.0.0/8 (this network), 127.0.0.0/8
+   * (loopback), 224.0.0.0/4 (multicast) and 240.0.0.0/4 (reserved, with 255.255.255.255).
+   */
+  public static final String NOT_UNICAST_START = "^(0|127|22[4-9]|2[3-5][0-9])[.]";
 
   /** An RFC 1123 label, as used for group names. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
   /** An RFC 1123 subdomain, as used for Kubernetes node names. */
   public static final String DNS_SUBDOMAIN =
-      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
   /** A Linux interface name (at most 15 bytes, no slash, colon or blank). */
   public static final String INTERFACE_NAME = "^[A-Za-z0-9_.@-]{1,15}$";
 
   /** The split-brain protections. */
   public static final String SPLIT_BRAIN_PROTECTION = "^(Lease|Witness|None)$";
+
+  /** The VRRPv3 checksum variants. */
+  public static final String V3_CHECKSUM = "^(PseudoHeader|MessageOnly)$";
+
+  /** An http or https URL with a host and no blank. */
+  public static final String HTTP_URL = "^https?://[^\\s/?#]+([/?#][^\\s]*)?$";
+
+  /** An AWS region or an Alibaba Cloud region id. */
+  public static final String REGION = "^[a-z0-9-]+$";
+
+  /** An Alibaba Cloud HAVIP id. */
+  public static final String HAVIP_ID = "^havip-[a-z0-9]+$";
 }

@@ -43,6 +43,14 @@ import java.util.List;
     message = PairRules.PREFERRED_MASTER_IS_A_NODE_MESSAGE,
     fieldPath = ".instances")
 @ValidationRule(
+    value = PairRules.HAVIP_ONLY_WITH_ALIBABA,
+    message = PairRules.HAVIP_ONLY_WITH_ALIBABA_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
+    value = PairRules.HAVIP_WITH_ALIBABA,
+    message = PairRules.HAVIP_WITH_ALIBABA_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
     value = PairRules.WITNESS_WHEN_NEEDED,
     message = PairRules.WITNESS_WHEN_NEEDED_MESSAGE,
     fieldPath = ".witness")
@@ -62,7 +70,7 @@ import java.util.List;
 public class RedisHAPairSpec {
   @JsonProperty("nodes")
   @Required
-  @Size(min = 2, max = 2)
+  @Size(min = PairLimits.NODES, max = PairLimits.NODES)
   @JsonPropertyDescription(
       "The two nodes of the pair, by Kubernetes node name (standalone: host name passed with --node).")
   private List<NodeSpec> nodes;
@@ -81,7 +89,9 @@ public class RedisHAPairSpec {
   @JsonProperty("splitBrainProtection")
   @Pattern(Patterns.SPLIT_BRAIN_PROTECTION)
   @JsonPropertyDescription(
-      "Lease (Kubernetes Lease as third voter), Witness (an address both nodes must reach) or None (keepalived behaviour: fast, but two masters on a partition).")
+      "Lease (Kubernetes Lease as third voter), Witness (an address both nodes must reach) or None (keepalived behaviour: fast, but two masters on a partition). Default "
+          + PairDefaults.SPLIT_BRAIN_PROTECTION
+          + ".")
   private String splitBrainProtection;
 
   @JsonProperty("witness")
@@ -104,7 +114,7 @@ public class RedisHAPairSpec {
 
   @JsonProperty("instances")
   @Required
-  @Size(min = 1, max = 32)
+  @Size(min = PairLimits.INSTANCES_MIN, max = PairLimits.INSTANCES_MAX)
   @JsonPropertyDescription("One entry per Redis group: its port, VIP and virtual router id.")
   private List<InstanceSpec> instances;
 

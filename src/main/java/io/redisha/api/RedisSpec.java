@@ -4,8 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Access to the local Redis servers. */
+@ValidationRule(
+    value = PairRules.ONE_REDIS_PASSWORD,
+    message = PairRules.ONE_REDIS_PASSWORD_MESSAGE,
+    fieldPath = ".passwordFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RedisSpec {
   @JsonProperty("passwordSecretRef")
@@ -13,7 +18,7 @@ public class RedisSpec {
   private SecretKeyRef passwordSecretRef;
 
   @JsonProperty("passwordFile")
-  @Size(max = 4096)
+  @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription("Standalone mode: file holding the Redis password.")
   private String passwordFile;
 

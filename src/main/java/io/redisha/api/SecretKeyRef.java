@@ -11,13 +11,13 @@ import io.fabric8.generator.annotation.Size;
 public class SecretKeyRef {
   @JsonProperty("name")
   @Required
-  @Size(max = 253)
+  @Size(max = PairLimits.SECRET_NAME_MAX_LENGTH)
   @JsonPropertyDescription("Secret name.")
   private String name;
 
   @JsonProperty("key")
   @Required
-  @Size(max = 253)
+  @Size(max = PairLimits.SECRET_NAME_MAX_LENGTH)
   @JsonPropertyDescription("Key inside the Secret.")
   private String key;
 

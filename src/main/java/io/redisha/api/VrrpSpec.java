@@ -3,6 +3,7 @@ package io.redisha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -18,20 +19,31 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = PairRules.AUTH_NEEDS_V2,
     message = PairRules.AUTH_NEEDS_V2_MESSAGE,
     fieldPath = ".authSecretRef")
+@ValidationRule(
+    value = PairRules.ONE_VRRP_PASSWORD,
+    message = PairRules.ONE_VRRP_PASSWORD_MESSAGE,
+    fieldPath = ".authPasswordFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VrrpSpec {
   @JsonProperty("version")
-  @Min(2)
-  @Max(3)
+  @Min(PairLimits.VRRP_VERSION_MIN)
+  @Max(PairLimits.VRRP_VERSION_MAX)
+  @Default("" + PairDefaults.VRRP_VERSION)
   @JsonPropertyDescription(
-      "VRRP version: 2 (RFC 3768, PASS auth, whole seconds) or 3 (RFC 5798, centiseconds). Default 3.")
+      "VRRP version: 2 (RFC 3768, PASS auth, whole seconds) or 3 (RFC 5798, centiseconds). Default "
+          + PairDefaults.VRRP_VERSION
+          + ".")
   private Integer version;
 
   @JsonProperty("advertIntervalMillis")
-  @Min(10)
-  @Max(255000)
+  @Min(PairLimits.ADVERT_V3_MIN_MILLIS)
+  @Max(PairLimits.ADVERT_V2_MAX_MILLIS)
   @JsonPropertyDescription(
-      "Advertisement interval in milliseconds: 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2. Default 100 for version 3, 1000 for version 2.")
+      "Advertisement interval in milliseconds: 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2. Default "
+          + PairDefaults.ADVERT_INTERVAL_V3_MILLIS
+          + " for version 3, "
+          + PairDefaults.ADVERT_INTERVAL_V2_MILLIS
+          + " for version 2.")
   private Integer advertIntervalMillis;
 
   @JsonProperty("authSecretRef")
@@ -39,34 +51,44 @@ public class VrrpSpec {
   private SecretKeyRef authSecretRef;
 
   @JsonProperty("authPasswordFile")
-  @Size(max = 4096)
+  @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
       "Standalone mode: file holding the VRRPv2 PASS password (up to 8 bytes).")
   private String authPasswordFile;
 
   @JsonProperty("v3Checksum")
-  @Pattern("^(PseudoHeader|MessageOnly)$")
+  @Pattern(Patterns.V3_CHECKSUM)
+  @Default(PairDefaults.V3_CHECKSUM)
   @JsonPropertyDescription(
-      "VRRPv3 checksum: PseudoHeader (keepalived default) or MessageOnly (RFC 9568, keepalived v3_checksum_as_v2). Default PseudoHeader.")
+      "VRRPv3 checksum: PseudoHeader (keepalived default) or MessageOnly (RFC 9568, keepalived v3_checksum_as_v2). Default "
+          + PairDefaults.V3_CHECKSUM
+          + ".")
   private String v3Checksum;
 
   @JsonProperty("minTtl")
-  @Min(1)
-  @Max(255)
+  @Min(PairLimits.MIN_TTL_MIN)
+  @Max(PairLimits.MIN_TTL_MAX)
+  @Default("" + PairDefaults.MIN_TTL)
   @JsonPropertyDescription(
-      "Lowest TTL accepted on adverts from the peer; 255 unless the peer sits behind a router. Default 255.")
+      "Lowest TTL accepted on adverts from the peer; 255 unless the peer sits behind a router. Default "
+          + PairDefaults.MIN_TTL
+          + ".")
   private Integer minTtl;
 
   @JsonProperty("preempt")
+  @Default("" + PairDefaults.PREEMPT)
   @JsonPropertyDescription(
       "Whether a higher-priority node takes the master role back. Default false: the preferred master is restored by a lossless switchover instead.")
   private Boolean preempt;
 
   @JsonProperty("preemptDelayMillis")
   @Min(0)
-  @Max(3600000)
+  @Max(PairLimits.PREEMPT_DELAY_MAX_MILLIS)
+  @Default("" + PairDefaults.PREEMPT_DELAY_MILLIS)
   @JsonPropertyDescription(
-      "Delay after start before a higher-priority node may preempt. Default 0.")
+      "Delay after start before a higher-priority node may preempt. Default "
+          + PairDefaults.PREEMPT_DELAY_MILLIS
+          + ".")
   private Integer preemptDelayMillis;
 
   @JsonProperty("garp")

@@ -1,5 +1,6 @@
 package io.redisha.cloud;
 
+import io.redisha.api.HookProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.Map;
 /**
  * A validated vipHook of the pair file.
  *
- * @param provider Exec, Webhook, AWS or Alibaba
+ * @param provider who routes the VIP
  * @param command Exec command, or empty
  * @param url Webhook URL, or null
  * @param region AWS region or Alibaba region id, or null
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param haVipIds Alibaba HAVIP id per group name
  */
 public record HookSettings(
-    String provider,
+    HookProvider provider,
     List<String> command,
     String url,
     String region,

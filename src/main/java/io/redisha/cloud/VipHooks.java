@@ -14,12 +14,11 @@ public final class VipHooks {
   /** The hook of {@code settings}, for a node whose VIPs live on {@code interfaceName}. */
   public static VipHook create(HookSettings settings, String interfaceName) {
     return switch (settings.provider()) {
-      case "Exec" -> new ExecHook(settings.command(), settings.timeout());
-      case "Webhook" -> new WebhookHook(URI.create(settings.url()), settings.timeout());
-      case "AWS" -> new AwsHook(settings, () -> macOf(interfaceName), Clock.systemUTC());
-      case "Alibaba" ->
+      case EXEC -> new ExecHook(settings.command(), settings.timeout());
+      case WEBHOOK -> new WebhookHook(URI.create(settings.url()), settings.timeout());
+      case AWS -> new AwsHook(settings, () -> macOf(interfaceName), Clock.systemUTC());
+      case ALIBABA ->
           new AlibabaHook(settings, Clock.systemUTC(), () -> UUID.randomUUID().toString());
-      default -> throw new IllegalArgumentException("unknown provider " + settings.provider());
     };
   }
 

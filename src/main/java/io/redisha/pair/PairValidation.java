@@ -2,20 +2,28 @@ package io.redisha.pair;
 
 import io.redisha.api.GarpSpec;
 import io.redisha.api.HealthCheckSpec;
+import io.redisha.api.HookProvider;
 import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
+import io.redisha.api.PairDefaults;
+import io.redisha.api.PairLimits;
+import io.redisha.api.Patterns;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.RedisSpec;
+import io.redisha.api.SecretKeyRef;
 import io.redisha.api.VipHookSpec;
 import io.redisha.api.VrrpSpec;
 import io.redisha.api.WitnessSpec;
 import io.redisha.arbiter.Protection;
+import io.redisha.cloud.HookSettings;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.VrrpCodec;
 import io.redisha.vrrp.VrrpVersion;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +36,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Checks a pair spec and resolves it for one node. The checks are the same rules the CRD enforces,
- * so a pair file refused here would be refused by the API server too; every problem names its
- * field, e.g. {@code instances[1].port: 6379 is already used by instances[0]}.
+ * Checks a pair spec and resolves it for one node. The checks are the CRD's rules, with the bounds
+ * of {@link PairLimits} and the defaults of {@link PairDefaults}, so a pair file refused by the API
+ * server is refused here too (and the operator runs them again on the resource, for clusters whose
+ * CRD is older than the operator). Every problem names its field, e.g. {@code instances[1].port:
+ * 6379 is already used by instances[0]}.
  */
 public final class PairValidation {
   /** Priority of the preferred master; the other node gets {@link #DEFAULT_PRIORITY}. */
@@ -38,8 +48,13 @@ public final class PairValidation {
 
   public static final int DEFAULT_PRIORITY = 100;
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern INTERFACE = Pattern.compile("[^\\s/:]{1,15}");
+  private static final Pattern NODE_NAME = Pattern.compile(Patterns.DNS_SUBDOMAIN);
+  private static final Pattern GROUP_NAME = Pattern.compile(Patterns.DNS_LABEL);
+  private static final Pattern INTERFACE = Pattern.compile(Patterns.INTERFACE_NAME);
+  private static final Pattern PROTECTION = Pattern.compile(Patterns.SPLIT_BRAIN_PROTECTION);
+  private static final Pattern V3_CHECKSUM = Pattern.compile(Patterns.V3_CHECKSUM);
+  private static final Pattern REGION = Pattern.compile(Patterns.REGION);
+  private static final Pattern HAVIP = Pattern.compile(Patterns.HAVIP_ID);
 
   private PairValidation() {}
 
@@ -51,141 +66,23 @@ public final class PairValidation {
       problems.add("interface: required, for example eth0");
     } else if (!INTERFACE.matcher(spec.getInterfaceName()).matches()) {
       problems.add(
-          "interface: '" + spec.getInterfaceName() + "' is not an interface name (1-15 chars)");
+          "interface: '"
+              + spec.getInterfaceName()
+              + "' is not an interface name (1 to "
+              + PairLimits.INTERFACE_NAME_MAX_LENGTH
+              + " letters, digits, '_', '.', '@' or '-')");
     }
     validateVrrp(spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp(), problems);
     validateHealth(spec.getHealthCheck(), problems);
     validateProtection(spec, problems);
+    validateRedis(spec.getRedis(), problems);
     validateInstances(spec, problems);
     validateVipHook(spec, problems);
     return problems;
   }
 
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
-  private static final Pattern HAVIP = Pattern.compile("havip-[a-z0-9]+");
-
-  private static void validateVipHook(RedisHAPairSpec spec, List<String> problems) {
-    VipHookSpec hook = spec.getVipHook();
-    List<InstanceSpec> instances = spec.getInstances() == null ? List.of() : spec.getInstances();
-    String provider = hook == null ? null : hook.getProvider();
-    for (int i = 0; i < instances.size(); i++) {
-      InstanceSpec instance = instances.get(i);
-      if (instance == null) {
-        continue;
-      }
-      String field = "instances[" + i + "].haVipId";
-      if (instance.getHaVipId() != null) {
-        if (!HAVIP.matcher(instance.getHaVipId()).matches()) {
-          problems.add(field + ": '" + instance.getHaVipId() + "' is not a HAVIP id (havip-...)");
-        }
-        if (!"Alibaba".equals(provider)) {
-          problems.add(field + ": only used with vipHook.provider Alibaba");
-        }
-      } else if ("Alibaba".equals(provider)) {
-        problems.add(field + ": required with vipHook.provider Alibaba (the group's HAVIP)");
-      }
-    }
-    if (hook == null) {
-      return;
-    }
-    if (provider == null) {
-      problems.add("vipHook.provider: required: Exec, Webhook, AWS or Alibaba");
-      return;
-    }
-    switch (provider) {
-      case "Exec" -> {
-        if (hook.getCommand() == null
-            || hook.getCommand().isEmpty()
-            || hook.getCommand().getFirst() == null
-            || hook.getCommand().getFirst().isBlank()) {
-          problems.add(
-              "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]");
-        }
-      }
-      case "Webhook" -> {
-        if (hook.getUrl() == null) {
-          problems.add("vipHook.url: required with provider Webhook");
-        } else {
-          url("vipHook.url", hook.getUrl(), problems);
-        }
-      }
-      case "AWS", "Alibaba" -> {
-        if (hook.getRegion() == null) {
-          problems.add(
-              "vipHook.region: required with provider "
-                  + provider
-                  + (provider.equals("AWS")
-                      ? ", for example us-east-1"
-                      : ", for example cn-hangzhou"));
-        } else if (!REGION.matcher(hook.getRegion()).matches()) {
-          problems.add("vipHook.region: '" + hook.getRegion() + "' is not a region name");
-        }
-      }
-      default ->
-          problems.add(
-              "vipHook.provider: must be Exec, Webhook, AWS or Alibaba, not '" + provider + "'");
-    }
-    if (!provider.equals("Exec") && hook.getCommand() != null) {
-      problems.add("vipHook.command: only used with provider Exec");
-    }
-    if (!provider.equals("Webhook") && hook.getUrl() != null) {
-      problems.add("vipHook.url: only used with provider Webhook");
-    }
-    if (hook.getEndpoint() != null) {
-      url("vipHook.endpoint", hook.getEndpoint(), problems);
-    }
-    if (hook.getMetadataEndpoint() != null) {
-      url("vipHook.metadataEndpoint", hook.getMetadataEndpoint(), problems);
-    }
-    if (hook.getTimeoutMillis() != null
-        && (hook.getTimeoutMillis() < 100 || hook.getTimeoutMillis() > 120000)) {
-      problems.add("vipHook.timeoutMillis: must be 100 to 120000, not " + hook.getTimeoutMillis());
-    }
-    if (hook.getRetryMaxMillis() != null
-        && (hook.getRetryMaxMillis() < 100 || hook.getRetryMaxMillis() > 600000)) {
-      problems.add(
-          "vipHook.retryMaxMillis: must be 100 to 600000, not " + hook.getRetryMaxMillis());
-    }
-  }
-
-  private static void url(String field, String text, List<String> problems) {
-    try {
-      java.net.URI uri = new java.net.URI(text);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        problems.add(field + ": '" + text + "' is not an http(s) URL");
-      }
-    } catch (java.net.URISyntaxException e) {
-      problems.add(field + ": '" + text + "' is not a URL: " + e.getReason());
-    }
-  }
-
-  private static io.redisha.cloud.HookSettings hookSettings(RedisHAPairSpec spec) {
-    VipHookSpec hook = spec.getVipHook();
-    if (hook == null) {
-      return null;
-    }
-    Map<String, String> haVipIds = new HashMap<>();
-    for (InstanceSpec instance : spec.getInstances()) {
-      if (instance.getHaVipId() != null) {
-        haVipIds.put(instance.getName(), instance.getHaVipId());
-      }
-    }
-    return new io.redisha.cloud.HookSettings(
-        hook.getProvider(),
-        hook.getCommand(),
-        hook.getUrl(),
-        hook.getRegion(),
-        hook.getEndpoint(),
-        hook.getMetadataEndpoint(),
-        hook.getCredentialsFile(),
-        Duration.ofMillis(orDefault(hook.getTimeoutMillis(), 5000)),
-        Duration.ofMillis(orDefault(hook.getRetryMaxMillis(), 30000)),
-        haVipIds);
-  }
-
   private static void validateNodes(List<NodeSpec> nodes, List<String> problems) {
-    if (nodes == null || nodes.size() != 2) {
+    if (nodes == null || nodes.size() != PairLimits.NODES) {
       problems.add(
           "nodes: exactly two nodes are required, found " + (nodes == null ? 0 : nodes.size()));
       if (nodes == null) {
@@ -193,7 +90,7 @@ public final class PairValidation {
       }
     }
     Map<String, Integer> names = new HashMap<>();
-    Map<String, Integer> addresses = new HashMap<>();
+    Map<Inet4Address, Integer> addresses = new HashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       NodeSpec node = nodes.get(i);
       String field = "nodes[" + i + "]";
@@ -201,19 +98,30 @@ public final class PairValidation {
         problems.add(field + ": must not be empty");
         continue;
       }
-      if (node.getName() == null || node.getName().isBlank()) {
+      String name = node.getName();
+      if (name == null || name.isBlank()) {
         problems.add(field + ".name: required");
+      } else if (name.length() > PairLimits.NODE_NAME_MAX_LENGTH
+          || !NODE_NAME.matcher(name).matches()) {
+        problems.add(
+            field
+                + ".name: '"
+                + name
+                + "' is not a Kubernetes node name (a DNS subdomain: lower-case letters, digits,"
+                + " '-' and '.', at most "
+                + PairLimits.NODE_NAME_MAX_LENGTH
+                + " characters)");
       } else {
-        Integer first = names.putIfAbsent(node.getName(), i);
+        Integer first = names.putIfAbsent(name, i);
         if (first != null) {
-          problems.add(
-              field + ".name: '" + node.getName() + "' is already used by nodes[" + first + "]");
+          problems.add(field + ".name: '" + name + "' is already used by nodes[" + first + "]");
         }
       }
       if (node.getAddress() != null) {
-        try {
-          Inet4Address address = Ipv4Cidr.parseAddress(node.getAddress());
-          Integer first = addresses.putIfAbsent(address.getHostAddress(), i);
+        Inet4Address address =
+            AddressRules.unicastAddress(field + ".address", node.getAddress(), problems);
+        if (address != null) {
+          Integer first = addresses.putIfAbsent(address, i);
           if (first != null) {
             problems.add(
                 field
@@ -223,28 +131,45 @@ public final class PairValidation {
                     + first
                     + "]");
           }
-        } catch (IllegalArgumentException e) {
-          problems.add(field + ".address: " + e.getMessage());
         }
       }
     }
   }
 
   private static void validateVrrp(VrrpSpec vrrp, List<String> problems) {
-    int version = vrrp.getVersion() == null ? 3 : vrrp.getVersion();
+    int version = orDefault(vrrp.getVersion(), PairDefaults.VRRP_VERSION);
     if (version != 2 && version != 3) {
       problems.add("vrrp.version: must be 2 or 3, not " + version);
       return;
     }
     if (vrrp.getAdvertIntervalMillis() != null) {
       int millis = vrrp.getAdvertIntervalMillis();
-      if (version == 3 && (millis < 10 || millis > 40950 || millis % 10 != 0)) {
+      if (version == 3
+          && (millis < PairLimits.ADVERT_V3_MIN_MILLIS
+              || millis > PairLimits.ADVERT_V3_MAX_MILLIS
+              || millis % PairLimits.ADVERT_V3_STEP_MILLIS != 0)) {
         problems.add(
-            "vrrp.advertIntervalMillis: VRRPv3 needs 10 to 40950 in steps of 10, not " + millis);
+            "vrrp.advertIntervalMillis: VRRPv3 needs "
+                + PairLimits.ADVERT_V3_MIN_MILLIS
+                + " to "
+                + PairLimits.ADVERT_V3_MAX_MILLIS
+                + " in steps of "
+                + PairLimits.ADVERT_V3_STEP_MILLIS
+                + ", not "
+                + millis);
       }
-      if (version == 2 && (millis < 1000 || millis > 255000 || millis % 1000 != 0)) {
+      if (version == 2
+          && (millis < PairLimits.ADVERT_V2_MIN_MILLIS
+              || millis > PairLimits.ADVERT_V2_MAX_MILLIS
+              || millis % PairLimits.ADVERT_V2_STEP_MILLIS != 0)) {
         problems.add(
-            "vrrp.advertIntervalMillis: VRRPv2 needs 1000 to 255000 in steps of 1000, not "
+            "vrrp.advertIntervalMillis: VRRPv2 needs "
+                + PairLimits.ADVERT_V2_MIN_MILLIS
+                + " to "
+                + PairLimits.ADVERT_V2_MAX_MILLIS
+                + " in steps of "
+                + PairLimits.ADVERT_V2_STEP_MILLIS
+                + ", not "
                 + millis);
       }
     }
@@ -255,24 +180,43 @@ public final class PairValidation {
     if (vrrp.getAuthSecretRef() != null && vrrp.getAuthPasswordFile() != null) {
       problems.add("vrrp.authPasswordFile: give either authSecretRef or authPasswordFile");
     }
-    if (vrrp.getV3Checksum() != null && checksum(vrrp.getV3Checksum()) == null) {
+    secretRef("vrrp.authSecretRef", vrrp.getAuthSecretRef(), problems);
+    path("vrrp.authPasswordFile", vrrp.getAuthPasswordFile(), problems);
+    if (vrrp.getV3Checksum() != null && !V3_CHECKSUM.matcher(vrrp.getV3Checksum()).matches()) {
       problems.add(
           "vrrp.v3Checksum: must be PseudoHeader or MessageOnly, not '"
               + vrrp.getV3Checksum()
               + "'");
     }
-    if (vrrp.getMinTtl() != null && (vrrp.getMinTtl() < 1 || vrrp.getMinTtl() > 255)) {
-      problems.add("vrrp.minTtl: must be 1 to 255, not " + vrrp.getMinTtl());
-    }
-    if (vrrp.getPreemptDelayMillis() != null && vrrp.getPreemptDelayMillis() < 0) {
-      problems.add("vrrp.preemptDelayMillis: must not be negative");
-    }
+    range(
+        "vrrp.minTtl", vrrp.getMinTtl(), PairLimits.MIN_TTL_MIN, PairLimits.MIN_TTL_MAX, problems);
+    range(
+        "vrrp.preemptDelayMillis",
+        vrrp.getPreemptDelayMillis(),
+        0,
+        PairLimits.PREEMPT_DELAY_MAX_MILLIS,
+        problems);
     GarpSpec garp = vrrp.getGarp();
     if (garp != null) {
-      nonNegative("vrrp.garp.count", garp.getCount(), problems);
-      nonNegative("vrrp.garp.intervalMillis", garp.getIntervalMillis(), problems);
-      nonNegative("vrrp.garp.secondBurstDelayMillis", garp.getSecondBurstDelayMillis(), problems);
-      nonNegative("vrrp.garp.refreshMillis", garp.getRefreshMillis(), problems);
+      range("vrrp.garp.count", garp.getCount(), 0, PairLimits.GARP_COUNT_MAX, problems);
+      range(
+          "vrrp.garp.intervalMillis",
+          garp.getIntervalMillis(),
+          0,
+          PairLimits.GARP_INTERVAL_MAX_MILLIS,
+          problems);
+      range(
+          "vrrp.garp.secondBurstDelayMillis",
+          garp.getSecondBurstDelayMillis(),
+          0,
+          PairLimits.GARP_SECOND_BURST_DELAY_MAX_MILLIS,
+          problems);
+      range(
+          "vrrp.garp.refreshMillis",
+          garp.getRefreshMillis(),
+          0,
+          PairLimits.GARP_REFRESH_MAX_MILLIS,
+          problems);
     }
   }
 
@@ -280,34 +224,76 @@ public final class PairValidation {
     if (health == null) {
       return;
     }
-    atLeast("healthCheck.intervalMillis", health.getIntervalMillis(), 10, problems);
-    atLeast("healthCheck.timeoutMillis", health.getTimeoutMillis(), 10, problems);
-    atLeast("healthCheck.fall", health.getFall(), 1, problems);
-    atLeast("healthCheck.rise", health.getRise(), 1, problems);
+    range(
+        "healthCheck.intervalMillis",
+        health.getIntervalMillis(),
+        PairLimits.HEALTH_MIN_MILLIS,
+        PairLimits.HEALTH_MAX_MILLIS,
+        problems);
+    range(
+        "healthCheck.timeoutMillis",
+        health.getTimeoutMillis(),
+        PairLimits.HEALTH_MIN_MILLIS,
+        PairLimits.HEALTH_MAX_MILLIS,
+        problems);
+    range(
+        "healthCheck.fall",
+        health.getFall(),
+        PairLimits.FALL_RISE_MIN,
+        PairLimits.FALL_RISE_MAX,
+        problems);
+    range(
+        "healthCheck.rise",
+        health.getRise(),
+        PairLimits.FALL_RISE_MIN,
+        PairLimits.FALL_RISE_MAX,
+        problems);
   }
 
   private static void validateProtection(RedisHAPairSpec spec, List<String> problems) {
     String mode = spec.getSplitBrainProtection();
-    if (mode != null && Protection.of(mode) == null) {
+    if (mode != null && !PROTECTION.matcher(mode).matches()) {
       problems.add("splitBrainProtection: must be Lease, Witness or None, not '" + mode + "'");
     }
-    if ("Witness".equals(mode)) {
-      WitnessSpec witness = spec.getWitness();
-      if (witness == null || witness.getAddress() == null) {
+    WitnessSpec witness = spec.getWitness();
+    boolean needed = "Witness".equals(mode);
+    if (witness == null || witness.getAddress() == null) {
+      if (needed) {
         problems.add("witness.address: required when splitBrainProtection is Witness");
-      } else {
-        try {
-          Ipv4Cidr.parseAddress(witness.getAddress());
-        } catch (IllegalArgumentException e) {
-          problems.add("witness.address: " + e.getMessage());
-        }
+      } else if (witness != null) {
+        problems.add("witness.address: required");
       }
-      if (witness == null || witness.getPort() == null) {
-        problems.add("witness.port: required when splitBrainProtection is Witness");
-      } else {
-        port("witness.port", witness.getPort(), problems);
-      }
+    } else {
+      AddressRules.unicastAddress("witness.address", witness.getAddress(), problems);
     }
+    if (witness == null || witness.getPort() == null) {
+      if (needed) {
+        problems.add("witness.port: required when splitBrainProtection is Witness");
+      } else if (witness != null) {
+        problems.add("witness.port: required");
+      }
+    } else {
+      port("witness.port", witness.getPort(), problems);
+    }
+    if (witness != null) {
+      range(
+          "witness.timeoutMillis",
+          witness.getTimeoutMillis(),
+          PairLimits.WITNESS_TIMEOUT_MIN_MILLIS,
+          PairLimits.WITNESS_TIMEOUT_MAX_MILLIS,
+          problems);
+    }
+  }
+
+  private static void validateRedis(RedisSpec redis, List<String> problems) {
+    if (redis == null) {
+      return;
+    }
+    if (redis.getPasswordSecretRef() != null && redis.getPasswordFile() != null) {
+      problems.add("redis.passwordFile: give either passwordSecretRef or passwordFile");
+    }
+    secretRef("redis.passwordSecretRef", redis.getPasswordSecretRef(), problems);
+    path("redis.passwordFile", redis.getPasswordFile(), problems);
   }
 
   private static void validateInstances(RedisHAPairSpec spec, List<String> problems) {
@@ -316,10 +302,18 @@ public final class PairValidation {
       problems.add("instances: at least one group is required");
       return;
     }
-    List<String> nodeNames =
+    if (instances.size() > PairLimits.INSTANCES_MAX) {
+      problems.add(
+          "instances: at most "
+              + PairLimits.INSTANCES_MAX
+              + " groups in a pair, found "
+              + instances.size());
+    }
+    List<NodeSpec> nodes =
         spec.getNodes() == null
             ? List.of()
-            : spec.getNodes().stream().filter(Objects::nonNull).map(NodeSpec::getName).toList();
+            : spec.getNodes().stream().filter(Objects::nonNull).toList();
+    List<String> nodeNames = nodes.stream().map(NodeSpec::getName).toList();
     Map<String, Integer> names = new HashMap<>();
     Map<Integer, Integer> ports = new HashMap<>();
     Map<String, Integer> vips = new HashMap<>();
@@ -331,14 +325,22 @@ public final class PairValidation {
         problems.add(field + ": must not be empty");
         continue;
       }
-      if (instance.getName() == null || !NAME.matcher(instance.getName()).matches()) {
+      String name = instance.getName();
+      if (name == null || !GROUP_NAME.matcher(name).matches()) {
         problems.add(
             field
                 + ".name: required, lower-case letters, digits and '-' (got "
-                + quoted(instance.getName())
+                + quoted(name)
                 + ")");
+      } else if (name.length() > PairLimits.GROUP_NAME_MAX_LENGTH) {
+        problems.add(
+            field
+                + ".name: at most "
+                + PairLimits.GROUP_NAME_MAX_LENGTH
+                + " characters (a DNS label), not "
+                + name.length());
       } else {
-        unique(field + ".name", instance.getName(), i, names, problems);
+        unique(field + ".name", name, i, names, problems);
       }
       if (instance.getPort() == null) {
         problems.add(field + ".port: required");
@@ -348,29 +350,32 @@ public final class PairValidation {
       if (instance.getVip() == null) {
         problems.add(field + ".vip: required, for example 10.0.0.100/24");
       } else {
-        try {
-          Ipv4Cidr vip = Ipv4Cidr.parse(instance.getVip());
-          unique(field + ".vip", vip.address().getHostAddress(), i, vips, problems);
-          for (NodeSpec node : spec.getNodes() == null ? List.<NodeSpec>of() : spec.getNodes()) {
-            if (node != null && vip.address().getHostAddress().equals(node.getAddress())) {
+        Ipv4Cidr vip = AddressRules.vip(field + ".vip", instance.getVip(), problems);
+        if (vip != null) {
+          String address = vip.address().getHostAddress();
+          unique(field + ".vip", address, i, vips, problems);
+          for (NodeSpec node : nodes) {
+            if (node.getAddress() != null && sameAddress(vip.address(), node.getAddress())) {
               problems.add(
-                  field
-                      + ".vip: "
-                      + node.getAddress()
-                      + " is the address of node "
-                      + node.getName());
+                  field + ".vip: " + address + " is the address of node " + node.getName());
             }
           }
-        } catch (IllegalArgumentException e) {
-          problems.add(field + ".vip: " + e.getMessage());
         }
       }
       Integer vrid = instance.getVirtualRouterId();
       if (vrid == null) {
-        problems.add(field + ".virtualRouterId: required, 1 to 255");
-      } else if (vrid < 1 || vrid > 255) {
-        problems.add(field + ".virtualRouterId: must be 1 to 255, not " + vrid);
-      } else {
+        problems.add(
+            field
+                + ".virtualRouterId: required, "
+                + PairLimits.ROUTER_ID_MIN
+                + " to "
+                + PairLimits.ROUTER_ID_MAX);
+      } else if (range(
+          field + ".virtualRouterId",
+          vrid,
+          PairLimits.ROUTER_ID_MIN,
+          PairLimits.ROUTER_ID_MAX,
+          problems)) {
         unique(field + ".virtualRouterId", vrid, i, routerIds, problems);
       }
       if (instance.getPreferredMaster() != null
@@ -385,50 +390,145 @@ public final class PairValidation {
     }
   }
 
+  private static void validateVipHook(RedisHAPairSpec spec, List<String> problems) {
+    VipHookSpec hook = spec.getVipHook();
+    List<InstanceSpec> instances = spec.getInstances() == null ? List.of() : spec.getInstances();
+    HookProvider provider = hook == null ? null : hook.getProvider();
+    for (int i = 0; i < instances.size(); i++) {
+      InstanceSpec instance = instances.get(i);
+      if (instance == null) {
+        continue;
+      }
+      String field = "instances[" + i + "].haVipId";
+      if (instance.getHaVipId() != null) {
+        if (instance.getHaVipId().length() > PairLimits.HAVIP_ID_MAX_LENGTH
+            || !HAVIP.matcher(instance.getHaVipId()).matches()) {
+          problems.add(field + ": '" + instance.getHaVipId() + "' is not a HAVIP id (havip-...)");
+        }
+        if (provider != HookProvider.ALIBABA) {
+          problems.add(field + ": only used with vipHook.provider Alibaba");
+        }
+      } else if (provider == HookProvider.ALIBABA) {
+        problems.add(field + ": required with vipHook.provider Alibaba (the group's HAVIP)");
+      }
+    }
+    if (hook == null) {
+      return;
+    }
+    if (provider == null) {
+      problems.add("vipHook.provider: required: " + HookProvider.choices());
+      return;
+    }
+    switch (provider) {
+      case EXEC -> {
+        if (hook.getCommand() == null
+            || hook.getCommand().isEmpty()
+            || hook.getCommand().getFirst() == null
+            || hook.getCommand().getFirst().isBlank()) {
+          problems.add(
+              "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]");
+        } else if (hook.getCommand().size() > PairLimits.HOOK_COMMAND_MAX_ITEMS) {
+          problems.add(
+              "vipHook.command: at most "
+                  + PairLimits.HOOK_COMMAND_MAX_ITEMS
+                  + " words, found "
+                  + hook.getCommand().size());
+        }
+      }
+      case WEBHOOK -> {
+        if (hook.getUrl() == null) {
+          problems.add("vipHook.url: required with provider Webhook");
+        } else {
+          url("vipHook.url", hook.getUrl(), problems);
+        }
+      }
+      case AWS, ALIBABA -> {
+        if (hook.getRegion() == null) {
+          problems.add(
+              "vipHook.region: required with provider "
+                  + provider
+                  + (provider == HookProvider.AWS
+                      ? ", for example us-east-1"
+                      : ", for example cn-hangzhou"));
+        } else if (hook.getRegion().length() > PairLimits.REGION_MAX_LENGTH
+            || !REGION.matcher(hook.getRegion()).matches()) {
+          problems.add("vipHook.region: '" + hook.getRegion() + "' is not a region name");
+        }
+      }
+    }
+    if (provider != HookProvider.EXEC && hook.getCommand() != null) {
+      problems.add("vipHook.command: only used with provider Exec");
+    }
+    if (provider != HookProvider.WEBHOOK && hook.getUrl() != null) {
+      problems.add("vipHook.url: only used with provider Webhook");
+    }
+    if (hook.getEndpoint() != null) {
+      url("vipHook.endpoint", hook.getEndpoint(), problems);
+    }
+    if (hook.getMetadataEndpoint() != null) {
+      url("vipHook.metadataEndpoint", hook.getMetadataEndpoint(), problems);
+    }
+    path("vipHook.credentialsFile", hook.getCredentialsFile(), problems);
+    range(
+        "vipHook.timeoutMillis",
+        hook.getTimeoutMillis(),
+        PairLimits.HOOK_TIMEOUT_MIN_MILLIS,
+        PairLimits.HOOK_TIMEOUT_MAX_MILLIS,
+        problems);
+    range(
+        "vipHook.retryMaxMillis",
+        hook.getRetryMaxMillis(),
+        PairLimits.HOOK_RETRY_MAX_MIN_MILLIS,
+        PairLimits.HOOK_RETRY_MAX_MAX_MILLIS,
+        problems);
+  }
+
   /**
    * Validates {@code loaded} and resolves it for the node {@code nodeName}, reading the password
-   * files it names.
+   * files it names. Every problem is reported at once, each with its place in the file where the
+   * file has one.
    */
   public static PairSettings resolve(PairFile.Loaded loaded, String nodeName, String source)
       throws InvalidPairException {
     RedisHAPairSpec spec = loaded.spec();
     List<String> problems = new ArrayList<>(validate(spec));
-    if (!problems.isEmpty()) {
-      throw new InvalidPairException(source, problems);
-    }
     NodeSpec local = null;
     NodeSpec peer = null;
-    for (NodeSpec node : spec.getNodes()) {
-      if (node.getName().equals(nodeName)) {
+    List<NodeSpec> nodes = spec.getNodes() == null ? List.of() : spec.getNodes();
+    for (NodeSpec node : nodes) {
+      if (node != null && nodeName.equals(node.getName())) {
         local = node;
-      } else {
+      } else if (node != null) {
         peer = node;
       }
     }
     if (local == null) {
-      throw new InvalidPairException(
-          source,
-          List.of(
-              "nodes: this node '"
-                  + nodeName
-                  + "' (--node) is not one of "
-                  + spec.getNodes().stream().map(NodeSpec::getName).toList()));
+      problems.add(
+          "nodes: this node '"
+              + nodeName
+              + "' (--node) is not one of "
+              + nodes.stream().filter(Objects::nonNull).map(NodeSpec::getName).toList());
     }
-    for (int i = 0; i < 2; i++) {
-      if (spec.getNodes().get(i).getAddress() == null) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) != null && nodes.get(i).getAddress() == null) {
         problems.add("nodes[" + i + "].address: required outside Kubernetes");
       }
     }
     VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
-    VrrpVersion version = VrrpVersion.of(vrrp.getVersion() == null ? 3 : vrrp.getVersion());
     String password = null;
     if (vrrp.getAuthSecretRef() != null) {
       problems.add(
           "vrrp.authSecretRef: Secrets are read by the operator; standalone needs authPasswordFile");
     } else if (vrrp.getAuthPasswordFile() != null) {
-      password = readSecret("vrrp.authPasswordFile", vrrp.getAuthPasswordFile(), problems);
-      if (password != null && VrrpCodec.passwordBytes(password).length > 8) {
-        problems.add("vrrp.authPasswordFile: the PASS password is at most 8 bytes");
+      password =
+          readSecret(
+              "vrrp.authPasswordFile", vrrp.getAuthPasswordFile(), "the PASS password", problems);
+      if (password != null
+          && VrrpCodec.passwordBytes(password).length > PairLimits.VRRP_PASSWORD_MAX_BYTES) {
+        problems.add(
+            "vrrp.authPasswordFile: the PASS password is at most "
+                + PairLimits.VRRP_PASSWORD_MAX_BYTES
+                + " bytes");
       }
     }
     RedisSpec redis = spec.getRedis() == null ? new RedisSpec() : spec.getRedis();
@@ -437,19 +537,32 @@ public final class PairValidation {
       problems.add(
           "redis.passwordSecretRef: Secrets are read by the operator; standalone needs passwordFile");
     } else if (redis.getPasswordFile() != null) {
-      redisPassword = readSecret("redis.passwordFile", redis.getPasswordFile(), problems);
+      redisPassword =
+          readSecret("redis.passwordFile", redis.getPasswordFile(), "the Redis password", problems);
     }
-    Protection protection =
-        spec.getSplitBrainProtection() == null
-            ? Protection.NONE
-            : Protection.of(spec.getSplitBrainProtection());
     if (!problems.isEmpty()) {
-      throw new InvalidPairException(source, problems);
+      throw new InvalidPairException(source, loaded.locateAll(problems));
     }
+    return settings(loaded.name(), spec, local, peer, password, redisPassword);
+  }
+
+  /** The settings of a spec that passed {@link #validate}, seen from {@code local}. */
+  private static PairSettings settings(
+      String pairName,
+      RedisHAPairSpec spec,
+      NodeSpec local,
+      NodeSpec peer,
+      String password,
+      String redisPassword) {
+    String nodeName = local.getName();
+    VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
+    VrrpVersion version = VrrpVersion.of(orDefault(vrrp.getVersion(), PairDefaults.VRRP_VERSION));
     int intervalMillis =
-        vrrp.getAdvertIntervalMillis() != null
-            ? vrrp.getAdvertIntervalMillis()
-            : version == VrrpVersion.V3 ? 100 : 1000;
+        orDefault(
+            vrrp.getAdvertIntervalMillis(),
+            version == VrrpVersion.V3
+                ? PairDefaults.ADVERT_INTERVAL_V3_MILLIS
+                : PairDefaults.ADVERT_INTERVAL_V2_MILLIS);
     GarpSpec garp = vrrp.getGarp() == null ? new GarpSpec() : vrrp.getGarp();
     HealthCheckSpec health =
         spec.getHealthCheck() == null ? new HealthCheckSpec() : spec.getHealthCheck();
@@ -468,7 +581,7 @@ public final class PairValidation {
               priority));
     }
     return new PairSettings(
-        loaded.name(),
+        pairName,
         new PairSettings.Link(
             nodeName,
             Ipv4Cidr.parseAddress(local.getAddress()),
@@ -479,50 +592,136 @@ public final class PairValidation {
             version,
             intervalMillis / 10,
             password,
-            vrrp.getV3Checksum() == null
-                ? ChecksumMode.PSEUDO_HEADER
-                : checksum(vrrp.getV3Checksum()),
-            vrrp.getMinTtl() == null ? 255 : vrrp.getMinTtl(),
-            Boolean.TRUE.equals(vrrp.getPreempt()),
-            Duration.ofMillis(orDefault(vrrp.getPreemptDelayMillis(), 0))),
+            checksum(Objects.requireNonNullElse(vrrp.getV3Checksum(), PairDefaults.V3_CHECKSUM)),
+            orDefault(vrrp.getMinTtl(), PairDefaults.MIN_TTL),
+            Objects.requireNonNullElse(vrrp.getPreempt(), PairDefaults.PREEMPT),
+            millis(vrrp.getPreemptDelayMillis(), PairDefaults.PREEMPT_DELAY_MILLIS)),
         new PairSettings.Garp(
-            orDefault(garp.getCount(), 5),
-            Duration.ofMillis(orDefault(garp.getIntervalMillis(), 0)),
-            Duration.ofMillis(orDefault(garp.getSecondBurstDelayMillis(), 5000)),
-            Duration.ofMillis(orDefault(garp.getRefreshMillis(), 0))),
+            orDefault(garp.getCount(), PairDefaults.GARP_COUNT),
+            millis(garp.getIntervalMillis(), PairDefaults.GARP_INTERVAL_MILLIS),
+            millis(garp.getSecondBurstDelayMillis(), PairDefaults.GARP_SECOND_BURST_DELAY_MILLIS),
+            millis(garp.getRefreshMillis(), PairDefaults.GARP_REFRESH_MILLIS)),
         new PairSettings.Health(
-            Duration.ofMillis(orDefault(health.getIntervalMillis(), 100)),
-            Duration.ofMillis(orDefault(health.getTimeoutMillis(), 250)),
-            orDefault(health.getFall(), 2),
-            orDefault(health.getRise(), 2)),
+            millis(health.getIntervalMillis(), PairDefaults.HEALTH_INTERVAL_MILLIS),
+            millis(health.getTimeoutMillis(), PairDefaults.HEALTH_TIMEOUT_MILLIS),
+            orDefault(health.getFall(), PairDefaults.FALL),
+            orDefault(health.getRise(), PairDefaults.RISE)),
         new PairSettings.Redis(redisPassword),
         new PairSettings.SplitBrain(
-            protection,
-            witness == null || witness.getAddress() == null
+            Protection.of(
+                Objects.requireNonNullElse(
+                    spec.getSplitBrainProtection(), PairDefaults.SPLIT_BRAIN_PROTECTION)),
+            witness == null
                 ? null
                 : new PairSettings.Witness(
                     Ipv4Cidr.parseAddress(witness.getAddress()),
                     witness.getPort(),
-                    Duration.ofMillis(orDefault(witness.getTimeoutMillis(), 200)))),
+                    millis(witness.getTimeoutMillis(), PairDefaults.WITNESS_TIMEOUT_MILLIS))),
         hookSettings(spec),
         groups);
   }
 
-  static ChecksumMode checksum(String text) {
+  private static HookSettings hookSettings(RedisHAPairSpec spec) {
+    VipHookSpec hook = spec.getVipHook();
+    if (hook == null) {
+      return null;
+    }
+    Map<String, String> haVipIds = new HashMap<>();
+    for (InstanceSpec instance : spec.getInstances()) {
+      if (instance.getHaVipId() != null) {
+        haVipIds.put(instance.getName(), instance.getHaVipId());
+      }
+    }
+    return new HookSettings(
+        hook.getProvider(),
+        hook.getCommand(),
+        hook.getUrl(),
+        hook.getRegion(),
+        hook.getEndpoint(),
+        hook.getMetadataEndpoint(),
+        hook.getCredentialsFile(),
+        millis(hook.getTimeoutMillis(), PairDefaults.HOOK_TIMEOUT_MILLIS),
+        millis(hook.getRetryMaxMillis(), PairDefaults.HOOK_RETRY_MAX_MILLIS),
+        haVipIds);
+  }
+
+  private static ChecksumMode checksum(String text) {
     return switch (text) {
       case "PseudoHeader" -> ChecksumMode.PSEUDO_HEADER;
       case "MessageOnly" -> ChecksumMode.MESSAGE_ONLY;
-      default -> null;
+      default -> throw new IllegalStateException("validate lets only two checksums through");
     };
   }
 
-  private static String readSecret(String field, String file, List<String> problems) {
+  /**
+   * The content of a password file without surrounding blanks; an empty one is refused here, before
+   * the agent opens anything, rather than failing later at its first AUTH.
+   */
+  private static String readSecret(String field, String file, String what, List<String> problems) {
+    String text;
     try {
-      String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-      return text.strip();
+      text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       problems.add(field + ": cannot read " + file + ": " + e.getMessage());
       return null;
+    }
+    if (text.isEmpty()) {
+      problems.add(
+          field + ": " + file + " is empty; it must hold " + what + ", or leave " + field + " out");
+      return null;
+    }
+    return text;
+  }
+
+  private static void secretRef(String field, SecretKeyRef ref, List<String> problems) {
+    if (ref == null) {
+      return;
+    }
+    for (String[] part : new String[][] {{"name", ref.getName()}, {"key", ref.getKey()}}) {
+      if (part[1] == null || part[1].isEmpty()) {
+        problems.add(field + "." + part[0] + ": required");
+      } else if (part[1].length() > PairLimits.SECRET_NAME_MAX_LENGTH) {
+        problems.add(
+            field
+                + "."
+                + part[0]
+                + ": at most "
+                + PairLimits.SECRET_NAME_MAX_LENGTH
+                + " characters, not "
+                + part[1].length());
+      }
+    }
+  }
+
+  private static void path(String field, String path, List<String> problems) {
+    if (path != null && path.length() > PairLimits.PATH_MAX_LENGTH) {
+      problems.add(
+          field + ": at most " + PairLimits.PATH_MAX_LENGTH + " characters, not " + path.length());
+    }
+  }
+
+  private static void url(String field, String text, List<String> problems) {
+    if (text.length() > PairLimits.URL_MAX_LENGTH) {
+      problems.add(
+          field + ": at most " + PairLimits.URL_MAX_LENGTH + " characters, not " + text.length());
+      return;
+    }
+    try {
+      URI uri = new URI(text);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        problems.add(field + ": '" + text + "' is not an http(s) URL");
+      }
+    } catch (URISyntaxException e) {
+      problems.add(field + ": '" + text + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  private static boolean sameAddress(Inet4Address address, String text) {
+    try {
+      return address.equals(Ipv4Cidr.parseAddress(text));
+    } catch (IllegalArgumentException e) {
+      return false; // reported under nodes[]
     }
   }
 
@@ -536,25 +735,25 @@ public final class PairValidation {
   }
 
   private static boolean port(String field, int port, List<String> problems) {
-    if (port < 1 || port > 65535) {
-      problems.add(field + ": must be 1 to 65535, not " + port);
+    return range(field, port, PairLimits.PORT_MIN, PairLimits.PORT_MAX, problems);
+  }
+
+  /** Whether {@code value} is absent or within {@code min..max}; adds the problem if not. */
+  private static boolean range(
+      String field, Integer value, int min, int max, List<String> problems) {
+    if (value != null && (value < min || value > max)) {
+      problems.add(field + ": must be " + min + " to " + max + ", not " + value);
       return false;
     }
     return true;
   }
 
-  private static void nonNegative(String field, Integer value, List<String> problems) {
-    atLeast(field, value, 0, problems);
-  }
-
-  private static void atLeast(String field, Integer value, int min, List<String> problems) {
-    if (value != null && value < min) {
-      problems.add(field + ": must be at least " + min + ", not " + value);
-    }
-  }
-
   private static int orDefault(Integer value, int fallback) {
     return value == null ? fallback : value;
+  }
+
+  private static Duration millis(Integer value, int fallback) {
+    return Duration.ofMillis(orDefault(value, fallback));
   }
 
   private static String quoted(String text) {

@@ -1,8 +1,11 @@
 package io.redisha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redisha.api.HookProvider;
 import io.redisha.cloud.HookSettings;
+import io.redisha.pair.InvalidPairException;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairValidation;
 import java.time.Duration;
@@ -48,8 +51,10 @@ class VipHookValidationTest {
             PairValidation.validate(
                 load("vipHook: {provider: Webhook, url: 'ftp://x'}\n" + groups).spec()))
         .containsExactly("vipHook.url: 'ftp://x' is not an http(s) URL");
-    assertThat(PairValidation.validate(load("vipHook: {provider: GCP}\n" + groups).spec()))
-        .containsExactly("vipHook.provider: must be Exec, Webhook, AWS or Alibaba, not 'GCP'");
+    // The provider is an enum: an unknown one is refused while the file is read.
+    assertThatThrownBy(() -> load("vipHook: {provider: GCP}\n" + groups))
+        .isInstanceOf(InvalidPairException.class)
+        .hasMessageContaining("vipHook.provider: must be Exec, Webhook, AWS or Alibaba, not 'GCP'");
     assertThat(
             PairValidation.validate(
                 load("instances: [{name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId:"
@@ -67,7 +72,7 @@ class VipHookValidationTest {
             instances: [{name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51}]
             """);
     HookSettings hook = PairValidation.resolve(loaded, "vm-a", "pair.yaml").vipHook();
-    assertThat(hook.provider()).isEqualTo("AWS");
+    assertThat(hook.provider()).isEqualTo(HookProvider.AWS);
     assertThat(hook.region()).isEqualTo("eu-west-1");
     assertThat(hook.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(hook.retryMax()).isEqualTo(Duration.ofSeconds(30));

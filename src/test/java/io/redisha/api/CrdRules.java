@@ -98,6 +98,69 @@ public final class CrdRules {
     }
   }
 
+  /**
+   * One constraint of the OpenAPI schema: where it applies ({@code spec.instances[*].port}, or the
+   * missing property for {@code required}) and its keyword ({@code maximum}, {@code pattern}, ...).
+   */
+  public record Constraint(String path, String keyword) {}
+
+  private static final List<String> KEYWORDS =
+      List.of(
+          "minimum",
+          "maximum",
+          "minLength",
+          "maxLength",
+          "minItems",
+          "maxItems",
+          "pattern",
+          "enum");
+
+  /** Every constraint of the schema of {@code spec}. */
+  public List<Constraint> constraints() {
+    List<Constraint> constraints = new ArrayList<>();
+    constraints(openApiSchema.at("/properties/spec"), "spec", constraints);
+    return constraints;
+  }
+
+  private static void constraints(JsonNode schema, String path, List<Constraint> out) {
+    for (String keyword : KEYWORDS) {
+      if (schema.has(keyword)) {
+        out.add(new Constraint(path, keyword));
+      }
+    }
+    for (JsonNode required : schema.path("required")) {
+      out.add(new Constraint(path + "." + required.asText(), "required"));
+    }
+    schema
+        .path("properties")
+        .properties()
+        .forEach(p -> constraints(p.getValue(), path + "." + p.getKey(), out));
+    if (schema.has("items")) {
+      constraints(schema.get("items"), path + "[*]", out);
+    }
+  }
+
+  /** The constraints of the schema this object breaks, with list indices as {@code [*]}. */
+  public List<Constraint> schemaViolations(String yaml) {
+    try {
+      return jsonSchema.validate(YAML.readTree(yaml)).stream()
+          .map(
+              m -> {
+                String path =
+                    m.getInstanceLocation()
+                        .toString()
+                        .replaceFirst("^\\$\\.?", "")
+                        .replaceAll("\\[[0-9]+]", "[*]");
+                return "required".equals(m.getType())
+                    ? new Constraint(path + "." + m.getProperty(), "required")
+                    : new Constraint(path, m.getType());
+              })
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Messages of the OpenAPI schema validator for this object, as {@code $.spec.x: text}. */
   public List<String> schemaErrors(String yaml) {
     try {
@@ -121,32 +184,62 @@ public final class CrdRules {
     Object old = oldYaml == null ? null : parse(oldYaml);
     List<String> errors = new ArrayList<>();
     for (Rule rule : rules) {
-      if (rule.path().contains("[*]")) {
-        throw new IllegalStateException("rules inside lists are not expected: " + rule.path());
-      }
-      Object self = at(object, rule.path());
-      if (self == null) {
-        continue;
-      }
-      Map<String, Object> vars = new LinkedHashMap<>();
-      vars.put("self", self);
-      if (rule.isTransition()) {
-        Object oldSelf = old == null ? null : at(old, rule.path());
-        if (oldSelf == null) {
-          continue; // the API server evaluates transition rules only on updates
+      for (Map.Entry<String, Object> place : places(object, rule.path()).entrySet()) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("self", place.getValue());
+        if (rule.isTransition()) {
+          if (rule.path().contains("[*]")) {
+            throw new IllegalStateException("transition rules inside lists: " + rule.path());
+          }
+          Object oldSelf = old == null ? null : at(old, rule.path());
+          if (oldSelf == null) {
+            continue; // the API server evaluates transition rules only on updates
+          }
+          vars.put("oldSelf", oldSelf);
         }
-        vars.put("oldSelf", oldSelf);
-      }
-      try {
-        Object result = cel.createProgram(rule.ast()).eval(vars);
-        if (!Boolean.TRUE.equals(result)) {
-          errors.add(rule.path() + rule.fieldPath() + ": " + rule.message());
+        String field = place.getKey() + rule.fieldPath();
+        try {
+          Object result = cel.createProgram(rule.ast()).eval(vars);
+          if (!Boolean.TRUE.equals(result)) {
+            errors.add(field + ": " + rule.message());
+          }
+        } catch (CelEvaluationException e) {
+          errors.add(field + ": evaluation error: " + e.getMessage());
         }
-      } catch (CelEvaluationException e) {
-        errors.add(rule.path() + rule.fieldPath() + ": evaluation error: " + e.getMessage());
       }
     }
     return errors;
+  }
+
+  /**
+   * The values a rule at {@code path} is evaluated on, by their place in the object: one for a path
+   * without lists, one per item for a rule on the items of a list ({@code spec.nodes[*]} gives
+   * {@code spec.nodes[0]} and {@code spec.nodes[1]}).
+   */
+  private static Map<String, Object> places(Object object, String path) {
+    Map<String, Object> places = new LinkedHashMap<>();
+    int star = path.indexOf("[*]");
+    if (star < 0) {
+      Object self = at(object, path);
+      if (self != null) {
+        places.put(path, self);
+      }
+      return places;
+    }
+    if (path.indexOf("[*]", star + 3) >= 0) {
+      throw new IllegalStateException("rules inside nested lists are not expected: " + path);
+    }
+    String listPath = path.substring(0, star);
+    String rest = path.substring(star + 3);
+    if (at(object, listPath) instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        Object self = rest.isEmpty() ? list.get(i) : at(list.get(i), rest.substring(1));
+        if (self != null) {
+          places.put(listPath + "[" + i + "]" + rest, self);
+        }
+      }
+    }
+    return places;
   }
 
   private static Object at(Object object, String path) {

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(14);
+    assertThat(crd.rules()).hasSize(27);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(

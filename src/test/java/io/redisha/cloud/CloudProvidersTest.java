@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.api.HookProvider;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class CloudProvidersTest {
 
   HookSettings settings(String provider, String credentialsFile, Map<String, String> haVipIds) {
     return new HookSettings(
-        provider,
+        HookProvider.of(provider),
         List.of(),
         null,
         provider.equals("AWS") ? "us-east-1" : "cn-hangzhou",

@@ -1,0 +1,837 @@
+package io.redisha.pair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.redisha.api.CrdRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One bad sample per rule, fed both to the generated CRD (its OpenAPI schema and its CEL rules,
+ * evaluated as the API server would: {@link CrdRules}) and to the standalone agent's path ({@link
+ * PairFile#parse} and {@link PairValidation#resolve}); both must refuse it, naming the same field.
+ *
+ * <p>A refusal names {@code field} when its field is {@code field}, lies under it, or (for the
+ * CRD's rules over a whole list, such as "ports must be unique") encloses it with a message that
+ * says the field's name.
+ */
+class PairRulesTableTest {
+  /** Valid for the CRD and for {@code resolve} on vm-a; every section present, to be edited. */
+  static final String BASE =
+      """
+      nodes:
+      - {name: vm-a, address: 192.0.2.11}
+      - {name: vm-b, address: 192.0.2.12}
+      interface: eth0
+      vrrp:
+        version: 3
+        advertIntervalMillis: 100
+        minTtl: 255
+        preemptDelayMillis: 0
+        garp: {count: 5, intervalMillis: 0, secondBurstDelayMillis: 5000, refreshMillis: 0}
+      healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}
+      splitBrainProtection: Witness
+      witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}
+      vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}
+      instances:
+      - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
+      - {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}
+      """;
+
+  static final String NODE_B = "- {name: vm-b, address: 192.0.2.12}\n";
+  static final String GROUP_B =
+      "- {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}\n";
+  static final String HOOK =
+      "vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}";
+
+  static CrdRules crd;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void generate() {
+    crd = CrdRules.ofGeneratedCrd();
+  }
+
+  /**
+   * One rule's bad sample.
+   *
+   * @param what what is wrong
+   * @param edits pairs of (text of {@link #BASE}, replacement)
+   * @param field the field both paths must name
+   */
+  record Row(String what, List<String> edits, String field) {
+    @Override
+    public String toString() {
+      return what;
+    }
+
+    String apply() {
+      String text = BASE;
+      for (int i = 0; i < edits.size(); i += 2) {
+        assertThat(text)
+            .as("%s: the sample contains %s", what, edits.get(i))
+            .contains(edits.get(i));
+        text = text.replace(edits.get(i), edits.get(i + 1));
+      }
+      return text;
+    }
+  }
+
+  static Row row(String what, String field, String... edits) {
+    return new Row(what, List.of(edits), field);
+  }
+
+  static Stream<Row> rules() {
+    String manyGroups =
+        Stream.iterate(1, i -> i + 1)
+            .limit(33)
+            .map(
+                i ->
+                    "- {name: g"
+                        + i
+                        + ", port: "
+                        + (7000 + i)
+                        + ", vip: 198.51.100."
+                        + i
+                        + "/24, virtualRouterId: "
+                        + i
+                        + "}\n")
+            .reduce("", String::concat);
+    String aa64 = "a".repeat(64);
+    return Stream.of(
+        // nodes
+        row(
+            "no nodes",
+            "nodes",
+            "nodes:\n- {name: vm-a, address: 192.0.2.11}\n" + NODE_B,
+            "",
+            ", preferredMaster: vm-a",
+            ""),
+        row(
+            "node address of 16 characters",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 192.168.100.1011"),
+        row("one node", "nodes", NODE_B, ""),
+        row("three nodes", "nodes", NODE_B, NODE_B + "- {name: vm-c, address: 192.0.2.13}\n"),
+        row("node name VM_B !!", "nodes[1].name", "name: vm-b,", "name: 'VM_B !!',"),
+        row(
+            "node name of 254 characters",
+            "nodes[1].name",
+            "name: vm-b,",
+            "name: " + "a".repeat(254) + ","),
+        row("node without a name", "nodes[1].name", "{name: vm-b, address", "{address"),
+        row("same node names", "nodes[1].name", "name: vm-b,", "name: vm-a,"),
+        row("node address 0.0.0.0", "nodes[1].address", "address: 192.0.2.12", "address: 0.0.0.0"),
+        row("node address 0.1.2.3", "nodes[1].address", "address: 192.0.2.12", "address: 0.1.2.3"),
+        row(
+            "node address multicast",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 224.0.0.18"),
+        row(
+            "node address broadcast",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 255.255.255.255"),
+        row(
+            "node address reserved",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 240.0.0.1"),
+        row(
+            "node address loopback",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 127.0.0.1"),
+        row(
+            "node address 192.0.2.010 beside VIP 192.0.2.10/24",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 192.0.2.010",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.10/24"),
+        row(
+            "node address octet 312",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 192.0.2.312"),
+        row(
+            "node address a name",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: vm-b.example"),
+        row(
+            "same node addresses",
+            "nodes[1].address",
+            "address: 192.0.2.12",
+            "address: 192.0.2.11"),
+        // interface
+        row("no interface", "interface", "interface: eth0\n", ""),
+        row(
+            "interface of 16 characters",
+            "interface",
+            "interface: eth0",
+            "interface: abcdefghijklmnop"),
+        row("interface with a blank", "interface", "interface: eth0", "interface: 'eth 0'"),
+        row("interface with a slash", "interface", "interface: eth0", "interface: eth/0"),
+        // vrrp
+        row("version 4", "vrrp.version", "version: 3", "version: 4"),
+        row("version 1", "vrrp.version", "version: 3", "version: 1"),
+        row(
+            "advert 5 ms",
+            "vrrp.advertIntervalMillis",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 5"),
+        row(
+            "advert 105 ms",
+            "vrrp.advertIntervalMillis",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 105"),
+        row(
+            "v3 advert 50000 ms",
+            "vrrp.advertIntervalMillis",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 50000"),
+        row(
+            "v2 advert 1500 ms",
+            "vrrp.advertIntervalMillis",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1500"),
+        row(
+            "v3 with a PASS password",
+            "vrrp.authSecretRef",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: cache-vrrp, key: password}\n"),
+        row(
+            "two PASS passwords",
+            "vrrp.authPasswordFile",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: s, key: k}\n  authPasswordFile: /etc/redisha/vrrp\n"),
+        row(
+            "secret reference without a key",
+            "vrrp.authSecretRef.key",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: s}\n"),
+        row(
+            "secret reference without a name",
+            "vrrp.authSecretRef.name",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {key: k}\n"),
+        row(
+            "secret name of 254 characters",
+            "vrrp.authSecretRef.name",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: " + "s".repeat(254) + ", key: k}\n"),
+        row(
+            "secret key of 254 characters",
+            "vrrp.authSecretRef.key",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authSecretRef: {name: s, key: " + "k".repeat(254) + "}\n"),
+        row(
+            "PASS password file path of 4097 characters",
+            "vrrp.authPasswordFile",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authPasswordFile: /" + "p".repeat(4096) + "\n"),
+        row(
+            "v2 advert 256000 ms",
+            "vrrp.advertIntervalMillis",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 256000"),
+        row("minTtl 0", "vrrp.minTtl", "minTtl: 255", "minTtl: 0"),
+        row("minTtl 256", "vrrp.minTtl", "minTtl: 255", "minTtl: 256"),
+        row(
+            "preemptDelayMillis 999999999",
+            "vrrp.preemptDelayMillis",
+            "preemptDelayMillis: 0",
+            "preemptDelayMillis: 999999999"),
+        row(
+            "preemptDelayMillis -1",
+            "vrrp.preemptDelayMillis",
+            "preemptDelayMillis: 0",
+            "preemptDelayMillis: -1"),
+        row(
+            "v3Checksum Other",
+            "vrrp.v3Checksum",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  v3Checksum: Other\n"),
+        row(
+            "preempt as text",
+            "vrrp.preempt",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  preempt: 'true'\n"),
+        row("garp.count 2000000000", "vrrp.garp.count", "count: 5", "count: 2000000000"),
+        row("garp.count -1", "vrrp.garp.count", "count: 5", "count: -1"),
+        row(
+            "garp.intervalMillis -1",
+            "vrrp.garp.intervalMillis",
+            "intervalMillis: 0,",
+            "intervalMillis: -1,"),
+        row(
+            "garp.secondBurstDelayMillis -1",
+            "vrrp.garp.secondBurstDelayMillis",
+            "secondBurstDelayMillis: 5000",
+            "secondBurstDelayMillis: -1"),
+        row(
+            "garp.intervalMillis 60001",
+            "vrrp.garp.intervalMillis",
+            "intervalMillis: 0,",
+            "intervalMillis: 60001,"),
+        row(
+            "garp.secondBurstDelayMillis 3600001",
+            "vrrp.garp.secondBurstDelayMillis",
+            "secondBurstDelayMillis: 5000",
+            "secondBurstDelayMillis: 3600001"),
+        row(
+            "garp.refreshMillis 3600001",
+            "vrrp.garp.refreshMillis",
+            "refreshMillis: 0",
+            "refreshMillis: 3600001"),
+        row(
+            "garp.refreshMillis -1",
+            "vrrp.garp.refreshMillis",
+            "refreshMillis: 0",
+            "refreshMillis: -1"),
+        // healthCheck
+        row(
+            "health interval 2000000000 ms",
+            "healthCheck.intervalMillis",
+            "intervalMillis: 100,",
+            "intervalMillis: 2000000000,"),
+        row(
+            "health interval 2e9 ms",
+            "healthCheck.intervalMillis",
+            "intervalMillis: 100,",
+            "intervalMillis: 2e9,"),
+        row(
+            "health interval 5 ms",
+            "healthCheck.intervalMillis",
+            "intervalMillis: 100,",
+            "intervalMillis: 5,"),
+        row(
+            "health timeout 60001 ms",
+            "healthCheck.timeoutMillis",
+            "timeoutMillis: 250",
+            "timeoutMillis: 60001"),
+        row(
+            "health timeout 9 ms",
+            "healthCheck.timeoutMillis",
+            "timeoutMillis: 250",
+            "timeoutMillis: 9"),
+        row("fall 0", "healthCheck.fall", "fall: 2", "fall: 0"),
+        row("fall 101", "healthCheck.fall", "fall: 2", "fall: 101"),
+        row("rise 0", "healthCheck.rise", "rise: 2", "rise: 0"),
+        row("rise 101", "healthCheck.rise", "rise: 2", "rise: 101"),
+        // protection and witness
+        row(
+            "protection Maybe",
+            "splitBrainProtection",
+            "splitBrainProtection: Witness",
+            "splitBrainProtection: Maybe"),
+        row(
+            "witness missing",
+            "witness",
+            "witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}\n",
+            ""),
+        row(
+            "witness.timeoutMillis -5",
+            "witness.timeoutMillis",
+            "timeoutMillis: 200",
+            "timeoutMillis: -5"),
+        row(
+            "witness.timeoutMillis 60001",
+            "witness.timeoutMillis",
+            "timeoutMillis: 200",
+            "timeoutMillis: 60001"),
+        row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
+        row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
+        row("witness without port", "witness.port", "port: 7379, ", ""),
+        row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
+        row(
+            "witness address of 16 characters",
+            "witness.address",
+            "address: 192.0.2.20",
+            "address: 192.168.100.1011"),
+        row("witness on loopback", "witness.address", "address: 192.0.2.20", "address: 127.0.0.1"),
+        row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
+        row("witness multicast", "witness.address", "address: 192.0.2.20", "address: 239.1.2.3"),
+        row("witness octet 256", "witness.address", "address: 192.0.2.20", "address: 192.0.2.256"),
+        // redis
+        row(
+            "two Redis passwords",
+            "redis.passwordFile",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: r, key: k}, passwordFile: /etc/redisha/redis}\ninstances:\n"),
+        row(
+            "Redis secret without a name",
+            "redis.passwordSecretRef.name",
+            "instances:\n",
+            "redis: {passwordSecretRef: {key: k}}\ninstances:\n"),
+        row(
+            "Redis secret without a key",
+            "redis.passwordSecretRef.key",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: r}}\ninstances:\n"),
+        row(
+            "Redis secret name of 254 characters",
+            "redis.passwordSecretRef.name",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: " + "r".repeat(254) + ", key: k}}\ninstances:\n"),
+        row(
+            "Redis secret key of 254 characters",
+            "redis.passwordSecretRef.key",
+            "instances:\n",
+            "redis: {passwordSecretRef: {name: r, key: " + "k".repeat(254) + "}}\ninstances:\n"),
+        row(
+            "Redis password file path of 4097 characters",
+            "redis.passwordFile",
+            "instances:\n",
+            "redis: {passwordFile: /" + "p".repeat(4096) + "}\ninstances:\n"),
+        // instances
+        row("33 instances", "instances", GROUP_B, manyGroups),
+        row("no instances", "instances", "instances:\n", "instances: []\nold:\n"),
+        row("instances left out", "instances", "instances:\n", "old:\n"),
+        row("group without a name", "instances[1].name", "{name: b, port", "{port"),
+        row("group without a VIP", "instances[1].vip", "vip: 192.0.2.101/24, ", ""),
+        row(
+            "group without a router id",
+            "instances[1].virtualRouterId",
+            ", virtualRouterId: 52",
+            ""),
+        row(
+            "VIP of 19 characters",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.168.100.101/240"),
+        row(
+            "preferred master of 254 characters",
+            "instances[0].preferredMaster",
+            "preferredMaster: vm-a",
+            "preferredMaster: " + "m".repeat(254)),
+        row("group name of 64 characters", "instances[1].name", "name: b,", "name: " + aa64 + ","),
+        row("group name B_1", "instances[1].name", "name: b,", "name: B_1,"),
+        row("same group names", "instances[1].name", "name: b,", "name: a,"),
+        row("port 0", "instances[1].port", "port: 6389", "port: 0"),
+        row("port 65536", "instances[1].port", "port: 6389", "port: 65536"),
+        row("port six", "instances[1].port", "port: 6389", "port: six"),
+        row("port 6379.7", "instances[1].port", "port: 6389", "port: 6379.7"),
+        row("port as text", "instances[1].port", "port: 6389", "port: '6389'"),
+        row("no port", "instances[1].port", "port: 6389, ", ""),
+        row("same ports", "instances[1].port", "port: 6389", "port: 6379"),
+        row("VIP 224.0.0.18/24", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 224.0.0.18/24"),
+        row("VIP 0.0.0.0/32", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 0.0.0.0/32"),
+        row(
+            "VIP 255.255.255.255/32",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 255.255.255.255/32"),
+        row("VIP on loopback", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 127.0.0.5/8"),
+        row("VIP reserved", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 250.0.0.1/32"),
+        row(
+            "VIP network address /24",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.0/24"),
+        row(
+            "VIP broadcast address /24",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.255/24"),
+        row(
+            "VIP network address /16",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 198.51.0.0/16"),
+        row(
+            "VIP broadcast address /30",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.103/30"),
+        row("VIP without prefix", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.101"),
+        row("VIP octet 256", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.256/24"),
+        row("VIP prefix 33", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.101/33"),
+        row(
+            "VIP with a leading zero",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.010/24"),
+        row("same VIP addresses", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.100/32"),
+        row(
+            "VIP is a node address",
+            "instances[1].vip",
+            "vip: 192.0.2.101/24",
+            "vip: 192.0.2.12/24"),
+        row(
+            "router id 0",
+            "instances[1].virtualRouterId",
+            "virtualRouterId: 52",
+            "virtualRouterId: 0"),
+        row(
+            "router id 256",
+            "instances[1].virtualRouterId",
+            "virtualRouterId: 52",
+            "virtualRouterId: 256"),
+        row(
+            "same router ids",
+            "instances[1].virtualRouterId",
+            "virtualRouterId: 52",
+            "virtualRouterId: 51"),
+        row(
+            "preferred master not a node",
+            "instances[0].preferredMaster",
+            "preferredMaster: vm-a",
+            "preferredMaster: vm-c"),
+        row(
+            "haVipId without Alibaba",
+            "instances[1].haVipId",
+            "virtualRouterId: 52}",
+            "virtualRouterId: 52, haVipId: havip-1}"),
+        row(
+            "Alibaba without haVipId",
+            "instances[1].haVipId",
+            HOOK,
+            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+            "preferredMaster: vm-a}",
+            "preferredMaster: vm-a, haVipId: havip-a}"),
+        row(
+            "haVipId not a HAVIP",
+            "instances[1].haVipId",
+            HOOK,
+            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+            "preferredMaster: vm-a}",
+            "preferredMaster: vm-a, haVipId: havip-a}",
+            "virtualRouterId: 52}",
+            "virtualRouterId: 52, haVipId: hv-1}"),
+        row(
+            "haVipId of 65 characters",
+            "instances[1].haVipId",
+            HOOK,
+            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+            "preferredMaster: vm-a}",
+            "preferredMaster: vm-a, haVipId: havip-a}",
+            "virtualRouterId: 52}",
+            "virtualRouterId: 52, haVipId: havip-" + "h".repeat(59) + "}"),
+        // vipHook
+        row(
+            "url of 2049 characters",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://192.0.2.30/" + "u".repeat(2031) + "'}"),
+        row(
+            "endpoint of 2049 characters",
+            "vipHook.endpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, endpoint: 'http://192.0.2.30/"
+                + "u".repeat(2031)
+                + "'}"),
+        row(
+            "metadataEndpoint of 2049 characters",
+            "vipHook.metadataEndpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'http://192.0.2.30/"
+                + "u".repeat(2031)
+                + "'}"),
+        row(
+            "region of 65 characters",
+            "vipHook.region",
+            HOOK,
+            "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
+        row("provider GCP", "vipHook.provider", "provider: Exec", "provider: GCP"),
+        row("no provider", "vipHook.provider", "provider: Exec, ", ""),
+        row("Exec without command", "vipHook.command", "command: [/usr/local/bin/route-vip], ", ""),
+        row("Exec with a blank command", "vipHook.command", "[/usr/local/bin/route-vip]", "[' ']"),
+        row(
+            "command of 65 words",
+            "vipHook.command",
+            "[/usr/local/bin/route-vip]",
+            "[/bin/x" + ", a".repeat(64) + "]"),
+        row(
+            "command with Webhook",
+            "vipHook.command",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', command: [x]}"),
+        row("Webhook without url", "vipHook.url", HOOK, "vipHook: {provider: Webhook}"),
+        row(
+            "url with Exec",
+            "vipHook.url",
+            "timeoutMillis: 5000}",
+            "timeoutMillis: 5000, url: 'http://192.0.2.30/'}"),
+        row(
+            "url ftp",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'ftp://192.0.2.30/'}"),
+        row(
+            "url with a blank",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://a b/'}"),
+        row(
+            "url without host",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http:///x'}"),
+        row("AWS without region", "vipHook.region", HOOK, "vipHook: {provider: AWS}"),
+        row("region US_EAST", "vipHook.region", HOOK, "vipHook: {provider: AWS, region: US_EAST}"),
+        row(
+            "endpoint not a URL",
+            "vipHook.endpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, endpoint: x}"),
+        row(
+            "metadataEndpoint ftp",
+            "vipHook.metadataEndpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'ftp://x'}"),
+        row(
+            "credentialsFile of 4097 characters",
+            "vipHook.credentialsFile",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /"
+                + "c".repeat(4096)
+                + "}"),
+        row(
+            "hook timeout 50 ms",
+            "vipHook.timeoutMillis",
+            "timeoutMillis: 5000",
+            "timeoutMillis: 50"),
+        row(
+            "hook timeout 120001 ms",
+            "vipHook.timeoutMillis",
+            "timeoutMillis: 5000",
+            "timeoutMillis: 120001"),
+        row(
+            "hook retryMax 99 ms",
+            "vipHook.retryMaxMillis",
+            "timeoutMillis: 5000}",
+            "timeoutMillis: 5000, retryMaxMillis: 99}"),
+        row(
+            "hook retryMax 600001 ms",
+            "vipHook.retryMaxMillis",
+            "timeoutMillis: 5000}",
+            "timeoutMillis: 5000, retryMaxMillis: 600001}"));
+  }
+
+  @Test
+  void theBaseIsAcceptedByBoth() throws Exception {
+    assertThat(crdRefusals(BASE)).isEmpty();
+    PairSettings settings = resolve(BASE);
+    assertThat(settings.groups()).hasSize(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void bothRefuseNamingTheSameField(Row row) {
+    String sample = row.apply();
+    List<Refusal> crdRefusals = crdRefusals(sample);
+    assertThat(crdRefusals)
+        .as("%s: the CRD refuses it naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+    List<Refusal> pairRefusals = pairRefusals(sample);
+    assertThat(pairRefusals)
+        .as("%s: the pair file is refused naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+  }
+
+  /**
+   * The table is complete: together its samples break every constraint of the CRD's OpenAPI schema
+   * and every CEL rule but the transition rules (a pair file has no previous version; {@code
+   * CrdValidationTest} covers those), so no rule of the CRD lacks its pair-file counterpart.
+   */
+  @Test
+  void theSamplesBreakEveryConstraintAndRuleOfTheCrd() {
+    Set<CrdRules.Constraint> broken = new HashSet<>();
+    Set<String> celMessages = new HashSet<>();
+    rules()
+        .forEach(
+            row -> {
+              String resource = resource(row.apply());
+              broken.addAll(crd.schemaViolations(resource));
+              crd.celErrors(resource).forEach(e -> celMessages.add(split(e).message()));
+            });
+    assertThat(crd.constraints()).hasSizeGreaterThan(50);
+    List<CrdRules.Constraint> missing =
+        crd.constraints().stream().filter(c -> !broken.contains(c)).toList();
+    assertThat(missing).as("constraints no sample breaks").isEmpty();
+    List<String> rules =
+        crd.rules().stream()
+            .filter(r -> !r.expression().contains("oldSelf"))
+            .map(CrdRules.Rule::message)
+            .toList();
+    assertThat(rules).hasSize(24);
+    assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
+        .as("rules no sample breaks")
+        .isEmpty();
+  }
+
+  @ParameterizedTest(name = "VIP {0}")
+  @ValueSource(
+      strings = {"192.0.2.0/31", "192.0.2.1/31", "192.0.2.255/32", "198.51.100.7/32", "10.0.0.1/8"})
+  void hostAddressesAndPointToPointVipsAreAcceptedByBoth(String vip) throws Exception {
+    String sample = BASE.replace("vip: 192.0.2.101/24", "vip: " + vip);
+    assertThat(crdRefusals(sample)).isEmpty();
+    assertThat(resolve(sample).group("b").vip().toString()).isEqualTo(vip);
+  }
+
+  @Test
+  void theReadmePairFilesAreAcceptedByBoth() throws Exception {
+    List<String> samples = readmePairFiles();
+    assertThat(samples).as("pair files in README.md").hasSizeGreaterThanOrEqualTo(3);
+    for (String sample : samples) {
+      assertThat(crdRefusals(sample)).as(sample).isEmpty();
+      PairFile.Loaded loaded = PairFile.parse(sample, "README.md", "readme");
+      assertThat(PairValidation.validate(loaded.spec())).as(sample).isEmpty();
+      if (!sample.contains("SecretRef") && sample.contains("address:")) {
+        Path vrrp = Files.writeString(dir.resolve("vrrp-password"), "s3cr3t\n");
+        Path redis = Files.writeString(dir.resolve("redis-password"), "r3d1s\n");
+        String standalone =
+            sample
+                .replace("/etc/redisha/vrrp-password", vrrp.toString())
+                .replace("/etc/redisha/redis-password", redis.toString());
+        for (String node : List.of("vm-a", "vm-b")) {
+          PairSettings settings =
+              PairValidation.resolve(PairFile.parse(standalone, "README.md", "readme"), node, "x");
+          assertThat(settings.groups()).as(sample).hasSize(2);
+        }
+      }
+    }
+  }
+
+  /**
+   * The YAML blocks of README.md that hold a pair (a bare pair file or the spec of a RedisHAPair),
+   * except the excerpt of a rendered file that the README cuts short with "...".
+   */
+  static List<String> readmePairFiles() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    List<String> samples = new ArrayList<>();
+    while (block.find()) {
+      for (String document : block.group(1).split("(?m)^---\n")) {
+        if (!document.contains("instances:") || document.contains("\n  ...\n")) {
+          continue;
+        }
+        if (document.contains("kind: RedisHAPair")) {
+          String spec = document.substring(document.indexOf("spec:\n") + "spec:\n".length());
+          samples.add(spec.stripIndent());
+        } else {
+          samples.add(document);
+        }
+      }
+    }
+    return samples;
+  }
+
+  /** A refusal: the field it names (spec-relative, {@code instances[1].port}) and its text. */
+  record Refusal(String field, String message) {
+    boolean names(String expected) {
+      if (field.equals(expected)
+          || field.startsWith(expected + ".")
+          || field.startsWith(expected + "[")) {
+        return true;
+      }
+      boolean encloses = expected.startsWith(field + ".") || expected.startsWith(field + "[");
+      String leaf =
+          expected.substring(Math.max(expected.lastIndexOf('.'), expected.lastIndexOf(']')) + 1);
+      return encloses && message.toLowerCase(Locale.ROOT).contains(leaf.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private static final Pattern REQUIRED = Pattern.compile("required property '(\\w+)' not found");
+
+  /** What the API server would refuse in {@code pairFile} applied as a RedisHAPair's spec. */
+  static List<Refusal> crdRefusals(String pairFile) {
+    String resource = resource(pairFile);
+    List<Refusal> refusals = new ArrayList<>();
+    for (String error : crd.schemaErrors(resource)) {
+      // $.spec.instances[1].port: must have a maximum value of 65535
+      Refusal r = split(error.replaceFirst("^\\$\\.", ""));
+      Matcher required = REQUIRED.matcher(r.message());
+      String field = required.find() ? join(r.field(), required.group(1)) : r.field();
+      refusals.add(new Refusal(field, r.message()));
+    }
+    for (String error : crd.celErrors(resource)) {
+      assertThat(error).as("a CEL rule failed to evaluate").doesNotContain("evaluation error");
+      refusals.add(split(error));
+    }
+    return refusals;
+  }
+
+  /** {@code pairFile} as the spec of a RedisHAPair. */
+  static String resource(String pairFile) {
+    return "apiVersion: redisha.io/v1alpha1\nkind: RedisHAPair\nmetadata: {name: cache, namespace: redis}\nspec:\n"
+        + pairFile.indent(2);
+  }
+
+  /** What the standalone agent refuses in {@code pairFile}, from reading it to resolving it. */
+  List<Refusal> pairRefusals(String pairFile) {
+    try {
+      resolve(pairFile);
+      return List.of();
+    } catch (InvalidPairException e) {
+      return e.problems().stream().map(PairRulesTableTest::split).toList();
+    } catch (Exception e) {
+      return fail("not an InvalidPairException", e);
+    }
+  }
+
+  PairSettings resolve(String pairFile) throws InvalidPairException {
+    return PairValidation.resolve(
+        PairFile.parse(pairFile, "pair.yaml", "pair"), "vm-a", "pair.yaml");
+  }
+
+  /** {@code spec.a.b: text} as the field {@code a.b} and the text. */
+  private static Refusal split(String error) {
+    int colon = error.indexOf(": ");
+    String field = colon < 0 ? "" : error.substring(0, colon);
+    field = field.equals("spec") ? "" : field.replaceFirst("^spec\\.", "");
+    return new Refusal(field, colon < 0 ? error : error.substring(colon + 2));
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+}
