@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,17 @@ public final class AgentRuntime implements AutoCloseable {
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
+
+  /** The running groups; read and changed only on the scheduler thread. */
   private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
+
+  /**
+   * A copy of {@link #groups} that is never changed, replaced on the scheduler thread after every
+   * change: the HTTP thread reads this one, so it neither waits for the scheduler nor meets a map
+   * in the middle of a change.
+   */
+  private volatile Map<String, RunningGroup> publishedGroups = Map.of();
+
   private final Map<String, HookedVip> hookedVips = new LinkedHashMap<>();
   private final java.util.concurrent.ExecutorService hookCalls =
       java.util.concurrent.Executors.newThreadPerTaskExecutor(
@@ -99,6 +110,7 @@ public final class AgentRuntime implements AutoCloseable {
     this.arp = arp;
     this.reportSink = reportSink;
     this.guards = guards;
+    this.currentFilter = buildFilter(settings);
     this.endpoint =
         new VrrpEndpoint(
             transport,
@@ -151,15 +163,11 @@ public final class AgentRuntime implements AutoCloseable {
     return runtime;
   }
 
+  /** Read by the receive thread, replaced on the scheduler thread when the groups change. */
   private volatile AdvertisementFilter currentFilter;
 
   private AdvertisementFilter filter() {
-    AdvertisementFilter filter = currentFilter;
-    if (filter == null) {
-      filter = buildFilter(settings);
-      currentFilter = filter;
-    }
-    return filter;
+    return currentFilter;
   }
 
   private AdvertisementFilter buildFilter(PairSettings pair) {
@@ -229,6 +237,7 @@ public final class AgentRuntime implements AutoCloseable {
             },
             LOG::info);
     groups.put(group.name(), new RunningGroup(controller, local, peer));
+    publishGroups();
     endpoint.register(group.virtualRouterId(), controller.router());
     controller.start();
     LOG.info(
@@ -267,11 +276,16 @@ public final class AgentRuntime implements AutoCloseable {
     if (running == null) {
       return;
     }
+    publishGroups();
     endpoint.unregister(running.controller().group().virtualRouterId());
     running.controller().stop(reason);
     hookedVips.remove(name);
     running.local().close();
     running.peer().close();
+  }
+
+  private void publishGroups() {
+    publishedGroups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
   }
 
   private void scheduleReloadCheck() {
@@ -298,6 +312,15 @@ public final class AgentRuntime implements AutoCloseable {
             publish();
             scheduleHeartbeat();
           }
+        });
+  }
+
+  /** Runs the reload check now on the agent's thread and waits for it. */
+  void reloadNow() {
+    scheduler.runAndWait(
+        () -> {
+          configGeneration = readConfigGeneration(configFile);
+          reloadIfChanged();
         });
   }
 
@@ -456,7 +479,8 @@ public final class AgentRuntime implements AutoCloseable {
   /** Last health-check latency per group, nanoseconds. */
   public Map<String, Long> checkLatencies() {
     Map<String, Long> latencies = new LinkedHashMap<>();
-    groups.forEach((name, running) -> latencies.put(name, running.local().lastCheckNanos()));
+    publishedGroups.forEach(
+        (name, running) -> latencies.put(name, running.local().lastCheckNanos()));
     return latencies;
   }
 
@@ -479,7 +503,7 @@ public final class AgentRuntime implements AutoCloseable {
    * @return the outcome, or null when there is no such group
    */
   public CompletableFuture<Switchover.Outcome> switchover(String group) {
-    RunningGroup running = groups.get(group);
+    RunningGroup running = publishedGroups.get(group);
     return running == null ? null : running.controller().switchover();
   }
 
