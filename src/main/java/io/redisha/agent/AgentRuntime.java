@@ -17,17 +17,23 @@ import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
 import io.redisha.vrrp.DropCounters;
 import io.redisha.vrrp.VrrpState;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +86,16 @@ public final class AgentRuntime implements AutoCloseable {
   private final List<AgentReport.Transition> recent = new ArrayList<>();
   private volatile PairSettings settings;
   private volatile String configHash;
-  private volatile String configError;
+
+  /** Why the last change of the pair file was refused or is only partly applied, or null. */
+  private volatile String reloadProblem;
+
+  /** Why the pair file cannot be read now, or null. */
+  private volatile String pairFileProblem;
+
+  /** Why the operator's generation file beside the pair file cannot be used, or null. */
+  private volatile String generationProblem;
+
   private volatile Long configGeneration;
   private volatile AgentReport report;
   private volatile boolean stopped;
@@ -149,9 +164,9 @@ public final class AgentRuntime implements AutoCloseable {
             arp,
             reportSink,
             guards);
-    runtime.configGeneration = readConfigGeneration(configFile);
     runtime.scheduler.runAndWait(
         () -> {
+          runtime.readConfigGeneration();
           for (PairSettings.Group group : settings.groups()) {
             runtime.startGroup(group);
           }
@@ -296,8 +311,7 @@ public final class AgentRuntime implements AutoCloseable {
             return;
           }
           try {
-            configGeneration = readConfigGeneration(configFile);
-            reloadIfChanged();
+            checkConfigFiles();
           } finally {
             scheduleReloadCheck();
           }
@@ -317,11 +331,14 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Runs the reload check now on the agent's thread and waits for it. */
   void reloadNow() {
-    scheduler.runAndWait(
-        () -> {
-          configGeneration = readConfigGeneration(configFile);
-          reloadIfChanged();
-        });
+    scheduler.runAndWait(this::checkConfigFiles);
+  }
+
+  private void checkConfigFiles() {
+    if (readConfigGeneration()) {
+      publish();
+    }
+    reloadIfChanged();
   }
 
   /** Re-reads the pair file when its content changed; a refused file changes nothing. */
@@ -329,9 +346,16 @@ public final class AgentRuntime implements AutoCloseable {
     String hash;
     try {
       hash = hash(configFile);
-    } catch (Exception e) {
+    } catch (IOException e) {
+      notePairFileProblem(
+          "pair file "
+              + configFile
+              + ": cannot read it ("
+              + describe(e)
+              + "); still running the previous pair, fix the file to apply changes");
       return;
     }
+    notePairFileProblem(null);
     if (hash.equals(configHash)) {
       return;
     }
@@ -340,7 +364,7 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
     } catch (InvalidPairException e) {
-      configError = String.join("; ", e.problems());
+      reloadProblem = String.join("; ", e.problems());
       LOG.error("reload refused, still running the previous pair: {}", e.getMessage());
       publish();
       return;
@@ -350,22 +374,22 @@ public final class AgentRuntime implements AutoCloseable {
         || !current.link().peerAddress().equals(next.link().peerAddress())
         || !current.link().interfaceName().equals(next.link().interfaceName())
         || current.vrrp().checksumMode() != next.vrrp().checksumMode()) {
-      configError =
+      reloadProblem =
           "nodes, interface or vrrp.v3Checksum changed: takes effect when the agent restarts";
-      LOG.warn("reload: {}; still running the previous pair", configError);
+      LOG.warn("reload: {}; still running the previous pair", reloadProblem);
       publish();
       return;
     }
-    configError = null;
+    reloadProblem = null;
     apply(next);
   }
 
   private void apply(PairSettings next) {
     PairSettings previous = settings;
     if (!previous.sameExceptGroups(next) && restartForPairChanges) {
-      configError =
+      reloadProblem =
           "pair settings outside instances changed: they take effect when the agent restarts";
-      LOG.info("reload: {}; applying only the changes of groups", configError);
+      LOG.info("reload: {}; applying only the changes of groups", reloadProblem);
       next = previous.withGroups(next.groups());
     } else if (!previous.sameExceptGroups(next)) {
       LOG.info("pair settings changed beyond groups: restarting every group");
@@ -435,30 +459,101 @@ public final class AgentRuntime implements AutoCloseable {
     }
     AgentReport next =
         new AgentReport(
-            settings.pairName(), nodeName, Instant.now().toString(), configGeneration, reports);
+            settings.pairName(),
+            nodeName,
+            Instant.now().toString(),
+            configGeneration,
+            configError(),
+            reports);
     report = next;
     reportSink.publish(next);
   }
 
   /**
-   * The generation the operator wrote beside the pair file, if any. Read with the pair file (at
-   * start and at every reload check), not at every report: reports follow every health check.
+   * Reads the generation the operator wrote beside the pair file, if there is such a file. Read
+   * with the pair file (at start and at every reload check), not at every report: reports follow
+   * every health check. A file that is there but does not hold a generation is a config error,
+   * never "no generation": the operator would take the agent for up to date.
+   *
+   * @return whether the generation or the problem with the file changed
    */
-  private static Long readConfigGeneration(Path configFile) {
-    Path file = configFile.resolveSibling("generation");
+  private boolean readConfigGeneration() {
+    Path file = configFile.resolveSibling(AgentDefaults.GENERATION_FILE);
+    Long generation = null;
+    String problem = null;
     try {
-      return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
-    } catch (Exception e) {
-      return null;
+      String text = Files.readString(file).strip();
+      try {
+        generation = Long.parseLong(text);
+        if (generation < 0) {
+          generation = null;
+          problem = "generation file " + file + ": " + text + " is negative";
+        }
+      } catch (NumberFormatException e) {
+        problem =
+            "generation file "
+                + file
+                + ": '"
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                + "' is not a generation number";
+      }
+    } catch (NoSuchFileException e) {
+      // Standalone: no operator, no generation.
+    } catch (IOException e) {
+      problem = "generation file " + file + ": cannot read it (" + describe(e) + ")";
     }
+    boolean newGeneration = !Objects.equals(generation, configGeneration);
+    configGeneration = generation;
+    if (Objects.equals(problem, generationProblem)) {
+      return newGeneration;
+    }
+    generationProblem = problem;
+    if (problem != null) {
+      LOG.error("{}; reporting no generation until it is fixed", problem);
+    } else {
+      LOG.info("generation file {}: readable again", file);
+    }
+    return true;
+  }
+
+  /** Records whether the pair file can be read; logs each new problem once, and its end. */
+  private void notePairFileProblem(String problem) {
+    if (Objects.equals(problem, pairFileProblem)) {
+      return;
+    }
+    pairFileProblem = problem;
+    if (problem != null) {
+      LOG.error("{}", problem);
+    } else {
+      LOG.info("pair file {}: readable again", configFile);
+    }
+    publish();
+  }
+
+  private static String describe(IOException e) {
+    return switch (e) {
+      case NoSuchFileException missing -> "no such file";
+      case AccessDeniedException denied -> "permission denied";
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    };
   }
 
   public AgentReport report() {
     return report;
   }
 
+  /**
+   * What is wrong with the files the agent runs from (pair file, generation file), or null: the
+   * agent then still runs the last pair it accepted.
+   */
   public String configError() {
-    return configError;
+    List<String> problems = new ArrayList<>();
+    for (String problem : Arrays.asList(pairFileProblem, generationProblem, reloadProblem)) {
+      if (problem != null) {
+        problems.add(problem);
+      }
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   public DropCounters drops() {
@@ -553,8 +648,12 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  static String hash(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+  static String hash(Path file) throws IOException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

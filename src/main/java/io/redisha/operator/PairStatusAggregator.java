@@ -267,8 +267,20 @@ public final class PairStatusAggregator {
     }
 
     String lagging = null;
+    String agentConfigError = null;
     for (NodeSpec node : nodes) {
       ReceivedReport r = reports.get(node.getName());
+      if (agentConfigError == null
+          && r != null
+          && r.isFreshAt(now)
+          && r.report().configError() != null) {
+        agentConfigError =
+            node.getName()
+                + " cannot apply generation "
+                + generation
+                + ": "
+                + r.report().configError();
+      }
       if (lagging == null
           && r != null
           && r.isFreshAt(now)
@@ -299,6 +311,16 @@ public final class PairStatusAggregator {
                   + " agents updated, "
                   + rollout.ready()
                   + " ready",
+              generation,
+              nowText));
+    } else if (agentConfigError != null) {
+      conditions.add(
+          Conditions.of(
+              before,
+              Conditions.PROGRESSING,
+              false,
+              "AgentConfigError",
+              agentConfigError,
               generation,
               nowText));
     } else if (lagging != null) {

@@ -28,6 +28,7 @@ class LeaseReportSinkIT {
         "vm-a",
         Instant.now().toString(),
         3L,
+        null,
         List.of(
             new GroupReport(
                 "a", vrrpState, "master", true, true, offset, "r1", null, 1, null, "Lease")));

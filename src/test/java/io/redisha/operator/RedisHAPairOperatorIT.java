@@ -203,7 +203,8 @@ class RedisHAPairOperatorIT {
   }
 
   static AgentReport report(String node, long generation, GroupReport... groups) {
-    return new AgentReport("cache", node, Instant.now().toString(), generation, List.of(groups));
+    return new AgentReport(
+        "cache", node, Instant.now().toString(), generation, null, List.of(groups));
   }
 
   static GroupReport master(String group, String reason) {
