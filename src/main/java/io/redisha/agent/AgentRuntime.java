@@ -16,6 +16,7 @@ import io.redisha.redis.RedisNode;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
 import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpState;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -79,6 +80,10 @@ public final class AgentRuntime implements AutoCloseable {
   private volatile Map<String, RunningGroup> publishedGroups = Map.of();
 
   private final Map<String, HookedVip> hookedVips = new LinkedHashMap<>();
+
+  /** Priorities a group's router takes once this node is its master; scheduler thread only. */
+  private final Map<String, Integer> deferredPriorities = new LinkedHashMap<>();
+
   private final java.util.concurrent.ExecutorService hookCalls =
       java.util.concurrent.Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("vip-hook-", 0).factory());
@@ -235,6 +240,9 @@ public final class AgentRuntime implements AutoCloseable {
             new GroupController.Listener() {
               @Override
               public void transition(String name, VrrpState from, VrrpState to, String reason) {
+                if (to == VrrpState.MASTER) {
+                  applyDeferredPriority(name);
+                }
                 synchronized (recent) {
                   recent.add(
                       new AgentReport.Transition(
@@ -292,6 +300,7 @@ public final class AgentRuntime implements AutoCloseable {
       return;
     }
     publishGroups();
+    deferredPriorities.remove(name);
     endpoint.unregister(running.controller().group().virtualRouterId());
     running.controller().stop(reason);
     hookedVips.remove(name);
@@ -412,21 +421,7 @@ public final class AgentRuntime implements AutoCloseable {
         stopGroup(name, "group removed");
       } else if (!now.equals(before)) {
         if (sameButPreference(before, now)) {
-          GroupController controller = groups.get(name).controller();
-          LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
-          if (controller.router().state() != VrrpState.MASTER) {
-            controller.router().setPriority(now.priority());
-          } else if (next.link().peerNode().equals(now.preferredMaster())) {
-            controller
-                .switchover()
-                .thenAccept(
-                    outcome ->
-                        LOG.info(
-                            "group {}: switchover to the preferred master {}: {}",
-                            name,
-                            now.preferredMaster(),
-                            outcome.reason()));
-          }
+          preferenceChanged(groups.get(name).controller(), now, next);
         } else {
           LOG.info("group {}: changed, restarting it", name);
           stopGroup(name, "group changed");
@@ -441,6 +436,54 @@ public final class AgentRuntime implements AutoCloseable {
       }
     }
     publish();
+  }
+
+  /**
+   * The group's preferred master moved, and with it this node's priority. The router takes the new
+   * priority at once, with one exception: with preempt, a node that is not master keeps its lower
+   * priority until it becomes master, since a higher one would take the role from the master
+   * without the lossless switchover. Lowering is always safe: the peer raises its own only once it
+   * is master. A master that lost the preference to the peer then hands the role over.
+   */
+  private void preferenceChanged(
+      GroupController controller, PairSettings.Group now, PairSettings pair) {
+    String name = now.name();
+    VrrpRouter router = controller.router();
+    boolean master = router.state() == VrrpState.MASTER;
+    LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
+    deferredPriorities.remove(name);
+    if (now.priority() > router.priority() && !master && pair.vrrp().preempt()) {
+      deferredPriorities.put(name, now.priority());
+      LOG.info(
+          "group {}: priority {} once this node is master (preempt would take the role without a"
+              + " switchover)",
+          name,
+          now.priority());
+    } else if (now.priority() != router.priority()) {
+      router.setPriority(now.priority());
+      LOG.info("group {}: priority {}", name, now.priority());
+    }
+    if (master && pair.link().peerNode().equals(now.preferredMaster())) {
+      controller
+          .switchover()
+          .thenAccept(
+              outcome ->
+                  LOG.info(
+                      "group {}: switchover to the preferred master {}: {}",
+                      name,
+                      now.preferredMaster(),
+                      outcome.reason()));
+    }
+  }
+
+  /** A priority held back by {@link #preferenceChanged} takes effect when the node is master. */
+  private void applyDeferredPriority(String name) {
+    Integer priority = deferredPriorities.remove(name);
+    RunningGroup running = groups.get(name);
+    if (priority != null && running != null) {
+      running.controller().router().setPriority(priority);
+      LOG.info("group {}: master now, priority {}", name, priority);
+    }
   }
 
   private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {

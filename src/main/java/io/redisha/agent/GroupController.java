@@ -631,7 +631,7 @@ public final class GroupController {
     if (!peerFollowing()) {
       return "the peer's Redis is not following ours";
     }
-    if (pair.vrrp().preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
+    if (pair.vrrp().preempt() && router.priority() > PairValidation.DEFAULT_PRIORITY) {
       return "preempt is on and this node is the preferred master: the role would come back";
     }
     return null;
