@@ -38,7 +38,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -603,10 +602,6 @@ public final class AgentRuntime implements AutoCloseable {
     return drops;
   }
 
-  public PairSettings settings() {
-    return settings;
-  }
-
   /** Recent transitions, newest last. */
   public List<AgentReport.Transition> recentTransitions() {
     synchronized (recent) {
@@ -620,19 +615,6 @@ public final class AgentRuntime implements AutoCloseable {
     publishedGroups.forEach(
         (name, running) -> latencies.put(name, running.local().lastCheckNanos()));
     return latencies;
-  }
-
-  /** Runs {@code action} on the agent's thread with the group's controller, and waits. */
-  public <T> T withGroup(String name, BiFunction<GroupController, PairSettings, T> action) {
-    Object[] result = new Object[1];
-    scheduler.runAndWait(
-        () -> {
-          RunningGroup running = groups.get(name);
-          result[0] = running == null ? null : action.apply(running.controller(), settings);
-        });
-    @SuppressWarnings("unchecked")
-    T typed = (T) result[0];
-    return typed;
   }
 
   /**

@@ -88,7 +88,6 @@ public final class GroupController {
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
   private AgentReport.Transition lastTransition;
-  private long failovers;
 
   public GroupController(
       PairSettings pair,
@@ -524,7 +523,6 @@ public final class GroupController {
             reason,
             Instant.ofEpochMilli(scheduler.epochMillis()).toString());
     if (to == VrrpState.MASTER) {
-      failovers++;
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
@@ -571,11 +569,6 @@ public final class GroupController {
         guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
   }
 
-  /** How often this node became master of the group since the agent started. */
-  public long timesBecameMaster() {
-    return failovers;
-  }
-
   // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
 
   private Switchover switchover;
@@ -610,11 +603,6 @@ public final class GroupController {
               });
         });
     return result;
-  }
-
-  /** Whether a planned switchover is running. */
-  public boolean switchoverRunning() {
-    return switchover != null;
   }
 
   /** Null when a switchover may start now, else why not. */
