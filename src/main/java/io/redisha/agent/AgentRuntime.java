@@ -350,7 +350,7 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /** Re-reads the pair file when its content changed; a refused file changes nothing. */
-  void reloadIfChanged() {
+  private void reloadIfChanged() {
     String hash;
     try {
       hash = hash(configFile);

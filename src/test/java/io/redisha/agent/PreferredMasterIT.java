@@ -232,9 +232,14 @@ class PreferredMasterIT {
 
       // With preempt on, a vm-a still at 150 would take the role back from vm-b's 100 within
       // three adverts; at the group's new priority (100) it stays backup.
-      Thread.sleep(1500);
-      assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
-      assertThat(network.sentAdverts(ROUTER_ID)).hasSize(sentBefore);
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofMillis(1700))
+          .untilAsserted(
+              () -> {
+                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(network.sentAdverts(ROUTER_ID)).hasSize(sentBefore);
+              });
 
       Switchover.Outcome manual = runtime.switchover("g0").get(5, TimeUnit.SECONDS);
       assertThat(manual.reason()).contains("not MASTER").doesNotContain("preferred master");
@@ -263,9 +268,14 @@ class PreferredMasterIT {
       writePair(pairYaml("vm-a"));
       runtime.reloadNow();
       // A vm-a at 150 would preempt vm-b's 100 within three adverts, without the switchover.
-      Thread.sleep(1500);
-      assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
-      assertThat(network.holds(VIP)).isFalse();
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofMillis(1700))
+          .untilAsserted(
+              () -> {
+                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(network.holds(VIP)).isFalse();
+              });
 
       // vm-b's switchover hands the role over with a priority 0 advert.
       peerPriority = -1;
