@@ -59,7 +59,7 @@ public final class AgentCommand {
               + " operator with --kubernetes); standalone pairs use Witness or None");
       return 2;
     }
-    String namespace = System.getenv().getOrDefault("REDISHA_NAMESPACE", "default");
+    String namespace = System.getenv().getOrDefault(PairResources.ENV_NAMESPACE, "default");
     AgentRuntime.GuardFactory guards =
         (pair, group, scheduler) ->
             SplitBrainGuards.create(
@@ -101,7 +101,7 @@ public final class AgentCommand {
                     ? args.get("http-address")
                     // The kubelet probes /healthz on the node's address (host network).
                     : kubernetes ? "0.0.0.0" : "127.0.0.1"),
-            args.intValue("http-port", 9736));
+            args.intValue("http-port", AgentDefaults.HTTP_PORT));
     AgentHttpServer http = AgentHttpServer.start(httpAddress, runtime);
     LOG.info(
         "node {} ({}) of pair {}: peer {} ({}), VRRPv{} every {} ms on {}, protection {}, status"

@@ -16,21 +16,28 @@ import io.redisha.redis.RedisNode;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
 import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpState;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +67,22 @@ public final class AgentRuntime implements AutoCloseable {
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
+
+  /** The running groups; read and changed only on the scheduler thread. */
   private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
+
+  /**
+   * A copy of {@link #groups} that is never changed, replaced on the scheduler thread after every
+   * change: the HTTP thread reads this one, so it neither waits for the scheduler nor meets a map
+   * in the middle of a change.
+   */
+  private volatile Map<String, RunningGroup> publishedGroups = Map.of();
+
   private final Map<String, HookedVip> hookedVips = new LinkedHashMap<>();
+
+  /** Priorities a group's router takes once this node is its master; scheduler thread only. */
+  private final Map<String, Integer> deferredPriorities = new LinkedHashMap<>();
+
   private final java.util.concurrent.ExecutorService hookCalls =
       java.util.concurrent.Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("vip-hook-", 0).factory());
@@ -69,7 +90,16 @@ public final class AgentRuntime implements AutoCloseable {
   private final List<RecentTransition> recent = new ArrayList<>();
   private volatile PairSettings settings;
   private volatile String configHash;
-  private volatile String configError;
+
+  /** Why the last change of the pair file was refused or is only partly applied, or null. */
+  private volatile String reloadProblem;
+
+  /** Why the pair file cannot be read now, or null. */
+  private volatile String pairFileProblem;
+
+  /** Why the operator's generation file beside the pair file cannot be used, or null. */
+  private volatile String generationProblem;
+
   private volatile Long configGeneration;
   private volatile AgentReport report;
   private volatile boolean stopped;
@@ -99,6 +129,7 @@ public final class AgentRuntime implements AutoCloseable {
     this.arp = arp;
     this.reportSink = reportSink;
     this.guards = guards;
+    this.currentFilter = buildFilter(settings);
     this.endpoint =
         new VrrpEndpoint(
             transport,
@@ -137,9 +168,9 @@ public final class AgentRuntime implements AutoCloseable {
             arp,
             reportSink,
             guards);
-    runtime.configGeneration = readConfigGeneration(configFile);
     runtime.scheduler.runAndWait(
         () -> {
+          runtime.readConfigGeneration();
           for (PairSettings.Group group : settings.groups()) {
             runtime.startGroup(group);
           }
@@ -151,15 +182,11 @@ public final class AgentRuntime implements AutoCloseable {
     return runtime;
   }
 
+  /** Read by the receive thread, replaced on the scheduler thread when the groups change. */
   private volatile AdvertisementFilter currentFilter;
 
   private AdvertisementFilter filter() {
-    AdvertisementFilter filter = currentFilter;
-    if (filter == null) {
-      filter = buildFilter(settings);
-      currentFilter = filter;
-    }
-    return filter;
+    return currentFilter;
   }
 
   private AdvertisementFilter buildFilter(PairSettings pair) {
@@ -212,6 +239,9 @@ public final class AgentRuntime implements AutoCloseable {
             new GroupController.Listener() {
               @Override
               public void transition(String name, VrrpState from, VrrpState to, String reason) {
+                if (to == VrrpState.MASTER) {
+                  applyDeferredPriority(name);
+                }
                 synchronized (recent) {
                   recent.add(
                       new RecentTransition(
@@ -229,6 +259,7 @@ public final class AgentRuntime implements AutoCloseable {
             },
             LOG::info);
     groups.put(group.name(), new RunningGroup(controller, local, peer));
+    publishGroups();
     endpoint.register(group.virtualRouterId(), controller.router());
     controller.start();
     LOG.info(
@@ -267,11 +298,17 @@ public final class AgentRuntime implements AutoCloseable {
     if (running == null) {
       return;
     }
+    publishGroups();
+    deferredPriorities.remove(name);
     endpoint.unregister(running.controller().group().virtualRouterId());
     running.controller().stop(reason);
     hookedVips.remove(name);
     running.local().close();
     running.peer().close();
+  }
+
+  private void publishGroups() {
+    publishedGroups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
   }
 
   private void scheduleReloadCheck() {
@@ -282,8 +319,7 @@ public final class AgentRuntime implements AutoCloseable {
             return;
           }
           try {
-            configGeneration = readConfigGeneration(configFile);
-            reloadIfChanged();
+            checkConfigFiles();
           } finally {
             scheduleReloadCheck();
           }
@@ -301,14 +337,33 @@ public final class AgentRuntime implements AutoCloseable {
         });
   }
 
+  /** Runs the reload check now on the agent's thread and waits for it. */
+  void reloadNow() {
+    scheduler.runAndWait(this::checkConfigFiles);
+  }
+
+  private void checkConfigFiles() {
+    if (readConfigGeneration()) {
+      publish();
+    }
+    reloadIfChanged();
+  }
+
   /** Re-reads the pair file when its content changed; a refused file changes nothing. */
-  void reloadIfChanged() {
+  private void reloadIfChanged() {
     String hash;
     try {
       hash = hash(configFile);
-    } catch (Exception e) {
+    } catch (IOException e) {
+      notePairFileProblem(
+          "pair file "
+              + configFile
+              + ": cannot read it ("
+              + describe(e)
+              + "); still running the previous pair, fix the file to apply changes");
       return;
     }
+    notePairFileProblem(null);
     if (hash.equals(configHash)) {
       return;
     }
@@ -317,7 +372,7 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
     } catch (InvalidPairException e) {
-      configError = String.join("; ", e.problems());
+      reloadProblem = String.join("; ", e.problems());
       LOG.error("reload refused, still running the previous pair: {}", e.getMessage());
       publish();
       return;
@@ -327,22 +382,22 @@ public final class AgentRuntime implements AutoCloseable {
         || !current.link().peerAddress().equals(next.link().peerAddress())
         || !current.link().interfaceName().equals(next.link().interfaceName())
         || current.vrrp().checksumMode() != next.vrrp().checksumMode()) {
-      configError =
+      reloadProblem =
           "nodes, interface or vrrp.v3Checksum changed: takes effect when the agent restarts";
-      LOG.warn("reload: {}; still running the previous pair", configError);
+      LOG.warn("reload: {}; still running the previous pair", reloadProblem);
       publish();
       return;
     }
-    configError = null;
+    reloadProblem = null;
     apply(next);
   }
 
   private void apply(PairSettings next) {
     PairSettings previous = settings;
     if (!previous.sameExceptGroups(next) && restartForPairChanges) {
-      configError =
+      reloadProblem =
           "pair settings outside instances changed: they take effect when the agent restarts";
-      LOG.info("reload: {}; applying only the changes of groups", configError);
+      LOG.info("reload: {}; applying only the changes of groups", reloadProblem);
       next = previous.withGroups(next.groups());
     } else if (!previous.sameExceptGroups(next)) {
       LOG.info("pair settings changed beyond groups: restarting every group");
@@ -365,21 +420,7 @@ public final class AgentRuntime implements AutoCloseable {
         stopGroup(name, "group removed");
       } else if (!now.equals(before)) {
         if (sameButPreference(before, now)) {
-          GroupController controller = groups.get(name).controller();
-          LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
-          if (controller.router().state() != VrrpState.MASTER) {
-            controller.router().setPriority(now.priority());
-          } else if (next.link().peerNode().equals(now.preferredMaster())) {
-            controller
-                .switchover()
-                .thenAccept(
-                    outcome ->
-                        LOG.info(
-                            "group {}: switchover to the preferred master {}: {}",
-                            name,
-                            now.preferredMaster(),
-                            outcome.reason()));
-          }
+          preferenceChanged(groups.get(name).controller(), now, next);
         } else {
           LOG.info("group {}: changed, restarting it", name);
           stopGroup(name, "group changed");
@@ -394,6 +435,54 @@ public final class AgentRuntime implements AutoCloseable {
       }
     }
     publish();
+  }
+
+  /**
+   * The group's preferred master moved, and with it this node's priority. The router takes the new
+   * priority at once, with one exception: with preempt, a node that is not master keeps its lower
+   * priority until it becomes master, since a higher one would take the role from the master
+   * without the lossless switchover. Lowering is always safe: the peer raises its own only once it
+   * is master. A master that lost the preference to the peer then hands the role over.
+   */
+  private void preferenceChanged(
+      GroupController controller, PairSettings.Group now, PairSettings pair) {
+    String name = now.name();
+    VrrpRouter router = controller.router();
+    boolean master = router.state() == VrrpState.MASTER;
+    LOG.info("group {}: preferred master now {}", name, now.preferredMaster());
+    deferredPriorities.remove(name);
+    if (now.priority() > router.priority() && !master && pair.vrrp().preempt()) {
+      deferredPriorities.put(name, now.priority());
+      LOG.info(
+          "group {}: priority {} once this node is master (preempt would take the role without a"
+              + " switchover)",
+          name,
+          now.priority());
+    } else if (now.priority() != router.priority()) {
+      router.setPriority(now.priority());
+      LOG.info("group {}: priority {}", name, now.priority());
+    }
+    if (master && pair.link().peerNode().equals(now.preferredMaster())) {
+      controller
+          .switchover()
+          .thenAccept(
+              outcome ->
+                  LOG.info(
+                      "group {}: switchover to the preferred master {}: {}",
+                      name,
+                      now.preferredMaster(),
+                      outcome.reason()));
+    }
+  }
+
+  /** A priority held back by {@link #preferenceChanged} takes effect when the node is master. */
+  private void applyDeferredPriority(String name) {
+    Integer priority = deferredPriorities.remove(name);
+    RunningGroup running = groups.get(name);
+    if (priority != null && running != null) {
+      running.controller().router().setPriority(priority);
+      LOG.info("group {}: master now, priority {}", name, priority);
+    }
   }
 
   private static boolean sameButPreference(PairSettings.Group a, PairSettings.Group b) {
@@ -412,38 +501,105 @@ public final class AgentRuntime implements AutoCloseable {
     }
     AgentReport next =
         new AgentReport(
-            settings.pairName(), nodeName, Instant.now().toString(), configGeneration, reports);
+            settings.pairName(),
+            nodeName,
+            Instant.now().toString(),
+            configGeneration,
+            configError(),
+            reports);
     report = next;
     reportSink.publish(next);
   }
 
   /**
-   * The generation the operator wrote beside the pair file, if any. Read with the pair file (at
-   * start and at every reload check), not at every report: reports follow every health check.
+   * Reads the generation the operator wrote beside the pair file, if there is such a file. Read
+   * with the pair file (at start and at every reload check), not at every report: reports follow
+   * every health check. A file that is there but does not hold a generation is a config error,
+   * never "no generation": the operator would take the agent for up to date.
+   *
+   * @return whether the generation or the problem with the file changed
    */
-  private static Long readConfigGeneration(Path configFile) {
-    Path file = configFile.resolveSibling("generation");
+  private boolean readConfigGeneration() {
+    Path file = configFile.resolveSibling(AgentDefaults.GENERATION_FILE);
+    Long generation = null;
+    String problem = null;
     try {
-      return Files.exists(file) ? Long.valueOf(Files.readString(file).strip()) : null;
-    } catch (Exception e) {
-      return null;
+      String text = Files.readString(file).strip();
+      try {
+        generation = Long.parseLong(text);
+        if (generation < 0) {
+          generation = null;
+          problem = "generation file " + file + ": " + text + " is negative";
+        }
+      } catch (NumberFormatException e) {
+        problem =
+            "generation file "
+                + file
+                + ": '"
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                + "' is not a generation number";
+      }
+    } catch (NoSuchFileException e) {
+      // Standalone: no operator, no generation.
+    } catch (IOException e) {
+      problem = "generation file " + file + ": cannot read it (" + describe(e) + ")";
     }
+    boolean newGeneration = !Objects.equals(generation, configGeneration);
+    configGeneration = generation;
+    if (Objects.equals(problem, generationProblem)) {
+      return newGeneration;
+    }
+    generationProblem = problem;
+    if (problem != null) {
+      LOG.error("{}; reporting no generation until it is fixed", problem);
+    } else {
+      LOG.info("generation file {}: readable again", file);
+    }
+    return true;
+  }
+
+  /** Records whether the pair file can be read; logs each new problem once, and its end. */
+  private void notePairFileProblem(String problem) {
+    if (Objects.equals(problem, pairFileProblem)) {
+      return;
+    }
+    pairFileProblem = problem;
+    if (problem != null) {
+      LOG.error("{}", problem);
+    } else {
+      LOG.info("pair file {}: readable again", configFile);
+    }
+    publish();
+  }
+
+  private static String describe(IOException e) {
+    return switch (e) {
+      case NoSuchFileException missing -> "no such file";
+      case AccessDeniedException denied -> "permission denied";
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    };
   }
 
   public AgentReport report() {
     return report;
   }
 
+  /**
+   * What is wrong with the files the agent runs from (pair file, generation file), or null: the
+   * agent then still runs the last pair it accepted.
+   */
   public String configError() {
-    return configError;
+    List<String> problems = new ArrayList<>();
+    for (String problem : Arrays.asList(pairFileProblem, generationProblem, reloadProblem)) {
+      if (problem != null) {
+        problems.add(problem);
+      }
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   public DropCounters drops() {
     return drops;
-  }
-
-  public PairSettings settings() {
-    return settings;
   }
 
   /**
@@ -464,21 +620,9 @@ public final class AgentRuntime implements AutoCloseable {
   /** Last health-check latency per group, nanoseconds. */
   public Map<String, Long> checkLatencies() {
     Map<String, Long> latencies = new LinkedHashMap<>();
-    groups.forEach((name, running) -> latencies.put(name, running.local().lastCheckNanos()));
+    publishedGroups.forEach(
+        (name, running) -> latencies.put(name, running.local().lastCheckNanos()));
     return latencies;
-  }
-
-  /** Runs {@code action} on the agent's thread with the group's controller, and waits. */
-  public <T> T withGroup(String name, BiFunction<GroupController, PairSettings, T> action) {
-    Object[] result = new Object[1];
-    scheduler.runAndWait(
-        () -> {
-          RunningGroup running = groups.get(name);
-          result[0] = running == null ? null : action.apply(running.controller(), settings);
-        });
-    @SuppressWarnings("unchecked")
-    T typed = (T) result[0];
-    return typed;
   }
 
   /**
@@ -487,7 +631,7 @@ public final class AgentRuntime implements AutoCloseable {
    * @return the outcome, or null when there is no such group
    */
   public CompletableFuture<Switchover.Outcome> switchover(String group) {
-    RunningGroup running = groups.get(group);
+    RunningGroup running = publishedGroups.get(group);
     return running == null ? null : running.controller().switchover();
   }
 
@@ -537,8 +681,12 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  static String hash(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+  static String hash(Path file) throws IOException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

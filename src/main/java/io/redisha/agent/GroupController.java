@@ -90,7 +90,6 @@ public final class GroupController {
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
   private AgentReport.Transition lastTransition;
-  private long failovers;
 
   public GroupController(
       PairSettings pair,
@@ -526,7 +525,6 @@ public final class GroupController {
             reason,
             Instant.ofEpochMilli(scheduler.epochMillis()).toString());
     if (to == VrrpState.MASTER) {
-      failovers++;
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
       peerChecked = false;
@@ -573,11 +571,6 @@ public final class GroupController {
         guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
   }
 
-  /** How often this node became master of the group since the agent started. */
-  public long timesBecameMaster() {
-    return failovers;
-  }
-
   // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
 
   private Switchover switchover;
@@ -614,11 +607,6 @@ public final class GroupController {
     return result;
   }
 
-  /** Whether a planned switchover is running. */
-  public boolean switchoverRunning() {
-    return switchover != null;
-  }
-
   /** Null when a switchover may start now, else why not. */
   String switchoverRefusal() {
     if (!running) {
@@ -633,7 +621,7 @@ public final class GroupController {
     if (!peerFollowing()) {
       return "the peer's Redis is not following ours";
     }
-    if (pair.vrrp().preempt() && group.priority() > PairValidation.DEFAULT_PRIORITY) {
+    if (pair.vrrp().preempt() && router.priority() > PairValidation.DEFAULT_PRIORITY) {
       return "preempt is on and this node is the preferred master: the role would come back";
     }
     return null;

@@ -34,7 +34,7 @@ public final class VrrpEndpoint implements AutoCloseable {
   private final Inet4Address peer;
   private final ChecksumMode checksumMode;
   private final Map<Integer, VrrpRouter> routers = new ConcurrentHashMap<>();
-  private volatile Supplier<AdvertisementFilter> filter;
+  private final Supplier<AdvertisementFilter> filter;
   private final Thread receiver;
   private volatile boolean running = true;
 
@@ -66,11 +66,6 @@ public final class VrrpEndpoint implements AutoCloseable {
 
   public void unregister(int virtualRouterId) {
     routers.remove(virtualRouterId);
-  }
-
-  /** Replaces the filter, for example after groups were added. */
-  public void setFilter(Supplier<AdvertisementFilter> filter) {
-    this.filter = filter;
   }
 
   /** Sends one advert to the peer; a failure is logged, VRRP timers go on. */

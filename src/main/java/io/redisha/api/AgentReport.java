@@ -13,11 +13,18 @@ import java.util.List;
  * @param node the node this agent runs on
  * @param time when the report was made, RFC 3339
  * @param configGeneration the resource generation (or file revision) the agent runs with
+ * @param configError what is wrong with the agent's pair or generation file, or null; while it is
+ *     set the agent runs the last pair it accepted, so it is not up to date
  * @param groups one entry per Redis group
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AgentReport(
-    String pair, String node, String time, Long configGeneration, List<GroupReport> groups) {
+    String pair,
+    String node,
+    String time,
+    Long configGeneration,
+    String configError,
+    List<GroupReport> groups) {
 
   /**
    * State of one group on this node.

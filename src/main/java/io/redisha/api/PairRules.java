@@ -36,12 +36,13 @@ public final class PairRules {
       "not in 0.0.0.0/8, 127.0.0.0/8 (loopback), 224.0.0.0/4 (multicast)"
           + " or 240.0.0.0/4 (reserved, with the broadcast address 255.255.255.255)";
 
-  /** On each node. */
+  /** On each node; loopback is allowed there (two agents on one host). */
   public static final String NODE_ADDRESS_UNICAST =
-      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
+      "!has(self.address) || !self.address.matches('" + Patterns.NOT_NODE_ADDRESS_START + "')";
 
   public static final String NODE_ADDRESS_UNICAST_MESSAGE =
-      "nodes[].address: must be a unicast address, " + NOT_UNICAST;
+      "nodes[].address: must be a unicast address, not in 0.0.0.0/8, 224.0.0.0/4 (multicast)"
+          + " or 240.0.0.0/4 (reserved, with the broadcast address 255.255.255.255)";
 
   /** On each group. */
   public static final String VIP_UNICAST =

@@ -23,6 +23,9 @@ public final class Patterns {
    */
   public static final String NOT_UNICAST_START = "^(0|127|22[4-9]|2[3-5][0-9])[.]";
 
+  /** {@link #NOT_UNICAST_START} without loopback: two agents on one host make a working pair. */
+  public static final String NOT_NODE_ADDRESS_START = "^(0|22[4-9]|2[3-5][0-9])[.]";
+
   /** An RFC 1123 label, as used for group names. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 

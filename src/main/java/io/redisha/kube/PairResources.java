@@ -1,6 +1,9 @@
 package io.redisha.kube;
 
+import io.redisha.agent.AgentDefaults;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +16,18 @@ public final class PairResources {
 
   public static final String GROUP = "redisha.io";
 
+  /** Start of the name of every object made for a pair. */
+  private static final String PREFIX = "redisha-";
+
+  /** The recommended labels of Kubernetes, and the values redisha gives them. */
+  public static final String LABEL_NAME = "app.kubernetes.io/name";
+
+  public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+  public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String APP_NAME = "redisha";
+  public static final String MANAGED_BY = "redisha-operator";
+
   /** Label naming the pair an object belongs to. */
   public static final String LABEL_PAIR = GROUP + "/pair";
 
@@ -21,6 +36,10 @@ public final class PairResources {
 
   public static final String ROLE_AGENT = "agent";
   public static final String ROLE_REPORT = "report";
+
+  /** Selector of the objects the operator owns for its pairs (its dependents' informers). */
+  public static final String OWNED_SELECTOR =
+      LABEL_MANAGED_BY + "=" + MANAGED_BY + "," + LABEL_ROLE + "=" + ROLE_AGENT;
 
   /** Annotation on a report Lease holding the agent's report as JSON. */
   public static final String ANNOTATION_REPORT = GROUP + "/report";
@@ -42,31 +61,34 @@ public final class PairResources {
   public static final String CONFIG_DIR = "/etc/redisha";
 
   public static final String PAIR_FILE_KEY = "pair.yaml";
-  public static final String GENERATION_KEY = "generation";
+
+  /** The ConfigMap key of the generation, which the agent reads as a file beside the pair file. */
+  public static final String GENERATION_KEY = AgentDefaults.GENERATION_FILE;
+
   public static final String PAIR_FILE = CONFIG_DIR + "/" + PAIR_FILE_KEY;
   public static final String VRRP_SECRET_DIR = "/var/run/secrets/redisha/vrrp";
   public static final String REDIS_SECRET_DIR = "/var/run/secrets/redisha/redis";
   public static final String SECRET_FILE = "password";
 
   /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
-  public static final int AGENT_HTTP_PORT = 9736;
+  public static final int AGENT_HTTP_PORT = AgentDefaults.HTTP_PORT;
 
   /** How long a report stays valid without a heartbeat. */
   public static final int REPORT_LEASE_SECONDS = 30;
 
   /** Name of the agents' DaemonSet, ServiceAccount, Role and RoleBinding. */
   public static String agentName(String pair) {
-    return "redisha-" + pair + "-agent";
+    return PREFIX + pair + "-agent";
   }
 
   /** Name of the ConfigMap that holds the rendered pair file. */
   public static String configMapName(String pair) {
-    return "redisha-" + pair + "-config";
+    return PREFIX + pair + "-config";
   }
 
   /** Name of the Lease that carries the report of the agent on one node. */
   public static String reportLeaseName(String pair, String node) {
-    return "redisha-" + pair + "-report-" + node;
+    return PREFIX + pair + "-report-" + node;
   }
 
   /**
@@ -74,16 +96,31 @@ public final class PairResources {
    * apart from every report Lease of the same pair, whatever the group and node are called.
    */
   public static String groupLeaseName(String pair, String group) {
-    return ("redisha-" + pair + "-group-" + group).toLowerCase(Locale.ROOT);
+    return (PREFIX + pair + "-group-" + group).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Every Lease the agents of a pair write: the report Lease of each node and the split-brain Lease
+   * of each group. The agents' Role names exactly these.
+   */
+  public static List<String> agentLeaseNames(String pair, List<String> nodes, List<String> groups) {
+    List<String> names = new ArrayList<>();
+    for (String node : nodes) {
+      names.add(reportLeaseName(pair, node));
+    }
+    for (String group : groups) {
+      names.add(groupLeaseName(pair, group));
+    }
+    return names;
   }
 
   /** Labels on everything the operator makes for a pair, and the agents' pod selector. */
   public static Map<String, String> agentLabels(String pair) {
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/name", "redisha");
-    labels.put("app.kubernetes.io/instance", pair);
-    labels.put("app.kubernetes.io/component", ROLE_AGENT);
-    labels.put("app.kubernetes.io/managed-by", "redisha-operator");
+    labels.put(LABEL_NAME, APP_NAME);
+    labels.put(LABEL_INSTANCE, pair);
+    labels.put(LABEL_COMPONENT, ROLE_AGENT);
+    labels.put(LABEL_MANAGED_BY, MANAGED_BY);
     labels.put(LABEL_PAIR, pair);
     labels.put(LABEL_ROLE, ROLE_AGENT);
     return labels;
@@ -92,9 +129,9 @@ public final class PairResources {
   /** Labels of the report Leases; the operator watches {@code redisha.io/role=report}. */
   public static Map<String, String> reportLabels(String pair) {
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/name", "redisha");
-    labels.put("app.kubernetes.io/instance", pair);
-    labels.put("app.kubernetes.io/component", ROLE_REPORT);
+    labels.put(LABEL_NAME, APP_NAME);
+    labels.put(LABEL_INSTANCE, pair);
+    labels.put(LABEL_COMPONENT, ROLE_REPORT);
     labels.put(LABEL_PAIR, pair);
     labels.put(LABEL_ROLE, ROLE_REPORT);
     return labels;

@@ -72,6 +72,6 @@ public final class ReportThrottle {
                                     g.cloudRouting().error(),
                                     null)))
                 .toList();
-    return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), groups);
+    return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups);
   }
 }

@@ -2,6 +2,7 @@ package io.redisha.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.agent.AgentDefaults;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +30,7 @@ public final class PairLab implements AutoCloseable {
   public static final String VM_A = "vm-a";
   public static final String VM_B = "vm-b";
   public static final String CLIENT = "client";
-  public static final int STATUS_PORT = 9736;
+  public static final int STATUS_PORT = AgentDefaults.HTTP_PORT;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**

@@ -15,11 +15,13 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairSpec;
@@ -77,25 +79,55 @@ public final class AgentResources {
   }
 
   /**
-   * What an agent may do: write its report Lease and the split-brain Leases of its groups, and
-   * record Events. Nothing else: it reads its configuration and secrets from mounted files.
+   * What an agent may do: read and write the report Lease of each node and the split-brain Lease of
+   * each group of its pair, by name, create Leases, and record Events. Nothing else: it reads its
+   * configuration and secrets from mounted files. Creating cannot be limited by name (the API
+   * server authorizes a create before the object has one), so a Lease of another name can be
+   * created but never read or changed afterwards.
    */
   public static Role role(RedisHAPair pair) {
+    String pairName = pair.getMetadata().getName();
+    RedisHAPairSpec spec = pair.getSpec();
+    List<String> nodes =
+        spec == null || spec.getNodes() == null
+            ? List.of()
+            : spec.getNodes().stream().map(NodeSpec::getName).toList();
+    List<String> groups =
+        spec == null || spec.getInstances() == null
+            ? List.of()
+            : spec.getInstances().stream().map(InstanceSpec::getName).toList();
+    List<String> leases = PairResources.agentLeaseNames(pairName, nodes, groups);
+    List<PolicyRule> rules = new ArrayList<>();
+    if (!leases.isEmpty()) {
+      // Never with an empty list: a rule without resourceNames allows every name.
+      rules.add(
+          new PolicyRuleBuilder()
+              .withApiGroups(LEASE_API_GROUP)
+              .withResources(LEASES)
+              .withResourceNames(leases)
+              .withVerbs("get", "update", "patch")
+              .build());
+    }
+    rules.add(
+        new PolicyRuleBuilder()
+            .withApiGroups(LEASE_API_GROUP)
+            .withResources(LEASES)
+            .withVerbs("create")
+            .build());
+    rules.add(
+        new PolicyRuleBuilder()
+            .withApiGroups("")
+            .withResources("events")
+            .withVerbs("create", "patch")
+            .build());
     return new RoleBuilder()
-        .withMetadata(meta(pair, PairResources.agentName(pair.getMetadata().getName())))
-        .withRules(
-            new PolicyRuleBuilder()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "list", "watch", "create", "update", "patch")
-                .build(),
-            new PolicyRuleBuilder()
-                .withApiGroups("")
-                .withResources("events")
-                .withVerbs("create", "patch")
-                .build())
+        .withMetadata(meta(pair, PairResources.agentName(pairName)))
+        .withRules(rules)
         .build();
   }
+
+  private static final String LEASE_API_GROUP = "coordination.k8s.io";
+  private static final String LEASES = "leases";
 
   public static RoleBinding roleBinding(RedisHAPair pair) {
     String name = PairResources.agentName(pair.getMetadata().getName());
@@ -156,7 +188,7 @@ public final class AgentResources {
     RedisHAPairSpec spec = pair.getSpec();
     List<String> nodeNames = spec.getNodes().stream().map(NodeSpec::getName).toList();
     Map<String, String> selector = new LinkedHashMap<>(PairResources.agentLabels(pairName));
-    selector.remove("app.kubernetes.io/managed-by");
+    selector.remove(PairResources.LABEL_MANAGED_BY);
     selector.remove(PairResources.LABEL_ROLE);
 
     List<Volume> volumes = new ArrayList<>();

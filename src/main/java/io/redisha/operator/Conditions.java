@@ -75,6 +75,7 @@ public final class Conditions {
     public static final String ROLLING_OUT = "RollingOut";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String RECONCILE_ERROR = "ReconcileError";
+    public static final String AGENT_CONFIG_ERROR = "AgentConfigError";
   }
 
   /**

@@ -6,12 +6,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.redisha.api.RedisHAPair;
+import io.redisha.kube.PairResources;
 
 /**
  * The ConfigMap with the rendered pair file the agents read and reload. Built by {@link
  * AgentResources}; see {@link RedisHAPairReconciler}.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = RedisHAPairReconciler.OWNED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = PairResources.OWNED_SELECTOR))
 public class PairConfigMapDependent
     extends CRUDKubernetesDependentResource<ConfigMap, RedisHAPair> {
   public PairConfigMapDependent() {

@@ -134,6 +134,7 @@ public final class PairStatusAggregator {
    * @param invalid the spec's problems when it was rejected
    * @param staleNodes nodes with no current report
    * @param allStale whether no node has a current report
+   * @param agentConfigError a node whose agent cannot apply its pair file, in words
    * @param lagging a node running an older generation, in words
    * @param rollout the DaemonSet's progress, null when unknown
    * @param generation the resource's generation
@@ -146,6 +147,7 @@ public final class PairStatusAggregator {
       Optional<TwoMasters> splitBrain,
       Optional<NotServing> notServing,
       Optional<ReplicaNotFollowing> notRedundant,
+      Optional<String> agentConfigError,
       Optional<String> lagging,
       Rollout rollout,
       long generation) {
@@ -209,6 +211,7 @@ public final class PairStatusAggregator {
             first(outcomes, GroupOutcome::splitBrain),
             first(outcomes, GroupOutcome::notServing),
             first(outcomes, GroupOutcome::notRedundant),
+            agentConfigError(nodes, fresh, generation),
             lagging(nodes, fresh, generation),
             rollout,
             generation);
@@ -309,6 +312,9 @@ public final class PairStatusAggregator {
               + " agents updated, "
               + rollout.ready()
               + " ready");
+    }
+    if (f.agentConfigError().isPresent()) {
+      return new Verdict(false, ProgressingReason.AGENT_CONFIG_ERROR, f.agentConfigError().get());
     }
     if (f.lagging().isPresent()) {
       return new Verdict(true, ProgressingReason.ROLLING_OUT, f.lagging().get());
@@ -479,6 +485,20 @@ public final class PairStatusAggregator {
     ns.setLagBytes(g.lagBytes());
     ns.setProtection(g.protection());
     return ns;
+  }
+
+  /** The first node, in spec order, whose agent reports that it cannot apply its pair file. */
+  static Optional<String> agentConfigError(
+      List<NodeSpec> nodes, Map<String, ReceivedReport> fresh, long generation) {
+    for (NodeSpec node : nodes) {
+      ReceivedReport r = fresh.get(node.getName());
+      String error = r == null ? null : r.report().configError();
+      if (error != null) {
+        return Optional.of(
+            node.getName() + " cannot apply generation " + generation + ": " + error);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The first node, in spec order, whose agent runs an older generation. */

@@ -65,8 +65,7 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
   public static final String NAME = "redishapair";
 
   /** Selector of the objects the operator owns (its dependents' informers watch only these). */
-  public static final String OWNED_SELECTOR =
-      "app.kubernetes.io/managed-by=redisha-operator,redisha.io/role=agent";
+  public static final String OWNED_SELECTOR = PairResources.OWNED_SELECTOR;
 
   private static final String DESIRED = "redisha.desired";
 

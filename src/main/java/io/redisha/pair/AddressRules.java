@@ -17,8 +17,12 @@ final class AddressRules {
 
   private AddressRules() {}
 
-  /** A node's or the witness's address. */
-  static Inet4Address unicastAddress(String field, String text, List<String> problems) {
+  /**
+   * A node's or the witness's address. {@code loopbackAllowed} for node addresses: two agents on
+   * one host (127.0.0.1 and 127.0.0.2) make a working pair, which tests use.
+   */
+  static Inet4Address unicastAddress(
+      String field, String text, boolean loopbackAllowed, List<String> problems) {
     Inet4Address address;
     try {
       address = Ipv4Cidr.parseAddress(text);
@@ -31,7 +35,7 @@ final class AddressRules {
       return null;
     }
     String unusable = unusable(address);
-    if (unusable != null) {
+    if (unusable != null && !(loopbackAllowed && isLoopback(address))) {
       problems.add(field + ": " + text + " cannot be used here: " + unusable);
       return null;
     }
@@ -83,6 +87,10 @@ final class AddressRules {
       }
     }
     return vip;
+  }
+
+  private static boolean isLoopback(Inet4Address address) {
+    return (address.getAddress()[0] & 0xff) == 127;
   }
 
   /** Why no node, VIP or witness can use {@code address}, or null when one can. */

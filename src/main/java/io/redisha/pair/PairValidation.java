@@ -119,7 +119,7 @@ public final class PairValidation {
       }
       if (node.getAddress() != null) {
         Inet4Address address =
-            AddressRules.unicastAddress(field + ".address", node.getAddress(), problems);
+            AddressRules.unicastAddress(field + ".address", node.getAddress(), true, problems);
         if (address != null) {
           Integer first = addresses.putIfAbsent(address, i);
           if (first != null) {
@@ -264,7 +264,7 @@ public final class PairValidation {
         problems.add("witness.address: required");
       }
     } else {
-      AddressRules.unicastAddress("witness.address", witness.getAddress(), problems);
+      AddressRules.unicastAddress("witness.address", witness.getAddress(), false, problems);
     }
     if (witness == null || witness.getPort() == null) {
       if (needed) {

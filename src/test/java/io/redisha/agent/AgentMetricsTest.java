@@ -49,7 +49,7 @@ class AgentMetricsTest {
       new AgentMetrics(report::get, () -> drops, () -> latencies, configError::get);
 
   void report(GroupReport... groups) {
-    report.set(new AgentReport("cache", "vm-a", "t", 1L, List.of(groups)));
+    report.set(new AgentReport("cache", "vm-a", "t", 1L, null, List.of(groups)));
   }
 
   @Test

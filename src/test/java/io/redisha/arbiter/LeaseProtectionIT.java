@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.kube.PairResources;
 import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
 import io.redisha.lab.PairLab.GroupView;
@@ -57,6 +58,10 @@ class LeaseProtectionIT {
   static final String API_ADDRESS = "192.0.2.30";
   static final int API_PORT = 6443;
   static final String NAMESPACE = "redis";
+
+  /** The pair's name: the lab's pair file is pair.yaml. */
+  static final String LAB_PAIR = "pair";
+
   static final Duration CUT = Duration.ofSeconds(6);
   static final long ADVERT_MILLIS = 100;
   static final Duration SETTLE = Duration.ofSeconds(30);
@@ -145,8 +150,8 @@ class LeaseProtectionIT {
   private Map<String, String> agentEnvironment() {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("KUBECONFIG", kubeconfig.toString());
-    environment.put("REDISHA_NAMESPACE", NAMESPACE);
-    environment.put("REDISHA_PAIR", "pair");
+    environment.put(PairResources.ENV_NAMESPACE, NAMESPACE);
+    environment.put(PairResources.ENV_PAIR, LAB_PAIR);
     return environment;
   }
 
@@ -228,7 +233,12 @@ class LeaseProtectionIT {
           .isEqualTo(mastersBefore.get(name));
       assertThat(read(lab.agentLog(mastersBefore.get(name))))
           .as("the master of %s held the Lease while it had no proof", name)
-          .contains("Lease " + NAMESPACE + "/redisha-pair-" + name + " acquired");
+          .contains(
+              "Lease "
+                  + NAMESPACE
+                  + "/"
+                  + PairResources.groupLeaseName(LAB_PAIR, name)
+                  + " acquired");
     }
   }
 

@@ -42,8 +42,9 @@ class FabricLeasePortTest {
 
   @Test
   void staleResourceVersionIsRefusedWith409AndCreateTwiceToo() throws Exception {
-    LeasePort a = new FabricLeasePort(client, "redis", "redisha-cache-a", scheduler);
-    LeasePort b = new FabricLeasePort(client, "redis", "redisha-cache-a", scheduler);
+    String name = PairResources.groupLeaseName("cache", "a");
+    LeasePort a = new FabricLeasePort(client, "redis", name, scheduler);
+    LeasePort b = new FabricLeasePort(client, "redis", name, scheduler);
 
     assertThat(await(a::get)).isInstanceOf(LeasePort.NotFound.class);
     LeasePort.Result created =

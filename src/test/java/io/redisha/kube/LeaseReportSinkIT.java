@@ -30,6 +30,7 @@ class LeaseReportSinkIT {
         "vm-a",
         Instant.now().toString(),
         3L,
+        null,
         List.of(
             new GroupReport(
                 "a",
@@ -60,7 +61,11 @@ class LeaseReportSinkIT {
       sink.publish(report("MASTER", 2));
       await().atMost(Duration.ofSeconds(10)).until(() -> sink.writes() == 2);
       Lease lease =
-          client.leases().inNamespace("redis").withName("redisha-cache-report-vm-a").get();
+          client
+              .leases()
+              .inNamespace("redis")
+              .withName(PairResources.reportLeaseName("cache", "vm-a"))
+              .get();
       System.out.println(lease);
       var read = ReportLease.read(lease).orElseThrow();
       assertThat(read.report().groups().getFirst().vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
@@ -68,7 +73,7 @@ class LeaseReportSinkIT {
       assertThat(lease.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-1"));
-      assertThat(lease.getMetadata().getLabels()).containsEntry("redisha.io/pair", "cache");
+      assertThat(lease.getMetadata().getLabels()).containsEntry(PairResources.LABEL_PAIR, "cache");
 
       // Only the offset changed: no write until the heartbeat is due.
       sink.publish(report("MASTER", 3));

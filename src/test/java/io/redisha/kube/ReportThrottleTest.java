@@ -19,6 +19,7 @@ class ReportThrottleTest {
         "vm-a",
         time,
         1L,
+        null,
         List.of(
             new GroupReport(
                 "a",
@@ -57,5 +58,22 @@ class ReportThrottleTest {
     assertThat(ReportThrottle.sameState(moved, report("MASTER", 1, "t0"))).isTrue();
     assertThat(throttle.dueAt(moved, T0.plusSeconds(5))).isEqualTo(T0.plusSeconds(10));
     assertThat(throttle.dueAt(moved, T0.plusSeconds(12))).isEqualTo(T0.plusSeconds(12));
+  }
+
+  @Test
+  void aConfigErrorAppearingOrGoingIsAChangeOfState() {
+    AgentReport fine = report("MASTER", 1, "t0");
+    AgentReport broken =
+        new AgentReport(
+            fine.pair(),
+            fine.node(),
+            fine.time(),
+            fine.configGeneration(),
+            "pair file /etc/redisha/pair.yaml: cannot read it (permission denied)",
+            fine.groups());
+    assertThat(ReportThrottle.sameState(fine, broken)).isFalse();
+    ReportThrottle throttle = new ReportThrottle();
+    throttle.written(fine, T0);
+    assertThat(throttle.dueAt(broken, T0.plusSeconds(1))).isEqualTo(T0.plusSeconds(1));
   }
 }

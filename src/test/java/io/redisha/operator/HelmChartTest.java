@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.redisha.api.RedisHAPair;
+import io.redisha.pair.PairFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class HelmChartTest {
   }
 
   @Test
-  void operatorHoldsEveryPermissionItGrantsTheAgents() throws IOException {
+  void operatorHoldsEveryPermissionItGrantsTheAgents() throws Exception {
     ClusterRole operator =
         YAML.readValue(
             Path.of("deploy", "030-ClusterRole-redisha-operator.yaml").toFile(), ClusterRole.class);
@@ -64,6 +65,16 @@ class HelmChartTest {
             .withName("cache")
             .withNamespace("redis")
             .build());
+    pair.setSpec(
+        PairFile.parse(
+                """
+                nodes: [{name: vm-a}, {name: vm-b}]
+                interface: eth0
+                instances: [{name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51}]
+                """,
+                "test",
+                "cache")
+            .spec());
     Role agent = AgentResources.role(pair);
     for (PolicyRule rule : agent.getRules()) {
       for (String resource : rule.getResources()) {

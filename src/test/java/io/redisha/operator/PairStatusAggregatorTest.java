@@ -70,7 +70,7 @@ class PairStatusAggregatorTest {
 
   static ReceivedReport received(String node, Instant at, long generation, GroupReport... groups) {
     return new ReceivedReport(
-        new AgentReport("cache", node, at.toString(), generation, List.of(groups)),
+        new AgentReport("cache", node, at.toString(), generation, null, List.of(groups)),
         at,
         Duration.ofSeconds(30));
   }
@@ -200,5 +200,37 @@ class PairStatusAggregatorTest {
     assertThat(condition(bad, Conditions.PROGRESSING)).isEqualTo("False/InvalidSpec");
     assertThat(condition(bad, Conditions.DEGRADED)).isEqualTo("True/InvalidSpec");
     assertThat(bad.getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void anAgentWithAConfigErrorIsNotUpToDate() {
+    RedisHAPair pair = pair(3, "a");
+    ReceivedReport broken =
+        new ReceivedReport(
+            new AgentReport(
+                "cache",
+                "vm-b",
+                T0.toString(),
+                null,
+                "generation file /etc/redisha/generation: 'x' is not a generation number",
+                List.of(group("a", "BACKUP", "replica", true))),
+            T0,
+            Duration.ofSeconds(30));
+    Map<String, ReceivedReport> reports =
+        Map.of(
+            "vm-a", received("vm-a", T0, 3, group("a", "MASTER", "master", true)), "vm-b", broken);
+    var s = PairStatusAggregator.aggregate(pair, List.of(), reports, null, T0).status();
+    assertThat(condition(s, Conditions.PROGRESSING)).isEqualTo("False/AgentConfigError");
+    assertThat(Conditions.find(s.getConditions(), Conditions.PROGRESSING).getMessage())
+        .isEqualTo(
+            "vm-b cannot apply generation 3: generation file /etc/redisha/generation: 'x' is not a"
+                + " generation number");
+    assertThat(condition(s, Conditions.READY)).isEqualTo("True/AllGroupsServing");
+
+    var rolling =
+        PairStatusAggregator.aggregate(
+                pair, List.of(), reports, new PairStatusAggregator.Rollout(2, 1, 1), T0)
+            .status();
+    assertThat(condition(rolling, Conditions.PROGRESSING)).isEqualTo("True/RollingOut");
   }
 }

@@ -205,7 +205,8 @@ class RedisHAPairOperatorIT {
   }
 
   static AgentReport report(String node, long generation, GroupReport... groups) {
-    return new AgentReport("cache", node, Instant.now().toString(), generation, List.of(groups));
+    return new AgentReport(
+        "cache", node, Instant.now().toString(), generation, null, List.of(groups));
   }
 
   static GroupReport master(String group, String reason) {
@@ -298,19 +299,19 @@ class RedisHAPairOperatorIT {
     assertThat(container.getEnv())
         .anySatisfy(
             e -> {
-              assertThat(e.getName()).isEqualTo("NODE_NAME");
+              assertThat(e.getName()).isEqualTo(PairResources.ENV_NODE_NAME);
               assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
             });
     assertThat(container.getArgs())
         .containsExactly(
             "agent",
             "--config",
-            "/etc/redisha/pair.yaml",
+            PairResources.PAIR_FILE,
             "--node",
-            "$(NODE_NAME)",
+            "$(" + PairResources.ENV_NODE_NAME + ")",
             "--kubernetes",
             "--http-port",
-            "9736");
+            Integer.toString(PairResources.AGENT_HTTP_PORT));
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");

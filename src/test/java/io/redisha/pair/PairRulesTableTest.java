@@ -156,11 +156,6 @@ class PairRulesTableTest {
             "address: 192.0.2.12",
             "address: 240.0.0.1"),
         row(
-            "node address loopback",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 127.0.0.1"),
-        row(
             "node address 192.0.2.010 beside VIP 192.0.2.10/24",
             "nodes[1].address",
             "address: 192.0.2.12",

@@ -56,6 +56,16 @@ class PairValidationTest {
   }
 
   @Test
+  void acceptsTwoAgentsOnOneHostOnLoopbackAddresses() throws Exception {
+    String loopback =
+        GOOD.replace("address: 192.0.2.11", "address: 127.0.0.1")
+            .replace("address: 192.0.2.12", "address: 127.0.0.2");
+    assertThat(loopback).contains("127.0.0.1").contains("127.0.0.2");
+    assertThat(resolve(loopback, "vm-a").link().peerAddress().getHostAddress())
+        .isEqualTo("127.0.0.2");
+  }
+
+  @Test
   void acceptsAWholeRedisHAPairResource() throws Exception {
     String resource =
         "apiVersion: redisha.io/v1alpha1\nkind: RedisHAPair\nmetadata: {name: cache}\nspec:\n"
