@@ -57,6 +57,10 @@ public final class Keepalived243 {
       return new Hmac(keys, id, antiReplay, timeWindow, mode);
     }
 
+    public Hmac withMode(String newMode) {
+      return new Hmac(keys, activeKey, antiReplay, timeWindow, newMode);
+    }
+
     public Hmac withTimeWindow(int seconds) {
       return new Hmac(keys, activeKey, antiReplay, seconds, mode);
     }

@@ -308,6 +308,137 @@ class KeepalivedHmacInteropIT {
             });
   }
 
+  // ---- the modes: a rolling migration from unsigned to enforced ----
+
+  @Test
+  void aRollingMigrationThroughTheModesMovesNoGroup() throws Exception {
+    int version = 3;
+    Duration soak = soak(version);
+    // Two groups, so that each side both sends (where it is master) and receives.
+    Keepalived243.Instance kaBackupOf51 =
+        new Keepalived243.Instance(
+            "VI_1", 51, 100, VIP + "/24", null, keepalivedHmac(1).withMode("receive-only"));
+    Keepalived243.Instance kaMasterOf52 =
+        new Keepalived243.Instance(
+            "VI_2", 52, 200, VIP_2 + "/24", null, keepalivedHmac(1).withMode("receive-only"));
+    Keepalived243.Config kaConfig = keepalivedConfig(version, kaBackupOf51, kaMasterOf52);
+    HmacAuth receiveOnly = hmac(1).withMode(Mode.RECEIVE_ONLY);
+    OurVrrpNode ours =
+        startOurs(
+            version,
+            new Group(
+                routerConfig(version, 51, 150, VIP, null, receiveOnly),
+                Ipv4Cidr.parse(VIP + "/24")),
+            new Group(
+                routerConfig(version, 52, 100, VIP_2, null, receiveOnly),
+                Ipv4Cidr.parse(VIP_2 + "/24")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ours.state(51) == VrrpState.MASTER);
+    Keepalived243 ka = startKeepalived(kaConfig, "ka");
+    Sniffer toUs = sniffer("us");
+    Sniffer toKa = sniffer("ka");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(ours.state(51)).isEqualTo(VrrpState.MASTER);
+              assertThat(ours.state(52)).isEqualTo(VrrpState.BACKUP);
+              assertThat(ka.state("VI_1")).isEqualTo("BACKUP");
+              assertThat(ka.state("VI_2")).isEqualTo("MASTER");
+            });
+    List<Transition> settled = ours.transitions();
+    long kaTransitions = ka.count("Entering ");
+
+    List<String> steps = new ArrayList<>();
+    Map<String, long[]> figures = new LinkedHashMap<>();
+    Runnable measure =
+        () -> {
+          long unsignedAccepted = ours.drops().unsignedAccepted();
+          int fromUs = toKa.packets().size();
+          int fromKa = toUs.packets().size();
+          awaitHolding(soak, ours, ka);
+          figures.put(
+              steps.getLast(),
+              new long[] {
+                signedShare(toKa, fromUs),
+                signedShare(toUs, fromKa),
+                ours.drops().unsignedAccepted() - unsignedAccepted
+              });
+        };
+    steps.add("both receive-only");
+    measure.run();
+    steps.add("ours permissive");
+    ours.setHmac(51, hmac(1).withMode(Mode.PERMISSIVE));
+    ours.setHmac(52, hmac(1).withMode(Mode.PERMISSIVE));
+    measure.run();
+    steps.add("keepalived permissive");
+    kaConfig =
+        kaConfig
+            .with(kaBackupOf51.withHmac(keepalivedHmac(1).withMode("permissive")))
+            .with(kaMasterOf52.withHmac(keepalivedHmac(1).withMode("permissive")));
+    ka.reload(kaConfig);
+    measure.run();
+    steps.add("ours enforce");
+    ours.setHmac(51, hmac(1));
+    ours.setHmac(52, hmac(1));
+    measure.run();
+    steps.add("keepalived enforce");
+    ka.reload(
+        kaConfig
+            .with(kaBackupOf51.withHmac(keepalivedHmac(1)))
+            .with(kaMasterOf52.withHmac(keepalivedHmac(1))));
+    measure.run();
+
+    // what 2.4.3 sends: unsigned in receive-only, signed in permissive and enforce
+    assertThat(figures.get("both receive-only"))
+        .containsExactly(0, 0, figures.get("both receive-only")[2]);
+    assertThat(figures.get("both receive-only")[2]).isPositive();
+    assertThat(figures.get("ours permissive")[0]).isEqualTo(100);
+    assertThat(figures.get("ours permissive")[1]).isZero();
+    assertThat(figures.get("ours permissive")[2]).isPositive();
+    for (String step : List.of("keepalived permissive", "ours enforce", "keepalived enforce")) {
+      long[] figure = figures.get(step);
+      assertThat(figure[0]).as(step).isEqualTo(100);
+      assertThat(figure[1])
+          .as(step)
+          .isGreaterThanOrEqualTo(step.startsWith("keepalived") ? 90 : 100);
+    }
+    assertThat(figures.get("ours enforce")[2]).isZero();
+    assertThat(figures.get("keepalived enforce")[2]).isZero();
+    assertThat(ours.transitions()).isEqualTo(settled);
+    assertThat(ka.count("Entering ")).isEqualTo(kaTransitions);
+    assertThat(ours.drops().total()).as(ours.dropSummary()).isZero();
+    assertNoAuthRefusal(ka);
+    StringBuilder text = new StringBuilder();
+    figures.forEach(
+        (step, f) ->
+            text.append(
+                "%s: ours signed %d %%, keepalived signed %d %%, unsigned accepted %d; "
+                    .formatted(step, f[0], f[1], f[2])));
+    System.out.println("FIGURE auth_hmac rolling migration, no transition: " + text);
+  }
+
+  void awaitHolding(Duration soak, OurVrrpNode ours, Keepalived243 ka) {
+    await()
+        .during(soak)
+        .atMost(soak.plusSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(ours.state(51)).isEqualTo(VrrpState.MASTER);
+              assertThat(ours.state(52)).isEqualTo(VrrpState.BACKUP);
+              assertThat(ka.state("VI_1")).isEqualTo("BACKUP");
+              assertThat(ka.state("VI_2")).isEqualTo("MASTER");
+            });
+  }
+
+  /** The share in percent of the adverts captured after the first {@code from} that are signed. */
+  static long signedShare(Sniffer sniffer, int from) {
+    List<byte[]> packets = sniffer.packets();
+    List<byte[]> step = packets.subList(from, packets.size());
+    assertThat(step).as("adverts captured in this step").isNotEmpty();
+    long signed = step.stream().filter(p -> p.length == 20 + 12 + HmacTrailer.LENGTH).count();
+    return 100 * signed / step.size();
+  }
+
   // ---- (c) forged adverts ----
 
   @Test
