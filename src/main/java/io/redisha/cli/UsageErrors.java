@@ -1,6 +1,8 @@
 package io.redisha.cli;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
@@ -13,6 +15,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /** One line per usage error, naming the option first: {@code --http-port: not a number: x}. */
 final class UsageErrors {
+  /** What picocli's {@code help} says of a command it does not know. */
+  private static final Pattern UNKNOWN_SUBCOMMAND = Pattern.compile("Unknown subcommand '(.*)'\\.");
+
   private UsageErrors() {}
 
   static String describe(ParameterException problem) {
@@ -53,6 +58,10 @@ final class UsageErrors {
     if (problem.getCause() instanceof TypeConversionException conversion
         && problem.getArgSpec() != null) {
       return name(problem.getArgSpec()) + ": " + conversion.getMessage();
+    }
+    Matcher unknownCommand = UNKNOWN_SUBCOMMAND.matcher(String.valueOf(problem.getMessage()));
+    if (unknownCommand.matches()) {
+      return "unknown command '" + unknownCommand.group(1) + "'";
     }
     return oneLine(problem.getMessage());
   }

@@ -153,6 +153,10 @@ class CommandLineTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.errLines())
         .containsExactly("redisha: unknown command 'failover'; see redisha help");
+    CommandRun help = CommandRun.of("help", "failover");
+    assertThat(help.code()).isEqualTo(2);
+    assertThat(help.errLines())
+        .containsExactly("redisha: unknown command 'failover'; see redisha help");
   }
 
   @Test
