@@ -3,12 +3,14 @@ package io.redisha.bench;
 import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -337,8 +339,8 @@ public final class Benchmark {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
       System.err.println("redisha bench: could not remove " + dir + ": " + e.getMessage());
     }
   }
