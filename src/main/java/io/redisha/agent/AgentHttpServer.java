@@ -22,31 +22,41 @@ public final class AgentHttpServer implements AutoCloseable {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final HttpServer server;
-  private final AgentRuntime runtime;
-  private final AgentMetrics metrics;
+  private volatile AgentRuntime runtime;
+  private volatile AgentMetrics metrics;
 
-  private AgentHttpServer(HttpServer server, AgentRuntime runtime) {
+  private AgentHttpServer(HttpServer server) {
     this.server = server;
+  }
+
+  /**
+   * Binds {@code address} without serving yet, so a busy port is found before anything else of the
+   * agent starts; {@link #serve} starts answering.
+   *
+   * @throws java.net.BindException when the address is in use or not local
+   */
+  public static AgentHttpServer bind(InetSocketAddress address) throws IOException {
+    return new AgentHttpServer(HttpServer.create(address, 16));
+  }
+
+  /** Starts answering for {@code runtime} on the bound address. */
+  public AgentHttpServer serve(AgentRuntime runtime) {
+    if (this.runtime != null) {
+      throw new IllegalStateException("already serving");
+    }
     this.runtime = runtime;
     this.metrics =
         new AgentMetrics(
             runtime::report, runtime::drops, runtime::checkLatencies, runtime::configError);
-  }
-
-  /** Serves {@code runtime} on {@code address}. */
-  public static AgentHttpServer start(InetSocketAddress address, AgentRuntime runtime)
-      throws IOException {
-    HttpServer server = HttpServer.create(address, 16);
-    AgentHttpServer http = new AgentHttpServer(server, runtime);
-    server.createContext("/status", http::status);
-    server.createContext("/metrics", http::metrics);
-    server.createContext("/healthz", http::healthz);
-    server.createContext("/switchover", http::switchover);
+    server.createContext("/status", this::status);
+    server.createContext("/metrics", this::metrics);
+    server.createContext("/healthz", this::healthz);
+    server.createContext("/switchover", this::switchover);
     server.setExecutor(
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().daemon().name("agent-http").unstarted(r)));
     server.start();
-    return http;
+    return this;
   }
 
   public int port() {

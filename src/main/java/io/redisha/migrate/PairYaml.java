@@ -24,24 +24,18 @@ final class PairYaml {
               .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
               .build());
 
-  /** Output formats. */
-  enum Format {
-    PAIR,
-    RESOURCE
-  }
-
   private PairYaml() {}
 
   static String render(
       KeepalivedImport.Result result,
-      Format format,
+      ImportFiles.Format format,
       String pairName,
       String namespace,
       List<String> sources) {
     StringBuilder out = new StringBuilder();
     out.append("# Imported by `redisha import` from ").append(String.join(" and ", sources));
     out.append('\n');
-    if (format == Format.PAIR) {
+    if (format == ImportFiles.Format.PAIR) {
       out.append("# Run on each host (stop keepalived there first):\n");
       for (NodeSpec node : result.spec().getNodes()) {
         out.append("#   on ")
@@ -86,9 +80,10 @@ final class PairYaml {
     return out.toString();
   }
 
-  static String body(RedisHAPairSpec spec, Format format, String pairName, String namespace) {
+  static String body(
+      RedisHAPairSpec spec, ImportFiles.Format format, String pairName, String namespace) {
     try {
-      if (format == Format.PAIR) {
+      if (format == ImportFiles.Format.PAIR) {
         return YAML.writeValueAsString(spec);
       }
       Map<String, Object> resource = new LinkedHashMap<>();
