@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.redisha.agent.AgentDefaults;
 import io.redisha.agent.AgentHttpServer;
 import io.redisha.agent.AgentRuntime;
+import io.redisha.agent.ApiAccess;
 import io.redisha.agent.ReportSink;
 import io.redisha.arbiter.Protection;
 import io.redisha.net.InterfaceInfo;
@@ -18,6 +19,8 @@ import io.redisha.pair.PairValidation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * {@code redisha agent --config pair.yaml --node vm-a}: runs one node of a pair until SIGTERM, then
@@ -73,10 +77,20 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--node",
-      required = true,
       paramLabel = "NAME",
-      description = "This node: one of the names under nodes in FILE.")
+      description =
+          "This node: one of the names under nodes in FILE. Default: the first line of the file"
+              + " 'node' beside FILE (/etc/redisha/node for the packaged service), else the host"
+              + " name.")
   String node;
+
+  @Option(
+      names = "--api-token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the token that POST requests (/switchover) must send as 'Authorization:"
+              + " Bearer TOKEN'. Without it only requests from this host may act.")
+  Path apiTokenFile;
 
   @Option(
       names = "--http-address",
@@ -115,6 +129,17 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PairSettings settings;
+    ApiAccess access;
+    try {
+      node = node != null ? node : NodeName.beside(config);
+      access =
+          apiTokenFile == null
+              ? ApiAccess.LOOPBACK_ONLY
+              : new ApiAccess(Files.readString(apiTokenFile, StandardCharsets.UTF_8).strip());
+    } catch (IOException | IllegalArgumentException e) {
+      streams.err().println("redisha agent: --api-token-file: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
     try {
       settings = PairValidation.resolve(PairFile.load(config), node, config.toString());
     } catch (InvalidPairException e) {
@@ -137,7 +162,7 @@ final class AgentCommand implements Callable<Integer> {
             httpPort);
     AgentHttpServer http;
     try {
-      http = AgentHttpServer.bind(httpAt);
+      http = AgentHttpServer.bind(httpAt, access);
     } catch (IOException e) {
       streams.err().println("redisha agent: " + StartFailures.httpBind(httpAt, e));
       return Main.FAILED;
@@ -153,6 +178,8 @@ final class AgentCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     http.serve(runtime);
+    // systemctl reload: read the pair file now (it is also read every second).
+    Signal.handle(new Signal("HUP"), signal -> runtime.reloadNow());
     LOG.info(
         "node {} ({}) of pair {}: peer {} ({}), VRRPv{} every {} ms on {}, protection {}, status"
             + " on http://{}:{}/status",
