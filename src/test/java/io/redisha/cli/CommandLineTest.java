@@ -52,7 +52,8 @@ class CommandLineTest {
   void commandOptionsAreWhatTheCommandsTookBefore() {
     assertThat(commandsAndOptions().map(a -> a.get()[0] + " " + a.get()[1]))
         .containsExactly(
-            "agent [--config, --node, --http-address, --http-port, --kubernetes, --help]",
+            "agent [--config, --node, --api-token-file, --http-address, --http-port, --kubernetes,"
+                + " --help]",
             "validate [--config, --node, --help]",
             "vrrp [--config, --node, --priority, --state-file, --help]",
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",
@@ -109,7 +110,7 @@ class CommandLineTest {
   @Test
   void usageErrorsNameTheOptionOnOneLine() {
     assertThat(CommandRun.of("agent").errLines())
-        .containsExactly("redisha agent: required: --config, --node; see redisha agent --help");
+        .containsExactly("redisha agent: --config: required; see redisha agent --help");
     assertThat(CommandRun.of("agent", "--node", "vm-a", "--config").errLines())
         .containsExactly("redisha agent: --config: missing value; see redisha agent --help");
     assertThat(CommandRun.of("bench", "--runs", "many").errLines())
