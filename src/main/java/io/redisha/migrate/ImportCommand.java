@@ -15,7 +15,8 @@ import java.util.OptionalInt;
 /**
  * {@code redisha import keepalived.conf}: prints the pair file (or RedisHAPair resource) that
  * replaces a keepalived + scripts setup for Redis. Exit code 0 when imported, 1 when the file is
- * refused, 2 for a usage error, 3 when imported but the peer's file does not mirror this one.
+ * refused, 2 for a usage error or a file it cannot read, 3 when imported but the peer's file does
+ * not mirror this one.
  */
 public final class ImportCommand {
   static final String USAGE =
@@ -133,7 +134,7 @@ public final class ImportCommand {
       }
     } catch (KeepalivedSyntaxException e) {
       err.println("redisha import: refused: " + e.getMessage());
-      return 1;
+      return e.unreadable() ? 2 : 1;
     }
     Path confDir = conf.toAbsolutePath().getParent();
     RedisPortFinder.ScriptFiles scripts =
