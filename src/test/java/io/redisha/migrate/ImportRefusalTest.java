@@ -220,6 +220,32 @@ class ImportRefusalTest {
   }
 
   @Test
+  void aScriptWithLatin1CommentsStillTellsItsPortAndABinaryIsNoScript() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.write(
+        scripts.resolve("check.sh"),
+        "#!/bin/sh\n# v\u00e9rifie Redis\nPORT=6390\nredis-cli -p $PORT ping\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    // A binary that happens to hold a port-like assignment is not read as a script.
+    Files.write(
+        scripts.resolve("redis-cli"), "\u007fELF\0\0PORT=7777\n".getBytes(StandardCharsets.UTF_8));
+    String checks =
+        "vrrp_script chk {\n    script \"%s/check.sh\"\n}\n".formatted(scripts)
+            + "vrrp_script cli {\n    script \"%s/redis-cli ping\"\n}\n".formatted(scripts);
+    Path conf =
+        write(
+            "keepalived.conf",
+            checks
+                + instance("redis_a", 51, "192.0.2.100/24")
+                    .replace(
+                        "    advert_int 1\n",
+                        "    advert_int 1\n    track_script {\n        chk\n        cli\n    }\n"));
+    Run run = run(conf.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("port: 6390").contains("PORT=6390 in");
+  }
+
+  @Test
   void aControlCharacterIsNamed() throws Exception {
     Path conf = write("keepalived.conf", instance("red\u001bis", 51, "192.0.2.100/24"));
     Run run = run(conf.toString());
