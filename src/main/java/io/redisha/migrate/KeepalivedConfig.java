@@ -278,7 +278,7 @@ public record KeepalivedConfig(List<Entry> entries, List<Path> files, List<Strin
         if (size > MAX_FILE_BYTES) {
           throw new KeepalivedSyntaxException(
               includedAt,
-              what
+              (include == null ? "" : include + ": ")
                   + Location.shown(file)
                   + " is "
                   + size

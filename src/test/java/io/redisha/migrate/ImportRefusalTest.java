@@ -169,6 +169,9 @@ class ImportRefusalTest {
         // VRRPv3 carries the interval in centiseconds, at most 40.95 s.
         "advert_int 1|version 3\\n    advert_int 60|advert_int 60|vrrp.advertIntervalMillis",
         "192.0.2.12\\n|192.0.2.12 min_ttl 0\\n|192.0.2.12 min_ttl 0|vrrp.minTtl",
+        // keepalived sends VRRPv3 without the PASS password; the agent refuses the pair.
+        "advert_int 1|version 3\\n    authentication {\\n        auth_pass secret\\n    }"
+            + "|auth_pass secret|VRRPv3 has no authentication",
       })
   void whatTheAgentWouldRefuseIsRefusedAtTheKeepalivedLine(
       String from, String to, String lineText, String field) throws Exception {
