@@ -45,7 +45,9 @@ final class SvgChart {
             Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
     svg.append(
         "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Acknowledged writes"
-            + " through the VIP around each fault (group a, one write every 2 ms)</text>\n");
+            + " through the VIP around each fault (group a, one write every 2 ms, client "
+            + BenchClient.PRIMARY.id()
+            + ")</text>\n");
     svg.append(
         String.format(
             Locale.ROOT, "<text x=\"10\" y=\"40\" fill=\"#555\">%s</text>%n", escape(subtitle)));
@@ -78,8 +80,8 @@ final class SvgChart {
       }
       double xMax = 2000;
       for (FaultSample sample : chosen) {
-        if (sample != null && sample.completed()) {
-          xMax = Math.max(xMax, gapEnd(sample.timeline()) + 1000);
+        if (sample != null && sample.completed() && sample.primary() != null) {
+          xMax = Math.max(xMax, gapEnd(sample.primary().timeline()) + 1000);
         }
       }
       xMax = Math.min(xMax, 15_000);
@@ -187,7 +189,10 @@ final class SvgChart {
             plotY,
             zeroX,
             plotY + plotH));
-    float[] timeline = sample.timeline();
+    ClientWrites writes = sample.primary();
+    float[] timeline = writes == null ? new float[0] : writes.timeline();
+    float[] lostTimeline = writes == null ? new float[0] : writes.lostTimeline();
+    long lost = writes == null ? 0 : writes.lost();
     int first = 0;
     while (first < timeline.length && timeline[first] < xMin) {
       first++;
@@ -221,7 +226,7 @@ final class SvgChart {
             "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\"/>%n",
             color,
             points.toString().strip()));
-    for (float lostAt : sample.lostTimeline()) {
+    for (float lostAt : lostTimeline) {
       if (lostAt < xMin || lostAt > xMax) {
         continue;
       }
@@ -237,14 +242,14 @@ final class SvgChart {
     }
     String label =
         (sample.completed() ? "gap " + sample.gapMillis() + " ms" : "FAILED")
-            + (sample.lost() > 0 ? ", lost " + sample.lost() : ", lost 0");
+            + (lost > 0 ? ", lost " + lost : ", lost 0");
     svg.append(
         String.format(
             Locale.ROOT,
             "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>%n",
             plotX,
             y0 + 13,
-            sample.lost() > 0 || !sample.completed() ? "#b00" : "#222",
+            lost > 0 || !sample.completed() ? "#b00" : "#222",
             escape(label)));
   }
 
