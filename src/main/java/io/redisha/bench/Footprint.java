@@ -25,6 +25,9 @@ final class Footprint {
   private static final String CLASS_PATH_AGENT = "redisha (class path)";
   private static final String PACKAGED_AGENT = "redisha (package)";
 
+  /** The number of groups every JVM setting is compared with (the reference pair). */
+  private static final int VARIANT_GROUPS = 2;
+
   private final Path workDir;
   private final Duration idle;
   private final PrintStream out;
@@ -110,9 +113,9 @@ final class Footprint {
   /**
    * Measures every daemon for every number of groups in {@code groupCounts}, adding the rows to
    * {@code report} as they come: the agent on the class path (every JVM setting of {@link
-   * AgentJvm#VARIANTS} at the first number of groups, the recommended one at the others), the
-   * packaged agent when there is one, keepalived 2.2.7 and 2.4.3 tuned, and a sentinel. A daemon
-   * that cannot be measured is a problem of the report; the others are measured all the same.
+   * AgentJvm#VARIANTS} with two groups, the recommended one with any other number), the packaged
+   * agent when there is one, keepalived 2.2.7 and 2.4.3 tuned, and a sentinel. A daemon that cannot
+   * be measured is a problem of the report; the others are measured all the same.
    */
   void measure(List<Integer> groupCounts, Optional<PackagedAgent> packaged, BenchReport report) {
     Optional<Path> keepalived24 = KeepalivedBinary.find24();
@@ -135,7 +138,7 @@ final class Footprint {
       List<PairLab.Group> groups = LabGroups.of(n);
       out.printf("  footprint with %d group%s%n", n, n == 1 ? "" : "s");
       List<AgentJvm.Variant> variants =
-          i == 0 ? AgentJvm.VARIANTS : List.of(AgentJvm.RECOMMENDED_VARIANT);
+          n == VARIANT_GROUPS ? AgentJvm.VARIANTS : List.of(AgentJvm.RECOMMENDED_VARIANT);
       attempt(
           report, CLASS_PATH_AGENT + ", " + n + " groups", () -> agents(variants, groups, report));
       if (packaged.isPresent()) {
