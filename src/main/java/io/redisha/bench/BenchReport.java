@@ -163,6 +163,11 @@ public final class BenchReport {
     text.append(
         "N = runs of the row (completed/made): redisha rows --runs, baselines --runs-baselines;"
             + " gaps marked > are lower bounds (a run that did not settle)\n");
+    List<String> planned = new ArrayList<>();
+    for (SystemUnderTest system : systems) {
+      planned.add(system.name() + " " + runs(system.name()));
+    }
+    text.append("runs per fault: ").append(String.join(", ", planned)).append('\n');
     text.append("every client writes SET through the VIP every 2 ms from a lab host of its own:\n");
     for (BenchClient client : clients) {
       text.append(String.format(Locale.ROOT, "  %-9s %s%n", client.id(), client.behaviour()));

@@ -20,7 +20,9 @@ final class SvgChart {
   private static final int PAD_R = 10;
   private static final int PAD_T = 18;
   private static final int PAD_B = 22;
-  private static final String[] COLORS = {"#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd"};
+  private static final String[] COLORS = {
+    "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#17becf"
+  };
 
   private SvgChart() {}
 

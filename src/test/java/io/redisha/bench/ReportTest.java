@@ -141,6 +141,7 @@ class ReportTest {
     assertThat(line(ratio, "raw-1s")).contains("0.014 (1290 ms, N=1)");
     assertThat(report.legend())
         .contains("redisha rows --runs, baselines --runs-baselines")
+        .contains("runs per fault: redisha 20, keepalived-2.4-tuned 3")
         .contains("connect timeout 10 s")
         .contains("1 s connect timeout");
   }
