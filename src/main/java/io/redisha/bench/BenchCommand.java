@@ -20,11 +20,13 @@ import java.util.stream.Stream;
 
 /**
  * {@code redisha bench [--quick] [--runs N] [--systems a,b] [--faults x,y] [--out DIR]
- * [--idle-seconds S]}: the same faults against redisha, keepalived (classic and tuned) and Redis
- * Sentinel on the namespace lab, one system after another in the same run, then the tables, a JSON
- * file and an SVG picture. Exits 1 when redisha broke a promise (lost acknowledged writes a fault
- * may not cost, a run that did not complete, the other group disturbed) or the benchmark failed;
- * never because of a timing.
+ * [--idle-seconds S]} plus the options of {@link MeasurementOptions} ({@code --clients}, {@code
+ * --runs-baselines}, {@code --footprint-groups}, {@code --agent-package}): the same faults against
+ * redisha, keepalived (classic and tuned 2.2.7, tuned 2.4.3) and Redis Sentinel on the namespace
+ * lab, one system after another in the same run, each fault seen by every client setting, then the
+ * tables, a JSON file and an SVG picture. Exits 1 when redisha broke a promise (lost acknowledged
+ * writes a fault may not cost, a run that did not complete, the other group disturbed) or the
+ * benchmark failed; never because of a timing.
  */
 public final class BenchCommand {
   private static final List<String> TOOLS =

@@ -133,8 +133,7 @@ final class Footprint {
       out.println(
           "  footprint: keepalived 2.4.3 tuned not measured: " + KeepalivedBinary.notFound());
     }
-    for (int i = 0; i < groupCounts.size(); i++) {
-      int n = groupCounts.get(i);
+    for (int n : groupCounts) {
       List<PairLab.Group> groups = LabGroups.of(n);
       out.printf("  footprint with %d group%s%n", n, n == 1 ? "" : "s");
       List<AgentJvm.Variant> variants =
