@@ -507,7 +507,8 @@ public final class BenchReport {
             .put("readBack", client.readBack())
             .put("gapMillis", client.gapMillis())
             .put("lost", client.lost())
-            .put("lostBeyondAllowed", client.lostBeyondAllowed());
+            .put("lostBeyondAllowed", client.lostBeyondAllowed())
+            .put("lostAcknowledgedAt", client.lostSpan());
       }
     }
     ArrayNode footprintNode = root.putArray("footprint");

@@ -19,4 +19,19 @@ public record ClientWrites(
     long lost,
     long lostBeyondAllowed,
     float[] timeline,
-    float[] lostTimeline) {}
+    float[] lostTimeline) {
+
+  /** When the first and the last lost write had been acknowledged, in ms from the fault. */
+  String lostSpan() {
+    if (lostTimeline.length == 0) {
+      return "";
+    }
+    float first = lostTimeline[0];
+    float last = lostTimeline[0];
+    for (float t : lostTimeline) {
+      first = Math.min(first, t);
+      last = Math.max(last, t);
+    }
+    return Math.round(first) + ".." + Math.round(last) + " ms";
+  }
+}

@@ -74,6 +74,9 @@ public record FaultSample(
         text.append("gap ").append(writes.gapMillis()).append(" ms, ");
       }
       text.append("lost ").append(writes.lost());
+      if (writes.lost() > 0) {
+        text.append(" acknowledged at ").append(writes.lostSpan());
+      }
       if (writes.lostBeyondAllowed() > 0) {
         text.append(" (")
             .append(writes.lostBeyondAllowed())

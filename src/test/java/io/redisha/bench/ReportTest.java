@@ -292,6 +292,21 @@ class ReportTest {
   }
 
   @Test
+  void theRunLineSaysWhenTheLostWritesHadBeenAcknowledged() {
+    FaultSample sample =
+        sample(
+            "redisha-witness",
+            Fault.HOST_CUT,
+            16,
+            new ClientWrites(
+                "raw-20ms", true, 4057, 2, 2, new float[0], new float[] {2210.4f, -3.2f}));
+
+    assertThat(sample.describe())
+        .contains("raw-20ms: gap 4057 ms, lost 2 acknowledged at -3..2210 ms")
+        .contains("(2 beyond what the fault may cost)");
+  }
+
+  @Test
   void unknownFaultNamesTheKnownOnes() {
     assertThatThrownBy(() -> Fault.parseList("kill,melt"))
         .hasMessageContaining("'melt'")
