@@ -15,7 +15,6 @@ import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
 import io.redisha.net.TcpWitnessPort;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import java.net.InetAddress;
@@ -44,8 +43,9 @@ public final class AgentCommand {
           Args.parse(
               argv, Set.of("config", "node", "http-address", "http-port"), Set.of("kubernetes"));
       config = Path.of(args.require("config"));
+      // Under --kubernetes a command comes only from the operator's hooks file (S10).
       settings =
-          PairValidation.resolve(PairFile.load(config), args.require("node"), config.toString());
+          PairValidation.resolveAgentFile(config, args.require("node"), args.flag("kubernetes"));
     } catch (IllegalArgumentException | InvalidPairException e) {
       System.err.println("redisha agent: " + e.getMessage());
       return 2;

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.redisha.pair.InvalidPairException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -25,6 +27,8 @@ public final class OperatorCommand {
         --http-port N              health (/healthz/live, /healthz/ready) and /metrics; default 8080
         --namespaces a,b           watch only these namespaces; default all
         --agent-image IMAGE        image of the agent DaemonSets; default $REDISHA_AGENT_IMAGE or %s
+        --admin-config FILE        the cluster admin's configuration: the hooks pairs may name
+                                   (hooks), the agents' tolerations (agentTolerations); default none
         --leader-election-namespace NS   where the election Lease lives; default $POD_NAMESPACE
         --no-leader-election       reconcile without electing a leader (one replica only)
       """
@@ -36,7 +40,8 @@ public final class OperatorCommand {
       Set<String> namespaces,
       String agentImage,
       String leaderElectionNamespace,
-      boolean leaderElection) {}
+      boolean leaderElection,
+      Path adminConfig) {}
 
   /** Parses the arguments; throws {@link IllegalArgumentException} naming the bad option. */
   static Options parse(String[] args) {
@@ -45,6 +50,7 @@ public final class OperatorCommand {
     String image = AgentSettings.fromEnvironment().image();
     String leNamespace = System.getenv("POD_NAMESPACE");
     boolean election = true;
+    Path adminConfig = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -67,6 +73,7 @@ public final class OperatorCommand {
         case "--agent-image" -> image = value(args, ++i, arg);
         case "--leader-election-namespace" -> leNamespace = value(args, ++i, arg);
         case "--no-leader-election" -> election = false;
+        case "--admin-config" -> adminConfig = Path.of(value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
@@ -75,7 +82,7 @@ public final class OperatorCommand {
           "--leader-election-namespace: not set and $POD_NAMESPACE is empty"
               + " (or run one replica with --no-leader-election)");
     }
-    return new Options(port, namespaces, image, leNamespace, election);
+    return new Options(port, namespaces, image, leNamespace, election, adminConfig);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -99,6 +106,16 @@ public final class OperatorCommand {
       System.err.print(USAGE);
       return 2;
     }
+    OperatorConfig config;
+    try {
+      config =
+          options.adminConfig() == null
+              ? OperatorConfig.EMPTY
+              : OperatorConfig.load(options.adminConfig());
+    } catch (InvalidPairException e) {
+      System.err.println("redisha operator: --admin-config " + e.getMessage());
+      return 2;
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator =
@@ -113,7 +130,7 @@ public final class OperatorCommand {
             });
     RedisHAPairReconciler reconciler =
         new RedisHAPairReconciler(
-            AgentSettings.defaults(options.agentImage()), Clock.systemUTC(), true, metrics);
+            AgentSettings.defaults(options.agentImage()), config, Clock.systemUTC(), true, metrics);
     if (options.namespaces().isEmpty()) {
       operator.register(reconciler);
     } else {
@@ -140,7 +157,14 @@ public final class OperatorCommand {
               + http.port()
               + (options.leaderElection()
                   ? ", leader election in " + options.leaderElectionNamespace()
-                  : ", no leader election"));
+                  : ", no leader election")
+              + (options.namespaces().isEmpty()
+                  ? ", all namespaces"
+                  : ", namespaces " + String.join(",", options.namespaces()))
+              + ", hooks "
+              + (config.hooks().names().isEmpty()
+                  ? "none"
+                  : String.join(",", config.hooks().names())));
       stopped.await();
     }
     return 0;
