@@ -100,6 +100,10 @@ public final class AgentRuntime implements AutoCloseable {
   private volatile String generationProblem;
 
   private volatile Long configGeneration;
+
+  /** When the scheduler last ran the periodic pair-file check (every second), monotonic nanos. */
+  private volatile long schedulerTickNanos = System.nanoTime();
+
   private volatile AgentReport report;
   private volatile boolean stopped;
 
@@ -336,12 +340,16 @@ public final class AgentRuntime implements AutoCloseable {
         });
   }
 
-  /** Runs the reload check now on the agent's thread and waits for it. */
-  void reloadNow() {
+  /**
+   * Runs the reload check now on the agent's thread and waits for it (SIGHUP, {@code systemctl
+   * reload}); it also runs every second.
+   */
+  public void reloadNow() {
     scheduler.runAndWait(this::checkConfigFiles);
   }
 
   private void checkConfigFiles() {
+    schedulerTickNanos = System.nanoTime();
     if (readConfigGeneration()) {
       publish();
     }
@@ -615,6 +623,26 @@ public final class AgentRuntime implements AutoCloseable {
     synchronized (recent) {
       return List.copyOf(recent);
     }
+  }
+
+  /** {@code /healthz}: whether the scheduler and the VRRP receive loop make progress. */
+  public AgentHealth.Probe liveness() {
+    return AgentHealth.liveness(
+        System.nanoTime(), schedulerTickNanos, endpoint.receiveLoopNanos(), endpoint.receiving());
+  }
+
+  /** {@code /readyz}: whether the pair file is in force and every group checks its Redis. */
+  public AgentHealth.Probe readiness() {
+    Map<String, Long> done = new LinkedHashMap<>();
+    publishedGroups.forEach(
+        (name, running) -> done.put(name, running.local().lastCheckDoneAtNanos()));
+    Duration interval = settings.health().interval().plus(settings.health().timeout());
+    Duration stall = interval.multipliedBy(10);
+    return AgentHealth.readiness(
+        System.nanoTime(),
+        configError(),
+        done,
+        stall.compareTo(AgentHealth.STALL) < 0 ? AgentHealth.STALL : stall);
   }
 
   /** Last health-check latency per group, nanoseconds. */

@@ -8,32 +8,48 @@ import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
-import io.redisha.redis.DataGuard;
 import io.redisha.redis.HealthTracker;
+import io.redisha.redis.MasterConflict;
+import io.redisha.redis.PeerAdverts;
+import io.redisha.redis.PeerLink;
+import io.redisha.redis.PromotionGate;
+import io.redisha.redis.ReplicaDetach;
+import io.redisha.redis.ReplicaFollow;
 import io.redisha.redis.ReplicationInfo;
-import io.redisha.redis.ReplicationInfo.MasterLink;
+import io.redisha.redis.RestartQuarantine;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
+import io.redisha.vrrp.VrrpRouter.ConflictPolicy;
 import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpState;
+import java.net.Inet4Address;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * One Redis group on one node: its virtual router, its VIP and its Redis, kept consistent. Pure
- * apart from its ports; every method runs on the scheduler's thread.
+ * apart from its ports; every method runs on the scheduler's thread. The controller gathers what it
+ * observes (both Redis servers' INFO, what the router heard, the clock) and acts; the decisions are
+ * the pure rules of {@code io.redisha.redis}.
  *
  * <p>The rules, in the order they matter:
  *
  * <ul>
  *   <li>Health: {@code fall} failed checks, a lost connection or a restarted Redis make the node
  *       ineligible at once (VRRP FAULT: a master releases with priority 0, so the peer takes over
- *       without waiting for the master-down interval); {@code rise} good checks bring it back.
- *   <li>S5: a node whose Redis is not following the peer may become eligible only when {@link
- *       DataGuard} finds that it holds everything the peer's Redis has; otherwise it follows the
- *       peer and waits until it does.
+ *       without waiting for the master-down interval); {@code rise} good checks bring it back. A
+ *       Redis that restarted as an empty master is made a replica at once ({@link
+ *       RestartQuarantine}).
+ *   <li>S5: a node whose Redis is not following the peer may become eligible only when it holds
+ *       everything the peer's Redis has ({@link PromotionGate}); otherwise it follows the peer and
+ *       waits until it does. Its Redis follows only a peer that will not wipe it ({@link
+ *       ReplicaFollow}), and lets go of one that came back empty or went silent without its data
+ *       ({@link ReplicaDetach}). When two masters meet, the data decide who keeps the role ({@link
+ *       MasterConflict}).
  *   <li>Roles are level-triggered: at every check the role the VRRP state implies (master when
  *       MASTER, replica of the peer otherwise) is compared with what Redis reports, and one command
  *       at a time is sent until they agree. A single lost or reordered command can never leave a
@@ -74,22 +90,29 @@ public final class GroupController {
   private final Consumer<String> log;
   private final VrrpRouter router;
   private final HealthTracker health;
+  private final PeerLink peerLink;
+  private final Duration peerSilenceLimit;
 
   private ReplicationInfo local;
   private String localError = "not checked yet";
   private ReplicationInfo peer;
   private boolean peerChecked;
   private long peerCheckedAtNanos = -1;
+  private long peerServedNanos = Long.MIN_VALUE;
   private long conflictSinceNanos = -1;
   private long lastConflictNanos = -1;
+  private String lastConflictLine;
   private boolean checkInFlight;
   private boolean peerCheckInFlight;
   private boolean commandInFlight;
   private boolean clientsToKill;
   private String dataRefusal;
+  private String followRefusal;
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
   private AgentReport.Transition lastTransition;
+  private Switchover switchover;
+  private boolean vipKeptForSwitchover;
 
   public GroupController(
       PairSettings pair,
@@ -112,6 +135,8 @@ public final class GroupController {
     this.listener = listener;
     this.log = log;
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
+    this.peerLink = new PeerLink(pair.link().peerAddress().getHostAddress(), group.port());
+    this.peerSilenceLimit = PeerAdverts.silenceLimit(pair.vrrp().intervalCentis());
     VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
@@ -191,10 +216,10 @@ public final class GroupController {
     }
     checkPeer();
     if (router.state() != VrrpState.MASTER) {
-      detachFromSilentPeer();
+      detachFromPeerIfUnsafe();
     }
     if (router.state() == VrrpState.MASTER) {
-      String refusal = guard.holdRefusal(peerFollowing());
+      String refusal = guard.holdRefusal(peerLink.peerFollows(local));
       if (refusal != null) {
         fence(refusal);
       }
@@ -217,102 +242,12 @@ public final class GroupController {
         });
   }
 
-  /**
-   * Two masters meet (a split brain heals): the side whose Redis holds everything the other's has
-   * keeps the role, the other yields, so the writes taken during the split survive when only one
-   * side took any. When both took writes, or the data cannot be compared, RFC precedence decides.
-   * Waits up to {@link #CONFLICT_HOLD_NANOS} for a fresh look at the peer's Redis.
-   */
-  private VrrpRouter.ConflictPolicy.Decision onPeerMaster(
-      VrrpAdvertisement advert, java.net.Inet4Address source) {
-    long now = scheduler.nanoTime();
-    if (lastConflictNanos < 0 || now - lastConflictNanos > CONFLICT_HOLD_NANOS) {
-      conflictSinceNanos = now;
-      scheduleReannounceAfterConflict();
-    }
-    lastConflictNanos = now;
-    boolean fresh = peer != null && peerCheckedAtNanos > conflictSinceNanos && local != null;
-    if (!fresh) {
-      if (now - conflictSinceNanos < CONFLICT_HOLD_NANOS) {
-        checkPeer();
-        return conflict(VrrpRouter.ConflictPolicy.Decision.HOLD, source, "looking at its Redis");
-      }
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.RFC, source, "its Redis cannot be compared");
-    }
-    boolean weHoldTheirs = DataGuard.decide(local, Optional.of(peer)).mayBecomeMaster();
-    boolean theyHoldOurs = DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster();
-    if (weHoldTheirs && !theyHoldOurs) {
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.HOLD, source, "our Redis holds all of its data");
-    }
-    if (theyHoldOurs && !weHoldTheirs) {
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.YIELD, source, "its Redis holds all of ours");
-    }
-    if (!weHoldTheirs) {
-      // Both took writes (or Redis's own replication PINGs) after parting: keep the side that
-      // added more, so the fewest acknowledged writes are thrown away.
-      long[] beyond = DataGuard.bytesBeyondFork(local, peer);
-      if (beyond != null && beyond[0] != beyond[1]) {
-        String why = "since the split we added " + beyond[0] + " bytes, the peer " + beyond[1];
-        return conflict(
-            beyond[0] > beyond[1]
-                ? VrrpRouter.ConflictPolicy.Decision.HOLD
-                : VrrpRouter.ConflictPolicy.Decision.YIELD,
-            source,
-            why);
-      }
-    }
-    return conflict(VrrpRouter.ConflictPolicy.Decision.RFC, source, "data equal or unrelated");
+  /** What our router last heard from the peer, as the replica rules weigh it. */
+  private PeerAdverts peerAdverts() {
+    return new PeerAdverts(router.lastMaster() != null, router.peerSilence(), peerSilenceLimit);
   }
 
-  /**
-   * Once the other master has gone quiet (it yielded) and we are still master, announce the VIP
-   * again: while both claimed it, clients may have learnt the other's address.
-   */
-  private void scheduleReannounceAfterConflict() {
-    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
-    scheduler.schedule(
-        java.time.Duration.ofNanos(quiet),
-        () -> {
-          if (router.state() != VrrpState.MASTER) {
-            return;
-          }
-          if (scheduler.nanoTime() - lastConflictNanos >= quiet) {
-            vip.reannounce();
-          } else {
-            scheduleReannounceAfterConflict();
-          }
-        });
-  }
-
-  private VrrpRouter.ConflictPolicy.Decision conflict(
-      VrrpRouter.ConflictPolicy.Decision decision, java.net.Inet4Address source, String why) {
-    String line = decision + ": " + why;
-    if (!line.equals(lastConflictLine)) {
-      lastConflictLine = line;
-      log.accept(
-          "group "
-              + group.name()
-              + ": split brain: peer "
-              + source.getHostAddress()
-              + " is master too; "
-              + switch (decision) {
-                case HOLD -> "keeping the role";
-                case YIELD -> "yielding";
-                case RFC -> "VRRP priority decides";
-              }
-              + " ("
-              + why
-              + ")");
-    }
-    return decision;
-  }
-
-  private String lastConflictLine;
-
-  private static final long CONFLICT_HOLD_NANOS = 2_000_000_000L;
+  // ---- Health and S5 eligibility ----
 
   private void onLocalCheck(RedisPort.CheckResult result) {
     checkInFlight = false;
@@ -321,16 +256,18 @@ public final class GroupController {
     }
     boolean wasUp = health.health() == HealthTracker.Health.UP;
     if (result.ok()) {
-      if (local != null && !local.runId().equals(result.info().runId())) {
+      RestartQuarantine.Verdict restart =
+          RestartQuarantine.decide(
+              Optional.ofNullable(local), result.info(), router.state() == VrrpState.MASTER);
+      if (restart.restarted()) {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
       }
-      boolean restarted = local != null && !local.runId().equals(result.info().runId());
       local = result.info();
       localError = null;
       health.record(true);
-      if (restarted) {
-        quarantineRestarted();
+      if (restart == RestartQuarantine.Verdict.RESTARTED_EMPTY_MAKE_REPLICA) {
+        makeRestartedReplica();
       }
     } else {
       localError = result.error();
@@ -361,16 +298,11 @@ public final class GroupController {
     if (router.state() == VrrpState.MASTER) {
       return; // S5 gates becoming master, not staying master.
     }
-    String refusal = null;
-    if (!followsPeer(local) && !peerChecked) {
-      refusal = "waiting for a fresh look at the peer's Redis";
-    } else if (!followsPeer(local)) {
-      DataGuard.Verdict verdict = DataGuard.decide(local, Optional.ofNullable(peer));
-      if (!verdict.mayBecomeMaster()) {
-        refusal = "Redis " + verdict.reason() + ": " + verdict.explanation();
-      }
-    }
-    if (refusal != null) {
+    PromotionGate.Verdict verdict =
+        PromotionGate.decide(
+            local, peerLink.streaming(local), Optional.ofNullable(peer), peerChecked);
+    if (!verdict.eligible()) {
+      String refusal = verdict.explanation();
       if (!refusal.equals(dataRefusal)) {
         log.accept("group " + group.name() + ": not eligible as master: " + refusal);
       }
@@ -383,35 +315,14 @@ public final class GroupController {
     }
   }
 
-  /** Whether {@code info} is a replica of the peer's Redis for this group. */
-  private boolean followsPeer(ReplicationInfo info) {
-    if (info == null || info.isMaster()) {
-      return false;
-    }
-    Optional<MasterLink> link = info.masterLink();
-    return link.isPresent()
-        && link.get().host().equals(pair.link().peerAddress().getHostAddress())
-        && link.get().port() == group.port()
-        && link.get().up() // configured is not enough: an unsynced replica may be empty (seed 1625)
-        && !link.get().syncInProgress();
-  }
-
-  /** Whether the peer's Redis is connected to ours as a replica that acknowledged recently. */
-  private boolean peerFollowing() {
-    if (local == null || !local.isMaster()) {
-      return false;
-    }
-    String peerIp = pair.link().peerAddress().getHostAddress();
-    return local.replicas().stream()
-        .anyMatch(r -> r.ip().equals(peerIp) && r.online() && r.lagSeconds() <= 1);
-  }
-
   /** S4: a master that lost its proof drops the VIP and stops being master. */
   private void fence(String reason) {
     router.setEligible(false, "fenced: " + reason);
   }
 
-  /** Level-triggered: one command at a time until Redis has the role the VRRP state implies. */
+  // ---- Roles, level-triggered ----
+
+  /** One command at a time until Redis has the role the VRRP state implies. */
   private void reconcileRole() {
     if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
       return;
@@ -443,12 +354,12 @@ public final class GroupController {
       }
       return;
     }
-    if (!followsPeerConfigured(local)) {
+    if (!peerLink.configured(local)) {
       if (followRefused()) {
         return;
       }
       commandInFlight = true;
-      String host = pair.link().peerAddress().getHostAddress();
+      String host = peerLink.peerHost();
       redis.follow(
           host,
           group.port(),
@@ -469,6 +380,67 @@ public final class GroupController {
     }
   }
 
+  /** Whether REPLICAOF the peer must wait ({@link ReplicaFollow}); logs each new refusal once. */
+  private boolean followRefused() {
+    ReplicaFollow.Verdict verdict =
+        ReplicaFollow.decide(local, Optional.ofNullable(peer), peerAdverts());
+    String refusal = verdict.follow() ? null : verdict.explanation();
+    if (refusal != null && !refusal.equals(followRefusal)) {
+      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+    }
+    followRefusal = refusal;
+    return refusal != null;
+  }
+
+  /** {@link RestartQuarantine}: point a restarted empty master at the peer at once. */
+  private void makeRestartedReplica() {
+    if (commandInFlight) {
+      return;
+    }
+    commandInFlight = true;
+    redis.follow(
+        peerLink.peerHost(),
+        group.port(),
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
+            markRole(false);
+          }
+        });
+  }
+
+  /** {@link ReplicaDetach}: REPLICAOF NO ONE, without the VIP, to keep our Redis's data. */
+  private void detachFromPeerIfUnsafe() {
+    if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
+      return;
+    }
+    ReplicaDetach.Verdict verdict =
+        ReplicaDetach.decide(
+            local,
+            peerLink.configured(local),
+            Optional.ofNullable(peer),
+            peerChecked,
+            peerAdverts());
+    if (!verdict.detach()) {
+      return;
+    }
+    commandInFlight = true;
+    redis.promote(
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": "
+                    + verdict.explanation()
+                    + ": detached our Redis to keep its data");
+            markRole(true);
+          }
+        });
+  }
+
   private void killClientsIfDemoted() {
     if (!clientsToKill) {
       return;
@@ -480,17 +452,6 @@ public final class GroupController {
             log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
           }
         });
-  }
-
-  /** Whether Redis is configured as replica of the peer, whatever its link state. */
-  private boolean followsPeerConfigured(ReplicationInfo info) {
-    return !info.isMaster()
-        && info.masterLink()
-            .map(
-                l ->
-                    l.host().equals(pair.link().peerAddress().getHostAddress())
-                        && l.port() == group.port())
-            .orElse(false);
   }
 
   /** Notes a role we just set, until the next check reads it back. */
@@ -508,13 +469,86 @@ public final class GroupController {
             local.replOffset(),
             local.secondReplOffset(),
             local.keys(),
-            master
-                ? Optional.empty()
-                : Optional.of(
-                    new MasterLink(
-                        pair.link().peerAddress().getHostAddress(), group.port(), false, false, 0)),
+            master ? Optional.empty() : Optional.of(peerLink.notYetLinked()),
             List.of());
   }
+
+  // ---- Two masters (a split brain heals) ----
+
+  /**
+   * The peer claims the master role while we hold it: {@link MasterConflict} decides who keeps it,
+   * on a look at the peer's Redis taken after the conflict began.
+   */
+  private ConflictPolicy.Decision onPeerMaster(VrrpAdvertisement advert, Inet4Address source) {
+    long now = scheduler.nanoTime();
+    if (MasterConflict.startsConflict(lastConflictNanos, now)) {
+      conflictSinceNanos = now;
+      scheduleReannounceAfterConflict();
+    }
+    lastConflictNanos = now;
+    MasterConflict.Verdict verdict =
+        MasterConflict.decide(
+            Optional.ofNullable(local),
+            Optional.ofNullable(peer),
+            peerCheckedAtNanos,
+            conflictSinceNanos,
+            now);
+    if (verdict.lookAtPeer()) {
+      checkPeer();
+    }
+    ConflictPolicy.Decision decision =
+        switch (verdict.outcome()) {
+          case KEEP -> ConflictPolicy.Decision.HOLD;
+          case YIELD -> ConflictPolicy.Decision.YIELD;
+          case BY_PRIORITY -> ConflictPolicy.Decision.RFC;
+        };
+    logConflict(decision, source, verdict.explanation());
+    return decision;
+  }
+
+  /**
+   * Once the other master has gone quiet (it yielded) and we are still master, announce the VIP
+   * again: while both claimed it, clients may have learnt the other's address.
+   */
+  private void scheduleReannounceAfterConflict() {
+    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
+    scheduler.schedule(
+        Duration.ofNanos(quiet),
+        () -> {
+          if (router.state() != VrrpState.MASTER) {
+            return;
+          }
+          if (scheduler.nanoTime() - lastConflictNanos >= quiet) {
+            vip.reannounce();
+          } else {
+            scheduleReannounceAfterConflict();
+          }
+        });
+  }
+
+  private void logConflict(ConflictPolicy.Decision decision, Inet4Address source, String why) {
+    String line = decision + ": " + why;
+    if (line.equals(lastConflictLine)) {
+      return;
+    }
+    lastConflictLine = line;
+    log.accept(
+        "group "
+            + group.name()
+            + ": split brain: peer "
+            + source.getHostAddress()
+            + " is master too; "
+            + switch (decision) {
+              case HOLD -> "keeping the role";
+              case YIELD -> "yielding";
+              case RFC -> "VRRP priority decides";
+            }
+            + " ("
+            + why
+            + ")");
+  }
+
+  // ---- Transitions and report ----
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
     log.accept("group " + group.name() + ": " + from + " -> " + to + ": " + reason);
@@ -571,32 +605,28 @@ public final class GroupController {
         guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
   }
 
-  // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
-
-  private Switchover switchover;
+  // ---- Planned switchover (S7), driven by Switchover ----
 
   /**
    * Starts a planned switchover of this group to the peer; may be called from any thread. The
    * future completes when it is done, refused or aborted.
    */
-  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover() {
+  public CompletableFuture<Switchover.Outcome> switchover() {
     return switchover(Switchover.Limits.DEFAULT);
   }
 
   /** {@link #switchover()} with explicit limits. */
-  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover(
-      Switchover.Limits limits) {
-    java.util.concurrent.CompletableFuture<Switchover.Outcome> result =
-        new java.util.concurrent.CompletableFuture<>();
+  public CompletableFuture<Switchover.Outcome> switchover(Switchover.Limits limits) {
+    CompletableFuture<Switchover.Outcome> result = new CompletableFuture<>();
     scheduler.execute(
         () -> {
           if (switchover != null) {
             result.complete(
                 new Switchover.Outcome(
-                    false, "refused: a switchover is already running", java.time.Duration.ZERO));
+                    false, "refused: a switchover is already running", Duration.ZERO));
             return;
           }
-          switchover = new Switchover(this, scheduler, limits, log);
+          switchover = new Switchover(group.name(), new SwitchoverSide(), scheduler, limits, log);
           switchover.start(
               outcome -> {
                 switchover = null;
@@ -608,7 +638,7 @@ public final class GroupController {
   }
 
   /** Null when a switchover may start now, else why not. */
-  String switchoverRefusal() {
+  private String switchoverRefusal() {
     if (!running) {
       return "the group is stopped";
     }
@@ -618,7 +648,7 @@ public final class GroupController {
     if (health.health() != HealthTracker.Health.UP || local == null || !local.isMaster()) {
       return "our Redis is not a healthy master";
     }
-    if (!peerFollowing()) {
+    if (!peerLink.peerFollows(local)) {
       return "the peer's Redis is not following ours";
     }
     if (pair.vrrp().preempt() && router.priority() > PairValidation.DEFAULT_PRIORITY) {
@@ -627,32 +657,12 @@ public final class GroupController {
     return null;
   }
 
-  RedisPort localRedis() {
-    return redis;
-  }
-
-  RedisPort peerRedisPort() {
-    return peerRedis;
-  }
-
-  /** Whether this node is VRRP master of the group. */
-  boolean isMaster() {
-    return router.state() == VrrpState.MASTER;
-  }
-
-  /** Hands the master role to the peer with a priority 0 advert. */
-  void handOver(String reason) {
-    router.stepDown(reason);
-  }
-
-  private boolean vipKeptForSwitchover;
-
   /**
    * Ends a planned handover: unless we are master again, cut the clients of our (paused) Redis
    * while the VIP still reaches them, so they reconnect at once to the new master, then drop the
    * VIP. {@code then} runs when both are done.
    */
-  void releaseSwitchoverVip(Runnable then) {
+  private void releaseSwitchoverVip(Runnable then) {
     if (!vipKeptForSwitchover || router.state() == VrrpState.MASTER) {
       vipKeptForSwitchover = false;
       then.run();
@@ -668,131 +678,66 @@ public final class GroupController {
         });
   }
 
-  // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----
-
-  private String followRefusal;
-
-  /**
-   * Whether REPLICAOF the peer must wait: Redis resynchronises by itself whenever the peer becomes
-   * reachable, so a node that is not master must not point its Redis at a peer that would wipe its
-   * data (an empty restarted Redis, or a replica). It follows when the peer is master by VRRP (the
-   * pair has decided), when the peer's Redis is a master holding everything ours has, or when ours
-   * has nothing to lose. Otherwise our Redis stays as it is, without the VIP.
-   */
-  private boolean followRefused() {
-    String refusal = null;
-    boolean peerIsVrrpMaster =
-        router.lastMaster() != null
-            && router
-                    .peerSilence()
-                    .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
-                < 0;
-    boolean nothingToLose = local.keys().isPresent() && local.keys().getAsLong() == 0;
-    if (!peerIsVrrpMaster && !nothingToLose) {
-      if (peer == null) {
-        refusal = "the peer is neither heard as master nor reachable";
-      } else if (!peer.isMaster()) {
-        refusal = "the peer's Redis is not a master";
-      } else if (!DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster()) {
-        refusal =
-            "the peer's Redis lacks data ours has: "
-                + DataGuard.decide(peer, Optional.of(local)).explanation();
-      }
+  /** The part of this controller a switchover may use. */
+  private final class SwitchoverSide implements Switchover.MasterSide {
+    @Override
+    public String refusal() {
+      return switchoverRefusal();
     }
-    if (refusal != null && !refusal.equals(followRefusal)) {
-      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+
+    @Override
+    public boolean isMaster() {
+      return router.state() == VrrpState.MASTER;
     }
-    followRefusal = refusal;
-    return refusal != null;
+
+    @Override
+    public void pauseWrites(Duration bound, Consumer<String> done) {
+      redis.pauseWrites(bound, done);
+    }
+
+    @Override
+    public void unpauseWrites(Consumer<String> done) {
+      redis.unpause(done);
+    }
+
+    @Override
+    public void readOurs(Duration timeout, Consumer<ReplicationInfo> done) {
+      redis.check(timeout, result -> done.accept(result.info()));
+    }
+
+    @Override
+    public void readPeers(Duration timeout, Consumer<ReplicationInfo> done) {
+      peerRedis.check(timeout, result -> done.accept(result.info()));
+    }
+
+    @Override
+    public void handOver(String reason) {
+      router.stepDown(reason);
+    }
+
+    @Override
+    public void cutClients(Consumer<String> done) {
+      redis.killNormalClients(done);
+    }
+
+    @Override
+    public void releaseVip(Runnable then) {
+      releaseSwitchoverVip(then);
+    }
   }
 
-  /**
-   * A Redis that came back as a new process without keys is a writable master that the peer's
-   * replica will resynchronise from (and be wiped by) as soon as it reconnects. Point it at the
-   * peer at once, without waiting for {@code rise} good checks (seed 1625 family).
-   */
-  private void quarantineRestarted() {
-    boolean emptyMaster =
-        local.isMaster() && local.keys().isPresent() && local.keys().getAsLong() == 0;
-    if (!emptyMaster || commandInFlight || router.state() == VrrpState.MASTER) {
-      return;
-    }
-    String host = pair.link().peerAddress().getHostAddress();
-    commandInFlight = true;
-    redis.follow(
-        host,
-        group.port(),
-        error -> {
-          commandInFlight = false;
-          if (error == null) {
-            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
-            markRole(false);
-          }
-        });
-  }
-
-  /**
-   * Our Redis replicates from a peer that has gone silent on VRRP and whose Redis is down or lacks
-   * our data: if it comes back empty, our replica would copy the empty dataset. Detach ours
-   * (REPLICAOF NO ONE, without the VIP) to keep the data; {@link #followRefused} re-attaches it
-   * once the peer is master again or holds everything ours has (seed 2300).
-   */
-  private void detachFromSilentPeer() {
-    if (commandInFlight
-        || local == null
-        || local.isMaster()
-        || health.health() != HealthTracker.Health.UP
-        || !followsPeerConfigured(local)
-        || local.keys().orElse(1) == 0
-        || !peerChecked) {
-      return;
-    }
-    boolean peerSilent =
-        router
-                .peerSilence()
-                .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
-            >= 0;
-    boolean peerLacksData =
-        peer == null
-            || (peer.isMaster() && !DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster());
-    // The classic wipe: the master's Redis came back empty (a supervisor restarted it) and ours,
-    // its replica, would resync the empty dataset at its next reconnect (within a second). Detach
-    // at once, without waiting for the peer's adverts to stop: the release may have been lost.
-    boolean peerRestartedEmpty =
-        peer != null && peer.isMaster() && peer.keys().orElse(1) == 0 && local.keys().orElse(1) > 0;
-    if (!(peerSilent && peerLacksData) && !peerRestartedEmpty) {
-      return;
-    }
-    commandInFlight = true;
-    redis.promote(
-        error -> {
-          commandInFlight = false;
-          if (error == null) {
-            log.accept(
-                "group "
-                    + group.name()
-                    + (peerRestartedEmpty
-                        ? ": the peer's Redis came back empty"
-                        : ": peer silent and its Redis "
-                            + (peer == null ? "unreachable" : "without our data"))
-                    + ": detached our Redis to keep its data");
-            markRole(true);
-          }
-        });
-  }
-
-  private long peerServedNanos = Long.MIN_VALUE;
+  // ---- What the split-brain guard weighs ----
 
   /** Notes when the peer's Redis was last seen serving ours as its master. */
   private void notePeerServing() {
-    if (peer != null && peer.isMaster() && local != null && followsPeer(local)) {
+    if (peer != null && peer.isMaster() && local != null && peerLink.streaming(local)) {
       peerServedNanos = scheduler.nanoTime();
     }
   }
 
-  private java.time.Duration sincePeerServedOurRedis() {
+  private Duration sincePeerServedOurRedis() {
     return peerServedNanos == Long.MIN_VALUE
         ? null
-        : java.time.Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
+        : Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
   }
 }

@@ -36,6 +36,7 @@ public final class VrrpEndpoint implements AutoCloseable {
   private final Map<Integer, VrrpRouter> routers = new ConcurrentHashMap<>();
   private final Supplier<AdvertisementFilter> filter;
   private final Thread receiver;
+  private volatile long receiveLoopNanos = System.nanoTime();
   private volatile boolean running = true;
 
   public VrrpEndpoint(
@@ -79,8 +80,19 @@ public final class VrrpEndpoint implements AutoCloseable {
     }
   }
 
+  /** When the receive loop last came round (it wakes at least every second), monotonic nanos. */
+  public long receiveLoopNanos() {
+    return receiveLoopNanos;
+  }
+
+  /** Whether the receive thread still runs. */
+  public boolean receiving() {
+    return receiver.isAlive();
+  }
+
   private void receiveLoop() {
     while (running) {
+      receiveLoopNanos = System.nanoTime();
       byte[] datagram;
       try {
         datagram = transport.receive(Duration.ofSeconds(1));

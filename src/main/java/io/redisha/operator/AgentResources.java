@@ -370,7 +370,7 @@ public final class AgentResources {
         .endPort()
         .withNewReadinessProbe()
         .withNewHttpGet()
-        .withPath("/healthz")
+        .withPath("/readyz")
         .withNewPort(PairResources.AGENT_HTTP_PORT)
         .endHttpGet()
         .withPeriodSeconds(2)

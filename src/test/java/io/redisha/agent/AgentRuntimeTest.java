@@ -39,7 +39,10 @@ class AgentRuntimeTest {
   @TempDir Path dir;
 
   @BeforeAll
-  static void closedPorts() throws IOException {
+  static synchronized void closedPorts() throws IOException {
+    if (!CLOSED_PORTS.isEmpty()) {
+      return;
+    }
     List<ServerSocket> sockets = new ArrayList<>();
     for (int i = 0; i < MAX_GROUPS; i++) {
       sockets.add(new ServerSocket(0));

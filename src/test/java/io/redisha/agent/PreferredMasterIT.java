@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.redisha.api.AgentReport;
+import io.redisha.api.ReportedVrrpState;
 import io.redisha.lab.RespClient;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
@@ -202,7 +203,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("MASTER");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
                 assertThat(network.holds(VIP)).isTrue();
                 assertThat(network.lastSentPriority(ROUTER_ID)).isEqualTo(150);
                 String info = (String) redis("127.0.0.1", "INFO", "replication");
@@ -223,7 +224,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.holds(VIP)).isFalse();
                 assertThat(role("127.0.0.1")).isEqualTo("slave");
               });
@@ -237,7 +238,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofMillis(1700))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.sentAdverts(ROUTER_ID)).hasSize(sentBefore);
               });
 
@@ -258,7 +259,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(group(runtime).healthy()).isTrue();
                 assertThat(role("127.0.0.1")).isEqualTo("slave");
               });
@@ -273,7 +274,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofMillis(1700))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.holds(VIP)).isFalse();
               });
 
@@ -284,7 +285,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("MASTER");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
                 assertThat(network.holds(VIP)).isTrue();
                 assertThat(network.lastSentPriority(ROUTER_ID)).isEqualTo(150);
               });

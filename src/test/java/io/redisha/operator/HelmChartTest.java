@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.redisha.api.RedisHAPair;
+import io.redisha.cli.OperatorCommand;
 import io.redisha.pair.PairFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

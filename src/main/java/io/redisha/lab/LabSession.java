@@ -1,56 +1,76 @@
 package io.redisha.lab;
 
-import io.redisha.cli.Args;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code redisha lab [--keep] [--protection None|Witness]}: two simulated hosts and a client in
- * network namespaces, real Redis servers, the agents, a writer through each VIP, and the failure
- * scenarios one after another with their write gaps and lost writes.
+ * The lab behind {@code redisha lab}: two simulated hosts and a client in network namespaces, real
+ * Redis servers, the agents, a writer through each VIP, and the failure scenarios one after another
+ * with their write gaps and lost writes.
  */
-public final class LabCommand {
+public final class LabSession {
   private static final List<String> TOOLS = List.of("ip", "iptables", "redis-server", "redis-cli");
 
-  private LabCommand() {}
+  /** The scenarios the lab knows, in the order it runs them by default. */
+  public static final List<String> SCENARIOS = List.of("kill", "cut", "empty", "stop");
 
-  public static int run(String[] argv) throws Exception {
-    Args args;
-    try {
-      args =
-          Args.parse(
-              argv, Set.of("protection", "work-dir", "scenarios", "save-logs"), Set.of("keep"));
-    } catch (IllegalArgumentException e) {
-      System.err.println("redisha lab: " + e.getMessage());
-      return 2;
+  /** The split-brain protections the lab can run (it has no third voter for Lease). */
+  public static final List<String> PROTECTIONS = List.of("None");
+
+  /**
+   * What to run.
+   *
+   * @param protection one of {@link #PROTECTIONS}
+   * @param workDir where the lab's files go; null for a new temporary directory
+   * @param scenarios names from {@link #SCENARIOS}, in the order to run them
+   * @param saveLogs where to copy the agents' and Redis servers' logs at the end; null for nowhere
+   * @param keep leave the lab up after the scenarios until the process is stopped
+   */
+  public record Options(
+      String protection, Path workDir, List<String> scenarios, Path saveLogs, boolean keep) {
+    public Options {
+      if (!PROTECTIONS.contains(protection)) {
+        throw new IllegalArgumentException(
+            "protection must be one of " + PROTECTIONS + ", not '" + protection + "'");
+      }
+      for (String scenario : scenarios) {
+        if (!SCENARIOS.contains(scenario)) {
+          throw new IllegalArgumentException(
+              "unknown scenario '" + scenario + "'; known: " + String.join(",", SCENARIOS));
+        }
+      }
+      scenarios = List.copyOf(scenarios);
     }
-    String protection = args.get("protection") == null ? "None" : args.get("protection");
-    if (!List.of("None").contains(protection)) {
-      System.err.println("redisha lab: --protection must be None, not '" + protection + "'");
-      return 2;
-    }
+  }
+
+  private LabSession() {}
+
+  /**
+   * Builds the lab, runs the scenarios and removes everything; returns 0 when every scenario
+   * passed, 1 when one failed or the lab broke, 2 when a prerequisite is missing.
+   */
+  public static int run(Options options, PrintStream out, PrintStream err) throws Exception {
+    String protection = options.protection();
     List<String> problems = missingPrerequisites();
     if (!problems.isEmpty()) {
-      System.err.println("redisha lab: cannot build the lab: " + String.join("; ", problems));
+      err.println("redisha lab: cannot build the lab: " + String.join("; ", problems));
       return 2;
     }
     List<String> stale = LabNetwork.removeStale();
     if (!stale.isEmpty()) {
-      System.out.println("removed namespaces left by an earlier lab that was killed: " + stale);
+      out.println("removed namespaces left by an earlier lab that was killed: " + stale);
     }
     Path workDir =
-        args.get("work-dir") != null
-            ? Path.of(args.get("work-dir"))
-            : Files.createTempDirectory("redisha-lab-");
-    System.out.println(
+        options.workDir() != null ? options.workDir() : Files.createTempDirectory("redisha-lab-");
+    out.println(
         """
         redisha lab: two hosts (vm-a 192.0.2.11, vm-b 192.0.2.12) and a client (192.0.2.20) in
         network namespaces on a bridge; Redis on ports 6379 (group a, VIP 192.0.2.100) and 6389
@@ -68,17 +88,14 @@ public final class LabCommand {
       cleanup =
           new Thread(
               () -> {
-                System.out.println("\nstopping: removing the lab");
+                out.println("\nstopping: removing the lab");
                 built.close();
                 deleteTree(workDir);
-                System.out.println("lab removed: namespaces, processes and " + workDir);
+                out.println("lab removed: namespaces, processes and " + workDir);
               });
       Runtime.getRuntime().addShutdownHook(cleanup);
-      List<String> scenarios =
-          List.of(
-              (args.get("scenarios") == null ? "kill,cut,empty,stop" : args.get("scenarios"))
-                  .split(","));
-      LabRun run = new LabRun(lab, System.out, scenarios.size() + 1);
+      List<String> scenarios = options.scenarios();
+      LabRun run = new LabRun(lab, out, scenarios.size() + 1);
       run.simultaneousBoot();
       for (String scenario : scenarios) {
         switch (scenario) {
@@ -86,19 +103,19 @@ public final class LabCommand {
           case "cut" -> run.cutMasterHost("a");
           case "empty" -> run.restartRedisMasterEmpty("a");
           case "stop" -> run.stopMasterAgent("a");
-          default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+          default -> throw new IllegalStateException("unknown scenario " + scenario);
         }
       }
-      System.out.printf("%nsummary%n%s", run.table());
+      out.printf("%nsummary%n%s", run.table());
       boolean passed = run.allPassed();
       if (!passed) {
         for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
-          System.out.println("\nlast lines of the agent log of " + host + ":");
-          tail(lab.agentLog(host), 30).forEach(line -> System.out.println("  " + line));
+          out.println("\nlast lines of the agent log of " + host + ":");
+          tail(lab.agentLog(host), 30).forEach(line -> out.println("  " + line));
         }
       }
-      if (args.flag("keep")) {
-        System.out.println(
+      if (options.keep()) {
+        out.println(
             """
 
             The lab stays up until you press Ctrl-C. Try:
@@ -112,14 +129,14 @@ public final class LabCommand {
                     lab.network().namespace(PairLab.VM_B)));
         while (true) {
           Thread.sleep(5000);
-          System.out.println("  " + lab.view().values());
+          out.println("  " + lab.view().values());
         }
       }
       run.stopWriters();
-      System.out.println(passed ? "\nall scenarios passed" : "\nsome scenarios FAILED");
+      out.println(passed ? "\nall scenarios passed" : "\nsome scenarios FAILED");
       return passed ? 0 : 1;
     } catch (Exception e) {
-      System.err.println("redisha lab: " + e.getMessage());
+      err.println("redisha lab: " + e.getMessage());
       return 1;
     } finally {
       if (cleanup != null) {
@@ -128,11 +145,11 @@ public final class LabCommand {
       if (lab != null) {
         lab.close();
       }
-      if (args.get("save-logs") != null) {
-        saveLogs(workDir, Path.of(args.get("save-logs")));
+      if (options.saveLogs() != null) {
+        saveLogs(workDir, options.saveLogs(), out, err);
       }
       deleteTree(workDir);
-      System.out.println("lab removed: namespaces, processes and " + workDir);
+      out.println("lab removed: namespaces, processes and " + workDir);
     }
   }
 
@@ -154,15 +171,15 @@ public final class LabCommand {
   }
 
   /** Copies the agents' and Redis servers' logs before the work directory goes. */
-  private static void saveLogs(Path workDir, Path target) {
+  private static void saveLogs(Path workDir, Path target, PrintStream out, PrintStream err) {
     try (Stream<Path> files = Files.list(workDir)) {
       Files.createDirectories(target);
       for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
         Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
-      System.out.println("logs saved in " + target);
+      out.println("logs saved in " + target);
     } catch (IOException e) {
-      System.err.println("redisha lab: could not save logs: " + e.getMessage());
+      err.println("redisha lab: could not save logs: " + e.getMessage());
     }
   }
 

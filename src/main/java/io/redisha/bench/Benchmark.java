@@ -1,58 +1,44 @@
 package io.redisha.bench;
 
-import io.redisha.cli.Args;
 import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code redisha bench [--quick] [--runs N] [--systems a,b] [--faults x,y] [--out DIR]
- * [--idle-seconds S]}: the same faults against redisha, keepalived (classic and tuned) and Redis
- * Sentinel on the namespace lab, one system after another in the same run, then the tables, a JSON
- * file and an SVG picture. Exits 1 when redisha broke a promise (lost acknowledged writes a fault
- * may not cost, a run that did not complete, the other group disturbed) or the benchmark failed;
- * never because of a timing.
+ * The benchmark behind {@code redisha bench}: the same faults against redisha, keepalived (classic
+ * and tuned) and Redis Sentinel on the namespace lab, one system after another in the same run,
+ * then the tables, a JSON file and an SVG picture. Its exit code is 1 when redisha broke a promise
+ * (lost acknowledged writes a fault may not cost, a run that did not complete, the other group
+ * disturbed) or the benchmark failed; never because of a timing.
  */
-public final class BenchCommand {
+public final class Benchmark {
   private static final List<String> TOOLS =
       List.of("ip", "iptables", "redis-server", "redis-cli", "keepalived", "arping");
 
-  private BenchCommand() {}
+  private Benchmark() {}
 
-  public static int run(String[] argv) throws Exception {
-    return run(argv, System.out);
-  }
-
-  /** Runs the benchmark, printing progress and tables to {@code out}; returns the exit code. */
-  public static int run(String[] argv, PrintStream out) throws Exception {
-    Args args;
-    Plan plan;
-    try {
-      args =
-          Args.parse(
-              argv,
-              Set.of("runs", "systems", "faults", "out", "idle-seconds", "work-dir"),
-              Set.of("quick"));
-      plan = Plan.from(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("redisha bench: " + e.getMessage());
-      return 2;
-    }
+  /**
+   * Runs {@code plan}, printing progress and tables to {@code out}; {@code workDir} keeps the run's
+   * files when given (null: a temporary directory, removed at the end). Returns the exit code.
+   */
+  public static int run(Plan plan, Path workDirOrNull, PrintStream out, PrintStream err)
+      throws Exception {
     List<String> problems = missingPrerequisites();
     if (!problems.isEmpty()) {
-      System.err.println("redisha bench: cannot run: " + String.join("; ", problems));
+      err.println("redisha bench: cannot run: " + String.join("; ", problems));
       return 2;
     }
     List<String> stale = LabNetwork.removeStale();
@@ -61,9 +47,7 @@ public final class BenchCommand {
     }
     Files.createDirectories(plan.out);
     Path workDir =
-        args.get("work-dir") != null
-            ? Path.of(args.get("work-dir"))
-            : Files.createTempDirectory("redisha-bench-");
+        workDirOrNull != null ? workDirOrNull : Files.createTempDirectory("redisha-bench-");
     BenchReport report = new BenchReport(plan.mode(), plan.runs, plan.systems, plan.faults);
     out.printf(
         "redisha bench (%s): %d run(s) per fault; systems: %s; faults: %s%n"
@@ -97,7 +81,7 @@ public final class BenchCommand {
         }
       }
     } finally {
-      if (args.get("work-dir") == null) {
+      if (workDirOrNull == null) {
         deleteTree(workDir);
       }
     }
@@ -232,57 +216,93 @@ public final class BenchCommand {
     return env;
   }
 
-  /** What the command line asked for. */
-  record Plan(
+  /**
+   * What to run.
+   *
+   * @param quick the CI smoke mode: fewer runs and systems by default, no footprint
+   * @param runs runs per fault and system, 0 for the footprint only
+   * @param systems the systems, in the order they run
+   * @param faults the faults, in the order they run
+   * @param out where bench.json and bench.svg go
+   * @param idle how long each daemon idles for the footprint; zero for none
+   */
+  public record Plan(
       boolean quick,
       int runs,
       List<SystemUnderTest> systems,
       List<Fault> faults,
       Path out,
       Duration idle) {
+    public static final int MAX_RUNS = 1000;
+    public static final int MAX_IDLE_SECONDS = 3600;
+
+    public Plan {
+      if (runs < 0 || runs > MAX_RUNS) {
+        throw new IllegalArgumentException(
+            "runs must be between 0 (footprint only) and " + MAX_RUNS + ", not " + runs);
+      }
+      if (idle.isNegative() || idle.toSeconds() > MAX_IDLE_SECONDS) {
+        throw new IllegalArgumentException(
+            "idle seconds must be between 0 and " + MAX_IDLE_SECONDS + ", not " + idle.toSeconds());
+      }
+      systems = List.copyOf(systems);
+      faults = List.copyOf(faults);
+    }
+
     String mode() {
       return quick ? "quick" : "full";
     }
 
-    static Plan from(Args args) {
-      boolean quick = args.flag("quick");
-      int runs = args.intValue("runs", quick ? 1 : 20);
-      if (runs < 0 || runs > 1000) {
-        throw new IllegalArgumentException(
-            "--runs must be between 0 (footprint only) and 1000, not " + runs);
-      }
-      int idleSeconds = args.intValue("idle-seconds", quick ? 0 : 60);
-      if (idleSeconds < 0 || idleSeconds > 3600) {
-        throw new IllegalArgumentException(
-            "--idle-seconds must be between 0 and 3600, not " + idleSeconds);
-      }
-      Map<String, SystemUnderTest> known = new LinkedHashMap<>();
-      for (SystemUnderTest system : allSystems()) {
-        known.put(system.name(), system);
-      }
-      List<String> names =
-          args.get("systems") != null
-              ? List.of(args.get("systems").split(","))
-              : quick ? List.of("redisha", "keepalived-classic") : List.copyOf(known.keySet());
-      List<SystemUnderTest> systems = new ArrayList<>();
-      for (String name : names) {
-        SystemUnderTest system = known.get(name.strip());
-        if (system == null) {
-          throw new IllegalArgumentException(
-              "--systems: unknown system '"
-                  + name
-                  + "'; known: "
-                  + String.join(",", known.keySet()));
-        }
-        systems.add(system);
-      }
+    /**
+     * The plan with the defaults of its mode for what is null: 20 runs and a 60 s footprint, every
+     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic.
+     */
+    public static Plan of(
+        boolean quick,
+        Integer runs,
+        List<String> systemNames,
+        List<String> faultIds,
+        Path out,
+        Integer idleSeconds) {
+      List<SystemUnderTest> systems =
+          systemNames != null
+              ? Benchmark.systems(systemNames)
+              : quick ? Benchmark.systems(List.of("redisha", "keepalived-classic")) : allSystems();
       List<Fault> faults =
-          args.get("faults") != null
-              ? Fault.parseList(args.get("faults"))
+          faultIds != null
+              ? faultIds.stream().map(String::strip).map(Fault::byId).toList()
               : List.of(Fault.values());
-      Path out = Path.of(args.get("out") != null ? args.get("out") : "bench-results");
-      return new Plan(quick, runs, systems, faults, out, Duration.ofSeconds(idleSeconds));
+      return new Plan(
+          quick,
+          runs != null ? runs : quick ? 1 : 20,
+          systems,
+          faults,
+          out != null ? out : Path.of("bench-results"),
+          Duration.ofSeconds(idleSeconds != null ? idleSeconds : quick ? 0 : 60));
     }
+  }
+
+  /** The systems named {@code names}; the error names an unknown one and lists the known. */
+  public static List<SystemUnderTest> systems(List<String> names) {
+    Map<String, SystemUnderTest> known = new LinkedHashMap<>();
+    for (SystemUnderTest system : allSystems()) {
+      known.put(system.name(), system);
+    }
+    List<SystemUnderTest> systems = new ArrayList<>();
+    for (String name : names) {
+      SystemUnderTest system = known.get(name.strip());
+      if (system == null) {
+        throw new IllegalArgumentException(
+            "unknown system '" + name + "'; known: " + String.join(",", known.keySet()));
+      }
+      systems.add(system);
+    }
+    return systems;
+  }
+
+  /** The names of every system the benchmark knows, in the order of a full run. */
+  public static List<String> systemNames() {
+    return allSystems().stream().map(SystemUnderTest::name).toList();
   }
 
   static List<SystemUnderTest> allSystems() {
@@ -319,8 +339,8 @@ public final class BenchCommand {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
       System.err.println("redisha bench: could not remove " + dir + ": " + e.getMessage());
     }
   }
