@@ -7,7 +7,6 @@ import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.VrrpTransport;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.redis.LettuceRedisNodes;
@@ -378,7 +377,8 @@ public final class AgentRuntime implements AutoCloseable {
     configHash = hash;
     PairSettings next;
     try {
-      next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
+      // restartForPairChanges is set exactly under --kubernetes (the operator rolls the agents).
+      next = PairValidation.resolveAgentFile(configFile, nodeName, restartForPairChanges);
     } catch (InvalidPairException e) {
       reloadProblem = String.join("; ", e.problems());
       LOG.error("reload refused, still running the previous pair: {}", e.getMessage());

@@ -13,7 +13,6 @@ import io.redisha.net.NetlinkAddressManager;
 import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import java.io.IOException;
@@ -141,7 +140,8 @@ final class AgentCommand implements Callable<Integer> {
       return Main.USAGE_ERROR;
     }
     try {
-      settings = PairValidation.resolve(PairFile.load(config), node, config.toString());
+      // Under --kubernetes a command comes only from the operator's hooks file (S10).
+      settings = PairValidation.resolveAgentFile(config, node, kubernetes);
     } catch (InvalidPairException e) {
       streams.err().println("redisha agent: " + e.getMessage());
       return Main.USAGE_ERROR;

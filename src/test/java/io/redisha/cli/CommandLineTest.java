@@ -61,7 +61,7 @@ class CommandLineTest {
                 + " --runs-baselines, --footprint-groups, --agent-package, --work-dir, --help]",
             "import [--peer-conf, --scripts-dir, --port, --format, --nodes, --name, --namespace,"
                 + " --auth-password-file, --output, --help]",
-            "operator [--http-port, --namespaces, --agent-image, --leader-election-namespace,"
+            "operator [--http-port, --namespaces, --agent-image, --admin-config, --leader-election-namespace,"
                 + " --no-leader-election, --help]",
             "test [--help]");
   }
