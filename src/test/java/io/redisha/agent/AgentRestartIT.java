@@ -113,7 +113,13 @@ class AgentRestartIT {
                 + f.writers.get(g.name()).acked()
                 + " acknowledged, "
                 + lost
-                + " lost");
+                + " lost ("
+                + f.lost(g.name(), 0, killedAt)
+                + " acknowledged before the kill, "
+                + f.lost(g.name(), killedAt, spawnedAt)
+                + " while the agent was dead, "
+                + f.lost(g.name(), spawnedAt, Long.MAX_VALUE)
+                + " after the restart)");
         if (sole < 0 || sole > budget.toNanos()) {
           f.problem(
               "group "

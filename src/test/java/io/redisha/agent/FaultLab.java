@@ -126,6 +126,12 @@ final class FaultLab implements AutoCloseable {
     return writer.lostSequences(writer.ackedSequences(0, Long.MAX_VALUE)).length;
   }
 
+  /** Writes acknowledged in {@code [from, to]} that cannot be read back through the VIP now. */
+  long lost(String group, long from, long to) throws Exception {
+    VipWriter writer = writers.get(group);
+    return writer.lostSequences(writer.ackedSequences(from, to)).length;
+  }
+
   /** The longest time without an acknowledged write of {@code group} in the window. */
   long gapMillis(String group, long from, long to) {
     return writers.get(group).window(from, to).longestGapMillis();
