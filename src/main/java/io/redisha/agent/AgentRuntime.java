@@ -856,13 +856,14 @@ public final class AgentRuntime implements AutoCloseable {
       if (problem.equals(linkFault)) {
         return;
       }
-      LOG.warn(
-          "link {}: {}{}",
-          interfaceName,
-          problem,
-          linkFault == null
-              ? ": every group in FAULT (no VIP, Redis writes held) until it is back"
-              : "");
+      if (linkFault == null) {
+        LOG.warn(
+            "link {}: {}: every group in FAULT (no VIP, Redis writes held) until it is back",
+            interfaceName,
+            problem);
+      } else {
+        LOG.warn("link {}: still not usable, now {}", interfaceName, problem);
+      }
       linkFault = problem;
       for (RunningGroup running : groups.values()) {
         running.controller().linkLost(problem);

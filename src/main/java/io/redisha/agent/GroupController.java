@@ -624,9 +624,11 @@ public final class GroupController {
     private long untilNanos;
 
     void hold(String why, boolean linkDown) {
+      if (reason == null) {
+        sent = false;
+      }
       reason = why;
       whileLinkDown |= linkDown;
-      sent = false;
     }
 
     void linkBack() {

@@ -134,7 +134,8 @@ class AgentRestartIT {
       }
       f.figure(
           "log of the new agent:\n"
-              + f.logExcerpt(restarted, "previous agent", "left", "FAULT", "BACKUP", "replica"));
+              + f.logExcerpt(
+                  restarted, "previous agent", "FAULT", "BACKUP", "replica", "Redis writes"));
       f.print("agent killed and restarted");
       assertThat(f.holders.failure()).as("sampling the VIPs").isNull();
       assertThat(f.problems).as(String.join("\n", f.figures)).isEmpty();

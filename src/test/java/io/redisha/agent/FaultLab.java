@@ -102,22 +102,29 @@ final class FaultLab implements AutoCloseable {
   }
 
   /**
-   * {@code SET} on the Redis of {@code host}:{@code port}, from inside that host: Redis's reply.
+   * A {@code SET} on the Redis of {@code host}:{@code port} from inside that host (given up after
+   * half a second), then a {@code GET} of the key: whether the write was taken, and what was seen.
    */
-  String probeWrite(String host, int port) {
-    return lab.network()
-        .exec(
-            host,
-            "timeout",
-            "2",
-            "redis-cli",
-            "-p",
-            Integer.toString(port),
-            "SET",
-            "probe:" + host + ":" + port,
-            Long.toString(System.nanoTime()))
-        .output()
-        .strip();
+  record Probe(boolean written, String text) {}
+
+  Probe probeWrite(String host, int port) {
+    String key = "probe:" + host + ":" + port;
+    String value = Long.toString(System.nanoTime());
+    String set = redisCli(host, port, "SET", key, value);
+    String get = redisCli(host, port, "GET", key);
+    return new Probe(
+        set.equals("OK") || get.equals(value),
+        "SET "
+            + (set.isEmpty() ? "unanswered" : set)
+            + ", then GET "
+            + (get.isEmpty() ? "nil" : get));
+  }
+
+  private String redisCli(String host, int port, String... command) {
+    List<String> full =
+        new ArrayList<>(List.of("timeout", "0.5", "redis-cli", "-p", Integer.toString(port)));
+    full.addAll(List.of(command));
+    return lab.network().exec(host, full.toArray(String[]::new)).output().strip();
   }
 
   /** Acknowledged writes of the whole run that cannot be read back through the VIP now. */

@@ -128,17 +128,26 @@ class LinkFaultIT {
       checkIsolated(f, isolated, reason);
       long healAt = System.nanoTime();
       for (PairLab.Group g : lab.groups()) {
-        List<VipHolderSampler.Change> seen =
-            f.holders.during(g.name(), t0 + budget.toNanos(), healAt);
-        if (!seen.stream().allMatch(c -> c.holders().equals(List.of(survivor)))) {
+        // The isolated host's part is S11: no VIP there within 3 adverts + skew (it lets go at
+        // once), so two holders never meet. When the peer holds the VIP is its takeover, measured
+        // and printed above (a speed, for the bench, not asserted here).
+        List<VipHolderSampler.Change> whileDown = f.holders.during(g.name(), t0, healAt);
+        String seen = VipHolderSampler.describe(whileDown, t0);
+        if (f.holders.during(g.name(), t0 + budget.toNanos(), healAt).stream()
+            .anyMatch(c -> c.holders().contains(isolated))) {
           f.problem(
               "group "
                   + g.name()
-                  + ": from 3 adverts + skew after the fault until the link came back, the VIP was"
-                  + " not on "
-                  + survivor
-                  + " alone: "
-                  + VipHolderSampler.describe(f.holders.during(g.name(), t0, healAt), t0));
+                  + ": "
+                  + isolated
+                  + " still held the VIP 3 adverts + skew after its link went: "
+                  + seen);
+        }
+        if (whileDown.stream().anyMatch(c -> c.holders().size() > 1)) {
+          f.problem("group " + g.name() + ": two holders while the link was down: " + seen);
+        }
+        if (!f.holders.holdersAt(g.name(), healAt).equals(List.of(survivor))) {
+          f.problem("group " + g.name() + ": not on " + survivor + " alone at the heal: " + seen);
         }
       }
 
@@ -187,7 +196,7 @@ class LinkFaultIT {
       }
       f.figure(
           "log:\n"
-              + f.logExcerpt(isolated, "link ", "FAULT", "BACKUP")
+              + f.logExcerpt(isolated, "link ", "FAULT", "BACKUP", "Redis writes")
               + f.logExcerpt(survivor, "-> MASTER"));
       f.print(fault);
       assertThat(f.holders.failure()).as("sampling the VIPs").isNull();
@@ -201,9 +210,9 @@ class LinkFaultIT {
   static void checkIsolated(FaultLab f, String isolated, String reason) {
     PairLab lab = f.lab;
     for (PairLab.Group g : lab.groups()) {
-      String reply = f.probeWrite(isolated, g.port());
-      f.figure("SET on " + isolated + ":" + g.port() + " from inside the host: " + reply);
-      if (reply.equals("OK")) {
+      FaultLab.Probe probe = f.probeWrite(isolated, g.port());
+      f.figure("write on " + isolated + ":" + g.port() + " from inside the host: " + probe.text());
+      if (probe.written()) {
         f.problem("the Redis of group " + g.name() + " on " + isolated + " took a write");
       }
       if (f.holders.holders(g.name()).contains(isolated)) {
