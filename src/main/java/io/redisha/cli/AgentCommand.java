@@ -10,8 +10,6 @@ import io.redisha.agent.ReportSink;
 import io.redisha.arbiter.Protection;
 import io.redisha.net.InterfaceInfo;
 import io.redisha.net.NetlinkAddressManager;
-import io.redisha.net.PacketArpAnnouncer;
-import io.redisha.net.RawVrrpSocket;
 import io.redisha.pair.InvalidPairException;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
@@ -220,13 +218,15 @@ final class AgentCommand implements Callable<Integer> {
       ReportSink sink = AgentWiring.reportSink(client);
       AgentRuntime.GuardFactory guards =
           AgentWiring.guards(client, AgentWiring.leaseNamespace(), LOG::info);
-      RawVrrpSocket socket = RawVrrpSocket.open(interfaceName, settings.link().localAddress(), 255);
-      opened.add(socket);
       NetlinkAddressManager addresses = NetlinkAddressManager.open();
       opened.add(addresses);
-      PacketArpAnnouncer arp = PacketArpAnnouncer.open(interfaceName);
-      opened.add(arp);
-      return AgentRuntime.start(config, kubernetes, settings, socket, addresses, arp, sink, guards);
+      return AgentRuntime.start(
+          config,
+          kubernetes,
+          settings,
+          AgentWiring.networkEdges(settings, addresses),
+          sink,
+          guards);
     } catch (Exception e) {
       for (AutoCloseable resource : opened.reversed()) {
         try {
