@@ -180,6 +180,9 @@ public final class BenchReport {
    * writes side by side.
    */
   String detailTable() {
+    if (noFaultRuns()) {
+      return "no fault was run (--runs 0: footprint only)\n";
+    }
     StringBuilder text = new StringBuilder();
     StringBuilder header =
         new StringBuilder(String.format(Locale.ROOT, "%-36s %-20s %5s", "fault", "system", "N"));
@@ -247,6 +250,9 @@ public final class BenchReport {
    * side by side.
    */
   String ratioTable() {
+    if (noFaultRuns()) {
+      return "";
+    }
     List<SystemUnderTest> subjects =
         systems.stream().filter(s -> s.name().startsWith("redisha")).toList();
     List<SystemUnderTest> baselines =
@@ -311,6 +317,11 @@ public final class BenchReport {
       }
     }
     return text.toString();
+  }
+
+  /** Whether no system was to run any fault (footprint only). */
+  private boolean noFaultRuns() {
+    return systems.stream().allMatch(s -> runs(s.name()) == 0);
   }
 
   /** The footprint table: one line per daemon and number of groups. */

@@ -183,6 +183,15 @@ class ReportTest {
             "redisha", Fault.KILL, 1, writes("raw-20ms", 15, 0, 0), writes("lettuce", 30, 0, 0)));
 
     assertThat(line(report.detailTable(), "sentinel")).contains("not run (N=0)");
+    BenchReport footprintOnly =
+        new BenchReport(
+            "full",
+            Map.of("redisha", 0, "sentinel", 0),
+            systems,
+            List.of(Fault.KILL),
+            List.of(BenchClient.RAW_20MS));
+    assertThat(footprintOnly.detailTable()).contains("footprint only");
+    assertThat(footprintOnly.ratioTable()).isEmpty();
     Path file = dir.resolve("bench.json");
     report.writeJson(file, Map.of());
     JsonNode json = new ObjectMapper().readTree(file.toFile());
