@@ -75,6 +75,7 @@ public final class VrrpRouter {
   private Cancellable advertTimer = Cancellable.NONE;
   private Cancellable masterDownTimer = Cancellable.NONE;
   private long transitions;
+  private String refusedTakeover;
 
   public VrrpRouter(VrrpRouterConfig config, Scheduler scheduler, Output output) {
     this.config = Objects.requireNonNull(config, "config");
@@ -112,6 +113,25 @@ public final class VrrpRouter {
   public Duration peerSilence() {
     long since = lastHeardNanos >= 0 ? lastHeardNanos : startedNanos;
     return Duration.ofNanos(Math.max(0, scheduler.nanoTime() - since));
+  }
+
+  /**
+   * Master_Down_Interval as it stands now: how long a backup waits after the master's last advert
+   * before it considers taking over.
+   */
+  public Duration masterDownInterval() {
+    return Duration.ofNanos(masterDownNanos());
+  }
+
+  /**
+   * Asks the takeover gate again at once, for a backup whose master-down interval ran out and whose
+   * takeover the gate refused: the gate was waiting for something (a look at the peer's Redis, a
+   * fence) that has just arrived. Does nothing in any other case.
+   */
+  public void retryTakeover() {
+    if (state == VrrpState.BACKUP && refusedTakeover != null) {
+      takeOver(refusedTakeover);
+    }
   }
 
   /** Whether the last advert heard from the peer was its priority 0 release of the role. */
@@ -320,6 +340,7 @@ public final class VrrpRouter {
   }
 
   private void noteHeard(VrrpAdvertisement advert, Inet4Address source, long now) {
+    refusedTakeover = null;
     lastHeardNanos = now;
     lastMaster = advert.priority() == 0 ? null : source;
   }
@@ -327,9 +348,11 @@ public final class VrrpRouter {
   private void takeOver(String reason) {
     String refusal = gate.refusal();
     if (refusal != null) {
+      refusedTakeover = reason;
       armMasterDown(intervalNanos(masterIntervalCentis), null);
       return;
     }
+    refusedTakeover = null;
     masterDownTimer.cancel();
     becomeMaster(reason);
   }
@@ -385,6 +408,7 @@ public final class VrrpRouter {
   }
 
   private void enter(VrrpState next, String reason) {
+    refusedTakeover = null;
     VrrpState previous = state;
     state = next;
     if (previous != next) {

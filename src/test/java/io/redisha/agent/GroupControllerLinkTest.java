@@ -363,6 +363,14 @@ class GroupControllerLinkTest {
     }
 
     @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
+      later(
+          "CONFIG SET min-replicas-to-write (fence " + (closed ? "closed" : "open") + ")",
+          () -> {},
+          done);
+    }
+
+    @Override
     public void unpause(Consumer<String> done) {
       later("CLIENT UNPAUSE", () -> pausedUntil = Long.MIN_VALUE, done);
     }
@@ -429,6 +437,11 @@ class GroupControllerLinkTest {
 
     @Override
     public void pauseWrites(Duration duration, Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
       done.accept("not the peer's agent");
     }
 
