@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -456,7 +457,8 @@ class AgentRuntimeTest {
             .isInstanceOf(IOException.class);
 
         network.failSends(null);
-        Instant back = Instant.now();
+        // Transition times are whole milliseconds: compare with whole milliseconds.
+        Instant back = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         link.linkUp();
         runtime.reloadNow();
         assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
