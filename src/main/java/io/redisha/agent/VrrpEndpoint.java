@@ -16,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VrrpEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VrrpEndpoint.class);
+  private static final long RECEIVE_RETRY_NANOS = 100_000_000L;
 
   private volatile VrrpTransport transport;
   private final Scheduler scheduler;
@@ -42,6 +44,9 @@ public final class VrrpEndpoint implements AutoCloseable {
 
   /** The last send failure logged, until a send succeeds again: a dead link fails every send. */
   private volatile String sendFailure;
+
+  /** The last receive failure logged, until a receive works again; receive thread only. */
+  private String receiveFailure;
 
   public VrrpEndpoint(
       VrrpTransport transport,
@@ -137,10 +142,21 @@ public final class VrrpEndpoint implements AutoCloseable {
         }
         return;
       } catch (IOException e) {
-        if (running) {
-          LOG.warn("receiving VRRP failed: {}", e.getMessage());
+        String failure = String.valueOf(e.getMessage());
+        if (running && !failure.equals(receiveFailure)) {
+          receiveFailure = failure;
+          LOG.warn(
+              "receiving VRRP failed: {} (the same failure is not logged again until a receive"
+                  + " works)",
+              failure);
         }
+        // A socket whose interface is gone may fail at once, every time, until it is replaced.
+        LockSupport.parkNanos(RECEIVE_RETRY_NANOS);
         continue;
+      }
+      if (receiveFailure != null) {
+        receiveFailure = null;
+        LOG.info("receiving VRRP works again");
       }
       if (datagram == null) {
         continue;

@@ -48,12 +48,56 @@ class LinkFaultIT {
         (lab, host) -> setCableEnd(lab, host, "up"));
   }
 
+  @Test
+  void interfaceDeletedAndCreatedAgainIsAFaultUntilItsSocketsAreOpenOnTheNewOne() throws Exception {
+    String[] bridgePort = new String[1];
+    isolate(
+        "the master host's eth0 deleted, then created again (a new index)",
+        "interface gone",
+        (lab, host) -> {
+          bridgePort[0] = cableEnd(lab, host);
+          inBridge(lab.network(), "link", "del", bridgePort[0]);
+        },
+        (lab, host) -> {
+          LabNetwork network = lab.network();
+          inBridge(
+              network,
+              "link",
+              "add",
+              bridgePort[0],
+              "type",
+              "veth",
+              "peer",
+              "name",
+              "eth0",
+              "netns",
+              network.namespace(host));
+          inBridge(network, "link", "set", bridgePort[0], "master", bridgeOf(network), "up");
+          network.run(host, "ip", "addr", "add", network.cidr(host).toString(), "dev", "eth0");
+          network.run(host, "ip", "link", "set", "eth0", "up");
+        });
+  }
+
+  /** The bridge's name, as {@code ip} lists it in the lab's bridge namespace. */
+  static String bridgeOf(LabNetwork network) throws Exception {
+    Matcher bridge =
+        Pattern.compile("(?m)^\\d+: ([^:@]+)[@:]")
+            .matcher(inBridge(network, "-o", "link", "show", "type", "bridge"));
+    assertThat(bridge.find()).as("a bridge in the lab").isTrue();
+    return bridge.group(1);
+  }
+
   interface LinkAction {
     void apply(PairLab lab, String host) throws Exception;
   }
 
-  /** The bridge side of the host's veth: the peer index its {@code eth0@ifN} names. */
+  /** Sets the bridge side of the host's veth down or up. */
   static void setCableEnd(PairLab lab, String host, String state) throws Exception {
+    inBridge(lab.network(), "link", "set", cableEnd(lab, host), state);
+  }
+
+  /** The bridge side of the host's veth: the peer index its {@code eth0@ifN} names. */
+  static String cableEnd(PairLab lab, String host) throws Exception {
     LabNetwork network = lab.network();
     String link = network.run(host, "ip", "-o", "link", "show", "eth0");
     Matcher peer = VETH_PEER.matcher(link);
@@ -61,7 +105,7 @@ class LinkFaultIT {
     String bridgeLinks = inBridge(network, "-o", "link", "show");
     Matcher port = Pattern.compile("(?m)^" + peer.group(1) + ": ([^:@]+)[@:]").matcher(bridgeLinks);
     assertThat(port.find()).as("bridge port " + peer.group(1) + " in: " + bridgeLinks).isTrue();
-    inBridge(network, "link", "set", port.group(1), state);
+    return port.group(1);
   }
 
   /** {@code ip -n BRIDGE ARGS} in the lab's bridge namespace; its output, or a failure. */
@@ -196,7 +240,7 @@ class LinkFaultIT {
       }
       f.figure(
           "log:\n"
-              + f.logExcerpt(isolated, "link ", "FAULT", "BACKUP", "Redis writes")
+              + f.logExcerpt(isolated, "link ", "FAULT", "BACKUP", "Redis writes", "VRRP")
               + f.logExcerpt(survivor, "-> MASTER"));
       f.print(fault);
       assertThat(f.holders.failure()).as("sampling the VIPs").isNull();

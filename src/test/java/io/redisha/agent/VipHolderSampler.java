@@ -60,7 +60,7 @@ final class VipHolderSampler implements AutoCloseable {
       Ipv4Cidr vip = Ipv4Cidr.parse(group.vip() + "/24");
       List<String> holders = new ArrayList<>();
       for (Map.Entry<String, NetlinkAddressManager> host : hosts.entrySet()) {
-        if (host.getValue().isPresent(LabNetwork.HOST_INTERFACE, vip)) {
+        if (holds(host.getValue(), vip)) {
           holders.add(host.getKey());
         }
       }
@@ -71,6 +71,18 @@ final class VipHolderSampler implements AutoCloseable {
           list.add(new Change(now, List.copyOf(holders)));
         }
       }
+    }
+  }
+
+  /** Whether the host's {@code eth0} has {@code vip}; a host whose eth0 is gone holds nothing. */
+  private static boolean holds(NetlinkAddressManager host, Ipv4Cidr vip) throws IOException {
+    try {
+      return host.isPresent(LabNetwork.HOST_INTERFACE, vip);
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("no network interface")) {
+        return false;
+      }
+      throw e;
     }
   }
 
