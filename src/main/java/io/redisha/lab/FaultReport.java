@@ -1,6 +1,7 @@
 package io.redisha.lab;
 
 import io.redisha.lab.PairLab.GroupView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.Map;
  *     rules removed, empty Redis started), or -1
  * @param restartedNanos when a restarted agent wrote its first log line (its code running), or -1
  * @param endNanos when the scenario stopped watching
- * @param takeoverMillis how long a takeover may take in this pair: 3 adverts + skew without an
+ * @param takeoverBound how long a takeover may take in this pair: 3 adverts + skew without an
  *     arbiter, the fence time on top with a Lease
  * @param watch the real parts over time
  * @param writes each group's writes through its VIP
@@ -36,7 +37,7 @@ public record FaultReport(
     long repairNanos,
     long restartedNanos,
     long endNanos,
-    long takeoverMillis,
+    Duration takeoverBound,
     PairWatch watch,
     Map<String, GroupWrites> writes,
     Map<String, GroupView> viewAfter,
@@ -76,7 +77,7 @@ public record FaultReport(
 
   /** Master_Down_Interval of the lab's pair: 3 adverts + skew, in ns. */
   public static long masterDownNanos() {
-    return PairLab.masterDownMillis() * 1_000_000;
+    return PairLab.masterDownInterval().toNanos();
   }
 
   /** ms from the fault to {@code nanos}, or -1 when {@code nanos} is -1. */
@@ -90,15 +91,15 @@ public record FaultReport(
     lines.add(
         String.format(
             "FIGURE %s on %s: fault at +0 ms, repair at %s, restarted agent's first log line at"
-                + " %s, watch ended at +%d ms, 3 adverts + skew %d ms, takeover bound %d ms,"
+                + " %s, watch ended at +%d ms, 3 adverts + skew %.1f ms, takeover bound %.1f ms,"
                 + " settled after: %s",
             scenario,
             faultHost,
             repairNanos < 0 ? "-" : "+" + sinceFault(repairNanos) + " ms",
             restartedNanos < 0 ? "-" : "+" + sinceFault(restartedNanos) + " ms",
             sinceFault(endNanos),
-            PairLab.masterDownMillis(),
-            takeoverMillis,
+            PairLab.masterDownInterval().toNanos() / 1e6,
+            takeoverBound.toNanos() / 1e6,
             settledAfter));
     for (GroupWrites group : writes.values()) {
       String name = group.group();

@@ -3,6 +3,7 @@ package io.redisha.lab;
 import io.redisha.lab.PairLab.GroupView;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -376,14 +377,14 @@ public final class LabRun {
   /** How long the pair link stays lossy. */
   public static final Duration LOSSY_TIME = Duration.ofSeconds(10);
 
-  private long takeoverMillis = PairLab.masterDownMillis();
+  private Duration takeoverBound = PairLab.masterDownInterval();
 
   /**
    * How long a takeover may take in this pair, when it is more than 3 adverts + skew: with a Lease
    * the peer first waits out the fence time.
    */
   public LabRun takeoverBound(Duration bound) {
-    this.takeoverMillis = bound.toMillis();
+    this.takeoverBound = bound;
     return this;
   }
 
@@ -450,7 +451,7 @@ public final class LabRun {
               .vipSamplesOtherThan(
                   name,
                   List.of(report.survivor()),
-                  report.faultNanos() + takeoverMillis * 1_000_000,
+                  report.faultNanos() + takeoverBound.toNanos(),
                   report.repairNanos());
       if (wrong > 0) {
         problems.add(wrong + " samples with the VIP not on " + report.survivor() + " alone");
@@ -498,13 +499,16 @@ public final class LabRun {
               moments.repair = System.nanoTime();
               moments.restarted =
                   firstNewLogLine(lab.agentLog(master), logSize, Duration.ofSeconds(60));
+              out.println(
+                  "      restarted agent's first log line: "
+                      + lineAt(lab.agentLog(master), logSize));
             });
     for (PairLab.Group g : lab.groups()) {
       List<String> problems = new ArrayList<>();
       long from =
           Math.max(
               report.restartedNanos() + FaultReport.masterDownNanos(),
-              report.faultNanos() + takeoverMillis * 1_000_000);
+              report.faultNanos() + takeoverBound.toNanos());
       long notOne =
           report.watch().vipHoldersSeen(g.name(), from, report.endNanos()).stream()
               .filter(h -> h.size() != 1)
@@ -678,7 +682,7 @@ public final class LabRun {
             moments.repair,
             moments.restarted,
             end,
-            takeoverMillis,
+            takeoverBound,
             watch,
             writes,
             lab.view(),
@@ -752,6 +756,17 @@ public final class LabRun {
       return Files.exists(log) ? Files.size(log) : 0;
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /** The line of {@code log} that starts at byte {@code offset}, or "" when there is none. */
+  private static String lineAt(Path log, long offset) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      file.seek(offset);
+      String line = file.readLine();
+      return line == null ? "" : line;
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
     }
   }
 

@@ -141,7 +141,10 @@ public final class PairLab implements AutoCloseable {
     yaml.append("- {name: vm-b, address: 192.0.2.12}\n");
     yaml.append("interface: eth0\n");
     yaml.append("vrrp: {version: 3, advertIntervalMillis: " + ADVERT_MILLIS + "}\n");
-    yaml.append("healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}\n");
+    yaml.append(
+        "healthCheck: {intervalMillis: "
+            + HEALTH_CHECK_MILLIS
+            + ", timeoutMillis: 250, fall: 2, rise: 2}\n");
     yaml.append(extraPairYaml);
     yaml.append("instances:\n");
     for (Group group : groups) {
@@ -364,14 +367,18 @@ public final class PairLab implements AutoCloseable {
 
   /**
    * Master_Down_Interval of the lab's pair: three adverts plus Skew_Time at the default priority
-   * (RFC 9568), in ms: how long a backup waits on a silent master before it takes over.
+   * (RFC 9568): how long a backup waits on a silent master before it takes over.
    */
-  public static long masterDownMillis() {
-    return 3 * ADVERT_MILLIS + (256 - PairValidation.DEFAULT_PRIORITY) * ADVERT_MILLIS / 256;
+  public static Duration masterDownInterval() {
+    long advert = Duration.ofMillis(ADVERT_MILLIS).toNanos();
+    return Duration.ofNanos(3 * advert + (256 - PairValidation.DEFAULT_PRIORITY) * advert / 256);
   }
 
   /** The lab's advert interval (the pair file's {@code advertIntervalMillis}). */
   public static final long ADVERT_MILLIS = 100;
+
+  /** The lab's health check interval (the pair file's {@code healthCheck.intervalMillis}). */
+  public static final long HEALTH_CHECK_MILLIS = 100;
 
   /** The host of {@link #startKubernetesApi}. */
   public static final String API = "api";

@@ -161,17 +161,17 @@ abstract class FaultScenarios {
       String name = group.name();
       assertThat(report.watch().vipHoldersSeen(name, takeover, report.repairNanos()))
           .as(
-              "group %s: VIP holders from %d ms after %s's link went down until it came back (%s)",
+              "group %s: VIP holders from %.1f ms after %s's link went down until it came back (%s)",
               name,
-              takeoverBound().toMillis(),
+              takeoverBound().toNanos() / 1e6,
               report.faultHost(),
               report.watch().vipTimeline(name, report.faultNanos()))
           .isNotEmpty()
           .containsOnly(List.of(report.survivor()));
       assertThat(report.watch().vipHoldersSeen(name, isolated, report.repairNanos()))
           .as(
-              "group %s: the downed host %s holds no VIP from 3 adverts + skew (%d ms) on",
-              name, report.faultHost(), PairLab.masterDownMillis())
+              "group %s: the downed host %s holds no VIP from 3 adverts + skew (%.1f ms) on",
+              name, report.faultHost(), masterDown() / 1e6)
           .noneMatch(holders -> holders.contains(report.faultHost()));
       assertThat(
               report.watch().writableSamples(name, report.faultHost(), isolated, report.endNanos()))
