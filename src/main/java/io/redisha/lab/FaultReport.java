@@ -80,6 +80,12 @@ public record FaultReport(
     return PairLab.masterDownInterval().toNanos();
   }
 
+  /** The hosts holding {@code group}'s VIP at the watch's last look. */
+  public List<String> lastVipHolders(String group) {
+    List<PairWatch.VipSample> samples = watch.vipSamples();
+    return samples.isEmpty() ? List.of() : samples.getLast().holders().get(group);
+  }
+
   /** ms from the fault to {@code nanos}, or -1 when {@code nanos} is -1. */
   public long sinceFault(long nanos) {
     return nanos < 0 ? -1 : (nanos - faultNanos) / 1_000_000;

@@ -691,6 +691,26 @@ public final class LabRun {
     return report;
   }
 
+  /**
+   * The acknowledged writes of {@code writer} that cannot be read back through the VIP. A client
+   * whose ARP entry still names a host that has just let the VIP go cannot connect for a moment: it
+   * tries again for up to 10 s before it gives up.
+   */
+  private static long[] readBack(VipWriter writer) throws Exception {
+    long[] acked = writer.ackedSequences(0, Long.MAX_VALUE);
+    Exception last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return writer.lostSequences(acked);
+      } catch (IOException e) {
+        last = e;
+        Thread.sleep(500);
+      }
+    }
+    throw new IOException(
+        "cannot read the acknowledged writes back through the VIP: " + last, last);
+  }
+
   private boolean settledWithVipOnMaster() {
     Map<String, GroupView> views = lab.view();
     for (PairLab.Group g : lab.groups()) {
@@ -707,7 +727,7 @@ public final class LabRun {
    * earlier scenario, had been acknowledged.
    */
   private long[] newlyLost(String group, VipWriter writer) throws Exception {
-    long[] missing = writer.lostSequences(writer.ackedSequences(0, Long.MAX_VALUE));
+    long[] missing = readBack(writer);
     List<Long> times = new ArrayList<>();
     for (long seq : missing) {
       if (previouslyLost.add(group + ":" + seq)) {
@@ -738,7 +758,11 @@ public final class LabRun {
       problems.add(beyond + " acknowledged writes lost");
     }
     if (!report.settledAfter()) {
-      problems.add("not settled afterwards: " + report.viewAfter().values());
+      problems.add(
+          "not settled afterwards: "
+              + report.viewAfter().get(group.name())
+              + ", VIP on "
+              + report.lastVipHolders(group.name()));
     }
     results.add(
         new Result(
