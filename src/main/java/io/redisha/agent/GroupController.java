@@ -113,6 +113,7 @@ public final class GroupController {
   private AgentReport.Transition lastTransition;
   private Switchover switchover;
   private boolean vipKeptForSwitchover;
+  private final WriteHold writeHold = new WriteHold();
 
   public GroupController(
       PairSettings pair,
@@ -215,6 +216,7 @@ public final class GroupController {
       redis.check(pair.health().timeout(), this::onLocalCheck);
     }
     checkPeer();
+    writeHold.enforce();
     if (router.state() != VrrpState.MASTER) {
       detachFromPeerIfUnsafe();
     }
@@ -279,6 +281,7 @@ public final class GroupController {
     } else {
       updateEligibility(wasUp);
     }
+    writeHold.enforce();
     reconcileRole();
     listener.changed(group.name());
   }
@@ -332,6 +335,9 @@ public final class GroupController {
       return;
     }
     if (state == VrrpState.MASTER) {
+      if (writeHold.releaseForMaster()) {
+        return;
+      }
       if (!local.isMaster()) {
         commandInFlight = true;
         redis.promote(
@@ -548,6 +554,207 @@ public final class GroupController {
             + ")");
   }
 
+  // ---- S11 and a clean start: entry points of the agent runtime ----
+
+  /**
+   * The interface lost its link (S11): the group goes to FAULT at once whatever its health (a
+   * master first tries a priority 0 advert), the VIP is removed, and our Redis is held from taking
+   * writes until the node is master again or, once the link is back, follows the peer.
+   *
+   * @param reason what the kernel said, for example {@code carrier lost on eth0}
+   */
+  public void linkLost(String reason) {
+    writeHold.hold(reason, true);
+    router.linkLost(reason);
+    vipKeptForSwitchover = false;
+    vip.remove();
+    writeHold.enforce();
+    listener.changed(group.name());
+  }
+
+  /**
+   * The interface carries traffic again: the group rejoins as a backup (when its Redis is eligible)
+   * under the normal rules, so S5 holds and the master-down timer runs from now.
+   */
+  public void linkRestored(String reason) {
+    writeHold.linkBack();
+    router.linkRestored(reason);
+    listener.changed(group.name());
+  }
+
+  /**
+   * Called once before {@link #start} by a freshly started agent. A predecessor may have left this
+   * node's Redis a writable master (the runtime has already removed the VIPs it left): until VRRP
+   * makes this node master, or our Redis follows the peer, its writes are held, and that is the
+   * first command it gets; if it is a master, its clients are cut once so that none keeps writing
+   * to it.
+   */
+  public void startClean() {
+    clientsToCutAtStart = true;
+    writeHold.hold("agent started, VRRP has not decided yet", false);
+    writeHold.enforce();
+  }
+
+  private boolean clientsToCutAtStart;
+
+  /**
+   * While the node must not run a writable master (its link is down, or it has just started and
+   * VRRP has not decided), our Redis's writes wait: {@code CLIENT PAUSE WRITE}, renewed while the
+   * hold lasts and bounded, so a Redis whose agent died takes writes again by itself. A write that
+   * waits is dropped if its client gives up; reads go on. The hold ends when this node becomes
+   * master (lifted before the VIP is added) or, with the link up, once our Redis is a replica,
+   * which refuses writes by itself. While the link is down a replica is held too: no replication
+   * reaches it then, and the replica rules may detach it to keep its data.
+   */
+  private final class WriteHold {
+    private static final Duration BOUND = Duration.ofSeconds(2);
+    private static final long RENEW_NANOS = Duration.ofMillis(500).toNanos();
+
+    /** Why writes are held, or null when they are not. */
+    private String reason;
+
+    private boolean whileLinkDown;
+    private boolean inFlight;
+    private boolean sent;
+    private long sentNanos;
+
+    /** Whether a pause of ours may hold Redis now, and until when it does at most. */
+    private boolean paused;
+
+    private long untilNanos;
+
+    void hold(String why, boolean linkDown) {
+      if (reason == null) {
+        sent = false;
+      }
+      reason = why;
+      whileLinkDown |= linkDown;
+    }
+
+    void linkBack() {
+      whileLinkDown = false;
+    }
+
+    private boolean mayBeInEffect() {
+      return paused && scheduler.nanoTime() - untilNanos < 0;
+    }
+
+    /** Sends or renews the pause while it is wanted; ends the hold once it may. */
+    void enforce() {
+      if (reason == null) {
+        return;
+      }
+      cutClientsAtStart();
+      if (router.state() == VrrpState.MASTER) {
+        return; // lifted by releaseForMaster before the VIP is added
+      }
+      if (!whileLinkDown && local != null && !local.isMaster()) {
+        end("our Redis is a replica");
+        return;
+      }
+      long now = scheduler.nanoTime();
+      if (inFlight || (sent && now - sentNanos < RENEW_NANOS)) {
+        return;
+      }
+      inFlight = true;
+      String why = reason;
+      redis.pauseWrites(
+          BOUND,
+          error -> {
+            inFlight = false;
+            if (error != null) {
+              if (!sent) {
+                log.accept("group " + group.name() + ": holding Redis writes failed: " + error);
+              }
+              return;
+            }
+            if (!sent) {
+              log.accept("group " + group.name() + ": Redis writes held (" + why + ")");
+            }
+            sent = true;
+            sentNanos = now;
+            paused = true;
+            untilNanos = scheduler.nanoTime() + BOUND.toNanos();
+            if (reason == null) {
+              unpause("the hold ended meanwhile");
+            }
+          });
+    }
+
+    /**
+     * The node is master: lifts a pause of ours before the VIP is added. Returns true while the
+     * lift is on its way; reconciling goes on when it is done.
+     */
+    boolean releaseForMaster() {
+      if (reason == null && (inFlight || !mayBeInEffect())) {
+        return inFlight;
+      }
+      reason = null;
+      whileLinkDown = false;
+      if (inFlight) {
+        return true;
+      }
+      if (!mayBeInEffect()) {
+        return false;
+      }
+      commandInFlight = true;
+      paused = false;
+      redis.unpause(
+          error -> {
+            commandInFlight = false;
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT UNPAUSE failed: " + error);
+            } else {
+              log.accept("group " + group.name() + ": Redis writes no longer held (master now)");
+            }
+            reconcileRole();
+          });
+      return true;
+    }
+
+    private void end(String why) {
+      reason = null;
+      if (!inFlight && mayBeInEffect()) {
+        unpause(why);
+      }
+    }
+
+    private void unpause(String why) {
+      paused = false;
+      inFlight = true;
+      redis.unpause(
+          error -> {
+            inFlight = false;
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": Redis writes no longer held ("
+                    + why
+                    + (error == null ? "" : "; CLIENT UNPAUSE failed: " + error)
+                    + ")");
+            if (router.state() == VrrpState.MASTER) {
+              reconcileRole();
+            }
+          });
+    }
+  }
+
+  /** Once, at the first look after a start: a master's clients may be a predecessor's writers. */
+  private void cutClientsAtStart() {
+    if (!clientsToCutAtStart || local == null) {
+      return;
+    }
+    clientsToCutAtStart = false;
+    if (local.isMaster()) {
+      redis.killNormalClients(
+          error -> {
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
+            }
+          });
+    }
+  }
+
   // ---- Transitions and report ----
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
@@ -602,7 +809,9 @@ public final class GroupController {
         lag,
         router.transitions(),
         lastTransition,
-        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
+        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal),
+        null,
+        router.fault());
   }
 
   // ---- Planned switchover (S7), driven by Switchover ----

@@ -64,8 +64,11 @@ public final class AgentJvm {
               "AOT cache (classes loaded and linked, made by a training run)",
               concat(SERIAL, SMALL_HEAP, C1_ONLY, COMPACT_HEADERS, AOT)));
 
-  /** The options the benchmark's redisha system runs its agents with (no AOT cache needed). */
-  public static final List<String> RECOMMENDED = VARIANTS.get(4).options();
+  /** The JVM setting the benchmark's redisha system runs its agents with (no AOT cache needed). */
+  public static final Variant RECOMMENDED_VARIANT = VARIANTS.get(4);
+
+  /** Its options. */
+  public static final List<String> RECOMMENDED = RECOMMENDED_VARIANT.options();
 
   private AgentJvm() {}
 

@@ -67,6 +67,7 @@ public final class VrrpRouter {
   private int priority;
   private boolean eligible = true;
   private String faultReason;
+  private String linkFault;
   private int masterIntervalCentis;
   private long startedNanos;
   private long lastHeardNanos = -1;
@@ -132,7 +133,9 @@ public final class VrrpRouter {
       return;
     }
     startedNanos = scheduler.nanoTime();
-    if (!eligible) {
+    if (linkFault != null) {
+      enter(VrrpState.FAULT, linkFault);
+    } else if (!eligible) {
       enter(VrrpState.FAULT, faultReason);
     } else if (priority == 255) {
       becomeMaster("address owner (priority 255)");
@@ -180,18 +183,63 @@ public final class VrrpRouter {
       return;
     }
     if (!eligible) {
-      cancelTimers();
-      if (state == VrrpState.MASTER) {
-        output.send(config.advertisement(0));
-      }
-      enter(VrrpState.FAULT, reason);
-    } else {
+      enterFault(reason);
+    } else if (linkFault == null) {
       becomeBackup(reason);
     }
   }
 
   public boolean eligible() {
     return eligible;
+  }
+
+  /**
+   * The node's interface lost its link (S11, keepalived's interface tracking): FAULT whatever the
+   * health, until {@link #linkRestored}. A master first sends priority 0, which gets out only if
+   * the interface still sends; every timer stops, so nothing is taken over in FAULT.
+   */
+  public void linkLost(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    boolean already = linkFault != null;
+    linkFault = reason;
+    if (!already && state != VrrpState.INITIALIZE) {
+      enterFault(reason);
+    }
+  }
+
+  /**
+   * The interface carries traffic again: a node that is otherwise eligible goes back to BACKUP,
+   * never straight to MASTER, and its master-down timer runs from now.
+   */
+  public void linkRestored(String reason) {
+    if (linkFault == null) {
+      return;
+    }
+    linkFault = null;
+    if (state == VrrpState.FAULT && eligible) {
+      becomeBackup(reason);
+    }
+  }
+
+  /** Why the interface is not usable, or null while it is. */
+  public String linkFault() {
+    return linkFault;
+  }
+
+  /** Why the router is in FAULT (the link first, then the health), or null outside FAULT. */
+  public String fault() {
+    if (state != VrrpState.FAULT) {
+      return null;
+    }
+    return linkFault != null ? linkFault : faultReason;
+  }
+
+  private void enterFault(String reason) {
+    cancelTimers();
+    if (state == VrrpState.MASTER) {
+      output.send(config.advertisement(0));
+    }
+    enter(VrrpState.FAULT, reason);
   }
 
   /** Changes the priority we advertise (1 to 254). */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The bench rows of issue 13 in one run: the master host's link down or carrier lost, the master's
  * HA daemon SIGKILLed (back after 3 s) or SIGSTOPped 5 s, the pair link dropping 30 % each way for
  * 10 s, and the master's Redis restarted empty at once; against redisha (None, and Lease with
- * fabric8's mock API server as its own process), keepalived tuned and Sentinel, one run each. The
- * run happens once for the class; one test checks that every row was measured, the other that
- * redisha kept its promises.
+ * fabric8's mock API server as its own process), keepalived 2.2.7 and 2.4.3 tuned and Sentinel, one
+ * run each, with the primary client (raw RESP, 20 ms connect timeout). The run happens once for the
+ * class; one test checks that every row was measured, the other that redisha kept its promises.
  */
 @RequiresHost(tools = {"ip", "iptables", "redis-server", "redis-cli", "keepalived", "arping"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,6 +50,7 @@ class BenchLinkAndDaemonFaultsIT {
         new RedishaSystem("None", AgentJvm.RECOMMENDED),
         RedishaSystem.lease(AgentJvm.RECOMMENDED, mockApiServer()),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
         new SentinelSystem());
   }
 
@@ -73,6 +75,7 @@ class BenchLinkAndDaemonFaultsIT {
       exit =
           Benchmark.run(
               new Benchmark.Plan(false, 1, systems(), FAULTS, out, Duration.ZERO),
+              MeasurementOptions.from(Map.of("clients", BenchClient.PRIMARY.id())::get, false, 1),
               dir.resolve("work"),
               tee,
               System.err);
@@ -113,7 +116,10 @@ class BenchLinkAndDaemonFaultsIT {
               }
             });
     assertThat(benchFailures).as("systems that could not be run at all").isEmpty();
-    assertThat(printed).contains("ratio to keepalived-tuned").contains("ratio to sentinel");
+    assertThat(printed)
+        .contains("ratio to keepalived-tuned")
+        .contains("ratio to keepalived-2.4-tuned")
+        .contains("ratio to sentinel");
     assertThat(exit).as("exit code").isIn(0, 1);
   }
 

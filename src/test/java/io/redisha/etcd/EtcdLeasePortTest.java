@@ -337,6 +337,30 @@ class EtcdLeasePortTest {
   }
 
   @Test
+  void aFailedCompareThatFindsOurOwnRecordIsOurWriteAlreadyCommitted() throws Exception {
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    request.path().equals("/v3/lease/grant")
+                        ? granted("5")
+                        : compareFailed(kv("vm-a", "17")));
+    LeaseRecord ours = new LeaseRecord("vm-a", 4, 1767225600123L, 3, "16");
+
+    Delivery renewed = await(done -> port(etcd.uri()).update(ours, done));
+
+    assertThat(renewed.result()).isInstanceOf(Found.class);
+    assertThat(((Found) renewed.result()).lease().resourceVersion()).isEqualTo("17");
+    Delivery other =
+        await(
+            done ->
+                port(etcd.uri()).update(new LeaseRecord("vm-a", 4, 1767225600999L, 3, "16"), done));
+    assertThat(other.result())
+        .as("the same holder with another renew time is not our write")
+        .isInstanceOf(Conflict.class);
+  }
+
+  @Test
   void updatingAKeyThatVanishedIsNotFound() throws Exception {
     FakeEtcd etcd =
         fake()
