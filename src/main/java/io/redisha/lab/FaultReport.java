@@ -109,13 +109,13 @@ public record FaultReport(
             settledAfter));
     for (GroupWrites group : writes.values()) {
       String name = group.group();
-      PairWatch.Stretch twoWritable = watch.twoWritable(name);
+      PairWatch.Overlap twoWritable = watch.twoWritable(name);
       PairWatch.Stretch twoVips = watch.twoVipHolders(name);
       PairWatch.Stretch noVip = watch.noVipHolder(name);
       lines.add(
           String.format(
               "FIGURE %s, group %s (master before %s, after %s): write gap %d ms, acked %d, lost"
-                  + " %d%s; two writable masters %d samples (longest %d ms); VIP on both %d"
+                  + " %d%s; two writable masters %d times (longest %d ms, in all %d ms); VIP on both %d"
                   + " samples (longest %d ms), on nobody %d samples (longest %d ms)",
               scenario,
               name,
@@ -125,8 +125,9 @@ public record FaultReport(
               group.acked(),
               group.lost(),
               group.lost() == 0 ? "" : " (acked at " + lostTimes(group) + " ms)",
-              twoWritable.samples(),
+              twoWritable.periods(),
               twoWritable.longestMillis(),
+              twoWritable.totalMillis(),
               twoVips.samples(),
               twoVips.longestMillis(),
               noVip.samples(),

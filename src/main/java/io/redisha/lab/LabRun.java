@@ -582,14 +582,14 @@ public final class LabRun {
             });
     for (PairLab.Group g : lab.groups()) {
       List<String> problems = new ArrayList<>();
-      PairWatch.Stretch two = report.watch().twoWritable(g.name());
-      if (two.samples() > 0) {
+      PairWatch.Overlap two = report.watch().twoWritable(g.name());
+      if (two.periods() > 0) {
         problems.add(
-            "two writable masters in "
-                + two.samples()
-                + " samples ("
-                + two.longestMillis()
-                + " ms)");
+            "two writable masters "
+                + two.periods()
+                + " times ("
+                + two.totalMillis()
+                + " ms in all)");
       }
       recordWatched(report, g, problems, "one writable master throughout", 0);
     }

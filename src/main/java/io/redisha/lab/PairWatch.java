@@ -5,8 +5,10 @@ import io.redisha.net.NetlinkAddressManager;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -20,11 +22,11 @@ import java.util.function.Predicate;
  *       every {@value #VIP_PERIOD_MILLIS} ms; an address on a downed interface counts, since it
  *       answers again the moment the link returns);
  *   <li>whether each host's Redis takes a write: {@code DEL} of a key that never exists, sent over
- *       loopback inside the host every {@value #REDIS_PERIOD_MILLIS} ms per group. A write command,
- *       so a replica refuses it ({@code READONLY}), so do {@code min-replicas-to-write} ({@code
- *       NOREPLICAS}) and {@code CLIENT PAUSE WRITE} (no answer); but it changes no data and
- *       replicates nothing, so the watch never makes an empty Redis look full or a master look
- *       ahead.
+ *       loopback inside the host every {@value #REDIS_PERIOD_MILLIS} ms, by a thread per Redis so a
+ *       paused one delays no other probe. A write command, so a replica refuses it ({@code
+ *       READONLY}), so do {@code min-replicas-to-write} ({@code NOREPLICAS}) and {@code CLIENT
+ *       PAUSE WRITE} (no answer); but it changes no data and replicates nothing, so the watch never
+ *       makes an empty Redis look full or a master look ahead.
  * </ul>
  *
  * Each sample knows when it started and ended: what it saw held at some moment in between.
@@ -67,21 +69,23 @@ public final class PairWatch implements AutoCloseable {
   public record VipSample(long nanos, long endNanos, Map<String, List<String>> holders) {}
 
   /**
-   * One probe write to both hosts' Redis of one group.
+   * One probe write to one host's Redis of one group.
    *
-   * @param nanos System.nanoTime when the first probe was sent
-   * @param endNanos when the last answer came (or its timeout)
-   * @param answers per host
+   * @param nanos System.nanoTime when the probe was sent
+   * @param endNanos when its answer came (or its timeout)
+   * @param answer how the Redis answered
    */
-  public record RedisSample(long nanos, long endNanos, Map<String, Answer> answers) {
-    /** The hosts whose Redis took the write. */
-    public List<String> writable() {
-      return answers.entrySet().stream()
-          .filter(e -> e.getValue() == Answer.WRITABLE)
-          .map(Map.Entry::getKey)
-          .toList();
-    }
-  }
+  public record ProbeSample(long nanos, long endNanos, Answer answer) {}
+
+  /**
+   * The time both hosts' Redis of a group took writes: each host's writable stretches (from the
+   * first of consecutive probes it took to the end of the last) laid over the other's.
+   *
+   * @param periods how many times the two overlapped
+   * @param longestMillis the longest overlap
+   * @param totalMillis all overlaps together
+   */
+  public record Overlap(int periods, long longestMillis, long totalMillis) {}
 
   /**
    * A stretch of consecutive samples for which a condition held.
@@ -93,7 +97,7 @@ public final class PairWatch implements AutoCloseable {
 
   private final PairLab lab;
   private final List<VipSample> vipSamples = new ArrayList<>();
-  private final Map<String, List<RedisSample>> redisSamples = new LinkedHashMap<>();
+  private final Map<String, List<ProbeSample>> probeSamples = new LinkedHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, NetlinkAddressManager> addressReaders = new LinkedHashMap<>();
   private volatile boolean running = true;
@@ -102,7 +106,9 @@ public final class PairWatch implements AutoCloseable {
   private PairWatch(PairLab lab) {
     this.lab = lab;
     for (PairLab.Group group : lab.groups()) {
-      redisSamples.put(group.name(), new ArrayList<>());
+      for (String host : HOSTS) {
+        probeSamples.put(key(group.name(), host), new ArrayList<>());
+      }
     }
   }
 
@@ -119,12 +125,15 @@ public final class PairWatch implements AutoCloseable {
       throw e;
     }
     watch.threads.add(Thread.ofPlatform().daemon().name("watch VIPs").unstarted(watch::watchVips));
+    // one thread per Redis, so a paused one that answers nothing slows no other probe
     for (PairLab.Group group : lab.groups()) {
-      watch.threads.add(
-          Thread.ofPlatform()
-              .daemon()
-              .name("watch Redis " + group.name())
-              .unstarted(() -> watch.watchRedis(group)));
+      for (String host : HOSTS) {
+        watch.threads.add(
+            Thread.ofPlatform()
+                .daemon()
+                .name("watch Redis " + group.name() + " " + host)
+                .unstarted(() -> watch.watchRedis(group, host)));
+      }
     }
     watch.threads.forEach(Thread::start);
     return watch;
@@ -167,24 +176,25 @@ public final class PairWatch implements AutoCloseable {
     }
   }
 
-  private void watchRedis(PairLab.Group group) {
+  private void watchRedis(PairLab.Group group, String host) {
     Map<String, RespClient> clients = new LinkedHashMap<>();
+    List<ProbeSample> samples = probeSamples.get(key(group.name(), host));
     try {
       while (running) {
         long start = System.nanoTime();
-        Map<String, Answer> answers = new LinkedHashMap<>();
-        for (String host : HOSTS) {
-          answers.put(host, probe(clients, host, group.port()));
-        }
-        List<RedisSample> samples = redisSamples.get(group.name());
+        Answer answer = probe(clients, host, group.port());
         synchronized (samples) {
-          samples.add(new RedisSample(start, System.nanoTime(), answers));
+          samples.add(new ProbeSample(start, System.nanoTime(), answer));
         }
         pauseUntil(start + REDIS_PERIOD_MILLIS * 1_000_000);
       }
     } finally {
       clients.values().forEach(RespClient::close);
     }
+  }
+
+  private static String key(String group, String host) {
+    return group + "/" + host;
   }
 
   private Answer probe(Map<String, RespClient> clients, String host, int port) {
@@ -245,8 +255,9 @@ public final class PairWatch implements AutoCloseable {
     }
   }
 
-  public List<RedisSample> redisSamples(String group) {
-    List<RedisSample> samples = redisSamples.get(group);
+  /** The probes of {@code host}'s Redis of {@code group}, in order. */
+  public List<ProbeSample> probeSamples(String group, String host) {
+    List<ProbeSample> samples = probeSamples.get(key(group, host));
     synchronized (samples) {
       return List.copyOf(samples);
     }
@@ -276,23 +287,57 @@ public final class PairWatch implements AutoCloseable {
    * {@code host}'s Redis writable.
    */
   public long writableSamples(String group, String host, long fromNanos, long toNanos) {
-    return redisSamples(group).stream()
-        .filter(s -> s.nanos() >= fromNanos && s.nanos() <= toNanos)
-        .filter(s -> s.answers().get(host) == Answer.WRITABLE)
+    return answers(group, host, fromNanos, toNanos).stream()
+        .filter(answer -> answer == Answer.WRITABLE)
         .count();
   }
 
-  /** The answers of {@code host}'s Redis of {@code group} in {@code [fromNanos, toNanos]}. */
+  /** The answers of {@code host}'s Redis of {@code group} to probes sent in the window. */
   public List<Answer> answers(String group, String host, long fromNanos, long toNanos) {
-    return redisSamples(group).stream()
+    return probeSamples(group, host).stream()
         .filter(s -> s.nanos() >= fromNanos && s.nanos() <= toNanos)
-        .map(s -> s.answers().get(host))
+        .map(ProbeSample::answer)
         .toList();
   }
 
-  /** Samples in which both hosts' Redis of {@code group} took the probe write. */
-  public Stretch twoWritable(String group) {
-    return stretch(redisSamples(group), s -> s.writable().size() > 1);
+  /** When both hosts' Redis of {@code group} took writes. */
+  public Overlap twoWritable(String group) {
+    List<long[]> first = writableStretches(probeSamples(group, HOSTS.get(0)));
+    List<long[]> second = writableStretches(probeSamples(group, HOSTS.get(1)));
+    int periods = 0;
+    long longest = 0;
+    long total = 0;
+    for (long[] a : first) {
+      for (long[] b : second) {
+        long from = Math.max(a[0], b[0]);
+        long to = Math.min(a[1], b[1]);
+        if (from <= to) {
+          periods++;
+          longest = Math.max(longest, to - from);
+          total += to - from;
+        }
+      }
+    }
+    return new Overlap(periods, longest / 1_000_000, total / 1_000_000);
+  }
+
+  /** {@code [start, end]} of each run of consecutive writable probes. */
+  private static List<long[]> writableStretches(List<ProbeSample> samples) {
+    List<long[]> stretches = new ArrayList<>();
+    long[] open = null;
+    for (ProbeSample sample : samples) {
+      if (sample.answer() == Answer.WRITABLE) {
+        if (open == null) {
+          open = new long[] {sample.nanos(), sample.endNanos()};
+          stretches.add(open);
+        } else {
+          open[1] = sample.endNanos();
+        }
+      } else {
+        open = null;
+      }
+    }
+    return stretches;
   }
 
   /** VIP samples in which both hosts held {@code group}'s VIP. */
@@ -310,22 +355,6 @@ public final class PairWatch implements AutoCloseable {
     long longest = 0;
     long since = -1;
     for (VipSample sample : vipSamples()) {
-      if (bad.test(sample)) {
-        count++;
-        since = since < 0 ? sample.nanos() : since;
-        longest = Math.max(longest, (sample.endNanos() - since) / 1_000_000);
-      } else {
-        since = -1;
-      }
-    }
-    return new Stretch(count, longest);
-  }
-
-  private static Stretch stretch(List<RedisSample> samples, Predicate<RedisSample> bad) {
-    int count = 0;
-    long longest = 0;
-    long since = -1;
-    for (RedisSample sample : samples) {
       if (bad.test(sample)) {
         count++;
         since = since < 0 ? sample.nanos() : since;
@@ -364,25 +393,38 @@ public final class PairWatch implements AutoCloseable {
    * {@code originNanos}: {@code "+0 vm-a, +340 vm-a+vm-b, +3500 vm-b"}.
    */
   public String writableTimeline(String group, long originNanos) {
+    record Event(long nanos, String host, Answer answer) {}
+    List<Event> events = new ArrayList<>();
+    for (String host : HOSTS) {
+      for (ProbeSample sample : probeSamples(group, host)) {
+        events.add(new Event(sample.nanos(), host, sample.answer()));
+      }
+    }
+    events.sort(Comparator.comparingLong(Event::nanos));
+    Map<String, Answer> now = new LinkedHashMap<>();
     StringBuilder text = new StringBuilder();
     String previous = null;
-    for (RedisSample sample : redisSamples(group)) {
-      StringBuilder now = new StringBuilder();
+    for (Event event : events) {
+      now.put(event.host(), event.answer());
+      if (now.size() < HOSTS.size()) {
+        continue;
+      }
+      StringBuilder state = new StringBuilder();
       for (String host : HOSTS) {
-        now.append(now.isEmpty() ? "" : " ")
+        state
+            .append(state.isEmpty() ? "" : " ")
             .append(host)
             .append('=')
-            .append(sample.answers().get(host).name().toLowerCase(java.util.Locale.ROOT));
+            .append(now.get(host).name().toLowerCase(Locale.ROOT));
       }
-      String state = now.toString();
-      if (!state.equals(previous)) {
-        long millis = (sample.nanos() - originNanos) / 1_000_000;
+      if (!state.toString().equals(previous)) {
+        long millis = (event.nanos() - originNanos) / 1_000_000;
         text.append(text.isEmpty() ? "" : ", ")
             .append(millis >= 0 ? "+" : "")
             .append(millis)
             .append(' ')
             .append(state);
-        previous = state;
+        previous = state.toString();
       }
     }
     return text.toString();

@@ -248,9 +248,9 @@ abstract class FaultScenarios {
   void assertLossyLinkKeepsOneWritableMasterAndLosesNothing(FaultReport report) {
     for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
       String name = group.name();
-      assertThat(report.watch().twoWritable(name).samples())
+      assertThat(report.watch().twoWritable(name).periods())
           .as(
-              "group %s: samples with both Redis servers taking writes (%s)",
+              "group %s: times both Redis servers took writes (%s)",
               name, report.watch().writableTimeline(name, report.faultNanos()))
           .isZero();
       assertThat(report.writes().get(name).lost())
