@@ -4,6 +4,7 @@ import io.redisha.lab.PairLab;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the benchmark starts a redisha agent JVM, and the JVM settings it compares for the agent's
@@ -85,7 +86,25 @@ public final class AgentJvm {
    * this JVM's class path, with {@code options}.
    */
   public static Process start(PairLab lab, String host, List<String> options, Path log) {
+    return start(lab, host, options, log, Map.of(), List.of());
+  }
+
+  /**
+   * The same with {@code environment} set for the agent and {@code agentArgs} after its own (for
+   * example {@code --kubernetes} with the KUBECONFIG that points at the lab's API server).
+   */
+  public static Process start(
+      PairLab lab,
+      String host,
+      List<String> options,
+      Path log,
+      Map<String, String> environment,
+      List<String> agentArgs) {
     List<String> command = new ArrayList<>();
+    if (!environment.isEmpty()) {
+      command.add("env");
+      environment.forEach((name, value) -> command.add(name + "=" + value));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
     command.addAll(
@@ -101,6 +120,7 @@ public final class AgentJvm {
             host,
             "--http-port",
             Integer.toString(PairLab.STATUS_PORT)));
+    command.addAll(agentArgs);
     return lab.network().start(host, command, log);
   }
 }

@@ -251,7 +251,8 @@ public final class Benchmark {
 
     /**
      * The plan with the defaults of its mode for what is null: 20 runs and a 60 s footprint, every
-     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic.
+     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic, the
+     * faults but those of {@link Fault#LINK_AND_DAEMON_FAULTS}.
      */
     public static Plan of(
         boolean quick,
@@ -267,7 +268,7 @@ public final class Benchmark {
       List<Fault> faults =
           faultIds != null
               ? faultIds.stream().map(String::strip).map(Fault::byId).toList()
-              : List.of(Fault.values());
+              : quick ? Fault.quickDefaults() : List.of(Fault.values());
       return new Plan(
           quick,
           runs != null ? runs : quick ? 1 : 20,

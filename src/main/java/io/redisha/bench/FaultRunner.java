@@ -271,6 +271,63 @@ final class FaultRunner {
         Thread.sleep(1000);
         system.startDaemon(master);
       }
+      case LINK_DOWN, CARRIER_LOSS, CRASH, STALL, LOSSY_LINK ->
+          injectLinkOrDaemonFault(fault, master, survivor, notes);
+    }
+  }
+
+  // ---- issue 13: a dead link, a crashed or stalled daemon, a lossy pair link ----
+
+  /** How long a supervisor waits before it starts a crashed daemon again. */
+  static final Duration CRASH_RESTART_DELAY = Duration.ofSeconds(3);
+
+  /** How long a stalled daemon stays stopped. */
+  static final Duration STALL_TIME = Duration.ofSeconds(5);
+
+  /** The share of packets the lossy pair link drops, each way, and for how long. */
+  static final double LOSS_PROBABILITY = 0.3;
+
+  static final Duration LOSSY_TIME = Duration.ofSeconds(10);
+
+  private void injectLinkOrDaemonFault(
+      Fault fault, String master, String survivor, List<String> notes) throws Exception {
+    switch (fault) {
+      case LINK_DOWN, CARRIER_LOSS -> {
+        boolean carrier = fault == Fault.CARRIER_LOSS;
+        if (carrier) {
+          lab.network().carrierLoss(master);
+        } else {
+          lab.network().linkDown(master);
+        }
+        try {
+          awaitTakeover(survivor, notes);
+          Thread.sleep(2000);
+          List<String> held = new ArrayList<>();
+          for (PairLab.Group g : lab.groups()) {
+            if (lab.vipHolders(g).contains(master)) {
+              held.add(g.name());
+            }
+          }
+          if (!held.isEmpty()) {
+            notes.add(master + " still held the VIP of " + String.join(", ", held) + " while down");
+          }
+        } finally {
+          if (carrier) {
+            lab.network().carrierBack(master);
+          } else {
+            lab.network().linkUp(master);
+          }
+        }
+      }
+      case CRASH -> {
+        system.killDaemon(master);
+        Thread.sleep(CRASH_RESTART_DELAY);
+        system.startDaemon(master);
+      }
+      case STALL -> system.stallDaemon(master, STALL_TIME);
+      case LOSSY_LINK ->
+          lab.lossyPairLink(PairLab.VM_A, PairLab.VM_B, LOSS_PROBABILITY, LOSSY_TIME);
+      default -> throw new IllegalArgumentException(fault + " is not a link or daemon fault");
     }
   }
 
