@@ -72,7 +72,8 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch linkwire: S11 link tracking (today the downed master keeps a writable Redis until the link returns and drops its VIP only when the Lease rules fence it, ~2 s)")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void linkDownOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("link-down"));
   }
@@ -84,7 +85,8 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch linkwire: S11 link tracking (today the master without carrier keeps a writable Redis until the carrier returns and drops its VIP only when the Lease rules fence it)")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void carrierLossOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("carrier"));
   }
@@ -96,7 +98,8 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branches linkwire (a restart starts clean) and safety (fencing at Redis): today a group can end without a settled master, both Redis servers writable")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void aKilledAndRestartedMasterAgentEndsWithOneVipHolderPerGroupAndLosesNothing()
       throws Exception {
     assertCrashEndsWithOneHolderAndLosesNothing(report("crash"));
@@ -119,7 +122,8 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch safety: Redis-level fencing (today a replica that detaches on missed adverts runs a second writable master for up to ~200 ms at a time)")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void aLossyPairLinkNeverMakesTwoWritableMastersAndLosesNothing() throws Exception {
     assertLossyLinkKeepsOneWritableMasterAndLosesNothing(report("lossy"));
   }

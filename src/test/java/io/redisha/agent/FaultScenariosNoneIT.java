@@ -43,7 +43,7 @@ class FaultScenariosNoneIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch linkwire: S11 link tracking (today the downed host keeps its VIPs and a writable Redis master until the link returns)")
+      "issue 13 open: with S11 and the Redis fence merged, a run on the loaded machine (load 17) lost nothing but the VIP was on nobody for 488 ms (takeover 525 ms > the 361 ms bound: the takeover gate first looks at the peer Redis)")
   void linkDownOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("link-down"));
   }
@@ -55,7 +55,7 @@ class FaultScenariosNoneIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch linkwire: S11 link tracking (today the host without carrier keeps its VIPs and a writable Redis master until the carrier returns)")
+      "issue 13 open: a run with S11 merged left group b in FAULT on vm-a after the carrier returned (not settled)")
   void carrierLossOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("carrier"));
   }
@@ -67,7 +67,7 @@ class FaultScenariosNoneIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branches linkwire (a restart starts clean: today the restarted agent leaves its predecessor's VIPs, both hosts hold both to the end) and safety (fencing at Redis: writes taken by the old master after the takeover are lost)")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged (AgentRestartIT covers the clean start)")
   void aKilledAndRestartedMasterAgentEndsWithOneVipHolderPerGroupAndLosesNothing()
       throws Exception {
     assertCrashEndsWithOneHolderAndLosesNothing(report("crash"));
@@ -79,8 +79,7 @@ class FaultScenariosNoneIT extends FaultScenarios {
   }
 
   @Test
-  @Disabled(
-      "needs branch safety: fencing at Redis (today the peer takes over while the stalled side's Redis still takes writes, which are lost)")
+  @Disabled("issue 13 open: not yet seen passing with the Redis fence merged")
   void aStalledMasterAgentWhoseRedisServesLosesNoAcknowledgedWrite() throws Exception {
     assertStallLosesNothing(report("stall"));
   }
@@ -92,7 +91,7 @@ class FaultScenariosNoneIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "needs branch safety: no takeover on weak evidence (today missed adverts make a second writable master and hundreds of acknowledged writes are lost)")
+      "issue 13 open: with the takeover gate merged, a run still showed two writable masters for 2514 ms and 951 acknowledged writes lost on group b")
   void aLossyPairLinkNeverMakesTwoWritableMastersAndLosesNothing() throws Exception {
     assertLossyLinkKeepsOneWritableMasterAndLosesNothing(report("lossy"));
   }

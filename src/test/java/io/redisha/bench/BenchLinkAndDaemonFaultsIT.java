@@ -125,7 +125,8 @@ class BenchLinkAndDaemonFaultsIT {
 
   @Test
   @Disabled(
-      "needs branches safety and linkwire: today the crash leaves VIPs on both hosts, the stall and the lossy link lose acknowledged writes")
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void redishaLosesNoAcknowledgedWriteAndSettlesAfterEveryFault() throws Exception {
     JsonNode json = bench();
     List<String> violations = new ArrayList<>();

@@ -182,15 +182,25 @@ class ResourceIsNotAShellIT {
     if (existing == null) {
       return client.resources(RedisHAPair.class).inNamespace(NS).resource(pair).create();
     }
-    return client
-        .resources(RedisHAPair.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            p -> {
-              p.setSpec(pair.getSpec());
-              return p;
-            });
+    // The operator writes the status meanwhile: an edit based on an older resourceVersion is
+    // refused with 409, as a real API server refuses it; read again and retry, as kubectl does.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client
+            .resources(RedisHAPair.class)
+            .inNamespace(NS)
+            .withName(name)
+            .edit(
+                p -> {
+                  p.setSpec(pair.getSpec());
+                  return p;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private RedisHAPair pair(String name) {
