@@ -1,5 +1,6 @@
 package io.redisha.lab;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,7 +108,9 @@ public final class WriteLog {
   /**
    * Reads the keys of {@code sequences} back through the VIP from {@code host}'s namespace (plain
    * RESP, 1 s connect and 5 s reply timeouts, 1000 keys per MGET) and returns the sequence numbers
-   * that are missing.
+   * that are missing. A connection that fails is tried again for up to 10 s: right after a heal the
+   * client's neighbour entry for the VIP may still name the host that just let it go, and a lost
+   * SYN is only resent after 1 s.
    */
   public long[] lostSequences(LabNetwork lab, String host, String vip, int port, long[] sequences)
       throws Exception {
@@ -115,7 +118,7 @@ public final class WriteLog {
         host,
         () -> {
           List<Long> missing = new ArrayList<>();
-          try (RespClient client = new RespClient(vip, port, 1000, 5000)) {
+          try (RespClient client = connectWithin(vip, port, 10_000)) {
             for (int start = 0; start < sequences.length; start += 1000) {
               int end = Math.min(sequences.length, start + 1000);
               String[] args = new String[end - start + 1];
@@ -133,5 +136,19 @@ public final class WriteLog {
           }
           return missing.stream().mapToLong(Long::longValue).toArray();
         });
+  }
+
+  private static RespClient connectWithin(String vip, int port, long millis) throws IOException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (true) {
+      try {
+        return new RespClient(vip, port, 1000, 5000);
+      } catch (IOException e) {
+        if (e instanceof RespClient.RedisError || System.nanoTime() > deadline) {
+          throw e;
+        }
+        PairLab.sleep(200);
+      }
+    }
   }
 }
