@@ -171,6 +171,7 @@ public final class AgentResources {
       RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
     RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
     file.setInstances(null);
+    VrrpSecrets.leaveOutOfDigest(file);
     String material = PairFileRenderer.write(file) + "\nimage: " + settings.image();
     try {
       byte[] digest =
@@ -215,6 +216,7 @@ public final class AgentResources {
     if (redisAuth != null) {
       addSecret(volumes, mounts, "redis-auth", redisAuth, PairResources.REDIS_SECRET_DIR);
     }
+    VrrpSecrets.mount(spec, volumes, mounts);
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
