@@ -942,12 +942,16 @@ class PairRulesTableTest {
       PairFile.Loaded loaded = PairFile.parse(sample, "README.md", "readme");
       assertThat(PairValidation.validate(loaded.spec())).as(sample).isEmpty();
       if (!sample.contains("SecretRef") && sample.contains("address:")) {
-        Path vrrp = Files.writeString(dir.resolve("vrrp-password"), "s3cr3t\n");
-        Path redis = Files.writeString(dir.resolve("redis-password"), "r3d1s\n");
-        String standalone =
-            sample
-                .replace("/etc/redisha/vrrp-password", vrrp.toString())
-                .replace("/etc/redisha/redis-password", redis.toString());
+        // Each file the sample names, in a temporary directory: a key of 32 bytes, or a password.
+        String standalone = sample;
+        Matcher named = Pattern.compile("/etc/redisha/[a-z0-9-]+").matcher(sample);
+        while (named.find()) {
+          String name = named.group().substring("/etc/redisha/".length());
+          Path file =
+              Files.writeString(
+                  dir.resolve(name), name.contains("key") ? "hex:" + "ab".repeat(32) : "s3cr3t\n");
+          standalone = standalone.replace(named.group(), file.toString());
+        }
         for (String node : List.of("vm-a", "vm-b")) {
           PairSettings settings =
               PairValidation.resolve(PairFile.parse(standalone, "README.md", "readme"), node, "x");
