@@ -440,15 +440,16 @@ public final class AgentRuntime implements AutoCloseable {
       return;
     }
     configHash = hash;
+    // Watched whether or not the file is accepted: a key file that is missing or bad now (a
+    // Secret's new key not mounted yet) makes the reload go through once it is there.
+    List<String> watched = authFiles(configFile);
+    if (!watched.equals(watchedFiles)) {
+      watchedFiles = watched;
+      configHash = hashOrNull(configFile, watched);
+    }
     PairSettings next;
     try {
-      PairFile.Loaded loaded = PairFile.load(configFile);
-      List<String> watched = PairValidation.authFiles(loaded.spec());
-      if (!watched.equals(watchedFiles)) {
-        watchedFiles = watched;
-        configHash = hashOrNull(configFile, watched);
-      }
-      next = PairValidation.resolve(loaded, nodeName, configFile.toString());
+      next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
     } catch (InvalidPairException e) {
       reloadProblem = String.join("; ", e.problems());
       LOG.error("reload refused, still running the previous pair: {}", e.getMessage());

@@ -218,6 +218,37 @@ class AgentAuthReloadTest {
     }
   }
 
+  /**
+   * Under Kubernetes the ConfigMap may reach the agent before the Secret's new key does: the pair
+   * file names a key file that is not there yet. The reload is refused, and goes through once the
+   * file appears, although the pair file does not change again.
+   */
+  @Test
+  void aKeyFileThatAppearsAfterThePairFileIsPickedUp() throws Exception {
+    keyFile("k1", KEY_1);
+    Path file = dir.resolve("pair.yaml");
+    replace(file, pairYaml(3, hmac(key(1, "k1"), 1, "enforce")));
+    FakeNodeNetwork network = network();
+    VrrpAdvertisement advert = advert(VrrpVersion.V3, null);
+    try (AgentRuntime runtime = start(file, network)) {
+      DropCounters drops = runtime.drops();
+      replace(file, pairYaml(3, hmac(key(1, "k1") + ", " + key(3, "k3"), 3, "enforce")));
+      runtime.reloadNow();
+      assertThat(runtime.configError())
+          .contains("instances[0].auth.hmac.keys[1].secretFile: cannot read " + dir.resolve("k3"));
+      runtime.reloadNow();
+      assertThat(runtime.configError()).contains("cannot read");
+
+      keyFile("k3", KEY_3);
+      String log = logOf(runtime::reloadNow);
+      assertThat(runtime.configError()).isNull();
+      assertThat(log).contains("authentication now auth_hmac keys [1, 3], active 3");
+      network.fromPeerSigned(advert, HmacKey.parse(3, KEY_3), sequence());
+      drain(network, drops, VrrpVersion.V3);
+      assertThat(refused(drops)).isZero();
+    }
+  }
+
   @Test
   void aPassPasswordChangedInItsFileTakesEffectWithoutARestart() throws Exception {
     replace(dir.resolve("password"), "first\n");
