@@ -102,6 +102,7 @@ public final class AgentHttpServer implements AutoCloseable {
     body.put("time", report.time());
     body.put("groups", report.groups());
     body.put("configError", runtime.configError());
+    body.put("link", report.link());
     Map<String, Long> drops = new LinkedHashMap<>();
     runtime.drops().snapshot().forEach((reason, count) -> drops.put(reason.label(), count));
     body.put("droppedPackets", drops);

@@ -76,6 +76,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   }
 
   @Override
+  public void setWriteFence(boolean closed, Consumer<String> done) {
+    command(() -> node.setWriteFence(closed), done);
+  }
+
+  @Override
   public void killNormalClients(Consumer<String> done) {
     command(() -> node.killNormalClients(), done);
   }

@@ -11,6 +11,10 @@ import io.fabric8.generator.annotation.ValidationRule;
  * PASS password (VRRPv2) or auth_hmac, as keepalived sets them per {@code vrrp_instance}.
  */
 @ValidationRule(value = PairRules.ONE_GROUP_AUTH, message = PairRules.ONE_GROUP_AUTH_MESSAGE)
+@ValidationRule(
+    value = PairRules.NO_GROUP_PASSWORD_FILE_IN_RESOURCE,
+    message = PairRules.NO_GROUP_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+    fieldPath = ".passwordFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GroupAuthSpec {
   @JsonProperty("passwordSecretRef")
@@ -21,7 +25,8 @@ public class GroupAuthSpec {
   @JsonProperty("passwordFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Standalone pair files: file holding this group's VRRPv2 PASS password (up to 8 bytes).")
+      "Standalone pair files only (a RedisHAPair uses passwordSecretRef): file holding this"
+          + " group's VRRPv2 PASS password (up to 8 bytes).")
   private String passwordFile;
 
   @JsonProperty("hmac")

@@ -7,12 +7,17 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * One auth_hmac key: its id and where its secret is. The secret is read as keepalived 2.4.3 reads
  * {@code key ID file:PATH}: trailing line breaks dropped, then {@code hex:} and hexadecimal digits
  * for raw bytes, or else the bytes themselves.
  */
+@ValidationRule(
+    value = PairRules.NO_HMAC_KEY_FILE_IN_RESOURCE,
+    message = PairRules.NO_HMAC_KEY_FILE_IN_RESOURCE_MESSAGE,
+    fieldPath = ".secretFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HmacKeySpec {
   @JsonProperty("id")
@@ -31,8 +36,8 @@ public class HmacKeySpec {
   @JsonProperty("secretFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Standalone pair files: file holding the key (32 to 64 bytes, or hex: and their digits), the"
-          + " same file a keepalived key ID file:PATH reads.")
+      "Standalone pair files only (a RedisHAPair uses secretRef): file holding the key (32 to 64"
+          + " bytes, or hex: and their digits), the same file a keepalived key ID file:PATH reads.")
   private String secretFile;
 
   public Integer getId() {

@@ -119,7 +119,8 @@ public final class PairRules {
 
   public static final String HAVIP_ONLY_WITH_ALIBABA =
       "!has(self.instances) || self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
-          + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
+          + " && (has(self.vipHook.hookRef) || (has(self.vipHook.provider)"
+          + " && self.vipHook.provider == 'Alibaba'))))";
   public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is only used with vipHook.provider Alibaba";
 
@@ -212,30 +213,63 @@ public final class PairRules {
   public static final String AUTH_NEEDS_V2_MESSAGE =
       "vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2";
 
-  public static final String ONE_VRRP_PASSWORD =
-      "!has(self.authSecretRef) || !has(self.authPasswordFile)";
-  public static final String ONE_VRRP_PASSWORD_MESSAGE =
-      "vrrp.authPasswordFile: give either authSecretRef or authPasswordFile";
+  /*
+   * S10: a RedisHAPair is written by whoever may create one in its namespace, and the agents run
+   * as root on the nodes' network. The resource therefore carries no command and no file path:
+   * commands are hooks of the operator's own configuration (written by the cluster admin), and
+   * passwords and keys come from Secrets. io.redisha.pair.PairValidation checks the same in the
+   * operator (Source.RESOURCE) with these messages; a standalone pair file keeps its file fields.
+   */
 
-  public static final String ONE_REDIS_PASSWORD =
-      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
-  public static final String ONE_REDIS_PASSWORD_MESSAGE =
-      "redis.passwordFile: give either passwordSecretRef or passwordFile";
+  private static final String NO_NODE_FILES = ": a RedisHAPair may not name a file on the nodes; ";
+
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE = "!has(self.authPasswordFile)";
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "vrrp.authPasswordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give vrrp.authSecretRef";
+
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "redis.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give redis.passwordSecretRef";
+
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE = "!has(self.credentialsFile)";
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE =
+      "vipHook.credentialsFile"
+          + NO_NODE_FILES
+          + "put the key file in a Secret and give vipHook.credentialsSecretRef";
+
+  public static final String NO_COMMAND_IN_RESOURCE = "!has(self.command)";
+  public static final String NO_COMMAND_IN_RESOURCE_MESSAGE =
+      "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as root"
+          + " on the nodes); the cluster admin defines commands as hooks of the operator"
+          + " (Helm value hooks), and the pair names one with vipHook.hookRef";
+
+  public static final String NO_EXEC_IN_RESOURCE = "!has(self.provider) || self.provider != 'Exec'";
+  public static final String NO_EXEC_IN_RESOURCE_MESSAGE =
+      "vipHook.provider: Exec runs a command, which a RedisHAPair may not carry;"
+          + " name a hook of the operator's configuration with vipHook.hookRef instead";
+
+  public static final String PROVIDER_OR_HOOK_REF = "has(self.provider) != has(self.hookRef)";
+  public static final String PROVIDER_OR_HOOK_REF_MESSAGE =
+      "vipHook.provider: give either provider or hookRef (a hook of the operator's configuration)";
+
+  public static final String HOOK_REF_ALONE =
+      "!has(self.hookRef) || !(has(self.command) || has(self.url) || has(self.region)"
+          + " || has(self.endpoint) || has(self.metadataEndpoint) || has(self.credentialsFile))";
+  public static final String HOOK_REF_ALONE_MESSAGE =
+      "vipHook.hookRef: the named hook brings its command, url, region and endpoints;"
+          + " beside hookRef give only credentialsSecretRef, timeoutMillis and retryMaxMillis";
+
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD =
+      "!has(self.credentialsSecretRef) || has(self.hookRef)"
+          + " || (has(self.provider) && self.provider in ['AWS', 'Alibaba'])";
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE =
+      "vipHook.credentialsSecretRef: only used with provider AWS or Alibaba, or with hookRef";
 
   private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
-
-  public static final String EXEC_NEEDS_COMMAND =
-      "!("
-          + PROVIDER_IS
-          + "'Exec') || (has(self.command) && size(self.command) > 0"
-          + " && self.command[0].trim() != '')";
-  public static final String EXEC_NEEDS_COMMAND_MESSAGE =
-      "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]";
-
-  public static final String COMMAND_ONLY_WITH_EXEC =
-      "!has(self.command) || (" + PROVIDER_IS + "'Exec')";
-  public static final String COMMAND_ONLY_WITH_EXEC_MESSAGE =
-      "vipHook.command: only used with provider Exec";
 
   public static final String WEBHOOK_NEEDS_URL = "!(" + PROVIDER_IS + "'Webhook') || has(self.url)";
   public static final String WEBHOOK_NEEDS_URL_MESSAGE =
@@ -280,6 +314,20 @@ public final class PairRules {
   public static final String GROUP_PASS_NEEDS_V2_MESSAGE =
       "instances: a group's PASS password (auth.passwordSecretRef, auth.passwordFile) exists only"
           + " in VRRP version 2; set vrrp.version: 2, or sign the group's adverts with auth.hmac";
+
+  /* S10 for the files of a group's password and of the auth_hmac keys (see NO_NODE_FILES). */
+
+  public static final String NO_GROUP_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String NO_GROUP_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "instances[*].auth.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give instances[*].auth.passwordSecretRef";
+
+  /** On each key of both auth_hmac blocks, so the field is named from the key's list. */
+  public static final String NO_HMAC_KEY_FILE_IN_RESOURCE = "!has(self.secretFile)";
+
+  public static final String NO_HMAC_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "keys[*].secretFile" + NO_NODE_FILES + "put the key in a Secret and give its secretRef";
 
   /* On each auth_hmac block (vrrp.authHmac and instances[].auth.hmac), so the field is relative. */
 

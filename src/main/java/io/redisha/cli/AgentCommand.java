@@ -10,10 +10,7 @@ import io.redisha.agent.ReportSink;
 import io.redisha.arbiter.Protection;
 import io.redisha.net.InterfaceInfo;
 import io.redisha.net.NetlinkAddressManager;
-import io.redisha.net.PacketArpAnnouncer;
-import io.redisha.net.RawVrrpSocket;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import java.io.IOException;
@@ -141,7 +138,8 @@ final class AgentCommand implements Callable<Integer> {
       return Main.USAGE_ERROR;
     }
     try {
-      settings = PairValidation.resolve(PairFile.load(config), node, config.toString());
+      // Under --kubernetes a command comes only from the operator's hooks file (S10).
+      settings = PairValidation.resolveAgentFile(config, node, kubernetes);
     } catch (InvalidPairException e) {
       streams.err().println("redisha agent: " + e.getMessage());
       return Main.USAGE_ERROR;
@@ -220,13 +218,15 @@ final class AgentCommand implements Callable<Integer> {
       ReportSink sink = AgentWiring.reportSink(client);
       AgentRuntime.GuardFactory guards =
           AgentWiring.guards(client, AgentWiring.leaseNamespace(), LOG::info);
-      RawVrrpSocket socket = RawVrrpSocket.open(interfaceName, settings.link().localAddress(), 255);
-      opened.add(socket);
       NetlinkAddressManager addresses = NetlinkAddressManager.open();
       opened.add(addresses);
-      PacketArpAnnouncer arp = PacketArpAnnouncer.open(interfaceName);
-      opened.add(arp);
-      return AgentRuntime.start(config, kubernetes, settings, socket, addresses, arp, sink, guards);
+      return AgentRuntime.start(
+          config,
+          kubernetes,
+          settings,
+          AgentWiring.networkEdges(settings, addresses),
+          sink,
+          guards);
     } catch (Exception e) {
       for (AutoCloseable resource : opened.reversed()) {
         try {

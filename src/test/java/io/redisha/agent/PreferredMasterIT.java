@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.redisha.api.AgentReport;
 import io.redisha.api.ReportedVrrpState;
 import io.redisha.lab.RespClient;
+import io.redisha.net.SettableLinkWatch;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
@@ -177,9 +178,7 @@ class PreferredMasterIT {
         file,
         false,
         settings,
-        network.transport(),
-        network.addresses(),
-        network.arp(),
+        network.edges(SettableLinkWatch.usable(settings.link().interfaceName()).factory()),
         ReportSink.NONE,
         AgentRuntime.GuardFactory.NONE);
   }

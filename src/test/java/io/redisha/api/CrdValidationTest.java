@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(38);
+    assertThat(crd.rules()).hasSize(45);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -91,7 +91,17 @@ class CrdValidationTest {
             "vrrp: {version: 3, advertIntervalMillis: 100, authHmac: {"
                 + keys
                 + ", activeKeyId: 1, antiReplay: monotonic, mode: receive-only}}");
-    for (String sample : List.of(GOOD, v2, minimal, perGroupAuth, pairHmac)) {
+    String namedHook =
+        with(
+            "  instances:\n",
+            "  vipHook: {hookRef: route-vip, timeoutMillis: 3000}\n  instances:\n");
+    String awsWithSecret =
+        with(
+            "  instances:\n",
+            "  vipHook: {provider: AWS, region: us-east-1,"
+                + " credentialsSecretRef: {name: cache-aws, key: credentials}}\n  instances:\n");
+    for (String sample :
+        List.of(GOOD, v2, minimal, namedHook, awsWithSecret, perGroupAuth, pairHmac)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -194,7 +204,7 @@ class CrdValidationTest {
                 with(
                     "advertIntervalMillis: 100}",
                     "advertIntervalMillis: 100, authHmac: {keys: [{id: 1, secretRef: {name: s,"
-                        + " key: k1}}, {id: 1, secretFile: /k}], activeKeyId: 1,"
+                        + " key: k1}}, {id: 1, secretRef: {name: s, key: k2}}], activeKeyId: 1,"
                         + " antiReplay: monotonic, timeWindowSeconds: 5}}")))
         .containsExactly(
             "spec.vrrp.authHmac.keys: " + PairRules.HMAC_UNIQUE_KEY_IDS_MESSAGE,
@@ -206,6 +216,31 @@ class CrdValidationTest {
                     "advertIntervalMillis: 100}",
                     "advertIntervalMillis: 100, authHmac: {keys: [{id: 1}], activeKeyId: 1}}")))
         .containsExactly("spec.vrrp.authHmac.keys: " + PairRules.HMAC_KEY_HAS_ONE_SOURCE_MESSAGE);
+  }
+
+  /**
+   * Issue 12's first point: this spec would give its author a root shell on both nodes and send the
+   * agents' service-account token to the peer's Redis. The API server refuses it, naming each
+   * field.
+   */
+  @Test
+  void theResourceIsNotAShell() {
+    String sample =
+        with(
+            "redis: {passwordSecretRef: {name: cache-redis, key: password}}",
+            "redis: {passwordFile: /var/run/secrets/kubernetes.io/serviceaccount/token}\n"
+                + "  vipHook: {provider: Exec, command: [/bin/sh, -c, 'id; ip link']}");
+    assertThat(crd.schemaErrors(sample)).isEmpty();
+    assertThat(crd.celErrors(sample))
+        .containsExactlyInAnyOrder(
+            "spec.redis.passwordFile: " + PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.provider: " + PairRules.NO_EXEC_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.command: " + PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE);
+    assertThat(PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE)
+        .isEqualTo(
+            "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as"
+                + " root on the nodes); the cluster admin defines commands as hooks of the operator"
+                + " (Helm value hooks), and the pair names one with vipHook.hookRef");
   }
 
   @ParameterizedTest(name = "{0}")

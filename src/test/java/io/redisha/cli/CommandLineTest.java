@@ -57,11 +57,11 @@ class CommandLineTest {
             "validate [--config, --node, --help]",
             "vrrp [--config, --node, --priority, --state-file, --help]",
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",
-            "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --work-dir,"
-                + " --help]",
+            "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --clients,"
+                + " --runs-baselines, --footprint-groups, --agent-package, --work-dir, --help]",
             "import [--peer-conf, --scripts-dir, --port, --format, --nodes, --name, --namespace,"
                 + " --auth-password-file, --output, --help]",
-            "operator [--http-port, --namespaces, --agent-image, --leader-election-namespace,"
+            "operator [--http-port, --namespaces, --agent-image, --admin-config, --leader-election-namespace,"
                 + " --no-leader-election, --help]",
             "test [--help]");
   }

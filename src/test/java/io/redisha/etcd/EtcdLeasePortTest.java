@@ -94,8 +94,12 @@ class EtcdLeasePortTest {
     return port;
   }
 
+  /**
+   * A port for the tests of what is sent and answered, not of timing: a call timeout long enough
+   * that a loaded machine's first HTTP exchange (class loading, the fake's own thread) fits in it.
+   */
   private EtcdLeasePort port(URI... endpoints) {
-    return port(EtcdSettings.of(List.of(endpoints)));
+    return port(EtcdSettings.of(List.of(endpoints)).withCallTimeout(Duration.ofSeconds(5)));
   }
 
   private static String b64(String text) {

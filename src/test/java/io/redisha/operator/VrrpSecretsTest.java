@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.redisha.api.RedisHAPair;
 import io.redisha.kube.PairResources;
+import io.redisha.pair.AdminHooks;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairValidation;
 import java.util.List;
@@ -54,7 +55,9 @@ class VrrpSecretsTest {
   }
 
   static PodTemplateSpec template(String yaml) {
-    return AgentResources.daemonSet(pair(yaml), Map.of(), SETTINGS).getSpec().getTemplate();
+    return AgentResources.daemonSet(pair(yaml), Map.of(), SETTINGS, OperatorConfig.EMPTY)
+        .getSpec()
+        .getTemplate();
   }
 
   @Test
@@ -80,7 +83,9 @@ class VrrpSecretsTest {
             tuple("/var/run/secrets/redisha/vrrp-secrets/cache-vrrp", true));
 
     String yaml =
-        AgentResources.configMap(pair(PAIR), Map.of()).getData().get(PairResources.PAIR_FILE_KEY);
+        AgentResources.configMap(pair(PAIR), Map.of(), AdminHooks.NONE)
+            .getData()
+            .get(PairResources.PAIR_FILE_KEY);
     assertThat(yaml).doesNotContain("secretRef").doesNotContain("SecretRef");
     PairFile.Loaded loaded = PairFile.parse(yaml, "pair.yaml", "cache");
     assertThat(PairValidation.validate(loaded.spec())).isEmpty();
@@ -115,9 +120,9 @@ class VrrpSecretsTest {
                     + " antiReplay: monotonic}");
     assertThat(rotated).isNotEqualTo(PAIR).contains("b-key-3").contains("id: 4");
     assertThat(template(rotated)).isEqualTo(template(PAIR));
-    assertThat(AgentResources.configMap(pair(rotated), Map.of()))
+    assertThat(AgentResources.configMap(pair(rotated), Map.of(), AdminHooks.NONE))
         .as("the agents get the new file")
-        .isNotEqualTo(AgentResources.configMap(pair(PAIR), Map.of()));
+        .isNotEqualTo(AgentResources.configMap(pair(PAIR), Map.of(), AdminHooks.NONE));
   }
 
   @Test
