@@ -72,8 +72,7 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
-          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+      "issue 13 open: with everything merged it passed 2 of 3 runs; in the third nobody held the VIPs for 8.4 s (takeover at +8391 ms > the 4361 ms bound: fence time + 3 ticks + 3 adverts + skew), though a lost carrier is taken over in 4.2-4.3 s")
   void linkDownOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("link-down"));
   }
@@ -84,9 +83,6 @@ class FaultScenariosLeaseIT extends FaultScenarios {
   }
 
   @Test
-  @Disabled(
-      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
-          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void carrierLossOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
     assertLinkDownLeavesOneHolderAndLosesNothing(report("carrier"));
   }
@@ -97,9 +93,6 @@ class FaultScenariosLeaseIT extends FaultScenarios {
   }
 
   @Test
-  @Disabled(
-      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
-          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void aKilledAndRestartedMasterAgentEndsWithOneVipHolderPerGroupAndLosesNothing()
       throws Exception {
     assertCrashEndsWithOneHolderAndLosesNothing(report("crash"));
@@ -122,8 +115,7 @@ class FaultScenariosLeaseIT extends FaultScenarios {
 
   @Test
   @Disabled(
-      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
-          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+      "issue 13 open: with everything merged it passed 2 of 3 runs; in the third the pair had not settled 20 s after the loss ended")
   void aLossyPairLinkNeverMakesTwoWritableMastersAndLosesNothing() throws Exception {
     assertLossyLinkKeepsOneWritableMasterAndLosesNothing(report("lossy"));
   }
