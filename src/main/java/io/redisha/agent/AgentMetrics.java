@@ -109,6 +109,13 @@ public final class AgentMetrics {
               }
             })
         .register(registry);
+    CounterWithCallback.builder()
+        .name("redisha_vrrp_unsigned_accepted_total")
+        .help(
+            "Unsigned adverts accepted by auth_hmac groups in permissive or receive-only mode:"
+                + " what enforce would refuse (zero on both nodes before moving to enforce).")
+        .callback(cb -> cb.call(drops.get().unsignedAccepted()))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("redisha_cloud_routing_ok")
         .help(

@@ -9,6 +9,7 @@ import io.redisha.net.LinkState;
 import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
 import io.redisha.pair.InvalidPairException;
+import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.redis.LettuceRedisNodes;
@@ -16,8 +17,13 @@ import io.redisha.redis.RedisEndpoint;
 import io.redisha.redis.RedisNode;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
+import io.redisha.vrrp.AdvertisementSigner;
 import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.HmacReplayGuard;
+import io.redisha.vrrp.HmacSequence;
+import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
+import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpState;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -27,11 +33,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +107,15 @@ public final class AgentRuntime implements AutoCloseable {
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
+
+  /**
+   * auth_hmac sequence numbers of this process: every signer of every reload draws from it, so our
+   * numbers keep growing across reloads and runtimes (and, being clock based, across restarts).
+   */
+  private static final HmacSequence SEQUENCE = new HmacSequence(Clock.systemUTC());
+
+  /** The peer's last accepted sequence numbers, kept for the agent's lifetime across reloads. */
+  private final HmacReplayGuard replayGuard = new HmacReplayGuard();
 
   /** The running groups; read and changed only on the scheduler thread. */
   private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
@@ -181,7 +198,7 @@ public final class AgentRuntime implements AutoCloseable {
     this.arp = new CurrentArp(arp);
     this.reportSink = reportSink;
     this.guards = guards;
-    this.currentFilter = buildFilter(settings);
+    buildAuth(settings);
     this.endpoint =
         new VrrpEndpoint(
             transport,
@@ -189,7 +206,8 @@ public final class AgentRuntime implements AutoCloseable {
             settings.link().localAddress(),
             settings.link().peerAddress(),
             settings.vrrp().checksumMode(),
-            this::filter);
+            this::filter,
+            () -> currentSigner);
   }
 
   /**
@@ -208,7 +226,8 @@ public final class AgentRuntime implements AutoCloseable {
       ReportSink reportSink,
       GuardFactory guards)
       throws Exception {
-    String configHash = hash(configFile);
+    List<String> watched = authFiles(configFile);
+    String configHash = hash(configFile, watched);
     ExecutorScheduler scheduler = new ExecutorScheduler("agent");
     AtomicReference<AgentRuntime> started = new AtomicReference<>();
     List<AutoCloseable> opened = new ArrayList<>();
@@ -245,6 +264,7 @@ public final class AgentRuntime implements AutoCloseable {
               reportSink,
               guards);
       runtime.linkWatch = watch;
+      runtime.watchedFiles = watched;
     } catch (Exception e) {
       for (AutoCloseable resource : opened.reversed()) {
         try {
@@ -282,23 +302,68 @@ public final class AgentRuntime implements AutoCloseable {
     return currentFilter;
   }
 
-  private AdvertisementFilter buildFilter(PairSettings pair) {
+  /** Signs our adverts; read by the scheduler thread, replaced with the filter. */
+  private volatile AdvertisementSigner currentSigner;
+
+  /**
+   * Each group's PASS password by router id, as the last reload set it; groups without one map to
+   * null. Replaced with the filter.
+   */
+  private volatile Map<Integer, String> currentPasswords = Map.of();
+
+  /** The password and key files of the pair, watched with the pair file; scheduler thread. */
+  private List<String> watchedFiles = List.of();
+
+  /**
+   * What the adverts' authentication of {@code pair} needs: the filter (each group's PASS,
+   * auth_hmac or none), the signer and the passwords. Rebuilt on every reload around the same drop
+   * counters, replay memory and sequence numbers, so a new key or mode takes effect with the next
+   * advert and restarts no group.
+   */
+  private void buildAuth(PairSettings pair) {
     Map<Integer, RouterRule> rules = new LinkedHashMap<>();
+    List<VrrpRouterConfig> configs = new ArrayList<>();
+    Map<Integer, String> passwords = new HashMap<>();
     for (PairSettings.Group group : pair.groups()) {
-      rules.put(
-          group.virtualRouterId(),
-          new RouterRule(
-              pair.vrrp().intervalCentis(),
-              pair.vrrp().password(),
-              List.of(group.vip().address())));
+      VrrpRouterConfig config = pair.routerConfig(group, group.priority());
+      configs.add(config);
+      rules.put(group.virtualRouterId(), config.routerRule());
+      passwords.put(group.virtualRouterId(), group.auth().password());
     }
-    return new AdvertisementFilter(
-        pair.link().peerAddress(),
-        pair.vrrp().minTtl(),
-        pair.vrrp().version(),
-        pair.vrrp().checksumMode(),
-        rules,
-        drops);
+    currentFilter =
+        new AdvertisementFilter(
+            pair.link().peerAddress(),
+            pair.vrrp().minTtl(),
+            pair.vrrp().version(),
+            pair.vrrp().checksumMode(),
+            rules,
+            drops,
+            Clock.systemUTC(),
+            replayGuard);
+    currentSigner = AdvertisementSigner.of(configs, SEQUENCE);
+    currentPasswords = Collections.unmodifiableMap(passwords);
+  }
+
+  /**
+   * Sends a group's advert with the group's current PASS password: a router builds its adverts with
+   * the password it started with, and a reload changes a password without restarting it. A group
+   * the last reload removed keeps the password it had.
+   */
+  private void sendAdvert(VrrpAdvertisement advert) {
+    Map<Integer, String> passwords = currentPasswords;
+    String password = passwords.get(advert.virtualRouterId());
+    if (passwords.containsKey(advert.virtualRouterId())
+        && !Objects.equals(password, advert.password())) {
+      advert =
+          new VrrpAdvertisement(
+              advert.version(),
+              advert.virtualRouterId(),
+              advert.priority(),
+              advert.intervalCentis(),
+              advert.addresses(),
+              password);
+    }
+    endpoint.send(advert);
   }
 
   private void startGroup(PairSettings.Group group) {
@@ -336,7 +401,7 @@ public final class AgentRuntime implements AutoCloseable {
             peer,
             vip,
             guards.create(pair, group, scheduler),
-            endpoint::send,
+            this::sendAdvert,
             new GroupController.Listener() {
               @Override
               public void transition(String name, VrrpState from, VrrpState to, String reason) {
@@ -464,7 +529,7 @@ public final class AgentRuntime implements AutoCloseable {
   private void reloadIfChanged() {
     String hash;
     try {
-      hash = hash(configFile);
+      hash = hash(configFile, watchedFiles);
     } catch (IOException e) {
       notePairFileProblem(
           "pair file "
@@ -479,6 +544,13 @@ public final class AgentRuntime implements AutoCloseable {
       return;
     }
     configHash = hash;
+    // Watched whether or not the file is accepted: a key file that is missing or bad now (a
+    // Secret's new key not mounted yet) makes the reload go through once it is there.
+    List<String> watched = authFiles(configFile);
+    if (!watched.equals(watchedFiles)) {
+      watchedFiles = watched;
+      configHash = hashOrNull(configFile, watched);
+    }
     PairSettings next;
     try {
       // restartForPairChanges is set exactly under --kubernetes (the operator rolls the agents).
@@ -517,27 +589,46 @@ public final class AgentRuntime implements AutoCloseable {
         stopGroup(name, "pair settings changed");
       }
       settings = next;
-      currentFilter = buildFilter(next);
+      buildAuth(next);
       next.groups().forEach(this::startGroup);
       publish();
       return;
     }
-    settings = next;
-    currentFilter = buildFilter(next);
+    // Groups that go are stopped first, so their last adverts carry the authentication they had.
+    List<PairSettings.Group> restarts = new ArrayList<>();
     for (String name : new ArrayList<>(groups.keySet())) {
       PairSettings.Group now = next.group(name);
       PairSettings.Group before = previous.group(name);
       if (now == null) {
         LOG.info("group {}: removed from the pair", name);
         stopGroup(name, "group removed");
-      } else if (!now.equals(before)) {
-        if (sameButPreference(before, now)) {
-          preferenceChanged(groups.get(name).controller(), now, next);
-        } else {
-          LOG.info("group {}: changed, restarting it", name);
-          stopGroup(name, "group changed");
-          startGroup(now);
-        }
+      } else if (!sameButPreference(before, now)) {
+        LOG.info("group {}: changed, restarting it", name);
+        stopGroup(name, "group changed");
+        restarts.add(now);
+      }
+    }
+    settings = next;
+    buildAuth(next);
+    for (PairSettings.Group now : restarts) {
+      startGroup(now);
+    }
+    for (String name : new ArrayList<>(groups.keySet())) {
+      PairSettings.Group now = next.group(name);
+      PairSettings.Group before = previous.group(name);
+      if (now == null || before == null || now.equals(before) || restarts.contains(now)) {
+        continue;
+      }
+      if (!now.auth().equals(before.auth())) {
+        LOG.info(
+            "group {}: authentication now {} (was {}), from the next advert on; no restart",
+            name,
+            now.auth().describe(),
+            before.auth().describe());
+      }
+      if (!Objects.equals(now.preferredMaster(), before.preferredMaster())
+          || now.priority() != before.priority()) {
+        preferenceChanged(groups.get(name).controller(), now, next);
       }
     }
     for (PairSettings.Group group : next.groups()) {
@@ -983,12 +1074,42 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  static String hash(Path file) throws IOException {
+  /**
+   * A digest of the pair file and of the password and key files it names: a key rotated in its file
+   * is a change too. A file that cannot be read counts as its error.
+   */
+  static String hash(Path file, List<String> others) throws IOException {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+      digest.update(Files.readAllBytes(file));
+      for (String other : others) {
+        digest.update(("\0" + other + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+          digest.update(Files.readAllBytes(Path.of(other)));
+        } catch (IOException e) {
+          digest.update(describe(e).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static String hashOrNull(Path file, List<String> others) {
+    try {
+      return hash(file, others);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The password and key files the pair file names, or none when it cannot be read now. */
+  private static List<String> authFiles(Path configFile) {
+    try {
+      return PairValidation.authFiles(PairFile.load(configFile).spec());
+    } catch (InvalidPairException e) {
+      return List.of();
     }
   }
 }

@@ -6,9 +6,9 @@ import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.Accepted;
 import io.redisha.vrrp.AdvertisementFilter.Dropped;
 import io.redisha.vrrp.AdvertisementFilter.Verdict;
+import io.redisha.vrrp.AdvertisementSigner;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.VrrpAdvertisement;
-import io.redisha.vrrp.VrrpCodec;
 import io.redisha.vrrp.VrrpRouter;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -38,6 +38,7 @@ public final class VrrpEndpoint implements AutoCloseable {
   private final ChecksumMode checksumMode;
   private final Map<Integer, VrrpRouter> routers = new ConcurrentHashMap<>();
   private final Supplier<AdvertisementFilter> filter;
+  private final Supplier<AdvertisementSigner> signer;
   private final Thread receiver;
   private volatile long receiveLoopNanos = System.nanoTime();
   private volatile boolean running = true;
@@ -55,12 +56,28 @@ public final class VrrpEndpoint implements AutoCloseable {
       Inet4Address peer,
       ChecksumMode checksumMode,
       Supplier<AdvertisementFilter> filter) {
+    this(transport, scheduler, local, peer, checksumMode, filter, AdvertisementSigner::unsigned);
+  }
+
+  /**
+   * @param filter the current acceptance filter, read for every datagram
+   * @param signer the current signer (auth_hmac), read for every advert sent
+   */
+  public VrrpEndpoint(
+      VrrpTransport transport,
+      Scheduler scheduler,
+      Inet4Address local,
+      Inet4Address peer,
+      ChecksumMode checksumMode,
+      Supplier<AdvertisementFilter> filter,
+      Supplier<AdvertisementSigner> signer) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.local = local;
     this.peer = peer;
     this.checksumMode = checksumMode;
     this.filter = filter;
+    this.signer = signer;
     this.receiver = Thread.ofPlatform().daemon().name("vrrp-receive").unstarted(this::receiveLoop);
   }
 
@@ -84,7 +101,7 @@ public final class VrrpEndpoint implements AutoCloseable {
    * interface gone (ENODEV), every send fails until the link comes back.
    */
   public void send(VrrpAdvertisement advert) {
-    byte[] message = VrrpCodec.encode(advert, checksumMode, local, peer);
+    byte[] message = signer.get().encode(advert, checksumMode, local, peer);
     try {
       transport.send(peer, message);
       if (sendFailure != null) {

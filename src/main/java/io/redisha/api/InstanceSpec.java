@@ -63,6 +63,20 @@ public class InstanceSpec {
       "Alibaba Cloud: the HAVIP (havip-...) that carries this group's VIP; required with vipHook provider Alibaba.")
   private String haVipId;
 
+  @JsonProperty("auth")
+  @JsonPropertyDescription(
+      "This group's authentication, in place of the pair-wide default of vrrp (authSecretRef,"
+          + " authPasswordFile, authHmac): one of a PASS password or hmac.")
+  private GroupAuthSpec auth;
+
+  public GroupAuthSpec getAuth() {
+    return auth;
+  }
+
+  public void setAuth(GroupAuthSpec auth) {
+    this.auth = auth;
+  }
+
   public String getHaVipId() {
     return haVipId;
   }

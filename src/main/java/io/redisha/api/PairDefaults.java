@@ -16,6 +16,11 @@ public final class PairDefaults {
   public static final boolean PREEMPT = false;
   public static final int PREEMPT_DELAY_MILLIS = 0;
 
+  /** auth_hmac, as keepalived 2.4.3 defaults them (measured: without mode it refuses unsigned). */
+  public static final String HMAC_ANTI_REPLAY = "time";
+
+  public static final String HMAC_MODE = "enforce";
+
   public static final int GARP_COUNT = 5;
   public static final int GARP_INTERVAL_MILLIS = 0;
   public static final int GARP_SECOND_BURST_DELAY_MILLIS = 5000;

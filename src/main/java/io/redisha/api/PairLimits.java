@@ -88,6 +88,19 @@ public final class PairLimits {
   public static final int HAVIP_ID_MAX_LENGTH = 64;
   public static final int URL_MAX_LENGTH = 2048;
 
+  /** auth_hmac: keys of one group (several for a rotation); bounds the cost of the CRD's rules. */
+  public static final int HMAC_KEYS_MAX = 16;
+
+  /** auth_hmac key ids are one byte of the trailer, 0 unused. */
+  public static final int HMAC_KEY_ID_MIN = 1;
+
+  public static final int HMAC_KEY_ID_MAX = 255;
+
+  /** auth_hmac {@code time_window} in seconds, as keepalived 2.4.3 bounds it. */
+  public static final int HMAC_WINDOW_MIN_SECONDS = 1;
+
+  public static final int HMAC_WINDOW_MAX_SECONDS = 300;
+
   /** Password, credentials and other file paths. */
   public static final int PATH_MAX_LENGTH = 4096;
 

@@ -285,4 +285,71 @@ public final class PairRules {
   public static final String CLOUD_NEEDS_REGION_MESSAGE =
       "vipHook.region: required with provider AWS (for example us-east-1)"
           + " or Alibaba (for example cn-hangzhou)";
+
+  /*
+   * Authentication per group. A group's own auth replaces the pair-wide default of vrrp
+   * (authSecretRef or authPasswordFile for PASS, authHmac for signed adverts); each group has one
+   * kind, as keepalived 2.4.3 does (it drops the PASS password of an instance with auth_hmac).
+   */
+
+  public static final String ONE_PAIR_AUTH =
+      "!has(self.authHmac) || (!has(self.authSecretRef) && !has(self.authPasswordFile))";
+  public static final String ONE_PAIR_AUTH_MESSAGE =
+      "vrrp.authHmac: give either a PASS password (authSecretRef, authPasswordFile) or authHmac;"
+          + " keepalived 2.4.3 drops the PASS password of an instance with auth_hmac";
+
+  public static final String ONE_GROUP_AUTH =
+      "(has(self.passwordSecretRef) ? 1 : 0) + (has(self.passwordFile) ? 1 : 0)"
+          + " + (has(self.hmac) ? 1 : 0) == 1";
+  public static final String ONE_GROUP_AUTH_MESSAGE =
+      "instances[].auth: give exactly one of passwordSecretRef, passwordFile or hmac; a group has"
+          + " one kind of authentication (keepalived 2.4.3 drops the PASS password of an instance"
+          + " with auth_hmac)";
+
+  public static final String GROUP_PASS_NEEDS_V2 =
+      "!has(self.instances)"
+          + " || (has(self.vrrp) && has(self.vrrp.version) && self.vrrp.version == 2)"
+          + " || self.instances.all(i, !has(i.auth)"
+          + " || (!has(i.auth.passwordSecretRef) && !has(i.auth.passwordFile)))";
+  public static final String GROUP_PASS_NEEDS_V2_MESSAGE =
+      "instances: a group's PASS password (auth.passwordSecretRef, auth.passwordFile) exists only"
+          + " in VRRP version 2; set vrrp.version: 2, or sign the group's adverts with auth.hmac";
+
+  /* S10 for the files of a group's password and of the auth_hmac keys (see NO_NODE_FILES). */
+
+  public static final String NO_GROUP_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String NO_GROUP_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "instances[*].auth.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give instances[*].auth.passwordSecretRef";
+
+  /** On each key of both auth_hmac blocks, so the field is named from the key's list. */
+  public static final String NO_HMAC_KEY_FILE_IN_RESOURCE = "!has(self.secretFile)";
+
+  public static final String NO_HMAC_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "keys[*].secretFile" + NO_NODE_FILES + "put the key in a Secret and give its secretRef";
+
+  /* On each auth_hmac block (vrrp.authHmac and instances[].auth.hmac), so the field is relative. */
+
+  public static final String HMAC_KEY_HAS_ONE_SOURCE =
+      "!has(self.keys) || self.keys.all(k, has(k.secretRef) != has(k.secretFile))";
+  public static final String HMAC_KEY_HAS_ONE_SOURCE_MESSAGE =
+      "keys: each key gives exactly one of secretRef (a Secret) or secretFile (a file)";
+
+  public static final String HMAC_UNIQUE_KEY_IDS =
+      "!has(self.keys) || self.keys.all(k, !has(k.id)"
+          + " || self.keys.exists_one(j, has(j.id) && j.id == k.id))";
+  public static final String HMAC_UNIQUE_KEY_IDS_MESSAGE = "keys: each key needs an id of its own";
+
+  public static final String HMAC_ACTIVE_KEY_DEFINED =
+      "!has(self.activeKeyId) || !has(self.keys)"
+          + " || self.keys.exists(k, has(k.id) && k.id == self.activeKeyId)";
+  public static final String HMAC_ACTIVE_KEY_DEFINED_MESSAGE =
+      "activeKeyId: must be the id of one of the keys (keepalived 2.4.3 turns auth_hmac off when"
+          + " its active key is not defined)";
+
+  public static final String HMAC_WINDOW_ONLY_WITH_TIME =
+      "!has(self.timeWindowSeconds) || !has(self.antiReplay) || self.antiReplay == 'time'";
+  public static final String HMAC_WINDOW_ONLY_WITH_TIME_MESSAGE =
+      "timeWindowSeconds: only applies to antiReplay time, not monotonic";
 }

@@ -42,6 +42,12 @@ public final class Patterns {
   /** The VRRPv3 checksum variants. */
   public static final String V3_CHECKSUM = "^(PseudoHeader|MessageOnly)$";
 
+  /** auth_hmac anti-replay rules. */
+  public static final String HMAC_ANTI_REPLAY = "^(time|monotonic)$";
+
+  /** auth_hmac modes, for a rolling migration. */
+  public static final String HMAC_MODE = "^(enforce|permissive|receive-only)$";
+
   /** An http or https URL with a host and no blank. */
   public static final String HTTP_URL = "^https?://[^\\s/?#]+([/?#][^\\s]*)?$";
 

@@ -51,6 +51,10 @@ import java.util.List;
     message = PairRules.HAVIP_WITH_ALIBABA_MESSAGE,
     fieldPath = ".instances")
 @ValidationRule(
+    value = PairRules.GROUP_PASS_NEEDS_V2,
+    message = PairRules.GROUP_PASS_NEEDS_V2_MESSAGE,
+    fieldPath = ".instances")
+@ValidationRule(
     value = PairRules.WITNESS_WHEN_NEEDED,
     message = PairRules.WITNESS_WHEN_NEEDED_MESSAGE,
     fieldPath = ".witness")

@@ -23,6 +23,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE,
     message = PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".authPasswordFile")
+@ValidationRule(
+    value = PairRules.ONE_PAIR_AUTH,
+    message = PairRules.ONE_PAIR_AUTH_MESSAGE,
+    fieldPath = ".authHmac")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VrrpSpec {
   @JsonProperty("version")
@@ -55,6 +59,12 @@ public class VrrpSpec {
   @JsonPropertyDescription(
       "Standalone pair files only (a RedisHAPair uses authSecretRef): file holding the VRRPv2 PASS password (up to 8 bytes).")
   private String authPasswordFile;
+
+  @JsonProperty("authHmac")
+  @JsonPropertyDescription(
+      "Signed adverts for every group without an auth of its own (keepalived 2.4 auth_hmac,"
+          + " VRRPv2 and v3); instead of a PASS password.")
+  private HmacSpec authHmac;
 
   @JsonProperty("v3Checksum")
   @Pattern(Patterns.V3_CHECKSUM)
@@ -125,6 +135,14 @@ public class VrrpSpec {
 
   public void setAuthPasswordFile(String authPasswordFile) {
     this.authPasswordFile = authPasswordFile;
+  }
+
+  public HmacSpec getAuthHmac() {
+    return authHmac;
+  }
+
+  public void setAuthHmac(HmacSpec authHmac) {
+    this.authHmac = authHmac;
   }
 
   public String getV3Checksum() {

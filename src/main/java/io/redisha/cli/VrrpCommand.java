@@ -13,7 +13,10 @@ import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.vrrp.AdvertisementFilter;
 import io.redisha.vrrp.AdvertisementFilter.RouterRule;
+import io.redisha.vrrp.AdvertisementSigner;
 import io.redisha.vrrp.DropCounters;
+import io.redisha.vrrp.HmacReplayGuard;
+import io.redisha.vrrp.HmacSequence;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpRouterConfig;
@@ -23,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,13 +156,12 @@ final class VrrpCommand implements Callable<Integer> {
     ExecutorScheduler scheduler = new ExecutorScheduler("vrrp");
     DropCounters drops = new DropCounters();
     Map<Integer, RouterRule> rules = new HashMap<>();
+    List<VrrpRouterConfig> configs = new ArrayList<>();
     for (PairSettings.Group group : settings.groups()) {
-      rules.put(
-          group.virtualRouterId(),
-          new RouterRule(
-              settings.vrrp().intervalCentis(),
-              settings.vrrp().password(),
-              List.of(group.vip().address())));
+      VrrpRouterConfig config =
+          settings.routerConfig(group, priorityOverride > 0 ? priorityOverride : group.priority());
+      configs.add(config);
+      rules.put(group.virtualRouterId(), config.routerRule());
     }
     AdvertisementFilter filter =
         new AdvertisementFilter(
@@ -167,7 +170,11 @@ final class VrrpCommand implements Callable<Integer> {
             settings.vrrp().version(),
             settings.vrrp().checksumMode(),
             rules,
-            drops);
+            drops,
+            Clock.systemUTC(),
+            new HmacReplayGuard());
+    AdvertisementSigner signer =
+        AdvertisementSigner.of(configs, new HmacSequence(Clock.systemUTC()));
     VrrpEndpoint endpoint =
         new VrrpEndpoint(
             socket,
@@ -175,7 +182,8 @@ final class VrrpCommand implements Callable<Integer> {
             settings.link().localAddress(),
             settings.link().peerAddress(),
             settings.vrrp().checksumMode(),
-            () -> filter);
+            () -> filter,
+            () -> signer);
     Map<String, VrrpState> states = new HashMap<>();
     List<VrrpRouter> routers = new ArrayList<>();
     List<NetVip> vips = new ArrayList<>();
@@ -189,11 +197,9 @@ final class VrrpCommand implements Callable<Integer> {
               settings.garp(),
               scheduler);
       vips.add(vip);
-      VrrpRouterConfig routerConfig =
-          settings.routerConfig(group, priorityOverride > 0 ? priorityOverride : group.priority());
       VrrpRouter router =
           new VrrpRouter(
-              routerConfig,
+              configs.get(routers.size()),
               scheduler,
               new VrrpRouter.Output() {
                 @Override

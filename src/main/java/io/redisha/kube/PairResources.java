@@ -3,7 +3,11 @@ package io.redisha.kube;
 import io.redisha.agent.AgentDefaults;
 import io.redisha.pair.AdminHooks;
 import io.redisha.pair.PairValidation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +86,33 @@ public final class PairResources {
   public static final String CLOUD_SECRET_DIR = PairValidation.KUBERNETES_SECRET_ROOT + "/cloud";
   public static final String SECRET_FILE = "password";
   public static final String CLOUD_CREDENTIALS_FILE = "credentials";
+
+  /**
+   * Where the Secrets behind a group's PASS password and the auth_hmac keys are mounted, each whole
+   * in a directory of its own: a key added to such a Secret appears there without a change of the
+   * pod template, so a rotation restarts no agent.
+   */
+  public static final String VRRP_SECRETS_DIR =
+      PairValidation.KUBERNETES_SECRET_ROOT + "/vrrp-secrets";
+
+  /** The file of {@code key} of the Secret {@code secret}, as mounted into the agents. */
+  public static String vrrpSecretFile(String secret, String key) {
+    return VRRP_SECRETS_DIR + "/" + secret + "/" + key;
+  }
+
+  /**
+   * The name of the volume of the Secret {@code secret}: a Secret name may be longer than a volume
+   * name, so a digest of it.
+   */
+  public static String vrrpSecretVolume(String secret) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return "vrrp-secret-" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
 
   /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
   public static final int AGENT_HTTP_PORT = AgentDefaults.HTTP_PORT;

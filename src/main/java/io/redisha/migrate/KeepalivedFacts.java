@@ -5,6 +5,7 @@ import io.redisha.migrate.KeepalivedConfig.Location;
 import io.redisha.net.Ipv4Cidr;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,50 @@ record KeepalivedFacts(
   /** A value and where it was written. */
   record At<T>(T value, Location location) {}
 
+  /**
+   * One {@code key ID KEY} line of an auth_hmac block.
+   *
+   * @param written the key as written: {@code hex:} and digits, the text, or {@code file:PATH}
+   */
+  record HmacKeyLine(int id, String written, Location location) {
+    private static final String FILE = "file:";
+
+    /** Whether keepalived reads the key from a file. */
+    boolean fromFile() {
+      return written.startsWith(FILE);
+    }
+
+    /** The file of a {@code file:PATH} key. */
+    String path() {
+      return written.substring(FILE.length());
+    }
+  }
+
+  /** An auth_hmac block of a vrrp_instance, as written. */
+  static final class Hmac {
+    Location location;
+    final List<HmacKeyLine> keys = new ArrayList<>();
+    At<Integer> activeKey;
+    At<String> antiReplay;
+    At<Integer> timeWindow;
+    At<String> mode;
+
+    /**
+     * What the signatures depend on, keys included, to compare two instances or two hosts; never
+     * printed.
+     */
+    String identity() {
+      StringBuilder text = new StringBuilder();
+      keys.stream()
+          .sorted(Comparator.comparingInt(HmacKeyLine::id))
+          .forEach(k -> text.append(k.id()).append('=').append(k.written()).append('\n'));
+      text.append(activeKey == null ? null : activeKey.value()).append('/');
+      text.append(antiReplay == null ? "time" : antiReplay.value()).append('/');
+      text.append(timeWindow == null ? null : timeWindow.value()).append('/');
+      return text.append(mode == null ? "enforce" : mode.value()).toString();
+    }
+  }
+
   /** One vrrp_instance. */
   static final class Instance {
     String name;
@@ -81,6 +126,7 @@ record KeepalivedFacts(
     final List<At<Ipv4Cidr>> vips = new ArrayList<>();
     At<String> authType;
     At<String> authPass;
+    Hmac hmac;
     final List<At<String>> trackScripts = new ArrayList<>();
     final Map<String, At<String>> notify = new LinkedHashMap<>();
     boolean nopreempt;
@@ -305,6 +351,7 @@ record KeepalivedFacts(
             }
           }
         }
+        case "auth_hmac" -> i.hmac = hmac(e, warnings, problems);
         case "track_script" -> {
           for (Entry t : block(e, problems)) {
             i.trackScripts.add(new At<>(t.keyword(), t.location()));
@@ -357,6 +404,53 @@ record KeepalivedFacts(
       }
     }
     return i;
+  }
+
+  private static Hmac hmac(Entry e, List<String> warnings, List<String> problems) {
+    Hmac hmac = new Hmac();
+    hmac.location = e.location();
+    for (Entry a : block(e, problems)) {
+      switch (a.keyword()) {
+        case "key" -> {
+          if (a.args().size() != 2) {
+            problems.add(
+                a.location()
+                    + ": auth_hmac key needs an id and the key (hex:..., its text or file:PATH)");
+          } else {
+            Integer id = parseInt(a.args().get(0), a, 1, 255, problems);
+            if (id != null) {
+              hmac.keys.add(new HmacKeyLine(id, a.args().get(1), a.location()));
+            }
+          }
+        }
+        case "active_key" -> hmac.activeKey = new At<>(integer(a, 1, 255, problems), a.location());
+        case "anti_replay" -> hmac.antiReplay = word(a, List.of("time", "monotonic"), problems);
+        case "time_window" ->
+            hmac.timeWindow = new At<>(integer(a, 1, 300, problems), a.location());
+        case "mode" ->
+            hmac.mode = word(a, List.of("enforce", "permissive", "receive-only"), problems);
+        default -> warnings.add(a.location() + ": auth_hmac " + a.keyword() + ": not taken over");
+      }
+    }
+    return hmac;
+  }
+
+  private static At<String> word(Entry e, List<String> words, List<String> problems) {
+    String text = required(e, problems);
+    if (text != null && !words.contains(text)) {
+      problems.add(
+          e.location()
+              + ": auth_hmac "
+              + e.keyword()
+              + " '"
+              + text
+              + "' must be "
+              + String.join(", ", words.subList(0, words.size() - 1))
+              + " or "
+              + words.getLast());
+      return null;
+    }
+    return text == null ? null : new At<>(text, e.location());
   }
 
   private static Ipv4Cidr vip(

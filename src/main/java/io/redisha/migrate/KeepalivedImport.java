@@ -4,7 +4,6 @@ import io.redisha.api.GarpSpec;
 import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
-import io.redisha.api.SecretKeyRef;
 import io.redisha.api.VrrpSpec;
 import io.redisha.migrate.KeepalivedFacts.At;
 import io.redisha.migrate.KeepalivedFacts.Instance;
@@ -78,7 +77,8 @@ public final class KeepalivedImport {
    * @param notes how each group was derived, for the file's header
    * @param warnings what was not taken over, each naming file:line
    * @param mirrorProblems where the two hosts' files do not mirror each other (empty without one)
-   * @param authLocation where the PASS password is written, or null without authentication
+   * @param secrets the password and key files (or Secret keys) the spec names and what each must
+   *     hold, in the order of the keepalived file; empty without authentication
    */
   public record Result(
       RedisHAPairSpec spec,
@@ -87,7 +87,7 @@ public final class KeepalivedImport {
       List<String> notes,
       List<String> warnings,
       List<String> mirrorProblems,
-      KeepalivedConfig.Location authLocation) {}
+      List<ImportedAuth.SecretNote> secrets) {}
 
   /** Imports {@code local}, checking it against {@code peer} when that is not null. */
   public static Result run(KeepalivedConfig local, KeepalivedConfig peer, Options options)
@@ -144,6 +144,7 @@ public final class KeepalivedImport {
       if (i.authType != null && i.authPass == null) {
         problems.add(i.authType.location() + ": auth_type without auth_pass");
       }
+      ImportedAuth.check(i, problems, warnings);
       if (i.state != null && !i.state.equals("MASTER") && !i.state.equals("BACKUP")) {
         problems.add(i.where() + ": state " + i.state + ": must be MASTER or BACKUP");
       }
@@ -175,7 +176,6 @@ public final class KeepalivedImport {
             "advert_int",
             i -> i.advertMillis != null ? i.advertMillis : new At<>(1000, i.location),
             problems);
-    At<String> password = agreeSecret(instances, problems);
     At<Integer> minTtl =
         agree(
             instances,
@@ -252,22 +252,6 @@ public final class KeepalivedImport {
       millis = Math.max(10, Math.round(millis / 10f) * 10);
     }
     vrrp.setAdvertIntervalMillis(millis);
-    if (password != null) {
-      if (password.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 8) {
-        warnings.add(
-            password.location()
-                + ": auth_pass is longer than 8 bytes: keepalived sends only the first 8, and so"
-                + " the password file must hold only those");
-      }
-      if (options.authPasswordFile() != null) {
-        vrrp.setAuthPasswordFile(options.authPasswordFile());
-      } else {
-        SecretKeyRef ref = new SecretKeyRef();
-        ref.setName(options.pairName() + "-vrrp");
-        ref.setKey("password");
-        vrrp.setAuthSecretRef(ref);
-      }
-    }
     if (minTtl != null) {
       vrrp.setMinTtl(minTtl.value());
     }
@@ -350,6 +334,7 @@ public final class KeepalivedImport {
       throw new ImportException(problems);
     }
     spec.setInstances(groups);
+    ImportedAuth auth = ImportedAuth.apply(instances, groups, vrrp, options, warnings);
     Map<String, KeepalivedConfig.Location> fields = new LinkedHashMap<>();
     fields.put("interface", iface.location());
     fields.put("nodes", source.location());
@@ -359,21 +344,12 @@ public final class KeepalivedImport {
       fields.put("vrrp.minTtl", minTtl.location());
     }
     fields.put("vrrp.garp", garp.location());
-    if (password != null) {
-      fields.put("vrrp.auth", password.location());
-    }
+    fields.putAll(auth.fields());
     List<String> refused = agentRefusals(PairValidation.validate(spec), instances, fields);
     if (!refused.isEmpty()) {
       throw new ImportException(refused);
     }
-    return new Result(
-        spec,
-        localName,
-        peerName,
-        notes,
-        warnings,
-        mirrorProblems,
-        password == null ? null : password.location());
+    return new Result(spec, localName, peerName, notes, warnings, mirrorProblems, auth.notes());
   }
 
   /**
@@ -453,6 +429,10 @@ public final class KeepalivedImport {
               case "vip" -> i.vips.getFirst().location();
               case "virtualRouterId" ->
                   i.routerIdLocation != null ? i.routerIdLocation : i.location;
+              case "auth" ->
+                  i.hmac != null
+                      ? i.hmac.location
+                      : i.authPass != null ? i.authPass.location() : i.location;
               default -> i.location;
             };
       } else {
@@ -698,38 +678,6 @@ public final class KeepalivedImport {
                   .append(" in ")
                   .append(where));
       problems.add(text.toString());
-    }
-    return first;
-  }
-
-  private static At<String> agreeSecret(List<Instance> instances, List<String> problems) {
-    At<String> first = null;
-    List<String> withAuth = new ArrayList<>();
-    List<String> without = new ArrayList<>();
-    Set<String> values = new HashSet<>();
-    for (Instance i : instances) {
-      if (i.authPass == null) {
-        without.add(i.name);
-        continue;
-      }
-      withAuth.add(i.name + " (" + i.authPass.location() + ")");
-      values.add(i.authPass.value());
-      if (first == null) {
-        first = i.authPass;
-      }
-    }
-    if (!withAuth.isEmpty() && !without.isEmpty()) {
-      problems.add(
-          "some instances use authentication and some do not ("
-              + String.join(", ", withAuth)
-              + " vs "
-              + String.join(", ", without)
-              + "); redisha sets it once for the pair");
-    } else if (values.size() > 1) {
-      problems.add(
-          "the instances use different auth_pass values ("
-              + String.join(", ", withAuth)
-              + "); redisha uses one password for the pair");
     }
     return first;
   }

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Checks that two hosts' keepalived files mirror each other: each one's {@code unicast_src_ip} is
  * the other's {@code unicast_peer}, and every virtual router exists on both with the same VIP,
- * version, advert interval and password. A mismatch here is the classic cause of a split brain.
+ * version, advert interval and authentication. A mismatch here is the classic cause of a split
+ * brain.
  */
 final class MirrorCheck {
   private MirrorCheck() {}
@@ -69,15 +70,27 @@ final class MirrorCheck {
                 + KeepalivedImport.secondsText(thereAdvert)
                 + " on the peer");
       }
-      String herePass = here.authPass == null ? null : here.authPass.value();
-      String therePass = there.authPass == null ? null : there.authPass.value();
-      if (!Objects.equals(herePass, therePass)) {
+      // What each host runs: auth_hmac wins over auth_pass in keepalived 2.4.3.
+      String hereKind =
+          here.hmac != null ? "auth_hmac" : here.authPass != null ? "auth_pass" : null;
+      String thereKind =
+          there.hmac != null ? "auth_hmac" : there.authPass != null ? "auth_pass" : null;
+      if (!Objects.equals(hereKind, thereKind)) {
         problems.add(
             pair
                 + ": "
-                + (herePass == null || therePass == null
+                + (hereKind == null || thereKind == null
                     ? "authentication on one host only"
-                    : "auth_pass differs (values not shown)"));
+                    : hereKind + " here, " + thereKind + " on the peer"));
+      } else if ("auth_pass".equals(hereKind)
+          && !here.authPass.value().equals(there.authPass.value())) {
+        problems.add(pair + ": auth_pass differs (values not shown)");
+      } else if ("auth_hmac".equals(hereKind)
+          && !here.hmac.identity().equals(there.hmac.identity())) {
+        problems.add(
+            pair
+                + ": auth_hmac differs in its keys, active_key, anti_replay, time_window or mode"
+                + " (keys not shown); during a rotation the two hosts may differ for a while");
       }
       String hereIf = here.interfaceName == null ? null : here.interfaceName.value();
       String thereIf = there.interfaceName == null ? null : there.interfaceName.value();

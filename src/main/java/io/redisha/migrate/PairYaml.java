@@ -45,21 +45,61 @@ final class PairYaml {
             .append(node.getName())
             .append('\n');
       }
-      if (result.authLocation() != null) {
-        out.append("# ")
-            .append(result.spec().getVrrp().getAuthPasswordFile())
-            .append(" holds the auth_pass of ")
-            .append(comment(result.authLocation().toString()))
-            .append(" (mode 600).\n");
+      for (ImportedAuth.SecretNote secret : result.secrets()) {
+        if (secret.sourceFile() != null) {
+          out.append("# ")
+              .append(comment(secret.target()))
+              .append(" is read for ")
+              .append(comment(secret.what()))
+              .append(" (")
+              .append(comment(secret.from().toString()))
+              .append("), as keepalived reads it.\n");
+        } else {
+          out.append("# ")
+              .append(comment(secret.target()))
+              .append(" holds ")
+              .append(comment(secret.what()))
+              .append(" of ")
+              .append(comment(secret.from().toString()))
+              .append(
+                  secret.what().startsWith("key ")
+                      ? ": what follows the key id there, hex:... or the text (mode 600).\n"
+                      : " (mode 600).\n");
+        }
       }
-    } else if (result.authLocation() != null) {
-      out.append("# The VRRP password is the auth_pass of ")
-          .append(comment(result.authLocation().toString()))
-          .append(":\n#   kubectl -n ")
-          .append(namespace)
-          .append(" create secret generic ")
-          .append(result.spec().getVrrp().getAuthSecretRef().getName())
-          .append(" --from-literal=password='<auth_pass>'\n");
+    } else if (!result.secrets().isEmpty()) {
+      String name = pairName + "-vrrp";
+      out.append("# The Secret ").append(name).append(" holds the VRRP secrets:\n");
+      StringBuilder command =
+          new StringBuilder("#   kubectl -n ")
+              .append(namespace)
+              .append(" create secret generic ")
+              .append(name);
+      for (ImportedAuth.SecretNote secret : result.secrets()) {
+        out.append("#   ")
+            .append(secret.target())
+            .append(": ")
+            .append(comment(secret.what()))
+            .append(" of ")
+            .append(comment(secret.from().toString()))
+            .append('\n');
+        if (secret.sourceFile() != null) {
+          command
+              .append(" --from-file=")
+              .append(secret.target())
+              .append('=')
+              .append(comment(secret.sourceFile()));
+        } else {
+          command
+              .append(" --from-literal=")
+              .append(secret.target())
+              .append("='<")
+              .append(
+                  secret.what().startsWith("key ") ? secret.what().split(" of ")[0] : "auth_pass")
+              .append(">'");
+        }
+      }
+      out.append(command).append('\n');
     }
     out.append("# Groups:\n");
     for (String note : result.notes()) {

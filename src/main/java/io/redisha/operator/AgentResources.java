@@ -190,6 +190,7 @@ public final class AgentResources {
       AdminHooks hooks) {
     RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
     file.setInstances(null);
+    VrrpSecrets.leaveOutOfDigest(file);
     String material =
         PairFileRenderer.write(file)
             + "\n"
@@ -273,6 +274,7 @@ public final class AgentResources {
           PairResources.CLOUD_SECRET_DIR,
           PairResources.CLOUD_CREDENTIALS_FILE);
     }
+    VrrpSecrets.mount(spec, volumes, mounts);
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 

@@ -40,6 +40,7 @@ public final class PairFileRenderer {
       file.getVrrp()
           .setAuthPasswordFile(PairResources.VRRP_SECRET_DIR + "/" + PairResources.SECRET_FILE);
     }
+    VrrpSecrets.render(file);
     if (file.getRedis() != null && file.getRedis().getPasswordSecretRef() != null) {
       file.getRedis().setPasswordSecretRef(null);
       file.getRedis()

@@ -5,6 +5,8 @@ import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.vrrp.ChecksumMode;
+import io.redisha.vrrp.HmacAuth;
+import io.redisha.vrrp.HmacKey;
 import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpVersion;
 import java.net.Inet4Address;
@@ -69,7 +71,6 @@ public record PairSettings(
    *
    * @param version VRRP version
    * @param intervalCentis advert interval in centiseconds
-   * @param password VRRPv2 PASS password or null
    * @param checksumMode VRRPv3 checksum variant
    * @param minTtl lowest TTL accepted from the peer
    * @param preempt whether a higher priority preempts
@@ -78,7 +79,6 @@ public record PairSettings(
   public record Vrrp(
       VrrpVersion version,
       int intervalCentis,
-      String password,
       ChecksumMode checksumMode,
       int minTtl,
       boolean preempt,
@@ -122,6 +122,7 @@ public record PairSettings(
    * @param virtualRouterId VRRP router id
    * @param preferredMaster node preferred as master, or null
    * @param priority this node's VRRP priority for the group
+   * @param auth how the group's adverts are authenticated: its own or the pair's default
    */
   public record Group(
       String name,
@@ -129,7 +130,60 @@ public record PairSettings(
       Ipv4Cidr vip,
       int virtualRouterId,
       String preferredMaster,
-      int priority) {}
+      int priority,
+      Auth auth) {
+    public Group {
+      auth = auth == null ? Auth.NONE : auth;
+    }
+
+    /** The same group with other authentication. */
+    public Group withAuth(Auth newAuth) {
+      return new Group(name, port, vip, virtualRouterId, preferredMaster, priority, newAuth);
+    }
+  }
+
+  /**
+   * How one group's adverts are authenticated, as keepalived sets it per instance: a VRRPv2 PASS
+   * password, auth_hmac, or neither; never both (keepalived 2.4.3 drops the password then).
+   *
+   * @param password the PASS password, or null
+   * @param hmac the auth_hmac settings, or null
+   */
+  public record Auth(String password, HmacAuth hmac) {
+    /** No authentication. */
+    public static final Auth NONE = new Auth(null, null);
+
+    public Auth {
+      if (password != null && hmac != null) {
+        throw new IllegalArgumentException("a group has a PASS password or auth_hmac, not both");
+      }
+    }
+
+    /** A PASS password. */
+    public static Auth pass(String password) {
+      return new Auth(password, null);
+    }
+
+    /** auth_hmac. */
+    public static Auth hmac(HmacAuth hmac) {
+      return new Auth(null, hmac);
+    }
+
+    /** For the log: the kind and, for auth_hmac, key ids, active key and mode; never a secret. */
+    public String describe() {
+      if (hmac != null) {
+        return "auth_hmac keys "
+            + hmac.keys().stream().map(HmacKey::id).toList()
+            + ", active "
+            + hmac.activeKeyId()
+            + ", "
+            + hmac.antiReplay().label()
+            + ", "
+            + hmac.mode().label();
+      }
+      return password != null ? "PASS" : "none";
+    }
+  }
 
   /**
    * The virtual router of {@code group} on this node with {@code priority}. In a pair the backup is
@@ -141,12 +195,13 @@ public record PairSettings(
         group.virtualRouterId(),
         priority,
         vrrp.intervalCentis(),
-        vrrp.password(),
+        group.auth().password(),
         List.of(group.vip().address()),
         link.localAddress(),
         vrrp.preempt(),
         vrrp.preemptDelay(),
-        true);
+        true,
+        group.auth().hmac());
   }
 
   /** What this node's split-brain guards need. */

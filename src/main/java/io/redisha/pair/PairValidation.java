@@ -21,7 +21,6 @@ import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.vrrp.ChecksumMode;
-import io.redisha.vrrp.VrrpCodec;
 import io.redisha.vrrp.VrrpVersion;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -128,6 +127,12 @@ public final class PairValidation {
     validateProtection(spec, problems);
     validateRedis(spec.getRedis(), problems);
     validateInstances(spec, problems);
+    AuthRules.validate(
+        spec,
+        spec.getVrrp() == null || spec.getVrrp().getVersion() == null
+            ? PairDefaults.VRRP_VERSION
+            : spec.getVrrp().getVersion(),
+        problems);
     validateVipHook(spec, source, hooks, problems);
     validateNodeFiles(spec, source, problems);
     return problems;
@@ -806,23 +811,7 @@ public final class PairValidation {
         problems.add("nodes[" + i + "].address: required outside Kubernetes");
       }
     }
-    VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
-    String password = null;
-    if (vrrp.getAuthSecretRef() != null) {
-      problems.add(
-          "vrrp.authSecretRef: Secrets are read by the operator; standalone needs authPasswordFile");
-    } else if (vrrp.getAuthPasswordFile() != null) {
-      password =
-          readSecret(
-              "vrrp.authPasswordFile", vrrp.getAuthPasswordFile(), "the PASS password", problems);
-      if (password != null
-          && VrrpCodec.passwordBytes(password).length > PairLimits.VRRP_PASSWORD_MAX_BYTES) {
-        problems.add(
-            "vrrp.authPasswordFile: the PASS password is at most "
-                + PairLimits.VRRP_PASSWORD_MAX_BYTES
-                + " bytes");
-      }
-    }
+    List<PairSettings.Auth> auths = AuthRules.resolve(spec, problems);
     RedisSpec redis = spec.getRedis() == null ? new RedisSpec() : spec.getRedis();
     String redisPassword = null;
     if (redis.getPasswordSecretRef() != null) {
@@ -840,7 +829,16 @@ public final class PairValidation {
     if (!problems.isEmpty()) {
       throw new InvalidPairException(source, loaded.locateAll(problems));
     }
-    return settings(loaded.name(), spec, local, peer, password, redisPassword, hooks);
+    return settings(loaded.name(), spec, local, peer, auths, redisPassword, hooks);
+  }
+
+  /**
+   * The password and key files of the adverts' authentication that {@code spec} names: the agent
+   * watches them with the pair file, so a key rotated in its file (a Secret mounted by the operator
+   * changes in place) takes effect although the pair file did not change.
+   */
+  public static List<String> authFiles(RedisHAPairSpec spec) {
+    return AuthRules.files(spec);
   }
 
   /** The settings of a spec that passed {@link #validate}, seen from {@code local}. */
@@ -849,7 +847,7 @@ public final class PairValidation {
       RedisHAPairSpec spec,
       NodeSpec local,
       NodeSpec peer,
-      String password,
+      List<PairSettings.Auth> auths,
       String redisPassword,
       AdminHooks hooks) {
     String nodeName = local.getName();
@@ -866,7 +864,8 @@ public final class PairValidation {
         spec.getHealthCheck() == null ? new HealthCheckSpec() : spec.getHealthCheck();
     WitnessSpec witness = spec.getWitness();
     List<PairSettings.Group> groups = new ArrayList<>();
-    for (InstanceSpec instance : spec.getInstances()) {
+    for (int i = 0; i < spec.getInstances().size(); i++) {
+      InstanceSpec instance = spec.getInstances().get(i);
       int priority =
           nodeName.equals(instance.getPreferredMaster()) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY;
       groups.add(
@@ -876,7 +875,8 @@ public final class PairValidation {
               Ipv4Cidr.parse(instance.getVip()),
               instance.getVirtualRouterId(),
               instance.getPreferredMaster(),
-              priority));
+              priority,
+              auths.get(i)));
     }
     return new PairSettings(
         pairName,
@@ -889,7 +889,6 @@ public final class PairValidation {
         new PairSettings.Vrrp(
             version,
             intervalMillis / 10,
-            password,
             checksum(Objects.requireNonNullElse(vrrp.getV3Checksum(), PairDefaults.V3_CHECKSUM)),
             orDefault(vrrp.getMinTtl(), PairDefaults.MIN_TTL),
             Objects.requireNonNullElse(vrrp.getPreempt(), PairDefaults.PREEMPT),
@@ -979,7 +978,7 @@ public final class PairValidation {
    * The content of a password file without surrounding blanks; an empty one is refused here, before
    * the agent opens anything, rather than failing later at its first AUTH.
    */
-  private static String readSecret(String field, String file, String what, List<String> problems) {
+  static String readSecret(String field, String file, String what, List<String> problems) {
     String text;
     try {
       text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
@@ -995,7 +994,7 @@ public final class PairValidation {
     return text;
   }
 
-  private static void secretRef(String field, SecretKeyRef ref, List<String> problems) {
+  static void secretRef(String field, SecretKeyRef ref, List<String> problems) {
     if (ref == null) {
       return;
     }
@@ -1015,7 +1014,7 @@ public final class PairValidation {
     }
   }
 
-  private static void path(String field, String path, List<String> problems) {
+  static void path(String field, String path, List<String> problems) {
     if (path != null && path.length() > PairLimits.PATH_MAX_LENGTH) {
       problems.add(
           field + ": at most " + PairLimits.PATH_MAX_LENGTH + " characters, not " + path.length());

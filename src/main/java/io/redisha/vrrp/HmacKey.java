@@ -53,6 +53,27 @@ public final class HmacKey {
     return new HmacKey(id, written.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A key read from a file as keepalived 2.4.3 reads {@code key ID file:PATH} (checked against the
+   * adverts it signs): trailing CR and LF bytes dropped, then {@code hex:} and digits for raw
+   * bytes, or else the remaining bytes as they are (blanks and binary included).
+   *
+   * @throws IllegalArgumentException when the {@code hex:} digits are not hexadecimal
+   */
+  public static HmacKey fromFileContent(int id, byte[] content) {
+    int end = content.length;
+    while (end > 0 && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
+      end--;
+    }
+    byte[] trimmed = Arrays.copyOf(content, end);
+    String prefix =
+        new String(trimmed, 0, Math.min(end, HEX_PREFIX.length()), StandardCharsets.ISO_8859_1);
+    if (prefix.equalsIgnoreCase(HEX_PREFIX)) {
+      return parse(id, new String(trimmed, StandardCharsets.ISO_8859_1));
+    }
+    return new HmacKey(id, trimmed);
+  }
+
   /** The id carried in the trailer's key id byte, 1 to 255 when valid. */
   public int id() {
     return id;

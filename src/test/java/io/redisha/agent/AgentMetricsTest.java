@@ -74,6 +74,9 @@ class AgentMetricsTest {
     drops.increment(DropReason.WRONG_SOURCE);
     drops.increment(DropReason.WRONG_SOURCE);
     drops.increment(DropReason.LOW_TTL);
+    drops.incrementUnsignedAccepted();
+    drops.incrementUnsignedAccepted();
+    drops.incrementUnsignedAccepted();
     latencies.put("a", 1_500_000L);
     latencies.put("b", -1L);
     configError.set("vrrp.version: must be 2 or 3, not 4");
@@ -101,6 +104,7 @@ class AgentMetricsTest {
           "redisha_vrrp_dropped_packets_total{reason=\"" + reason.label() + "\"}",
           (double) drops.get(reason));
     }
+    expected.put("redisha_vrrp_unsigned_accepted_total", 3.0);
     expected.put("redisha_cloud_routing_ok{group=\"a\",provider=\"aws\",state=\"MASTER\"}", 1.0);
     expected.put(
         "redisha_cloud_routing_ok{group=\"b\",provider=\"exec\",state=\"BACKUP\"}", Double.NaN);
@@ -121,6 +125,7 @@ class AgentMetricsTest {
             entry("redisha_redis_healthy", "gauge"),
             entry("redisha_health_check_seconds", "gauge"),
             entry("redisha_vrrp_dropped_packets_total", "counter"),
+            entry("redisha_vrrp_unsigned_accepted_total", "counter"),
             entry("redisha_cloud_routing_ok", "gauge"),
             entry("redisha_cloud_routing_attempts", "gauge"),
             entry("redisha_config_error", "gauge"));

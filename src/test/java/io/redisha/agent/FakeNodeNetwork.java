@@ -6,6 +6,7 @@ import io.redisha.net.Ipv4Cidr;
 import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
 import io.redisha.vrrp.ChecksumMode;
+import io.redisha.vrrp.HmacKey;
 import io.redisha.vrrp.MalformedPacketException;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpCodec;
@@ -47,7 +48,15 @@ final class FakeNodeNetwork {
 
   /** Delivers {@code advert} as if the peer had sent it, with TTL 255. */
   void fromPeer(VrrpAdvertisement advert) {
-    byte[] message = VrrpCodec.encode(advert, checksumMode, peer, local);
+    deliver(VrrpCodec.encode(advert, checksumMode, peer, local));
+  }
+
+  /** Delivers {@code advert} signed with {@code key} (auth_hmac) as if the peer had sent it. */
+  void fromPeerSigned(VrrpAdvertisement advert, HmacKey key, long sequence) {
+    deliver(VrrpCodec.encode(advert, checksumMode, peer, local, key, sequence));
+  }
+
+  private void deliver(byte[] message) {
     byte[] datagram = new byte[20 + message.length];
     datagram[0] = 0x45;
     datagram[2] = (byte) (datagram.length >> 8);

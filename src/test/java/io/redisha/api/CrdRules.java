@@ -247,16 +247,19 @@ public final class CrdRules {
       }
       return places;
     }
-    if (path.indexOf("[*]", star + 3) >= 0) {
-      throw new IllegalStateException("rules inside nested lists are not expected: " + path);
-    }
     String listPath = path.substring(0, star);
     String rest = path.substring(star + 3);
     if (at(object, listPath) instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        Object self = rest.isEmpty() ? list.get(i) : at(list.get(i), rest.substring(1));
-        if (self != null) {
-          places.put(listPath + "[" + i + "]" + rest, self);
+        String item = listPath + "[" + i + "]";
+        if (rest.isEmpty()) {
+          if (list.get(i) != null) {
+            places.put(item, list.get(i));
+          }
+        } else {
+          // The rest of the path may cross another list (a key of a group's auth_hmac).
+          places(list.get(i), rest.substring(1))
+              .forEach((inner, self) -> places.put(item + "." + inner, self));
         }
       }
     }

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(31);
+    assertThat(crd.rules()).hasSize(45);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -69,6 +69,28 @@ class CrdValidationTest {
           interface: ens5
           instances: [{name: a, port: 6379, vip: 198.51.100.7/32, virtualRouterId: 1}]
         """;
+    String keys =
+        "keys: [{id: 1, secretRef: {name: cache-vrrp, key: key-1}},"
+            + " {id: 2, secretRef: {name: cache-vrrp, key: key-2}}]";
+    String perGroupAuth =
+        with(
+                "vrrp: {version: 3, advertIntervalMillis: 100}",
+                "vrrp: {version: 2, advertIntervalMillis: 1000, authSecretRef: {name: s, key: k}}")
+            .replace(
+                "virtualRouterId: 52}",
+                "virtualRouterId: 52, auth: {hmac: {"
+                    + keys
+                    + ", activeKeyId: 2, antiReplay: time, timeWindowSeconds: 10,"
+                    + " mode: permissive}}}")
+            .replace(
+                "preferredMaster: vm-a}",
+                "preferredMaster: vm-a, auth: {passwordSecretRef: {name: s, key: a}}}");
+    String pairHmac =
+        with(
+            "vrrp: {version: 3, advertIntervalMillis: 100}",
+            "vrrp: {version: 3, advertIntervalMillis: 100, authHmac: {"
+                + keys
+                + ", activeKeyId: 1, antiReplay: monotonic, mode: receive-only}}");
     String namedHook =
         with(
             "  instances:\n",
@@ -78,7 +100,8 @@ class CrdValidationTest {
             "  instances:\n",
             "  vipHook: {provider: AWS, region: us-east-1,"
                 + " credentialsSecretRef: {name: cache-aws, key: credentials}}\n  instances:\n");
-    for (String sample : List.of(GOOD, v2, minimal, namedHook, awsWithSecret)) {
+    for (String sample :
+        List.of(GOOD, v2, minimal, namedHook, awsWithSecret, perGroupAuth, pairHmac)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -135,6 +158,64 @@ class CrdValidationTest {
     String sample = with(from, to);
     assertThat(crd.schemaErrors(sample)).as(what).isEmpty();
     assertThat(crd.celErrors(sample)).as(what).containsExactly(expected);
+  }
+
+  @Test
+  void authRulesRefuseNamingTheField() {
+    String hmac = "{keys: [{id: 1, secretRef: {name: s, key: k1}}], activeKeyId: 1}";
+    String v2 =
+        with(
+            "vrrp: {version: 3, advertIntervalMillis: 100}",
+            "vrrp: {version: 2, advertIntervalMillis: 1000}");
+    assertThat(
+            crd.celErrors(
+                v2.replace(
+                    "virtualRouterId: 52}",
+                    "virtualRouterId: 52, auth: {passwordSecretRef: {name: s, key: k}, hmac: "
+                        + hmac
+                        + "}}")))
+        .containsExactly("spec.instances[1].auth: " + PairRules.ONE_GROUP_AUTH_MESSAGE);
+    assertThat(
+            crd.celErrors(
+                with(
+                    "virtualRouterId: 52}",
+                    "virtualRouterId: 52, auth: {passwordSecretRef: {name: s, key: k}}}")))
+        .containsExactly("spec.instances: " + PairRules.GROUP_PASS_NEEDS_V2_MESSAGE);
+    assertThat(
+            crd.celErrors(
+                v2.replace(
+                    "advertIntervalMillis: 1000}",
+                    "advertIntervalMillis: 1000, authSecretRef: {name: s, key: k}, authHmac: "
+                        + hmac
+                        + "}")))
+        .containsExactly("spec.vrrp.authHmac: " + PairRules.ONE_PAIR_AUTH_MESSAGE);
+    assertThat(
+            crd.celErrors(
+                with(
+                    "virtualRouterId: 52}",
+                    "virtualRouterId: 52, auth: {hmac: "
+                        + hmac.replace("activeKeyId: 1", "activeKeyId: 2")
+                        + "}}")))
+        .containsExactly(
+            "spec.instances[1].auth.hmac.activeKeyId: "
+                + PairRules.HMAC_ACTIVE_KEY_DEFINED_MESSAGE);
+    assertThat(
+            crd.celErrors(
+                with(
+                    "advertIntervalMillis: 100}",
+                    "advertIntervalMillis: 100, authHmac: {keys: [{id: 1, secretRef: {name: s,"
+                        + " key: k1}}, {id: 1, secretRef: {name: s, key: k2}}], activeKeyId: 1,"
+                        + " antiReplay: monotonic, timeWindowSeconds: 5}}")))
+        .containsExactly(
+            "spec.vrrp.authHmac.keys: " + PairRules.HMAC_UNIQUE_KEY_IDS_MESSAGE,
+            "spec.vrrp.authHmac.timeWindowSeconds: "
+                + PairRules.HMAC_WINDOW_ONLY_WITH_TIME_MESSAGE);
+    assertThat(
+            crd.celErrors(
+                with(
+                    "advertIntervalMillis: 100}",
+                    "advertIntervalMillis: 100, authHmac: {keys: [{id: 1}], activeKeyId: 1}}")))
+        .containsExactly("spec.vrrp.authHmac.keys: " + PairRules.HMAC_KEY_HAS_ONE_SOURCE_MESSAGE);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
   private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern SECRET_FILE =
-      Pattern.compile("(authPasswordFile|passwordFile):\\s*([^\\s,}]+)");
+      Pattern.compile("(authPasswordFile|passwordFile|secretFile):\\s*([^\\s,}]+)");
 
   @TempDir Path dir;
 
@@ -52,20 +52,26 @@ class ValidateCommandTest {
     return examples;
   }
 
-  /** The example with each password file it names pointed at a file of the test's own. */
+  /**
+   * The example with each password and key file it names pointed at a file of the test's own (a key
+   * of 32 bytes for an auth_hmac key's {@code secretFile}).
+   */
   Path write(String name, String yaml) throws IOException {
     Map<String, Path> secrets = new LinkedHashMap<>();
+    Map<Path, String> contents = new LinkedHashMap<>();
     Matcher secret = SECRET_FILE.matcher(yaml);
     StringBuilder text = new StringBuilder();
     while (secret.find()) {
       Path file =
           secrets.computeIfAbsent(
               secret.group(2), path -> dir.resolve("secret-" + (secrets.size() + 1)));
+      contents.put(
+          file, secret.group(1).equals("secretFile") ? "hex:" + "ab".repeat(32) : "s3cr3t\n");
       secret.appendReplacement(text, Matcher.quoteReplacement(secret.group(1) + ": " + file));
     }
     secret.appendTail(text);
-    for (Path file : secrets.values()) {
-      Files.writeString(file, "s3cr3t\n");
+    for (Map.Entry<Path, String> file : contents.entrySet()) {
+      Files.writeString(file.getKey(), file.getValue());
     }
     Path pairFile = dir.resolve(name);
     Files.writeString(pairFile, text.toString());

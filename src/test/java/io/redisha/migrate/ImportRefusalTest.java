@@ -186,8 +186,13 @@ class ImportRefusalTest {
         .contains(field);
   }
 
+  /**
+   * keepalived has a password per instance, and so has a redisha group: two instances with
+   * different auth_pass values become two groups with a password file each (once refused, when the
+   * pair had one password).
+   */
   @Test
-  void instancesWithDifferentPasswordsAreRefusedNamingBothLines() throws Exception {
+  void instancesWithDifferentPasswordsBecomeGroupsWithAPasswordFileEach() throws Exception {
     String auth = "    authentication {\n        auth_type PASS\n        auth_pass %s\n    }\n";
     Path conf =
         write(
@@ -196,14 +201,46 @@ class ImportRefusalTest {
                     .replace("    advert_int 1\n", "    advert_int 1\n" + auth.formatted("one"))
                 + instance("redis_b", 52, "192.0.2.101/24")
                     .replace("    advert_int 1\n", "    advert_int 1\n" + auth.formatted("two")));
-    Run run = run(conf.toString(), "--port", "redis_a=6379", "--port", "redis_b=6380");
-    assertRefusedCleanly(run);
-    assertThat(run.err())
-        .contains("different auth_pass values")
-        .contains("redis_a (" + conf + ":" + lineOf(conf, "auth_pass one") + ")")
-        .contains("redis_b (" + conf + ":" + lineOf(conf, "auth_pass two") + ")")
+    Path passwords = dir.resolve("vrrp-password");
+    Run run =
+        run(
+            conf.toString(),
+            "--port",
+            "redis_a=6379",
+            "--port",
+            "redis_b=6380",
+            "--auth-password-file",
+            passwords.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains(
+            "# "
+                + passwords
+                + "-redis-a holds the auth_pass of "
+                + conf
+                + ":"
+                + lineOf(conf, "auth_pass one")
+                + " (mode 600).")
+        .contains(
+            "# "
+                + passwords
+                + "-redis-b holds the auth_pass of "
+                + conf
+                + ":"
+                + lineOf(conf, "auth_pass two")
+                + " (mode 600).")
         .doesNotContain("one)")
         .doesNotContain(" two");
+    var loaded = PairFile.parse(run.out(), "out", "pair");
+    assertThat(loaded.spec().getVrrp().getAuthPasswordFile()).isNull();
+    assertThat(loaded.spec().getInstances())
+        .extracting(i -> i.getAuth().getPasswordFile())
+        .containsExactly(passwords + "-redis-a", passwords + "-redis-b");
+    Files.writeString(Path.of(passwords + "-redis-a"), "one\n");
+    Files.writeString(Path.of(passwords + "-redis-b"), "two\n");
+    var settings = PairValidation.resolve(loaded, "node-192-0-2-11", "out");
+    assertThat(settings.group("redis-a").auth().password()).isEqualTo("one");
+    assertThat(settings.group("redis-b").auth().password()).isEqualTo("two");
   }
 
   @Test

@@ -113,7 +113,7 @@ class KeepalivedImportTest {
       PairSettings settings = PairValidation.resolve(loaded, node, pairFile.toString());
       assertThat(settings.vrrp().version()).isEqualTo(VrrpVersion.V2);
       assertThat(settings.vrrp().intervalCentis()).isEqualTo(100);
-      assertThat(settings.vrrp().password()).isEqualTo("redis123");
+      assertThat(settings.groups()).extracting(g -> g.auth().password()).containsOnly("redis123");
       assertThat(settings.link().interfaceName()).isEqualTo("eth0");
       assertThat(settings.groups())
           .extracting(PairSettings.Group::port, PairSettings.Group::virtualRouterId)
@@ -203,7 +203,7 @@ class KeepalivedImportTest {
         .contains("keepalived.conf:31: track_script check_redis weight")
         .contains("keepalived.conf:34: VIP 198.51.100.50 label ens3:vip: not taken over");
     PairSettings settings = PairValidation.resolve(loaded, "node-198-51-100-22", "pair");
-    assertThat(settings.vrrp().password()).isEqualTo("s3cr#t!");
+    assertThat(settings.groups()).extracting(g -> g.auth().password()).containsOnly("s3cr#t!");
     assertThat(settings.vrrp().minTtl()).isEqualTo(254);
   }
 

@@ -259,6 +259,6 @@ class PairFileTest {
     PairSettings settings =
         PairValidation.resolve(PairFile.parse(yaml, "pair.yaml", "pair"), "vm-a", "pair.yaml");
     assertThat(settings.redis().password()).isEqualTo("s3cr3t");
-    assertThat(settings.vrrp().password()).isEqualTo("pass");
+    assertThat(settings.groups()).extracting(g -> g.auth().password()).containsOnly("pass");
   }
 }

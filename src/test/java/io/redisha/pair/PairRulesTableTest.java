@@ -119,580 +119,797 @@ class PairRulesTableTest {
                         + "}\n")
             .reduce("", String::concat);
     String aa64 = "a".repeat(64);
-    return Stream.of(
-        // nodes
-        row(
-            "no nodes",
-            "nodes",
-            "nodes:\n- {name: vm-a, address: 192.0.2.11}\n" + NODE_B,
-            "",
-            ", preferredMaster: vm-a",
-            ""),
-        row(
-            "node address of 16 characters",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 192.168.100.1011"),
-        row("one node", "nodes", NODE_B, ""),
-        row("three nodes", "nodes", NODE_B, NODE_B + "- {name: vm-c, address: 192.0.2.13}\n"),
-        row("node name VM_B !!", "nodes[1].name", "name: vm-b,", "name: 'VM_B !!',"),
-        row(
-            "node name of 254 characters",
-            "nodes[1].name",
-            "name: vm-b,",
-            "name: " + "a".repeat(254) + ","),
-        row("node without a name", "nodes[1].name", "{name: vm-b, address", "{address"),
-        row("same node names", "nodes[1].name", "name: vm-b,", "name: vm-a,"),
-        row("node address 0.0.0.0", "nodes[1].address", "address: 192.0.2.12", "address: 0.0.0.0"),
-        row("node address 0.1.2.3", "nodes[1].address", "address: 192.0.2.12", "address: 0.1.2.3"),
-        row(
-            "node address multicast",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 224.0.0.18"),
-        row(
-            "node address broadcast",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 255.255.255.255"),
-        row(
-            "node address reserved",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 240.0.0.1"),
-        row(
-            "node address 192.0.2.010 beside VIP 192.0.2.10/24",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 192.0.2.010",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.10/24"),
-        row(
-            "node address octet 312",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 192.0.2.312"),
-        row(
-            "node address a name",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: vm-b.example"),
-        row(
-            "same node addresses",
-            "nodes[1].address",
-            "address: 192.0.2.12",
-            "address: 192.0.2.11"),
-        // interface
-        row("no interface", "interface", "interface: eth0\n", ""),
-        row(
-            "interface of 16 characters",
-            "interface",
-            "interface: eth0",
-            "interface: abcdefghijklmnop"),
-        row("interface with a blank", "interface", "interface: eth0", "interface: 'eth 0'"),
-        row("interface with a slash", "interface", "interface: eth0", "interface: eth/0"),
-        // vrrp
-        row("version 4", "vrrp.version", "version: 3", "version: 4"),
-        row("version 1", "vrrp.version", "version: 3", "version: 1"),
-        row(
-            "advert 5 ms",
-            "vrrp.advertIntervalMillis",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 5"),
-        row(
-            "advert 105 ms",
-            "vrrp.advertIntervalMillis",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 105"),
-        row(
-            "v3 advert 50000 ms",
-            "vrrp.advertIntervalMillis",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 50000"),
-        row(
-            "v2 advert 1500 ms",
-            "vrrp.advertIntervalMillis",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1500"),
-        row(
-            "v3 with a PASS password",
-            "vrrp.authSecretRef",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {name: cache-vrrp, key: password}\n"),
-        row(
-            "two PASS passwords",
-            "vrrp.authPasswordFile",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {name: s, key: k}\n  authPasswordFile: /etc/redisha/vrrp\n"),
-        row(
-            "secret reference without a key",
-            "vrrp.authSecretRef.key",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {name: s}\n"),
-        row(
-            "secret reference without a name",
-            "vrrp.authSecretRef.name",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {key: k}\n"),
-        row(
-            "secret name of 254 characters",
-            "vrrp.authSecretRef.name",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {name: " + "s".repeat(254) + ", key: k}\n"),
-        row(
-            "secret key of 254 characters",
-            "vrrp.authSecretRef.key",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authSecretRef: {name: s, key: " + "k".repeat(254) + "}\n"),
-        row(
-            "PASS password file path of 4097 characters",
-            "vrrp.authPasswordFile",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 1000",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  authPasswordFile: /" + "p".repeat(4096) + "\n"),
-        row(
-            "v2 advert 256000 ms",
-            "vrrp.advertIntervalMillis",
-            "version: 3",
-            "version: 2",
-            "advertIntervalMillis: 100",
-            "advertIntervalMillis: 256000"),
-        row("minTtl 0", "vrrp.minTtl", "minTtl: 255", "minTtl: 0"),
-        row("minTtl 256", "vrrp.minTtl", "minTtl: 255", "minTtl: 256"),
-        row(
-            "preemptDelayMillis 999999999",
-            "vrrp.preemptDelayMillis",
-            "preemptDelayMillis: 0",
-            "preemptDelayMillis: 999999999"),
-        row(
-            "preemptDelayMillis -1",
-            "vrrp.preemptDelayMillis",
-            "preemptDelayMillis: 0",
-            "preemptDelayMillis: -1"),
-        row(
-            "v3Checksum Other",
-            "vrrp.v3Checksum",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  v3Checksum: Other\n"),
-        row(
-            "preempt as text",
-            "vrrp.preempt",
-            "  minTtl: 255\n",
-            "  minTtl: 255\n  preempt: 'true'\n"),
-        row("garp.count 2000000000", "vrrp.garp.count", "count: 5", "count: 2000000000"),
-        row("garp.count -1", "vrrp.garp.count", "count: 5", "count: -1"),
-        row(
-            "garp.intervalMillis -1",
-            "vrrp.garp.intervalMillis",
-            "intervalMillis: 0,",
-            "intervalMillis: -1,"),
-        row(
-            "garp.secondBurstDelayMillis -1",
-            "vrrp.garp.secondBurstDelayMillis",
-            "secondBurstDelayMillis: 5000",
-            "secondBurstDelayMillis: -1"),
-        row(
-            "garp.intervalMillis 60001",
-            "vrrp.garp.intervalMillis",
-            "intervalMillis: 0,",
-            "intervalMillis: 60001,"),
-        row(
-            "garp.secondBurstDelayMillis 3600001",
-            "vrrp.garp.secondBurstDelayMillis",
-            "secondBurstDelayMillis: 5000",
-            "secondBurstDelayMillis: 3600001"),
-        row(
-            "garp.refreshMillis 3600001",
-            "vrrp.garp.refreshMillis",
-            "refreshMillis: 0",
-            "refreshMillis: 3600001"),
-        row(
-            "garp.refreshMillis -1",
-            "vrrp.garp.refreshMillis",
-            "refreshMillis: 0",
-            "refreshMillis: -1"),
-        // healthCheck
-        row(
-            "health interval 2000000000 ms",
-            "healthCheck.intervalMillis",
-            "intervalMillis: 100,",
-            "intervalMillis: 2000000000,"),
-        row(
-            "health interval 2e9 ms",
-            "healthCheck.intervalMillis",
-            "intervalMillis: 100,",
-            "intervalMillis: 2e9,"),
-        row(
-            "health interval 5 ms",
-            "healthCheck.intervalMillis",
-            "intervalMillis: 100,",
-            "intervalMillis: 5,"),
-        row(
-            "health timeout 60001 ms",
-            "healthCheck.timeoutMillis",
-            "timeoutMillis: 250",
-            "timeoutMillis: 60001"),
-        row(
-            "health timeout 9 ms",
-            "healthCheck.timeoutMillis",
-            "timeoutMillis: 250",
-            "timeoutMillis: 9"),
-        row("fall 0", "healthCheck.fall", "fall: 2", "fall: 0"),
-        row("fall 101", "healthCheck.fall", "fall: 2", "fall: 101"),
-        row("rise 0", "healthCheck.rise", "rise: 2", "rise: 0"),
-        row("rise 101", "healthCheck.rise", "rise: 2", "rise: 101"),
-        // protection and witness
-        row(
-            "protection Maybe",
-            "splitBrainProtection",
-            "splitBrainProtection: Witness",
-            "splitBrainProtection: Maybe"),
-        row(
-            "witness missing",
-            "witness",
-            "witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}\n",
-            ""),
-        row(
-            "witness.timeoutMillis -5",
-            "witness.timeoutMillis",
-            "timeoutMillis: 200",
-            "timeoutMillis: -5"),
-        row(
-            "witness.timeoutMillis 60001",
-            "witness.timeoutMillis",
-            "timeoutMillis: 200",
-            "timeoutMillis: 60001"),
-        row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
-        row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
-        row("witness without port", "witness.port", "port: 7379, ", ""),
-        row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
-        row(
-            "witness address of 16 characters",
-            "witness.address",
-            "address: 192.0.2.20",
-            "address: 192.168.100.1011"),
-        row("witness on loopback", "witness.address", "address: 192.0.2.20", "address: 127.0.0.1"),
-        row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
-        row("witness multicast", "witness.address", "address: 192.0.2.20", "address: 239.1.2.3"),
-        row("witness octet 256", "witness.address", "address: 192.0.2.20", "address: 192.0.2.256"),
-        // redis
-        row(
-            "two Redis passwords",
-            "redis.passwordFile",
-            "instances:\n",
-            "redis: {passwordSecretRef: {name: r, key: k}, passwordFile: /etc/redisha/redis}\ninstances:\n"),
-        row(
-            "Redis secret without a name",
-            "redis.passwordSecretRef.name",
-            "instances:\n",
-            "redis: {passwordSecretRef: {key: k}}\ninstances:\n"),
-        row(
-            "Redis secret without a key",
-            "redis.passwordSecretRef.key",
-            "instances:\n",
-            "redis: {passwordSecretRef: {name: r}}\ninstances:\n"),
-        row(
-            "Redis secret name of 254 characters",
-            "redis.passwordSecretRef.name",
-            "instances:\n",
-            "redis: {passwordSecretRef: {name: " + "r".repeat(254) + ", key: k}}\ninstances:\n"),
-        row(
-            "Redis secret key of 254 characters",
-            "redis.passwordSecretRef.key",
-            "instances:\n",
-            "redis: {passwordSecretRef: {name: r, key: " + "k".repeat(254) + "}}\ninstances:\n"),
-        row(
-            "Redis password file path of 4097 characters",
-            "redis.passwordFile",
-            "instances:\n",
-            "redis: {passwordFile: /" + "p".repeat(4096) + "}\ninstances:\n"),
-        // instances
-        row("33 instances", "instances", GROUP_B, manyGroups),
-        row("no instances", "instances", "instances:\n", "instances: []\nold:\n"),
-        row("instances left out", "instances", "instances:\n", "old:\n"),
-        row("group without a name", "instances[1].name", "{name: b, port", "{port"),
-        row("group without a VIP", "instances[1].vip", "vip: 192.0.2.101/24, ", ""),
-        row(
-            "group without a router id",
-            "instances[1].virtualRouterId",
-            ", virtualRouterId: 52",
-            ""),
-        row(
-            "VIP of 19 characters",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.168.100.101/240"),
-        row(
-            "preferred master of 254 characters",
-            "instances[0].preferredMaster",
-            "preferredMaster: vm-a",
-            "preferredMaster: " + "m".repeat(254)),
-        row("group name of 64 characters", "instances[1].name", "name: b,", "name: " + aa64 + ","),
-        row("group name B_1", "instances[1].name", "name: b,", "name: B_1,"),
-        row("same group names", "instances[1].name", "name: b,", "name: a,"),
-        row("port 0", "instances[1].port", "port: 6389", "port: 0"),
-        row("port 65536", "instances[1].port", "port: 6389", "port: 65536"),
-        row("port six", "instances[1].port", "port: 6389", "port: six"),
-        row("port 6379.7", "instances[1].port", "port: 6389", "port: 6379.7"),
-        row("port as text", "instances[1].port", "port: 6389", "port: '6389'"),
-        row("no port", "instances[1].port", "port: 6389, ", ""),
-        row("same ports", "instances[1].port", "port: 6389", "port: 6379"),
-        row("VIP 224.0.0.18/24", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 224.0.0.18/24"),
-        row("VIP 0.0.0.0/32", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 0.0.0.0/32"),
-        row(
-            "VIP 255.255.255.255/32",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 255.255.255.255/32"),
-        row("VIP on loopback", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 127.0.0.5/8"),
-        row("VIP reserved", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 250.0.0.1/32"),
-        row(
-            "VIP network address /24",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.0/24"),
-        row(
-            "VIP broadcast address /24",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.255/24"),
-        row(
-            "VIP network address /16",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 198.51.0.0/16"),
-        row(
-            "VIP broadcast address /30",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.103/30"),
-        row("VIP without prefix", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.101"),
-        row("VIP octet 256", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.256/24"),
-        row("VIP prefix 33", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.101/33"),
-        row(
-            "VIP with a leading zero",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.010/24"),
-        row("same VIP addresses", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.100/32"),
-        row(
-            "VIP is a node address",
-            "instances[1].vip",
-            "vip: 192.0.2.101/24",
-            "vip: 192.0.2.12/24"),
-        row(
-            "router id 0",
-            "instances[1].virtualRouterId",
-            "virtualRouterId: 52",
-            "virtualRouterId: 0"),
-        row(
-            "router id 256",
-            "instances[1].virtualRouterId",
-            "virtualRouterId: 52",
-            "virtualRouterId: 256"),
-        row(
-            "same router ids",
-            "instances[1].virtualRouterId",
-            "virtualRouterId: 52",
-            "virtualRouterId: 51"),
-        row(
-            "preferred master not a node",
-            "instances[0].preferredMaster",
-            "preferredMaster: vm-a",
-            "preferredMaster: vm-c"),
-        row(
-            "haVipId without Alibaba",
-            "instances[1].haVipId",
-            "virtualRouterId: 52}",
-            "virtualRouterId: 52, haVipId: havip-1}"),
-        row(
-            "Alibaba without haVipId",
-            "instances[1].haVipId",
-            HOOK,
-            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
-            "preferredMaster: vm-a}",
-            "preferredMaster: vm-a, haVipId: havip-a}"),
-        row(
-            "haVipId not a HAVIP",
-            "instances[1].haVipId",
-            HOOK,
-            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
-            "preferredMaster: vm-a}",
-            "preferredMaster: vm-a, haVipId: havip-a}",
-            "virtualRouterId: 52}",
-            "virtualRouterId: 52, haVipId: hv-1}"),
-        row(
-            "haVipId of 65 characters",
-            "instances[1].haVipId",
-            HOOK,
-            "vipHook: {provider: Alibaba, region: cn-hangzhou}",
-            "preferredMaster: vm-a}",
-            "preferredMaster: vm-a, haVipId: havip-a}",
-            "virtualRouterId: 52}",
-            "virtualRouterId: 52, haVipId: havip-" + "h".repeat(59) + "}"),
-        // vipHook
-        row(
-            "url of 2049 characters",
-            "vipHook.url",
-            HOOK,
-            "vipHook: {provider: Webhook, url: 'http://192.0.2.30/" + "u".repeat(2031) + "'}"),
-        row(
-            "endpoint of 2049 characters",
-            "vipHook.endpoint",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, endpoint: 'http://192.0.2.30/"
-                + "u".repeat(2031)
-                + "'}"),
-        row(
-            "metadataEndpoint of 2049 characters",
-            "vipHook.metadataEndpoint",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'http://192.0.2.30/"
-                + "u".repeat(2031)
-                + "'}"),
-        row(
-            "region of 65 characters",
-            "vipHook.region",
-            HOOK,
-            "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
-        row("provider GCP", "vipHook.provider", "provider: Webhook", "provider: GCP"),
-        row("no provider", "vipHook.provider", "provider: Webhook, ", ""),
-        row(
-            "command of 65 words",
-            "vipHook.command",
-            HOOK,
-            "vipHook: {provider: Exec, command: [/bin/x" + ", a".repeat(64) + "]}"),
-        row(
-            "command with Webhook",
-            "vipHook.command",
-            HOOK,
-            "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', command: [x]}"),
-        row("Webhook without url", "vipHook.url", HOOK, "vipHook: {provider: Webhook}"),
-        row(
-            "url with AWS",
-            "vipHook.url",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, url: 'http://192.0.2.30/'}"),
-        row(
-            "provider and hookRef",
-            "vipHook.provider",
-            "provider: Webhook,",
-            "provider: Webhook, hookRef: route-vip,"),
-        row("hookRef with a url", "vipHook.hookRef", "provider: Webhook,", "hookRef: route-vip,"),
-        row("hookRef Route_VIP", "vipHook.hookRef", HOOK, "vipHook: {hookRef: Route_VIP}"),
-        row(
-            "hookRef of 64 characters",
-            "vipHook.hookRef",
-            HOOK,
-            "vipHook: {hookRef: " + aa64 + "}"),
-        row(
-            "cloud credentials Secret with Webhook",
-            "vipHook.credentialsSecretRef",
-            "timeoutMillis: 5000}",
-            "timeoutMillis: 5000, credentialsSecretRef: {name: s, key: k}}"),
-        row(
-            "cloud credentials Secret without a key",
-            "vipHook.credentialsSecretRef.key",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s}}"),
-        row(
-            "cloud credentials Secret without a name",
-            "vipHook.credentialsSecretRef.name",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {key: k}}"),
-        row(
-            "cloud credentials Secret name of 254 characters",
-            "vipHook.credentialsSecretRef.name",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: "
-                + "s".repeat(254)
-                + ", key: k}}"),
-        row(
-            "cloud credentials Secret key of 254 characters",
-            "vipHook.credentialsSecretRef.key",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s, key: "
-                + "k".repeat(254)
-                + "}}"),
-        row(
-            "url ftp",
-            "vipHook.url",
-            HOOK,
-            "vipHook: {provider: Webhook, url: 'ftp://192.0.2.30/'}"),
-        row(
-            "url with a blank",
-            "vipHook.url",
-            HOOK,
-            "vipHook: {provider: Webhook, url: 'http://a b/'}"),
-        row(
-            "url without host",
-            "vipHook.url",
-            HOOK,
-            "vipHook: {provider: Webhook, url: 'http:///x'}"),
-        row("AWS without region", "vipHook.region", HOOK, "vipHook: {provider: AWS}"),
-        row("region US_EAST", "vipHook.region", HOOK, "vipHook: {provider: AWS, region: US_EAST}"),
-        row(
-            "endpoint not a URL",
-            "vipHook.endpoint",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, endpoint: x}"),
-        row(
-            "metadataEndpoint ftp",
-            "vipHook.metadataEndpoint",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'ftp://x'}"),
-        row(
-            "credentialsFile of 4097 characters",
-            "vipHook.credentialsFile",
-            HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /"
-                + "c".repeat(4096)
-                + "}"),
-        row(
-            "hook timeout 50 ms",
-            "vipHook.timeoutMillis",
-            "timeoutMillis: 5000",
-            "timeoutMillis: 50"),
-        row(
-            "hook timeout 120001 ms",
-            "vipHook.timeoutMillis",
-            "timeoutMillis: 5000",
-            "timeoutMillis: 120001"),
-        row(
-            "hook retryMax 99 ms",
-            "vipHook.retryMaxMillis",
-            "timeoutMillis: 5000}",
-            "timeoutMillis: 5000, retryMaxMillis: 99}"),
-        row(
-            "hook retryMax 600001 ms",
-            "vipHook.retryMaxMillis",
-            "timeoutMillis: 5000}",
-            "timeoutMillis: 5000, retryMaxMillis: 600001}"));
+    return Stream.concat(
+        authRules(),
+        Stream.of(
+            // nodes
+            row(
+                "no nodes",
+                "nodes",
+                "nodes:\n- {name: vm-a, address: 192.0.2.11}\n" + NODE_B,
+                "",
+                ", preferredMaster: vm-a",
+                ""),
+            row(
+                "node address of 16 characters",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 192.168.100.1011"),
+            row("one node", "nodes", NODE_B, ""),
+            row("three nodes", "nodes", NODE_B, NODE_B + "- {name: vm-c, address: 192.0.2.13}\n"),
+            row("node name VM_B !!", "nodes[1].name", "name: vm-b,", "name: 'VM_B !!',"),
+            row(
+                "node name of 254 characters",
+                "nodes[1].name",
+                "name: vm-b,",
+                "name: " + "a".repeat(254) + ","),
+            row("node without a name", "nodes[1].name", "{name: vm-b, address", "{address"),
+            row("same node names", "nodes[1].name", "name: vm-b,", "name: vm-a,"),
+            row(
+                "node address 0.0.0.0",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 0.0.0.0"),
+            row(
+                "node address 0.1.2.3",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 0.1.2.3"),
+            row(
+                "node address multicast",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 224.0.0.18"),
+            row(
+                "node address broadcast",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 255.255.255.255"),
+            row(
+                "node address reserved",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 240.0.0.1"),
+            row(
+                "node address 192.0.2.010 beside VIP 192.0.2.10/24",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 192.0.2.010",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.10/24"),
+            row(
+                "node address octet 312",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 192.0.2.312"),
+            row(
+                "node address a name",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: vm-b.example"),
+            row(
+                "same node addresses",
+                "nodes[1].address",
+                "address: 192.0.2.12",
+                "address: 192.0.2.11"),
+            // interface
+            row("no interface", "interface", "interface: eth0\n", ""),
+            row(
+                "interface of 16 characters",
+                "interface",
+                "interface: eth0",
+                "interface: abcdefghijklmnop"),
+            row("interface with a blank", "interface", "interface: eth0", "interface: 'eth 0'"),
+            row("interface with a slash", "interface", "interface: eth0", "interface: eth/0"),
+            // vrrp
+            row("version 4", "vrrp.version", "version: 3", "version: 4"),
+            row("version 1", "vrrp.version", "version: 3", "version: 1"),
+            row(
+                "advert 5 ms",
+                "vrrp.advertIntervalMillis",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 5"),
+            row(
+                "advert 105 ms",
+                "vrrp.advertIntervalMillis",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 105"),
+            row(
+                "v3 advert 50000 ms",
+                "vrrp.advertIntervalMillis",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 50000"),
+            row(
+                "v2 advert 1500 ms",
+                "vrrp.advertIntervalMillis",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1500"),
+            row(
+                "v3 with a PASS password",
+                "vrrp.authSecretRef",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {name: cache-vrrp, key: password}\n"),
+            row(
+                "two PASS passwords",
+                "vrrp.authPasswordFile",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {name: s, key: k}\n  authPasswordFile: /etc/redisha/vrrp\n"),
+            row(
+                "secret reference without a key",
+                "vrrp.authSecretRef.key",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {name: s}\n"),
+            row(
+                "secret reference without a name",
+                "vrrp.authSecretRef.name",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {key: k}\n"),
+            row(
+                "secret name of 254 characters",
+                "vrrp.authSecretRef.name",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {name: " + "s".repeat(254) + ", key: k}\n"),
+            row(
+                "secret key of 254 characters",
+                "vrrp.authSecretRef.key",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authSecretRef: {name: s, key: " + "k".repeat(254) + "}\n"),
+            row(
+                "PASS password file path of 4097 characters",
+                "vrrp.authPasswordFile",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 1000",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authPasswordFile: /" + "p".repeat(4096) + "\n"),
+            row(
+                "v2 advert 256000 ms",
+                "vrrp.advertIntervalMillis",
+                "version: 3",
+                "version: 2",
+                "advertIntervalMillis: 100",
+                "advertIntervalMillis: 256000"),
+            row("minTtl 0", "vrrp.minTtl", "minTtl: 255", "minTtl: 0"),
+            row("minTtl 256", "vrrp.minTtl", "minTtl: 255", "minTtl: 256"),
+            row(
+                "preemptDelayMillis 999999999",
+                "vrrp.preemptDelayMillis",
+                "preemptDelayMillis: 0",
+                "preemptDelayMillis: 999999999"),
+            row(
+                "preemptDelayMillis -1",
+                "vrrp.preemptDelayMillis",
+                "preemptDelayMillis: 0",
+                "preemptDelayMillis: -1"),
+            row(
+                "v3Checksum Other",
+                "vrrp.v3Checksum",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  v3Checksum: Other\n"),
+            row(
+                "preempt as text",
+                "vrrp.preempt",
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  preempt: 'true'\n"),
+            row("garp.count 2000000000", "vrrp.garp.count", "count: 5", "count: 2000000000"),
+            row("garp.count -1", "vrrp.garp.count", "count: 5", "count: -1"),
+            row(
+                "garp.intervalMillis -1",
+                "vrrp.garp.intervalMillis",
+                "intervalMillis: 0,",
+                "intervalMillis: -1,"),
+            row(
+                "garp.secondBurstDelayMillis -1",
+                "vrrp.garp.secondBurstDelayMillis",
+                "secondBurstDelayMillis: 5000",
+                "secondBurstDelayMillis: -1"),
+            row(
+                "garp.intervalMillis 60001",
+                "vrrp.garp.intervalMillis",
+                "intervalMillis: 0,",
+                "intervalMillis: 60001,"),
+            row(
+                "garp.secondBurstDelayMillis 3600001",
+                "vrrp.garp.secondBurstDelayMillis",
+                "secondBurstDelayMillis: 5000",
+                "secondBurstDelayMillis: 3600001"),
+            row(
+                "garp.refreshMillis 3600001",
+                "vrrp.garp.refreshMillis",
+                "refreshMillis: 0",
+                "refreshMillis: 3600001"),
+            row(
+                "garp.refreshMillis -1",
+                "vrrp.garp.refreshMillis",
+                "refreshMillis: 0",
+                "refreshMillis: -1"),
+            // healthCheck
+            row(
+                "health interval 2000000000 ms",
+                "healthCheck.intervalMillis",
+                "intervalMillis: 100,",
+                "intervalMillis: 2000000000,"),
+            row(
+                "health interval 2e9 ms",
+                "healthCheck.intervalMillis",
+                "intervalMillis: 100,",
+                "intervalMillis: 2e9,"),
+            row(
+                "health interval 5 ms",
+                "healthCheck.intervalMillis",
+                "intervalMillis: 100,",
+                "intervalMillis: 5,"),
+            row(
+                "health timeout 60001 ms",
+                "healthCheck.timeoutMillis",
+                "timeoutMillis: 250",
+                "timeoutMillis: 60001"),
+            row(
+                "health timeout 9 ms",
+                "healthCheck.timeoutMillis",
+                "timeoutMillis: 250",
+                "timeoutMillis: 9"),
+            row("fall 0", "healthCheck.fall", "fall: 2", "fall: 0"),
+            row("fall 101", "healthCheck.fall", "fall: 2", "fall: 101"),
+            row("rise 0", "healthCheck.rise", "rise: 2", "rise: 0"),
+            row("rise 101", "healthCheck.rise", "rise: 2", "rise: 101"),
+            // protection and witness
+            row(
+                "protection Maybe",
+                "splitBrainProtection",
+                "splitBrainProtection: Witness",
+                "splitBrainProtection: Maybe"),
+            row(
+                "witness missing",
+                "witness",
+                "witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}\n",
+                ""),
+            row(
+                "witness.timeoutMillis -5",
+                "witness.timeoutMillis",
+                "timeoutMillis: 200",
+                "timeoutMillis: -5"),
+            row(
+                "witness.timeoutMillis 60001",
+                "witness.timeoutMillis",
+                "timeoutMillis: 200",
+                "timeoutMillis: 60001"),
+            row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
+            row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
+            row("witness without port", "witness.port", "port: 7379, ", ""),
+            row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
+            row(
+                "witness address of 16 characters",
+                "witness.address",
+                "address: 192.0.2.20",
+                "address: 192.168.100.1011"),
+            row(
+                "witness on loopback",
+                "witness.address",
+                "address: 192.0.2.20",
+                "address: 127.0.0.1"),
+            row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
+            row(
+                "witness multicast",
+                "witness.address",
+                "address: 192.0.2.20",
+                "address: 239.1.2.3"),
+            row(
+                "witness octet 256",
+                "witness.address",
+                "address: 192.0.2.20",
+                "address: 192.0.2.256"),
+            // redis
+            row(
+                "two Redis passwords",
+                "redis.passwordFile",
+                "instances:\n",
+                "redis: {passwordSecretRef: {name: r, key: k}, passwordFile: /etc/redisha/redis}\ninstances:\n"),
+            row(
+                "Redis secret without a name",
+                "redis.passwordSecretRef.name",
+                "instances:\n",
+                "redis: {passwordSecretRef: {key: k}}\ninstances:\n"),
+            row(
+                "Redis secret without a key",
+                "redis.passwordSecretRef.key",
+                "instances:\n",
+                "redis: {passwordSecretRef: {name: r}}\ninstances:\n"),
+            row(
+                "Redis secret name of 254 characters",
+                "redis.passwordSecretRef.name",
+                "instances:\n",
+                "redis: {passwordSecretRef: {name: "
+                    + "r".repeat(254)
+                    + ", key: k}}\ninstances:\n"),
+            row(
+                "Redis secret key of 254 characters",
+                "redis.passwordSecretRef.key",
+                "instances:\n",
+                "redis: {passwordSecretRef: {name: r, key: "
+                    + "k".repeat(254)
+                    + "}}\ninstances:\n"),
+            row(
+                "Redis password file path of 4097 characters",
+                "redis.passwordFile",
+                "instances:\n",
+                "redis: {passwordFile: /" + "p".repeat(4096) + "}\ninstances:\n"),
+            // instances
+            row("33 instances", "instances", GROUP_B, manyGroups),
+            row("no instances", "instances", "instances:\n", "instances: []\nold:\n"),
+            row("instances left out", "instances", "instances:\n", "old:\n"),
+            row("group without a name", "instances[1].name", "{name: b, port", "{port"),
+            row("group without a VIP", "instances[1].vip", "vip: 192.0.2.101/24, ", ""),
+            row(
+                "group without a router id",
+                "instances[1].virtualRouterId",
+                ", virtualRouterId: 52",
+                ""),
+            row(
+                "VIP of 19 characters",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.168.100.101/240"),
+            row(
+                "preferred master of 254 characters",
+                "instances[0].preferredMaster",
+                "preferredMaster: vm-a",
+                "preferredMaster: " + "m".repeat(254)),
+            row(
+                "group name of 64 characters",
+                "instances[1].name",
+                "name: b,",
+                "name: " + aa64 + ","),
+            row("group name B_1", "instances[1].name", "name: b,", "name: B_1,"),
+            row("same group names", "instances[1].name", "name: b,", "name: a,"),
+            row("port 0", "instances[1].port", "port: 6389", "port: 0"),
+            row("port 65536", "instances[1].port", "port: 6389", "port: 65536"),
+            row("port six", "instances[1].port", "port: 6389", "port: six"),
+            row("port 6379.7", "instances[1].port", "port: 6389", "port: 6379.7"),
+            row("port as text", "instances[1].port", "port: 6389", "port: '6389'"),
+            row("no port", "instances[1].port", "port: 6389, ", ""),
+            row("same ports", "instances[1].port", "port: 6389", "port: 6379"),
+            row(
+                "VIP 224.0.0.18/24",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 224.0.0.18/24"),
+            row("VIP 0.0.0.0/32", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 0.0.0.0/32"),
+            row(
+                "VIP 255.255.255.255/32",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 255.255.255.255/32"),
+            row("VIP on loopback", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 127.0.0.5/8"),
+            row("VIP reserved", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 250.0.0.1/32"),
+            row(
+                "VIP network address /24",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.0/24"),
+            row(
+                "VIP broadcast address /24",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.255/24"),
+            row(
+                "VIP network address /16",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 198.51.0.0/16"),
+            row(
+                "VIP broadcast address /30",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.103/30"),
+            row(
+                "VIP without prefix",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.101"),
+            row("VIP octet 256", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.256/24"),
+            row("VIP prefix 33", "instances[1].vip", "vip: 192.0.2.101/24", "vip: 192.0.2.101/33"),
+            row(
+                "VIP with a leading zero",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.010/24"),
+            row(
+                "same VIP addresses",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.100/32"),
+            row(
+                "VIP is a node address",
+                "instances[1].vip",
+                "vip: 192.0.2.101/24",
+                "vip: 192.0.2.12/24"),
+            row(
+                "router id 0",
+                "instances[1].virtualRouterId",
+                "virtualRouterId: 52",
+                "virtualRouterId: 0"),
+            row(
+                "router id 256",
+                "instances[1].virtualRouterId",
+                "virtualRouterId: 52",
+                "virtualRouterId: 256"),
+            row(
+                "same router ids",
+                "instances[1].virtualRouterId",
+                "virtualRouterId: 52",
+                "virtualRouterId: 51"),
+            row(
+                "preferred master not a node",
+                "instances[0].preferredMaster",
+                "preferredMaster: vm-a",
+                "preferredMaster: vm-c"),
+            row(
+                "haVipId without Alibaba",
+                "instances[1].haVipId",
+                "virtualRouterId: 52}",
+                "virtualRouterId: 52, haVipId: havip-1}"),
+            row(
+                "Alibaba without haVipId",
+                "instances[1].haVipId",
+                HOOK,
+                "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+                "preferredMaster: vm-a}",
+                "preferredMaster: vm-a, haVipId: havip-a}"),
+            row(
+                "haVipId not a HAVIP",
+                "instances[1].haVipId",
+                HOOK,
+                "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+                "preferredMaster: vm-a}",
+                "preferredMaster: vm-a, haVipId: havip-a}",
+                "virtualRouterId: 52}",
+                "virtualRouterId: 52, haVipId: hv-1}"),
+            row(
+                "haVipId of 65 characters",
+                "instances[1].haVipId",
+                HOOK,
+                "vipHook: {provider: Alibaba, region: cn-hangzhou}",
+                "preferredMaster: vm-a}",
+                "preferredMaster: vm-a, haVipId: havip-a}",
+                "virtualRouterId: 52}",
+                "virtualRouterId: 52, haVipId: havip-" + "h".repeat(59) + "}"),
+            // vipHook
+            row(
+                "url of 2049 characters",
+                "vipHook.url",
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'http://192.0.2.30/" + "u".repeat(2031) + "'}"),
+            row(
+                "endpoint of 2049 characters",
+                "vipHook.endpoint",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, endpoint: 'http://192.0.2.30/"
+                    + "u".repeat(2031)
+                    + "'}"),
+            row(
+                "metadataEndpoint of 2049 characters",
+                "vipHook.metadataEndpoint",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'http://192.0.2.30/"
+                    + "u".repeat(2031)
+                    + "'}"),
+            row(
+                "region of 65 characters",
+                "vipHook.region",
+                HOOK,
+                "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
+            row("provider GCP", "vipHook.provider", "provider: Webhook", "provider: GCP"),
+            row("no provider", "vipHook.provider", "provider: Webhook, ", ""),
+            row(
+                "command of 65 words",
+                "vipHook.command",
+                HOOK,
+                "vipHook: {provider: Exec, command: [/bin/x" + ", a".repeat(64) + "]}"),
+            row(
+                "command with Webhook",
+                "vipHook.command",
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', command: [x]}"),
+            row("Webhook without url", "vipHook.url", HOOK, "vipHook: {provider: Webhook}"),
+            row(
+                "url with AWS",
+                "vipHook.url",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, url: 'http://192.0.2.30/'}"),
+            row(
+                "provider and hookRef",
+                "vipHook.provider",
+                "provider: Webhook,",
+                "provider: Webhook, hookRef: route-vip,"),
+            row(
+                "hookRef with a url",
+                "vipHook.hookRef",
+                "provider: Webhook,",
+                "hookRef: route-vip,"),
+            row("hookRef Route_VIP", "vipHook.hookRef", HOOK, "vipHook: {hookRef: Route_VIP}"),
+            row(
+                "hookRef of 64 characters",
+                "vipHook.hookRef",
+                HOOK,
+                "vipHook: {hookRef: " + aa64 + "}"),
+            row(
+                "cloud credentials Secret with Webhook",
+                "vipHook.credentialsSecretRef",
+                "timeoutMillis: 5000}",
+                "timeoutMillis: 5000, credentialsSecretRef: {name: s, key: k}}"),
+            row(
+                "cloud credentials Secret without a key",
+                "vipHook.credentialsSecretRef.key",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s}}"),
+            row(
+                "cloud credentials Secret without a name",
+                "vipHook.credentialsSecretRef.name",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {key: k}}"),
+            row(
+                "cloud credentials Secret name of 254 characters",
+                "vipHook.credentialsSecretRef.name",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: "
+                    + "s".repeat(254)
+                    + ", key: k}}"),
+            row(
+                "cloud credentials Secret key of 254 characters",
+                "vipHook.credentialsSecretRef.key",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s, key: "
+                    + "k".repeat(254)
+                    + "}}"),
+            row(
+                "url ftp",
+                "vipHook.url",
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'ftp://192.0.2.30/'}"),
+            row(
+                "url with a blank",
+                "vipHook.url",
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'http://a b/'}"),
+            row(
+                "url without host",
+                "vipHook.url",
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'http:///x'}"),
+            row("AWS without region", "vipHook.region", HOOK, "vipHook: {provider: AWS}"),
+            row(
+                "region US_EAST",
+                "vipHook.region",
+                HOOK,
+                "vipHook: {provider: AWS, region: US_EAST}"),
+            row(
+                "endpoint not a URL",
+                "vipHook.endpoint",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, endpoint: x}"),
+            row(
+                "metadataEndpoint ftp",
+                "vipHook.metadataEndpoint",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, metadataEndpoint: 'ftp://x'}"),
+            row(
+                "credentialsFile of 4097 characters",
+                "vipHook.credentialsFile",
+                HOOK,
+                "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /"
+                    + "c".repeat(4096)
+                    + "}"),
+            row(
+                "hook timeout 50 ms",
+                "vipHook.timeoutMillis",
+                "timeoutMillis: 5000",
+                "timeoutMillis: 50"),
+            row(
+                "hook timeout 120001 ms",
+                "vipHook.timeoutMillis",
+                "timeoutMillis: 5000",
+                "timeoutMillis: 120001"),
+            row(
+                "hook retryMax 99 ms",
+                "vipHook.retryMaxMillis",
+                "timeoutMillis: 5000}",
+                "timeoutMillis: 5000, retryMaxMillis: 99}"),
+            row(
+                "hook retryMax 600001 ms",
+                "vipHook.retryMaxMillis",
+                "timeoutMillis: 5000}",
+                "timeoutMillis: 5000, retryMaxMillis: 600001}")));
+  }
+
+  /** The edits that make {@link #BASE} a VRRPv2 pair (PASS passwords need it). */
+  static final String[] V2 = {
+    "version: 3", "version: 2", "advertIntervalMillis: 100", "advertIntervalMillis: 1000"
+  };
+
+  /** A valid auth_hmac block of two keys. */
+  static final String HMAC =
+      "{keys: [{id: 1, secretFile: /etc/redisha/key-1}, {id: 2, secretFile: /etc/redisha/key-2}],"
+          + " activeKeyId: 1}";
+
+  static String[] with(String[] first, String... more) {
+    return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+  }
+
+  /**
+   * The rules of the adverts' authentication: a group's own auth (PASS or auth_hmac) and the
+   * pair-wide default, and every rule of an auth_hmac block at both of its places.
+   */
+  static Stream<Row> authRules() {
+    String group = "instances[1].auth";
+    String groupEdit = "virtualRouterId: 52}";
+    List<Row> rows = new ArrayList<>();
+    rows.add(
+        row(
+            "a group with a password and hmac",
+            group,
+            with(
+                V2,
+                groupEdit,
+                "virtualRouterId: 52, auth: {passwordFile: /etc/redisha/b, hmac: " + HMAC + "}}")));
+    rows.add(
+        row(
+            "a group with two passwords",
+            group,
+            with(
+                V2,
+                groupEdit,
+                "virtualRouterId: 52, auth: {passwordFile: /etc/redisha/b,"
+                    + " passwordSecretRef: {name: s, key: k}}}")));
+    rows.add(row("a group with an empty auth", group, groupEdit, "virtualRouterId: 52, auth: {}}"));
+    rows.add(
+        row(
+            "a group's PASS password on VRRPv3",
+            group + ".passwordFile",
+            groupEdit,
+            "virtualRouterId: 52, auth: {passwordFile: /etc/redisha/b}}"));
+    rows.add(
+        row(
+            "a group's password file path of 4097 characters",
+            group + ".passwordFile",
+            with(
+                V2,
+                groupEdit,
+                "virtualRouterId: 52, auth: {passwordFile: /" + "p".repeat(4096) + "}}")));
+    for (String[] ref :
+        new String[][] {
+          {"{key: k}", "name"},
+          {"{name: s}", "key"},
+          {"{name: " + "s".repeat(254) + ", key: k}", "name"},
+          {"{name: s, key: " + "k".repeat(254) + "}", "key"}
+        }) {
+      rows.add(
+          row(
+              "a group's password Secret " + ref[0].substring(0, Math.min(ref[0].length(), 12)),
+              group + ".passwordSecretRef." + ref[1],
+              with(
+                  V2,
+                  groupEdit,
+                  "virtualRouterId: 52, auth: {passwordSecretRef: " + ref[0] + "}}")));
+    }
+    rows.add(
+        row(
+            "a pair-wide PASS password and authHmac",
+            "vrrp.authHmac",
+            with(
+                V2,
+                "  minTtl: 255\n",
+                "  minTtl: 255\n  authPasswordFile: /etc/redisha/vrrp\n  authHmac: "
+                    + HMAC
+                    + "\n")));
+    hmacRows("group", group + ".hmac", groupEdit, "virtualRouterId: 52, auth: {hmac: %s}}", rows);
+    hmacRows("pair", "vrrp.authHmac", "  minTtl: 255\n", "  minTtl: 255\n  authHmac: %s\n", rows);
+    return rows.stream();
+  }
+
+  /** Every rule of an auth_hmac block at {@code field}, put into BASE by {@code from -> to}. */
+  static void hmacRows(String where, String field, String from, String to, List<Row> rows) {
+    String key2 = "{id: 2, secretFile: /etc/redisha/key-2}";
+    String keys = "[{id: 1, secretFile: /etc/redisha/key-1}, " + key2 + "]";
+    String seventeen =
+        Stream.iterate(1, i -> i + 1)
+            .limit(17)
+            .map(i -> "{id: " + i + ", secretFile: /etc/redisha/key-" + i + "}")
+            .reduce((a, b) -> a + ", " + b)
+            .orElseThrow();
+    String[][] samples = {
+      {"no keys", ".keys", "{activeKeyId: 1}"},
+      {"no key in the list", ".keys", "{keys: [], activeKeyId: 1}"},
+      {"17 keys", ".keys", "{keys: [" + seventeen + "], activeKeyId: 1}"},
+      {"no active key", ".activeKeyId", "{keys: " + keys + "}"},
+      {"active key 0", ".activeKeyId", "{keys: " + keys + ", activeKeyId: 0}"},
+      {"active key 256", ".activeKeyId", "{keys: " + keys + ", activeKeyId: 256}"},
+      {"an active key it does not hold", ".activeKeyId", "{keys: " + keys + ", activeKeyId: 3}"},
+      {"antiReplay sometimes", ".antiReplay", HMAC.replace("}", ", antiReplay: sometimes}")},
+      {"mode loose", ".mode", HMAC.replace("activeKeyId: 1}", "activeKeyId: 1, mode: loose}")},
+      {
+        "time window 0 s",
+        ".timeWindowSeconds",
+        HMAC.replace("activeKeyId: 1}", "activeKeyId: 1, timeWindowSeconds: 0}")
+      },
+      {
+        "time window 301 s",
+        ".timeWindowSeconds",
+        HMAC.replace("activeKeyId: 1}", "activeKeyId: 1, timeWindowSeconds: 301}")
+      },
+      {
+        "a time window with monotonic",
+        ".timeWindowSeconds",
+        HMAC.replace(
+            "activeKeyId: 1}", "activeKeyId: 1, antiReplay: monotonic, timeWindowSeconds: 30}")
+      },
+      {"a key without an id", ".keys[1].id", HMAC.replace("{id: 2, ", "{")},
+      {"key id 0", ".keys[1].id", HMAC.replace("id: 2,", "id: 0,")},
+      {"key id 256", ".keys[1].id", HMAC.replace("id: 2,", "id: 256,")},
+      {"two keys with id 1", ".keys[1].id", HMAC.replace("id: 2,", "id: 1,")},
+      {
+        "a key with a Secret and a file",
+        ".keys[1].secretFile",
+        HMAC.replace(key2, "{id: 2, secretFile: /etc/redisha/key-2, secretRef: {name: s, key: k}}")
+      },
+      {"a key without its secret", ".keys[1].secretFile", HMAC.replace(key2, "{id: 2}")},
+      {
+        "a key file path of 4097 characters",
+        ".keys[1].secretFile",
+        HMAC.replace("/etc/redisha/key-2", "/" + "p".repeat(4096))
+      },
+      {
+        "a key Secret without a name",
+        ".keys[1].secretRef.name",
+        HMAC.replace(key2, "{id: 2, secretRef: {key: k}}")
+      },
+      {
+        "a key Secret without a key",
+        ".keys[1].secretRef.key",
+        HMAC.replace(key2, "{id: 2, secretRef: {name: s}}")
+      },
+      {
+        "a key Secret name of 254 characters",
+        ".keys[1].secretRef.name",
+        HMAC.replace(key2, "{id: 2, secretRef: {name: " + "s".repeat(254) + ", key: k}}")
+      },
+      {
+        "a key Secret key of 254 characters",
+        ".keys[1].secretRef.key",
+        HMAC.replace(key2, "{id: 2, secretRef: {name: s, key: " + "k".repeat(254) + "}}")
+      },
+    };
+    for (String[] sample : samples) {
+      rows.add(
+          row(
+              where + " auth_hmac: " + sample[0],
+              field + sample[1],
+              from,
+              to.formatted(sample[2])));
+    }
   }
 
   /**
@@ -777,6 +994,59 @@ class PairRulesTableTest {
   }
 
   /**
+   * S10 for the adverts' authentication: a group's password file and an auth_hmac key file, at both
+   * places of a key, are refused in a resource by the CRD and by the operator, each naming the
+   * field with its index, and accepted in a standalone pair file.
+   */
+  @Test
+  void aResourceNamesNoPasswordOrKeyFileOfTheAdverts() throws Exception {
+    String groupKey = "virtualRouterId: 52, auth: {hmac: " + HMAC + "}}";
+    String[][] samples = {
+      {
+        "instances[1].auth.passwordFile",
+        "virtualRouterId: 52, auth: {passwordFile: /etc/redisha/password-b}}"
+      },
+      {"instances[1].auth.hmac.keys[1].secretFile", groupKey},
+      {"vrrp.authHmac.keys[0].secretFile", "virtualRouterId: 52}"},
+    };
+    for (String[] sample : samples) {
+      String pair =
+          row(
+                  sample[0],
+                  sample[0],
+                  with(
+                      V2,
+                      "virtualRouterId: 52}",
+                      sample[1],
+                      "  minTtl: 255\n",
+                      sample[0].startsWith("vrrp")
+                          ? "  minTtl: 255\n  authHmac: " + HMAC + "\n"
+                          : "  minTtl: 255\n"))
+              .apply();
+      assertThat(crdRefusals(pair))
+          .as("the CRD refuses %s", sample[0])
+          .anySatisfy(
+              r -> {
+                assertThat(r.field()).isEqualTo(sample[0]);
+                assertThat(r.message()).contains("a RedisHAPair may not name a file on the nodes");
+              });
+      assertThat(
+              PairValidator.validate(
+                  Serialization.unmarshal(resource(pair), RedisHAPair.class).getSpec(),
+                  Map.of(),
+                  AdminHooks.NONE))
+          .as("the operator refuses %s", sample[0])
+          .anySatisfy(
+              p ->
+                  assertThat(p)
+                      .startsWith("spec." + sample[0] + ": a RedisHAPair may not name a file"));
+      assertThat(PairValidation.validate(PairFile.parse(pair, "pair.yaml", "pair").spec()))
+          .as("a standalone pair file may name %s", sample[0])
+          .isEmpty();
+    }
+  }
+
+  /**
    * Rules of a standalone pair file that the CRD has no counterpart for, because it refuses the
    * whole of what they check (Exec): the pair file refuses each naming the field.
    */
@@ -816,7 +1086,11 @@ class PairRulesTableTest {
     List<String> fileFields = crd.propertyPaths().stream().filter(p -> p.endsWith("File")).toList();
     assertThat(fileFields)
         .contains("spec.redis.passwordFile", "spec.vrrp.authPasswordFile")
-        .contains("spec.vipHook.credentialsFile");
+        .contains("spec.vipHook.credentialsFile")
+        .contains(
+            "spec.instances[*].auth.passwordFile",
+            "spec.vrrp.authHmac.keys[*].secretFile",
+            "spec.instances[*].auth.hmac.keys[*].secretFile");
     for (String field : fileFields) {
       String relative = field.substring("spec.".length());
       assertThat(crd.rules())
@@ -825,7 +1099,13 @@ class PairRulesTableTest {
               rule -> {
                 assertThat(rule.path() + rule.fieldPath()).isEqualTo(field);
                 assertThat(rule.expression()).isEqualTo("!has(self." + leaf(relative) + ")");
-                assertThat(rule.message()).startsWith(relative + ": a RedisHAPair may not");
+                // A type used at several places (an auth_hmac key) names the field from its
+                // list; the API server puts the whole path before the message.
+                assertThat(rule.message()).contains(": a RedisHAPair may not");
+                String named =
+                    rule.message().substring(0, rule.message().indexOf(": a RedisHAPair may not"));
+                assertThat(relative).endsWith(named);
+                assertThat(named).endsWith(leaf(relative));
               });
     }
   }
@@ -886,7 +1166,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(28);
+    assertThat(rules).hasSize(42);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();
@@ -948,12 +1228,16 @@ class PairRulesTableTest {
         assertThat(crdRefusals(sample)).as(sample).isEmpty();
       }
       if (!kubernetes && sample.contains("address:")) {
-        Path vrrp = Files.writeString(dir.resolve("vrrp-password"), "s3cr3t\n");
-        Path redis = Files.writeString(dir.resolve("redis-password"), "r3d1s\n");
-        String standalone =
-            sample
-                .replace("/etc/redisha/vrrp-password", vrrp.toString())
-                .replace("/etc/redisha/redis-password", redis.toString());
+        // Each file the sample names, in a temporary directory: a key of 32 bytes, or a password.
+        String standalone = sample;
+        Matcher named = Pattern.compile("/etc/redisha/[a-z0-9-]+").matcher(sample);
+        while (named.find()) {
+          String name = named.group().substring("/etc/redisha/".length());
+          Path file =
+              Files.writeString(
+                  dir.resolve(name), name.contains("key") ? "hex:" + "ab".repeat(32) : "s3cr3t\n");
+          standalone = standalone.replace(named.group(), file.toString());
+        }
         for (String node : List.of("vm-a", "vm-b")) {
           PairSettings settings =
               PairValidation.resolve(PairFile.parse(standalone, "README.md", "readme"), node, "x");

@@ -124,7 +124,9 @@ class PairValidationTest {
         GOOD.replace(
             "vrrp: {version: 3, advertIntervalMillis: 100}",
             "vrrp: {version: 2, advertIntervalMillis: 1000, authPasswordFile: " + password + "}");
-    assertThat(resolve(v2, "vm-a").vrrp().password()).isEqualTo("s3cr3t");
+    assertThat(resolve(v2, "vm-a").groups())
+        .extracting(g -> g.auth().password())
+        .containsOnly("s3cr3t");
 
     Files.writeString(password, "123456789");
     assertThatThrownBy(() -> resolve(v2, "vm-a"))

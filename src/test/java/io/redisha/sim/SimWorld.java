@@ -138,13 +138,14 @@ final class SimWorld {
               Ipv4Cidr.parse(a ? "192.0.2.100/24" : "192.0.2.101/24"),
               a ? 51 : 52,
               nodeName(preferred),
-              node == preferred ? 150 : 100));
+              node == preferred ? 150 : 100,
+              PairSettings.Auth.NONE));
     }
     return new PairSettings(
         "sim",
         new PairSettings.Link(nodeName(node), ips[node], nodeName(1 - node), ips[1 - node], "eth0"),
         new PairSettings.Vrrp(
-            VrrpVersion.V3, 10, null, ChecksumMode.PSEUDO_HEADER, 255, false, Duration.ZERO),
+            VrrpVersion.V3, 10, ChecksumMode.PSEUDO_HEADER, 255, false, Duration.ZERO),
         new PairSettings.Garp(5, Duration.ZERO, Duration.ofSeconds(5), Duration.ZERO),
         new PairSettings.Health(Duration.ofMillis(100), Duration.ofMillis(250), 2, 2),
         new PairSettings.Redis(null),
