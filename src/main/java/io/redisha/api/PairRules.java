@@ -222,6 +222,42 @@ public final class PairRules {
   public static final String ONE_REDIS_PASSWORD_MESSAGE =
       "redis.passwordFile: give either passwordSecretRef or passwordFile";
 
+  public static final String USERNAME_NEEDS_PASSWORD =
+      "!has(self.username) || has(self.passwordSecretRef) || has(self.passwordFile)";
+  public static final String USERNAME_NEEDS_PASSWORD_MESSAGE =
+      "redis.username: an ACL user logs in with its password; give passwordSecretRef"
+          + " (passwordFile in a standalone pair file) too";
+
+  private static final String HAS_TLS_CERT = "(has(self.certSecretRef) || has(self.certFile))";
+  private static final String HAS_TLS_KEY = "(has(self.keySecretRef) || has(self.keyFile))";
+
+  public static final String TLS_NEEDS_CA = "has(self.caSecretRef) || has(self.caFile)";
+  public static final String TLS_NEEDS_CA_MESSAGE =
+      "redis.tls.caFile: required, the CA that signed the Redis servers' certificates"
+          + " (caSecretRef in a RedisHAPair)";
+
+  public static final String ONE_TLS_CA = "!has(self.caSecretRef) || !has(self.caFile)";
+  public static final String ONE_TLS_CA_MESSAGE =
+      "redis.tls.caFile: give either caSecretRef or caFile";
+
+  public static final String ONE_TLS_CERT = "!has(self.certSecretRef) || !has(self.certFile)";
+  public static final String ONE_TLS_CERT_MESSAGE =
+      "redis.tls.certFile: give either certSecretRef or certFile";
+
+  public static final String ONE_TLS_KEY = "!has(self.keySecretRef) || !has(self.keyFile)";
+  public static final String ONE_TLS_KEY_MESSAGE =
+      "redis.tls.keyFile: give either keySecretRef or keyFile";
+
+  public static final String TLS_CERT_NEEDS_KEY = "!" + HAS_TLS_CERT + " || " + HAS_TLS_KEY;
+  public static final String TLS_CERT_NEEDS_KEY_MESSAGE =
+      "redis.tls.keyFile: required with a client certificate, its private key"
+          + " (keySecretRef in a RedisHAPair)";
+
+  public static final String TLS_KEY_NEEDS_CERT = "!" + HAS_TLS_KEY + " || " + HAS_TLS_CERT;
+  public static final String TLS_KEY_NEEDS_CERT_MESSAGE =
+      "redis.tls.certFile: required with a client key, its certificate"
+          + " (certSecretRef in a RedisHAPair)";
+
   private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
 
   public static final String EXEC_NEEDS_COMMAND =

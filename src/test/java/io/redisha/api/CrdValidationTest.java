@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(27);
+    assertThat(crd.rules()).hasSize(34);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -69,7 +69,17 @@ class CrdValidationTest {
           interface: ens5
           instances: [{name: a, port: 6379, vip: 198.51.100.7/32, virtualRouterId: 1}]
         """;
-    for (String sample : List.of(GOOD, v2, minimal)) {
+    String aclAndTls =
+        with(
+            "redis: {passwordSecretRef: {name: cache-redis, key: password}}",
+            "redis:\n"
+                + "    username: redisha\n"
+                + "    passwordSecretRef: {name: cache-redis, key: password}\n"
+                + "    tls:\n"
+                + "      caSecretRef: {name: cache-redis-tls, key: ca.crt}\n"
+                + "      certSecretRef: {name: cache-redis-tls, key: tls.crt}\n"
+                + "      keySecretRef: {name: cache-redis-tls, key: tls.key}");
+    for (String sample : List.of(GOOD, v2, minimal, aclAndTls)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -121,6 +131,8 @@ class CrdValidationTest {
           v3 advert too long  | advertIntervalMillis: 100             | advertIntervalMillis: 50000      | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v2 advert sub-second| {version: 3, advertIntervalMillis: 100} | {version: 2, advertIntervalMillis: 1500} | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v3 with auth        | {version: 3, advertIntervalMillis: 100} | {version: 3, authSecretRef: {name: s, key: k}} | spec.vrrp.authSecretRef: vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2
+          ACL user, no password | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {username: redisha} | spec.redis.username: redis.username: an ACL user logs in with its password; give passwordSecretRef (passwordFile in a standalone pair file) too
+          client cert, no key | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {caSecretRef: {name: t, key: ca.crt}, certSecretRef: {name: t, key: tls.crt}}} | spec.redis.tls.keyFile: redis.tls.keyFile: required with a client certificate, its private key (keySecretRef in a RedisHAPair)
           """)
   void celRulesRefuseBadPairsNamingTheField(String what, String from, String to, String expected) {
     String sample = with(from, to);
