@@ -427,9 +427,10 @@ public final class GroupController {
             error -> {
               commandInFlight = false;
               if (error != null) {
-                log.accept("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
+                logRoleFailure("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
                 return;
               }
+              lastRoleFailure = null;
               log.accept("group " + group.name() + ": Redis promoted to master");
               markRole(true);
               if (router.state() == VrrpState.MASTER) {
@@ -455,9 +456,10 @@ public final class GroupController {
           error -> {
             commandInFlight = false;
             if (error != null) {
-              log.accept("group " + group.name() + ": REPLICAOF " + host + " failed: " + error);
+              logRoleFailure("group " + group.name() + ": REPLICAOF " + host + " failed: " + error);
               return;
             }
+            lastRoleFailure = null;
             log.accept(
                 "group " + group.name() + ": Redis now replica of " + host + ":" + group.port());
             markRole(false);
@@ -466,6 +468,18 @@ public final class GroupController {
           });
     } else {
       killClientsIfDemoted();
+    }
+  }
+
+  // ---- redistls: a role command Redis refuses is asked for at every check (level-triggered) and
+  // answered at once by the port while it backs off; log each failure once, not every check. ----
+
+  private String lastRoleFailure;
+
+  private void logRoleFailure(String line) {
+    if (!line.equals(lastRoleFailure)) {
+      lastRoleFailure = line;
+      log.accept(line);
     }
   }
 

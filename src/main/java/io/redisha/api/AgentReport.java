@@ -41,6 +41,8 @@ public record AgentReport(
    * @param lastTransition the most recent VRRP transition
    * @param protection the split-brain protection in force and its state
    * @param cloudRouting the last call of the pair's vipHook for this group, null without a hook
+   * @param redisRefusal what the group's Redis servers refuse the agent (a command without its ACL
+   *     permission, a renamed command, the credentials) and what to grant; null when nothing
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GroupReport(
@@ -55,7 +57,38 @@ public record AgentReport(
       long transitions,
       Transition lastTransition,
       String protection,
-      CloudRouting cloudRouting) {
+      CloudRouting cloudRouting,
+      String redisRefusal) {
+
+    /** A report without a refusal. */
+    public GroupReport(
+        String name,
+        ReportedVrrpState vrrpState,
+        RedisRole redisRole,
+        boolean healthy,
+        boolean holdsVip,
+        Long replicationOffset,
+        String replicationId,
+        Long lagBytes,
+        long transitions,
+        Transition lastTransition,
+        String protection,
+        CloudRouting cloudRouting) {
+      this(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          cloudRouting,
+          null);
+    }
 
     /** A report without cloud routing. */
     public GroupReport(
@@ -82,7 +115,26 @@ public record AgentReport(
           transitions,
           lastTransition,
           protection,
+          null,
           null);
+    }
+
+    /** This report with {@code refusal} as what Redis refuses the agent. */
+    public GroupReport withRedisRefusal(String refusal) {
+      return new GroupReport(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          cloudRouting,
+          refusal);
     }
 
     /** This report with {@code routing} as its cloud routing. */
@@ -99,7 +151,8 @@ public record AgentReport(
           transitions,
           lastTransition,
           protection,
-          routing);
+          routing,
+          redisRefusal);
     }
   }
 

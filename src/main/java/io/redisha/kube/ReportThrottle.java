@@ -70,7 +70,8 @@ public final class ReportThrottle {
                                     g.cloudRouting().result(),
                                     0,
                                     g.cloudRouting().error(),
-                                    null)))
+                                    null),
+                            g.redisRefusal()))
                 .toList();
     return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups);
   }

@@ -26,6 +26,7 @@ import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.SecretKeyRef;
+import io.redisha.api.TlsSpec;
 import io.redisha.kube.PairResources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -215,6 +216,23 @@ public final class AgentResources {
     if (redisAuth != null) {
       addSecret(volumes, mounts, "redis-auth", redisAuth, PairResources.REDIS_SECRET_DIR);
     }
+    TlsSpec tls = spec.getRedis() == null ? null : spec.getRedis().getTls();
+    if (tls != null) {
+      addTlsSecret(
+          volumes, mounts, "redis-tls-ca", tls.getCaSecretRef(), PairResources.REDIS_TLS_CA_FILE);
+      addTlsSecret(
+          volumes,
+          mounts,
+          "redis-tls-cert",
+          tls.getCertSecretRef(),
+          PairResources.REDIS_TLS_CERT_FILE);
+      addTlsSecret(
+          volumes,
+          mounts,
+          "redis-tls-key",
+          tls.getKeySecretRef(),
+          PairResources.REDIS_TLS_KEY_FILE);
+    }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
@@ -345,6 +363,25 @@ public final class AgentResources {
 
   private static void addSecret(
       List<Volume> volumes, List<VolumeMount> mounts, String name, SecretKeyRef ref, String dir) {
+    addSecret(volumes, mounts, name, ref, dir, PairResources.SECRET_FILE);
+  }
+
+  /** A TLS Secret key at {@code file}; updated in place by the kubelet when the Secret changes. */
+  private static void addTlsSecret(
+      List<Volume> volumes, List<VolumeMount> mounts, String name, SecretKeyRef ref, String file) {
+    if (ref != null) {
+      int slash = file.lastIndexOf('/');
+      addSecret(volumes, mounts, name, ref, file.substring(0, slash), file.substring(slash + 1));
+    }
+  }
+
+  private static void addSecret(
+      List<Volume> volumes,
+      List<VolumeMount> mounts,
+      String name,
+      SecretKeyRef ref,
+      String dir,
+      String fileName) {
     volumes.add(
         new VolumeBuilder()
             .withName(name)
@@ -352,7 +389,7 @@ public final class AgentResources {
             .withSecretName(ref.getName())
             .addNewItem()
             .withKey(ref.getKey())
-            .withPath(PairResources.SECRET_FILE)
+            .withPath(fileName)
             .endItem()
             .withDefaultMode(0400)
             .endSecret()
