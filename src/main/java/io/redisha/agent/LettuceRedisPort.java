@@ -120,6 +120,7 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
             }
             ReplicationInfo info = node.check(timeout);
             allowed(CHECK);
+            probeConfigSet();
             return new CheckResult(info, null);
           } catch (RedisRefusedException e) {
             refused(e);
@@ -181,6 +182,33 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
           });
     } catch (RejectedExecutionException e) {
       // Closed: the group is stopping.
+    }
+  }
+
+  /**
+   * A refused CONFIG SET is asked for again only when this Redis has to follow its peer, which may
+   * be long after the permission was granted; so once its back-off has passed, send what follow
+   * would send before REPLICAOF (the same values again, harmless) to learn whether it is allowed
+   * now. The status then stops naming a permission that was granted.
+   */
+  private void probeConfigSet() {
+    Refusal refusal = refusals.get(AgentAcl.CONFIG_SET);
+    if (refusal == null || nanoTime.getAsLong() < refusal.retryAtNanos()) {
+      return;
+    }
+    try {
+      node.configureReplication();
+      allowed(CONFIGURE);
+    } catch (RedisRefusedException e) {
+      refused(e);
+    } catch (RuntimeException e) {
+      // Not an answer about the permission: ask again after the same back-off.
+      refusals.put(
+          AgentAcl.CONFIG_SET,
+          new Refusal(
+              refusal.message(),
+              nanoTime.getAsLong() + refusal.backoff().toNanos(),
+              refusal.backoff()));
     }
   }
 

@@ -12,6 +12,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,14 @@ final class LettuceRedisNode implements RedisNode {
     this.session = factory.session(endpoint, commandTimeout);
   }
 
+  private boolean overLoopback() {
+    try {
+      return InetAddress.ofLiteral(endpoint().host()).isLoopbackAddress();
+    } catch (IllegalArgumentException e) {
+      return false; // a host name
+    }
+  }
+
   private RedisEndpoint endpoint() {
     synchronized (lock) {
       return session.endpoint();
@@ -93,10 +102,11 @@ final class LettuceRedisNode implements RedisNode {
               + await(replication, deadline, AgentAcl.INFO, "INFO replication")
               + await(keyspace, deadline, AgentAcl.INFO, "INFO keyspace");
     } catch (RedisNodeException e) {
-      if (e.getCause() instanceof TimeoutException) {
+      if (e.getCause() instanceof TimeoutException && !overLoopback()) {
         // Unanswered on an open connection: the path may be black-holed (a cut link) and TCP's
         // retransmission backs off for seconds. Start afresh next time so a healed path answers
-        // at once.
+        // at once. Loopback is never cut: a late answer there comes on this connection, while a
+        // new one would cost a TLS handshake right when the host is short of time.
         dropConnection();
       }
       throw e;
@@ -219,6 +229,9 @@ final class LettuceRedisNode implements RedisNode {
     }
     Session next = factory.session(current.endpoint().withAccess(access), commandTimeout);
     long deadline = System.nanoTime() + commandTimeout.toNanos();
+    if (reauthenticate(current, next, deadline)) {
+      return;
+    }
     CompletableFuture<Link> attempt = connect(next);
     Link opened;
     try {
@@ -247,11 +260,56 @@ final class LettuceRedisNode implements RedisNode {
       }
     }
     if (replaced != null) {
-      replaced.thenAccept(Link::closeWithoutReport);
+      replaced.thenAccept(Link::forget); // the retired client closes it
     }
     if (replacedLinkSession != null) {
       retire(replacedLinkSession);
     }
+  }
+
+  /**
+   * A new password (or user) over the same TLS: AUTH on the open connection, which Redis checks
+   * like a new login and which leaves the connection as it was when refused; no new connection, no
+   * TLS handshake. New connections log in with {@code next} from now on.
+   *
+   * @return whether it was done that way; false when a new connection is needed (new TLS material,
+   *     no password any more, or no open connection)
+   * @throws RedisRefusedException when Redis refuses the new credentials
+   */
+  private boolean reauthenticate(Session current, Session next, long deadline) {
+    RedisAccess after = next.endpoint().access();
+    Link live = null;
+    synchronized (lock) {
+      if (link != null && link.isDone() && !link.isCompletedExceptionally()) {
+        Link opened = link.join();
+        boolean sameTls = linkSession.endpoint().access().tls().equals(after.tls());
+        live = opened.usable() && sameTls ? opened : null;
+      }
+    }
+    if (live == null || after.password().isEmpty()) {
+      return false;
+    }
+    RedisAsyncCommands<String, String> commands = live.connection.async();
+    try {
+      await(
+          after.username().isPresent()
+              ? commands.auth(after.username().get(), after.password().get())
+              : commands.auth(after.password().get()),
+          deadline,
+          AgentAcl.AUTH,
+          "AUTH with the new credentials");
+    } catch (RedisNodeException e) {
+      next.client().shutdownAsync(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    synchronized (lock) {
+      if (session == current) {
+        session = next; // the link keeps the old session's client until it is replaced
+        return true;
+      }
+    }
+    next.client().shutdownAsync(0, 0, TimeUnit.SECONDS);
+    return true;
   }
 
   @Override
@@ -271,13 +329,7 @@ final class LettuceRedisNode implements RedisNode {
       linkSession = null;
     }
     if (current != null) {
-      current.handle(
-          (opened, error) -> {
-            if (opened != null) {
-              opened.closeWithoutReport();
-            }
-            return null;
-          });
+      current.thenAccept(Link::forget); // the retired client closes it
     }
     retire(currentSession);
     if (currentLinkSession != null && currentLinkSession != currentSession) {
@@ -309,7 +361,8 @@ final class LettuceRedisNode implements RedisNode {
       }
     }
     if (current != null) {
-      current.thenAccept(Link::closeWithoutReport);
+      // A link of a retired session is closed with its client.
+      current.thenAccept(old == null ? Link::closeWithoutReport : Link::forget);
     }
     if (old != null) {
       retire(old);
@@ -337,7 +390,11 @@ final class LettuceRedisNode implements RedisNode {
         link = connect(session);
         linkSession = session;
       } else if (link.isDone() && !link.join().usable()) {
-        link.join().closeWithoutReport();
+        if (linkSession == session) {
+          link.join().closeWithoutReport();
+        } else {
+          link.join().forget(); // closed with its retired client below
+        }
         old = linkSession;
         link = connect(session);
         linkSession = session;
@@ -523,6 +580,11 @@ final class LettuceRedisNode implements RedisNode {
     void closeWithoutReport() {
       ended.set(true);
       close();
+    }
+
+    /** Ends the link without a report and without closing it: its client's shutdown does. */
+    void forget() {
+      ended.set(true);
     }
 
     private void close() {

@@ -11,6 +11,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -19,9 +20,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -116,9 +117,9 @@ public final class LettuceRedisNodes implements AutoCloseable {
               .jdkSslProvider()
               .handshakeTimeout(connectTimeout)
               .trustManager(trustManagerFactory(tls.trustManager(endpoint.certificateName())));
-      KeyManagerFactory keys = tls.keyManagers();
+      X509ExtendedKeyManager keys = tls.keyManager();
       if (keys != null) {
-        ssl.keyManager(keys);
+        ssl.keyManager(new KeyManagerFactoryWrapper(keys));
       }
       options.sslOptions(ssl.build());
     }

@@ -2,16 +2,23 @@ package io.redisha.redis;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -108,10 +115,22 @@ public final class Pem {
   }
 
   /**
-   * Whether {@code key} is the private key of {@code certificate}: a short message signed with the
-   * key must verify with the certificate's public key.
+   * Whether {@code key} is the private key of {@code certificate}. Compared by the public half,
+   * which RSA keys and OpenSSL's EC keys carry (no signing, so a reload stays cheap); other keys
+   * sign a short message that the certificate's public key must verify.
    */
   public static boolean keyFits(PrivateKey key, X509Certificate certificate) {
+    PublicKey publicKey = certificate.getPublicKey();
+    if (key instanceof RSAPrivateCrtKey rsa && publicKey instanceof RSAPublicKey rsaPublic) {
+      return rsa.getModulus().equals(rsaPublic.getModulus())
+          && rsa.getPublicExponent().equals(rsaPublic.getPublicExponent());
+    }
+    if (key instanceof ECPrivateKey && publicKey instanceof ECPublicKey ecPublic) {
+      byte[] point = ecPublicPoint(key.getEncoded());
+      if (point != null) {
+        return Arrays.equals(point, uncompressed(ecPublic));
+      }
+    }
     String algorithm =
         switch (key.getAlgorithm()) {
           case "RSA" -> "SHA256withRSA";
@@ -120,7 +139,7 @@ public final class Pem {
           default -> null;
         };
     if (algorithm == null) {
-      return key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm());
+      return key.getAlgorithm().equals(publicKey.getAlgorithm());
     }
     byte[] probe = "redisha key check".getBytes(StandardCharsets.US_ASCII);
     try {
@@ -129,11 +148,103 @@ public final class Pem {
       signer.update(probe);
       byte[] signature = signer.sign();
       Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
+      verifier.initVerify(publicKey);
       verifier.update(probe);
       return verifier.verify(signature);
     } catch (GeneralSecurityException e) {
       return false; // a key of another algorithm than the certificate's
+    }
+  }
+
+  /** {@code 04 || X || Y} of an EC public key, each coordinate as wide as the field. */
+  private static byte[] uncompressed(ECPublicKey key) {
+    int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+    byte[] point = new byte[1 + 2 * size];
+    point[0] = 0x04;
+    unsigned(key.getW().getAffineX(), point, 1, size);
+    unsigned(key.getW().getAffineY(), point, 1 + size, size);
+    return point;
+  }
+
+  private static void unsigned(BigInteger value, byte[] into, int offset, int size) {
+    byte[] bytes = value.toByteArray();
+    int skip = bytes.length > size ? bytes.length - size : 0;
+    System.arraycopy(bytes, skip, into, offset + size - (bytes.length - skip), bytes.length - skip);
+  }
+
+  /**
+   * The public point inside a PKCS#8 EC key (RFC 5915 ECPrivateKey, field {@code [1] publicKey}),
+   * or null when the key does not carry it.
+   */
+  private static byte[] ecPublicPoint(byte[] pkcs8) {
+    try {
+      Der info = new Der(pkcs8, 0).enter(0x30); // PrivateKeyInfo
+      Der privateKey = info.skip(0x02).skip(0x30).enter(0x04); // version, algorithm, privateKey
+      Der ecKey = privateKey.enter(0x30).skip(0x02).skip(0x04); // version, privateKey
+      while (ecKey.hasMore()) {
+        if (ecKey.tag() == 0xa1) {
+          byte[] bits = ecKey.enter(0xa1).enter(0x03).rest();
+          return bits.length > 1 && bits[0] == 0 ? Arrays.copyOfRange(bits, 1, bits.length) : null;
+        }
+        ecKey = ecKey.skip(ecKey.tag());
+      }
+      return null;
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      return null; // not the structure we know: the caller signs instead
+    }
+  }
+
+  /** A cursor over DER elements inside {@code bytes[start..end)}. */
+  private record Der(byte[] bytes, int position, int end) {
+    Der(byte[] bytes, int position) {
+      this(bytes, position, bytes.length);
+    }
+
+    boolean hasMore() {
+      return position < end;
+    }
+
+    int tag() {
+      return bytes[position] & 0xff;
+    }
+
+    /** The content of the element here, which must have {@code tag}. */
+    Der enter(int tag) {
+      int[] header = header(tag);
+      return new Der(bytes, header[0], header[0] + header[1]);
+    }
+
+    /** The elements after the one here, which must have {@code tag}. */
+    Der skip(int tag) {
+      int[] header = header(tag);
+      return new Der(bytes, header[0] + header[1], end);
+    }
+
+    byte[] rest() {
+      return Arrays.copyOfRange(bytes, position, end);
+    }
+
+    /** {content start, content length} of the element here. */
+    private int[] header(int tag) {
+      if (!hasMore() || tag() != tag) {
+        throw new IllegalArgumentException("unexpected DER");
+      }
+      int at = position + 1;
+      int length = bytes[at++] & 0xff;
+      if (length >= 0x80) {
+        int octets = length & 0x7f;
+        if (octets > 3) {
+          throw new IllegalArgumentException("DER length too long");
+        }
+        length = 0;
+        for (int i = 0; i < octets; i++) {
+          length = (length << 8) | (bytes[at++] & 0xff);
+        }
+      }
+      if (at + length > end) {
+        throw new IllegalArgumentException("DER past its end");
+      }
+      return new int[] {at, length};
     }
   }
 

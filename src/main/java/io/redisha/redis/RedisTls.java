@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -14,10 +15,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -77,6 +78,17 @@ public final class RedisTls {
    * @param address the address or host name the server's certificate must name
    */
   X509ExtendedTrustManager trustManager(String address) {
+    return new AddressCheckingTrustManager(pkix(), address);
+  }
+
+  private volatile X509ExtendedTrustManager pkix;
+
+  /** The JDK's PKIX checks against the CA, made once (every session of the pair shares it). */
+  private X509ExtendedTrustManager pkix() {
+    X509ExtendedTrustManager made = pkix;
+    if (made != null) {
+      return made;
+    }
     try {
       KeyStore store = emptyStore();
       for (int i = 0; i < authorities.size(); i++) {
@@ -86,8 +98,9 @@ public final class RedisTls {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);
       for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager pkix) {
-          return new AddressCheckingTrustManager(pkix, address);
+        if (manager instanceof X509ExtendedTrustManager extended) {
+          pkix = extended;
+          return extended;
         }
       }
       throw new IllegalStateException("the JDK's PKIX trust manager is not an extended one");
@@ -96,22 +109,12 @@ public final class RedisTls {
     }
   }
 
-  /** The client certificate and key; null without a client certificate. */
-  KeyManagerFactory keyManagers() {
-    if (key == null) {
-      return null;
-    }
-    try {
-      KeyStore store = emptyStore();
-      char[] none = new char[0];
-      store.setKeyEntry("client", key, none, chain.toArray(new X509Certificate[0]));
-      KeyManagerFactory factory =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      factory.init(store, none);
-      return factory;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a key manager: " + e.getMessage(), e);
-    }
+  /**
+   * The client certificate and key, handed out as they are (no key store, whose key encryption
+   * would cost a rotation hundreds of milliseconds of CPU); null without a client certificate.
+   */
+  X509ExtendedKeyManager keyManager() {
+    return key == null ? null : new ClientKeyManager(key, chain.toArray(new X509Certificate[0]));
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException {
@@ -218,6 +221,69 @@ public final class RedisTls {
   @Override
   public int hashCode() {
     return Objects.hash(caPem, certPem, keyPem);
+  }
+
+  /** Offers the one client certificate for the key types it can sign with. */
+  private static final class ClientKeyManager extends X509ExtendedKeyManager {
+    private static final String ALIAS = "redisha-agent";
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+
+    ClientKeyManager(PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain;
+    }
+
+    private String alias(String[] keyTypes) {
+      if (keyTypes == null) {
+        return null;
+      }
+      String algorithm = key.getAlgorithm();
+      for (String type : keyTypes) {
+        if (type.equals(algorithm)
+            || ("RSA".equals(algorithm) && type.equals("RSASSA-PSS"))
+            || (algorithm.startsWith("Ed") && type.equals("EdDSA"))) {
+          return ALIAS;
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+      return alias(keyTypes);
+    }
+
+    @Override
+    public String chooseEngineClientAlias(
+        String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+      return alias(keyTypes);
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return alias(new String[] {keyType}) == null ? null : new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return ALIAS.equals(alias) ? key : null;
+    }
   }
 
   /** The JDK's PKIX checks, then the server's name: lettuce's own check would use 127.0.0.1. */

@@ -79,6 +79,28 @@ class LettuceRedisPortTest {
   }
 
   @Test
+  void aGrantedConfigSetIsNoticedWithoutAnyFollow() throws Exception {
+    node.configSetAllowed = false;
+    assertThat(follow()).isEqualTo(NOPERM);
+
+    assertThat(check().ok()).isTrue();
+    assertThat(node.replicationConfigured).as("not probed before the back-off").hasValue(0);
+    advance(1000);
+    assertThat(check().ok()).isTrue();
+    assertThat(node.replicationConfigured).as("probed once the back-off passed").hasValue(1);
+    assertThat(port.refusal()).isEqualTo(NOPERM);
+    assertThat(check().ok()).isTrue();
+    assertThat(node.replicationConfigured).as("then after the doubled back-off").hasValue(1);
+
+    node.configSetAllowed = true;
+    advance(2000);
+    assertThat(check().ok()).isTrue();
+    assertThat(node.replicationConfigured).hasValue(2);
+    assertThat(port.refusal()).as("the grant shows without a demotion").isNull();
+    assertThat(node.follows).hasValue(1);
+  }
+
+  @Test
   void newCredentialsThatDoNotLogInYetKeepTheOldOnesAndAreTriedAgain() throws Exception {
     RedisAccess next = RedisAccess.password(Optional.of("new"));
     node.acceptedPassword = "old";
@@ -166,6 +188,9 @@ class LettuceRedisPortTest {
     @Override
     public void configureReplication() {
       replicationConfigured.incrementAndGet();
+      if (!configSetAllowed) {
+        throw new RedisRefusedException(AgentAcl.CONFIG_SET, NOPERM, null);
+      }
     }
 
     @Override

@@ -204,7 +204,7 @@ class RedisTlsAclIT {
   }
 
   @Test
-  void newCredentialsReplaceTheConnectionOnlyOnceTheyLogIn() throws Exception {
+  void aNewPasswordIsCheckedOnTheOpenConnectionAndUsedForTheNextOne() throws Exception {
     RedisServerProcess server = server(aclUser(USER, PASSWORD));
     LettuceRedisNodeIT.RecordingListener events = new LettuceRedisNodeIT.RecordingListener();
     RedisNode node = node(server, access(PASSWORD), events);
@@ -214,20 +214,50 @@ class RedisTlsAclIT {
     assertThatThrownBy(() -> node.updateAccess(access("not-yet-set")))
         .isInstanceOf(RedisRefusedException.class)
         .hasMessageContaining("refused AUTH as user redisha: WRONGPASS");
-    assertThat(agentConnections(server)).as("the old connection stays").isEqualTo(before);
-    assertThat(node.check(TIMEOUT).isMaster()).isTrue();
+    assertThat(node.check(TIMEOUT).isMaster()).as("still logged in").isTrue();
 
     assertThat(server.cli("-a", ADMIN_PASSWORD, "ACL", "SETUSER", USER, ">agent-pass-2"))
         .isEqualTo("OK");
     node.updateAccess(access("agent-pass-2"));
-    String after = agentConnections(server);
-    assertThat(after).as("a new connection, logged in with the new password").isNotEqualTo(before);
-    assertThat(server.cli("-a", ADMIN_PASSWORD, "ACL", "SETUSER", USER, "<" + PASSWORD))
-        .isEqualTo("OK");
-    assertThat(node.check(TIMEOUT).isMaster()).isTrue();
+    assertThat(agentConnections(server))
+        .as("AUTH on the open connection: no new connection, no TLS handshake")
+        .isEqualTo(before);
     node.configureReplication();
     assertThat(server.cli("-a", ADMIN_PASSWORD, "CONFIG", "GET", "masterauth"))
         .contains("agent-pass-2");
+    assertThat(events.lost).isEmpty();
+
+    assertThat(server.cli("-a", ADMIN_PASSWORD, "ACL", "SETUSER", USER, "<" + PASSWORD))
+        .isEqualTo("OK");
+    String id = before.substring("id=".length());
+    assertThat(server.cli("-a", ADMIN_PASSWORD, "CLIENT", "KILL", "ID", id)).isEqualTo("1");
+    await().atMost(WAIT).until(() -> !events.lost.isEmpty());
+    assertThat(firstCheck(node).isMaster()).as("the next connection logs in anew").isTrue();
+    assertThat(agentConnections(server)).isNotEqualTo(before);
+  }
+
+  @Test
+  void aNewClientCertificateReplacesTheConnectionOnceItLogsIn() throws Exception {
+    RedisServerProcess server = server(aclUser(USER, PASSWORD));
+    LettuceRedisNodeIT.RecordingListener events = new LettuceRedisNodeIT.RecordingListener();
+    RedisNode node = node(server, access(PASSWORD), events);
+    firstCheck(node);
+    String before = agentConnections(server);
+
+    TestPki other = TestPki.create(dir.resolve("untrusted-pki"), "not-the-servers-ca");
+    TestPki.Issued untrusted = other.issue("untrusted-agent");
+    RedisAccess refused =
+        new RedisAccess(Optional.of(USER), Optional.of(PASSWORD), Optional.of(tls(untrusted)));
+    assertThatThrownBy(() -> node.updateAccess(refused)).isInstanceOf(RedisNodeException.class);
+    assertThat(agentConnections(server)).as("the old connection stays").isEqualTo(before);
+    assertThat(node.check(TIMEOUT).isMaster()).isTrue();
+
+    TestPki.Issued renewed = pki.issue("agent-renewed");
+    node.updateAccess(
+        new RedisAccess(Optional.of(USER), Optional.of(PASSWORD), Optional.of(tls(renewed))));
+    String after = agentConnections(server);
+    assertThat(after).as("a new connection with the new certificate").isNotEqualTo(before);
+    assertThat(node.check(TIMEOUT).isMaster()).isTrue();
     await()
         .atMost(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(agentConnections(server)).isEqualTo(after));
