@@ -8,32 +8,52 @@ import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
-import io.redisha.redis.DataGuard;
 import io.redisha.redis.HealthTracker;
+import io.redisha.redis.MasterConflict;
+import io.redisha.redis.PeerAdverts;
+import io.redisha.redis.PeerLink;
+import io.redisha.redis.PromotionGate;
+import io.redisha.redis.ReplicaDetach;
+import io.redisha.redis.ReplicaFollow;
 import io.redisha.redis.ReplicationInfo;
-import io.redisha.redis.ReplicationInfo.MasterLink;
+import io.redisha.redis.ReplicationLineage;
+import io.redisha.redis.RestartQuarantine;
+import io.redisha.redis.TakeoverEvidence;
+import io.redisha.redis.WriteFence;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
+import io.redisha.vrrp.VrrpRouter.ConflictPolicy;
 import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpState;
+import java.net.Inet4Address;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * One Redis group on one node: its virtual router, its VIP and its Redis, kept consistent. Pure
- * apart from its ports; every method runs on the scheduler's thread.
+ * apart from its ports; every method runs on the scheduler's thread. The controller gathers what it
+ * observes (both Redis servers' INFO, what the router heard, the clock) and acts; the decisions are
+ * the pure rules of {@code io.redisha.redis}.
  *
  * <p>The rules, in the order they matter:
  *
  * <ul>
  *   <li>Health: {@code fall} failed checks, a lost connection or a restarted Redis make the node
  *       ineligible at once (VRRP FAULT: a master releases with priority 0, so the peer takes over
- *       without waiting for the master-down interval); {@code rise} good checks bring it back.
- *   <li>S5: a node whose Redis is not following the peer may become eligible only when {@link
- *       DataGuard} finds that it holds everything the peer's Redis has; otherwise it follows the
- *       peer and waits until it does.
+ *       without waiting for the master-down interval); {@code rise} good checks bring it back. A
+ *       Redis that restarted as an empty master is made a replica at once ({@link
+ *       RestartQuarantine}).
+ *   <li>S5: a node whose Redis is not following the peer may become eligible only when it holds
+ *       everything the peer's Redis has ({@link PromotionGate}); otherwise it follows the peer and
+ *       waits until it does. Its Redis follows only a peer that will not wipe it ({@link
+ *       ReplicaFollow}), and lets go of one that came back empty or went silent without its data
+ *       ({@link ReplicaDetach}). When two masters meet, the data decide who keeps the role ({@link
+ *       MasterConflict}).
  *   <li>Roles are level-triggered: at every check the role the VRRP state implies (master when
  *       MASTER, replica of the peer otherwise) is compared with what Redis reports, and one command
  *       at a time is sent until they agree. A single lost or reordered command can never leave a
@@ -41,9 +61,23 @@ import java.util.function.Consumer;
  *   <li>The VIP is added once our Redis answers as master, and removed the moment the node stops
  *       being master; the demoted Redis then drops its normal clients so they reconnect through the
  *       VIP.
+ *   <li>Fencing at Redis ({@link WriteFence}): our Redis's write fence is open only while this node
+ *       is master, and closed the moment it is anything else, before any role change. A master that
+ *       finds its fence closed or its Redis made a replica by someone else was fenced by the peer
+ *       and steps down.
+ *   <li>No takeover on weak evidence ({@link TakeoverEvidence}): while the peer's Redis still
+ *       serves, missed adverts alone do not make this node master; once the peer's agent has been
+ *       silent for the stall limit, its Redis is fenced ({@link PeerFence}) and ours catches up
+ *       before ours is promoted, and the fenced Redis is then made a replica of ours.
  * </ul>
  */
 public final class GroupController {
+
+  /** How long a fence on the peer's Redis stays good for taking over. */
+  private static final long FENCE_VALID = Duration.ofSeconds(1).toNanos();
+
+  /** How often a fence compares offsets while our Redis catches up. */
+  private static final Duration FENCE_POLL = Duration.ofMillis(2);
 
   /** What the controller tells the rest of the agent. */
   public interface Listener {
@@ -74,22 +108,61 @@ public final class GroupController {
   private final Consumer<String> log;
   private final VrrpRouter router;
   private final HealthTracker health;
+  private final PeerLink peerLink;
+  private final Duration peerSilenceLimit;
+  private final Duration stallLimit;
+  private final Duration advertInterval;
+  private final ReplicationLineage lineage = new ReplicationLineage();
 
   private ReplicationInfo local;
   private String localError = "not checked yet";
   private ReplicationInfo peer;
   private boolean peerChecked;
   private long peerCheckedAtNanos = -1;
+  private long peerServedNanos = Long.MIN_VALUE;
   private long conflictSinceNanos = -1;
   private long lastConflictNanos = -1;
+  private String lastConflictLine;
   private boolean checkInFlight;
   private boolean peerCheckInFlight;
   private boolean commandInFlight;
   private boolean clientsToKill;
   private String dataRefusal;
+  private String followRefusal;
+  private String followReason;
+  private String detachedFromEmpty;
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
   private AgentReport.Transition lastTransition;
+  private Switchover switchover;
+  private boolean vipKeptForSwitchover;
+  private final WriteHold writeHold = new WriteHold();
+
+  // Our Redis's write fence: checks and commands of the local port run in the order sent.
+  private long localSent;
+  private long fenceOpenedAt = -1;
+  private Optional<String> fenceOpenedOnRunId = Optional.empty();
+  private WriteFence.Verdict fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
+  private ReplicationInfo lastRaw;
+  private long lastRawNanos;
+  private long streamMovedNanos = Long.MIN_VALUE;
+  private boolean fenceUnknownLogged;
+
+  // What the takeover gate weighs about the peer's Redis since its adverts stopped.
+  private long lookStartedNanos = Long.MIN_VALUE;
+  private long okLookStartedNanos = Long.MIN_VALUE;
+  private long okLookDoneNanos = Long.MIN_VALUE;
+  private ReplicationInfo okLook;
+  private long failedLookStartedNanos = Long.MIN_VALUE;
+  private Cancellable silenceLook = Cancellable.NONE;
+  private TakeoverEvidence.Reason lastEvidence;
+  private PeerFence peerFence;
+  private long fencedAtNanos = Long.MIN_VALUE;
+  private String fencedPeerRunId;
+  private long fenceRetryAtNanos = Long.MIN_VALUE;
+  private String fenceFailure;
+  private boolean demotePeer;
+  private boolean demotingPeer;
 
   public GroupController(
       PairSettings pair,
@@ -112,6 +185,10 @@ public final class GroupController {
     this.listener = listener;
     this.log = log;
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
+    this.peerLink = new PeerLink(pair.link().peerAddress().getHostAddress(), group.port());
+    this.peerSilenceLimit = PeerAdverts.silenceLimit(pair.vrrp().intervalCentis());
+    this.stallLimit = PeerAdverts.stallLimit(pair.vrrp().intervalCentis());
+    this.advertInterval = Duration.ofMillis(pair.vrrp().intervalCentis() * 10L);
     VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
@@ -128,11 +205,7 @@ public final class GroupController {
                 onTransition(from, to, reason);
               }
             });
-    router.setTakeoverGate(
-        () ->
-            guard.takeoverRefusal(
-                new SplitBrainGuard.PeerView(
-                    router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis())));
+    router.setTakeoverGate(this::takeoverRefusal);
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
@@ -169,10 +242,13 @@ public final class GroupController {
     router.shutdown(reason);
     vip.remove();
     if (wasMaster) {
-      // Clients still connected through the VIP would hang on this host: cut them so they
+      // The peer takes over at once on our release: our Redis takes no write from here on, and
+      // clients still connected through the VIP would hang on this host: cut them so they
       // reconnect through the VIP, which now leads to the peer.
+      redis.setWriteFence(true, error -> {});
       redis.killNormalClients(error -> {});
     }
+    silenceLook.cancel();
     guard.close();
   }
 
@@ -187,150 +263,129 @@ public final class GroupController {
     scheduleTick();
     if (!checkInFlight) {
       checkInFlight = true;
-      redis.check(pair.health().timeout(), this::onLocalCheck);
+      long sent = ++localSent;
+      redis.check(pair.health().timeout(), result -> onLocalCheck(result, sent));
     }
-    checkPeer();
+    checkPeer(pair.health().timeout());
+    scheduleSilenceLook();
+    writeHold.enforce();
     if (router.state() != VrrpState.MASTER) {
-      detachFromSilentPeer();
+      detachFromPeerIfUnsafe();
     }
     if (router.state() == VrrpState.MASTER) {
-      String refusal = guard.holdRefusal(peerFollowing());
+      String refusal = guard.holdRefusal(peerLink.peerFollows(local));
       if (refusal != null) {
         fence(refusal);
       }
     }
   }
 
-  private void checkPeer() {
+  private void checkPeer(Duration timeout) {
     if (peerCheckInFlight) {
       return;
     }
     peerCheckInFlight = true;
+    long started = scheduler.nanoTime();
+    lookStartedNanos = started;
     peerRedis.check(
-        pair.health().timeout(),
+        timeout,
         result -> {
           peerCheckInFlight = false;
           peer = result.ok() ? result.info() : null;
           peerChecked = true;
           peerCheckedAtNanos = scheduler.nanoTime();
-          notePeerServing();
-        });
-  }
-
-  /**
-   * Two masters meet (a split brain heals): the side whose Redis holds everything the other's has
-   * keeps the role, the other yields, so the writes taken during the split survive when only one
-   * side took any. When both took writes, or the data cannot be compared, RFC precedence decides.
-   * Waits up to {@link #CONFLICT_HOLD_NANOS} for a fresh look at the peer's Redis.
-   */
-  private VrrpRouter.ConflictPolicy.Decision onPeerMaster(
-      VrrpAdvertisement advert, java.net.Inet4Address source) {
-    long now = scheduler.nanoTime();
-    if (lastConflictNanos < 0 || now - lastConflictNanos > CONFLICT_HOLD_NANOS) {
-      conflictSinceNanos = now;
-      scheduleReannounceAfterConflict();
-    }
-    lastConflictNanos = now;
-    boolean fresh = peer != null && peerCheckedAtNanos > conflictSinceNanos && local != null;
-    if (!fresh) {
-      if (now - conflictSinceNanos < CONFLICT_HOLD_NANOS) {
-        checkPeer();
-        return conflict(VrrpRouter.ConflictPolicy.Decision.HOLD, source, "looking at its Redis");
-      }
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.RFC, source, "its Redis cannot be compared");
-    }
-    boolean weHoldTheirs = DataGuard.decide(local, Optional.of(peer)).mayBecomeMaster();
-    boolean theyHoldOurs = DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster();
-    if (weHoldTheirs && !theyHoldOurs) {
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.HOLD, source, "our Redis holds all of its data");
-    }
-    if (theyHoldOurs && !weHoldTheirs) {
-      return conflict(
-          VrrpRouter.ConflictPolicy.Decision.YIELD, source, "its Redis holds all of ours");
-    }
-    if (!weHoldTheirs) {
-      // Both took writes (or Redis's own replication PINGs) after parting: keep the side that
-      // added more, so the fewest acknowledged writes are thrown away.
-      long[] beyond = DataGuard.bytesBeyondFork(local, peer);
-      if (beyond != null && beyond[0] != beyond[1]) {
-        String why = "since the split we added " + beyond[0] + " bytes, the peer " + beyond[1];
-        return conflict(
-            beyond[0] > beyond[1]
-                ? VrrpRouter.ConflictPolicy.Decision.HOLD
-                : VrrpRouter.ConflictPolicy.Decision.YIELD,
-            source,
-            why);
-      }
-    }
-    return conflict(VrrpRouter.ConflictPolicy.Decision.RFC, source, "data equal or unrelated");
-  }
-
-  /**
-   * Once the other master has gone quiet (it yielded) and we are still master, announce the VIP
-   * again: while both claimed it, clients may have learnt the other's address.
-   */
-  private void scheduleReannounceAfterConflict() {
-    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
-    scheduler.schedule(
-        java.time.Duration.ofNanos(quiet),
-        () -> {
-          if (router.state() != VrrpState.MASTER) {
-            return;
-          }
-          if (scheduler.nanoTime() - lastConflictNanos >= quiet) {
-            vip.reannounce();
+          if (result.ok()) {
+            okLookStartedNanos = started;
+            okLookDoneNanos = peerCheckedAtNanos;
+            okLook = result.info();
           } else {
-            scheduleReannounceAfterConflict();
+            failedLookStartedNanos = started;
+          }
+          notePeerServing();
+          if (running && router.state() == VrrpState.BACKUP) {
+            router.retryTakeover();
+          } else if (running && router.state() == VrrpState.MASTER) {
+            fenceSilentServingPeer();
           }
         });
   }
 
-  private VrrpRouter.ConflictPolicy.Decision conflict(
-      VrrpRouter.ConflictPolicy.Decision decision, java.net.Inet4Address source, String why) {
-    String line = decision + ": " + why;
-    if (!line.equals(lastConflictLine)) {
-      lastConflictLine = line;
-      log.accept(
-          "group "
-              + group.name()
-              + ": split brain: peer "
-              + source.getHostAddress()
-              + " is master too; "
-              + switch (decision) {
-                case HOLD -> "keeping the role";
-                case YIELD -> "yielding";
-                case RFC -> "VRRP priority decides";
-              }
-              + " ("
-              + why
-              + ")");
+  /**
+   * Once the peer's first advert is overdue, looks at its Redis at once, with a timeout that ends
+   * before the master-down interval does: a host that is gone is then known to be gone when the
+   * takeover is due, so a host cut fails over as fast as without the look.
+   */
+  private void scheduleSilenceLook() {
+    silenceLook.cancel();
+    if (router.state() != VrrpState.BACKUP) {
+      return;
     }
-    return decision;
+    Duration due = advertInterval.plusMillis(10).minus(router.peerSilence());
+    if (due.isNegative()) {
+      return;
+    }
+    silenceLook =
+        scheduler.schedule(
+            due,
+            () -> {
+              if (!running || router.state() != VrrpState.BACKUP) {
+                return;
+              }
+              Duration silence = router.peerSilence();
+              long firstMissed =
+                  scheduler.nanoTime() - silence.toNanos() + advertInterval.toNanos();
+              if (silence.compareTo(advertInterval) < 0 || lookStartedNanos >= firstMissed) {
+                return;
+              }
+              Duration left = router.masterDownInterval().minus(silence).minusMillis(10);
+              Duration timeout = pair.health().timeout();
+              if (left.compareTo(timeout) < 0) {
+                timeout = left.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : left;
+              }
+              checkPeer(timeout);
+            });
   }
 
-  private String lastConflictLine;
+  /** What our router last heard from the peer, as the replica rules weigh it. */
+  private PeerAdverts peerAdverts() {
+    return new PeerAdverts(router.lastMaster() != null, router.peerSilence(), peerSilenceLimit);
+  }
 
-  private static final long CONFLICT_HOLD_NANOS = 2_000_000_000L;
+  // ---- Health and S5 eligibility ----
 
-  private void onLocalCheck(RedisPort.CheckResult result) {
+  private void onLocalCheck(RedisPort.CheckResult result, long sent) {
     checkInFlight = false;
     if (!running) {
       return;
     }
     boolean wasUp = health.health() == HealthTracker.Health.UP;
     if (result.ok()) {
-      if (local != null && !local.runId().equals(result.info().runId())) {
+      RestartQuarantine.Verdict restart =
+          RestartQuarantine.decide(
+              Optional.ofNullable(local), result.info(), router.state() == VrrpState.MASTER);
+      if (restart.restarted()) {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
       }
-      boolean restarted = local != null && !local.runId().equals(result.info().runId());
-      local = result.info();
+      noteStreamMoved(result.info());
+      local = lineage.resolve(result.info());
+      fenceVerdict =
+          router.state() == VrrpState.MASTER
+              ? WriteFence.decide(
+                  local, fenceOpenedOnRunId, fenceOpenedAt >= 0 && sent > fenceOpenedAt)
+              : WriteFence.Verdict.NOT_OPENED_YET;
+      if (WriteFence.state(local) == WriteFence.State.UNKNOWN && !fenceUnknownLogged) {
+        fenceUnknownLogged = true;
+        log.accept(
+            "group "
+                + group.name()
+                + ": cannot read min-replicas-to-write of our Redis: no write fence (allow CONFIG"
+                + " GET/SET for the agent)");
+      }
       localError = null;
       health.record(true);
-      if (restarted) {
-        quarantineRestarted();
+      if (restart == RestartQuarantine.Verdict.RESTARTED_EMPTY_MAKE_REPLICA) {
+        makeRestartedReplica();
       }
     } else {
       localError = result.error();
@@ -342,8 +397,34 @@ public final class GroupController {
     } else {
       updateEligibility(wasUp);
     }
+    writeHold.enforce();
     reconcileRole();
     listener.changed(group.name());
+  }
+
+  /**
+   * Notes that our Redis, following the peer's, received its stream since the previous check (its
+   * offset or stream id moved): it was connected to the peer's Redis in between, so the peer's
+   * Redis may count an acknowledgement of ours as proof that we follow it, even when no check of
+   * ours saw the link up (a reconnect shorter than a check interval; simulation seed 712730).
+   */
+  private void noteStreamMoved(ReplicationInfo current) {
+    ReplicationInfo before = lastRaw;
+    long previousCheck = lastRawNanos;
+    lastRaw = current;
+    lastRawNanos = scheduler.nanoTime();
+    // Only the peer's stream moves a Redis configured on it (our own REPLICAOF changes nothing
+    // until the first sync, which is the peer's stream too).
+    if (before == null
+        || !before.runId().equals(current.runId())
+        || !peerLink.configured(current)) {
+      return;
+    }
+    if (before.replOffset() != current.replOffset() || !before.replId().equals(current.replId())) {
+      // The bytes arrived after the previous check read the offset: that is all we know.
+      streamMovedNanos = previousCheck;
+      peerServedNanos = lastRawNanos;
+    }
   }
 
   private void onConnectionLost(String reason) {
@@ -361,16 +442,15 @@ public final class GroupController {
     if (router.state() == VrrpState.MASTER) {
       return; // S5 gates becoming master, not staying master.
     }
-    String refusal = null;
-    if (!followsPeer(local) && !peerChecked) {
-      refusal = "waiting for a fresh look at the peer's Redis";
-    } else if (!followsPeer(local)) {
-      DataGuard.Verdict verdict = DataGuard.decide(local, Optional.ofNullable(peer));
-      if (!verdict.mayBecomeMaster()) {
-        refusal = "Redis " + verdict.reason() + ": " + verdict.explanation();
-      }
-    }
-    if (refusal != null) {
+    PromotionGate.Verdict verdict =
+        PromotionGate.decide(
+            local,
+            peerLink.streaming(local),
+            Optional.ofNullable(peer),
+            peerChecked,
+            Optional.ofNullable(okLook));
+    if (!verdict.eligible()) {
+      String refusal = verdict.explanation();
       if (!refusal.equals(dataRefusal)) {
         log.accept("group " + group.name() + ": not eligible as master: " + refusal);
       }
@@ -383,73 +463,63 @@ public final class GroupController {
     }
   }
 
-  /** Whether {@code info} is a replica of the peer's Redis for this group. */
-  private boolean followsPeer(ReplicationInfo info) {
-    if (info == null || info.isMaster()) {
-      return false;
-    }
-    Optional<MasterLink> link = info.masterLink();
-    return link.isPresent()
-        && link.get().host().equals(pair.link().peerAddress().getHostAddress())
-        && link.get().port() == group.port()
-        && link.get().up() // configured is not enough: an unsynced replica may be empty (seed 1625)
-        && !link.get().syncInProgress();
-  }
-
-  /** Whether the peer's Redis is connected to ours as a replica that acknowledged recently. */
-  private boolean peerFollowing() {
-    if (local == null || !local.isMaster()) {
-      return false;
-    }
-    String peerIp = pair.link().peerAddress().getHostAddress();
-    return local.replicas().stream()
-        .anyMatch(r -> r.ip().equals(peerIp) && r.online() && r.lagSeconds() <= 1);
-  }
-
   /** S4: a master that lost its proof drops the VIP and stops being master. */
   private void fence(String reason) {
     router.setEligible(false, "fenced: " + reason);
   }
 
-  /** Level-triggered: one command at a time until Redis has the role the VRRP state implies. */
+  // ---- Roles, level-triggered ----
+
+  /**
+   * One command at a time until Redis has the role and the write fence the VRRP state implies: a
+   * master's Redis is a master with its fence open, anybody else's has its fence closed (first) and
+   * follows the peer unless that would lose data.
+   */
   private void reconcileRole() {
-    if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
+    if (commandInFlight || local == null) {
       return;
     }
     VrrpState state = router.state();
     if (state == VrrpState.INITIALIZE) {
       return;
     }
+    if (state != VrrpState.MASTER && WriteFence.needsChange(local, false)) {
+      // Before anything else, and even before rise good checks: a Redis that restarted without
+      // the fence in redis.conf must stop taking writes at once.
+      closeOurFence(this::reconcileRole);
+      return;
+    }
+    if (health.health() != HealthTracker.Health.UP) {
+      return;
+    }
     if (state == VrrpState.MASTER) {
-      if (!local.isMaster()) {
-        commandInFlight = true;
-        redis.promote(
-            error -> {
-              commandInFlight = false;
-              if (error != null) {
-                logRoleFailure("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
-                return;
-              }
-              lastRoleFailure = null;
-              log.accept("group " + group.name() + ": Redis promoted to master");
-              markRole(true);
-              if (router.state() == VrrpState.MASTER) {
-                vip.add();
-              }
-              listener.changed(group.name());
-            });
+      if (writeHold.releaseForMaster()) {
+        return;
+      }
+      if (fenceVerdict.fenced()) {
+        String why =
+            fenceVerdict == WriteFence.Verdict.MADE_REPLICA
+                ? "our Redis was made a replica"
+                : "our Redis's write fence was closed";
+        log.accept("group " + group.name() + ": fenced by the peer: " + why + "; stepping down");
+        fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
+        router.stepDown("fenced by the peer: " + why);
+        return;
+      }
+      if (!local.isMaster() || WriteFence.needsChange(local, true)) {
+        becomeWritableMaster();
       } else if (!vip.held()) {
         vip.add();
         listener.changed(group.name());
       }
       return;
     }
-    if (!followsPeerConfigured(local)) {
+    if (!peerLink.configured(local)) {
       if (followRefused()) {
         return;
       }
       commandInFlight = true;
-      String host = pair.link().peerAddress().getHostAddress();
+      String host = peerLink.peerHost();
       redis.follow(
           host,
           group.port(),
@@ -461,7 +531,15 @@ public final class GroupController {
             }
             lastRoleFailure = null;
             log.accept(
-                "group " + group.name() + ": Redis now replica of " + host + ":" + group.port());
+                "group "
+                    + group.name()
+                    + ": Redis now replica of "
+                    + host
+                    + ":"
+                    + group.port()
+                    + " ("
+                    + followReason
+                    + ")");
             markRole(false);
             killClientsIfDemoted();
             listener.changed(group.name());
@@ -471,8 +549,9 @@ public final class GroupController {
     }
   }
 
-  // ---- redistls: a role command Redis refuses is asked for at every check (level-triggered) and
-  // answered at once by the port while it backs off; log each failure once, not every check. ----
+  // ---- redistls: a role or fence command Redis refuses is asked for at every check
+  // (level-triggered) and answered at once by the port while it backs off; log each failure once,
+  // not every check. ----
 
   private String lastRoleFailure;
 
@@ -481,6 +560,152 @@ public final class GroupController {
       lastRoleFailure = line;
       log.accept(line);
     }
+  }
+
+  /** Opens our write fence, then REPLICAOF NO ONE, then adds the VIP: this node is master now. */
+  private void becomeWritableMaster() {
+    commandInFlight = true;
+    long sent = ++localSent;
+    String runId = local.runId();
+    boolean fenceKnown = WriteFence.state(local) != WriteFence.State.UNKNOWN;
+    redis.setWriteFence(
+        false,
+        fenceError -> {
+          if (fenceError != null && fenceKnown) {
+            commandInFlight = false;
+            logRoleFailure(
+                "group " + group.name() + ": opening the write fence failed: " + fenceError);
+            return;
+          }
+          if (router.state() != VrrpState.MASTER) {
+            commandInFlight = false;
+            reconcileRole(); // stepped down meanwhile: close it again
+            return;
+          }
+          fenceOpenedAt = sent;
+          fenceOpenedOnRunId = Optional.of(runId);
+          markFence(false);
+          if (local.isMaster()) {
+            commandInFlight = false;
+            onPromoted();
+            return;
+          }
+          redis.promote(
+              error -> {
+                commandInFlight = false;
+                if (error != null) {
+                  logRoleFailure("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
+                  return;
+                }
+                lastRoleFailure = null;
+                log.accept("group " + group.name() + ": Redis promoted to master");
+                markRole(true);
+                onPromoted();
+              });
+        });
+  }
+
+  private void onPromoted() {
+    if (router.state() == VrrpState.MASTER) {
+      vip.add();
+      if (demotePeer) {
+        demoteFencedPeer();
+      }
+    } else {
+      reconcileRole();
+    }
+    listener.changed(group.name());
+  }
+
+  /** Closes our Redis's write fence; {@code then} runs once it is closed. */
+  private void closeOurFence(Runnable then) {
+    commandInFlight = true;
+    redis.setWriteFence(
+        true,
+        error -> {
+          commandInFlight = false;
+          if (error != null) {
+            logRoleFailure("group " + group.name() + ": closing the write fence failed: " + error);
+            return;
+          }
+          lastRoleFailure = null;
+          markFence(true);
+          then.run();
+        });
+  }
+
+  /** Whether REPLICAOF the peer must wait ({@link ReplicaFollow}); logs each new refusal once. */
+  private boolean followRefused() {
+    ReplicaFollow.Verdict verdict =
+        ReplicaFollow.decide(
+            local,
+            Optional.ofNullable(peer),
+            peerAdverts(),
+            Optional.ofNullable(detachedFromEmpty));
+    String refusal = verdict.follow() ? null : verdict.explanation();
+    if (refusal != null && !refusal.equals(followRefusal)) {
+      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+    }
+    followRefusal = refusal;
+    followReason = verdict.explanation();
+    return refusal != null;
+  }
+
+  /** {@link RestartQuarantine}: point a restarted empty master at the peer at once. */
+  private void makeRestartedReplica() {
+    if (commandInFlight) {
+      return;
+    }
+    commandInFlight = true;
+    redis.follow(
+        peerLink.peerHost(),
+        group.port(),
+        error -> {
+          commandInFlight = false;
+          if (error == null) {
+            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
+            markRole(false);
+          }
+        });
+  }
+
+  /** {@link ReplicaDetach}: REPLICAOF NO ONE, without the VIP, to keep our Redis's data. */
+  private void detachFromPeerIfUnsafe() {
+    if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
+      return;
+    }
+    ReplicaDetach.Verdict verdict =
+        ReplicaDetach.decide(
+            local,
+            peerLink.configured(local),
+            Optional.ofNullable(peer),
+            peerChecked,
+            peerAdverts());
+    if (!verdict.detach()) {
+      return;
+    }
+    detachedFromEmpty =
+        verdict.reason() == ReplicaDetach.Reason.PEER_RESTARTED_EMPTY && peer != null
+            ? peer.runId()
+            : null;
+    // Closed first: the detached Redis is a master that must take no write without the VIP.
+    closeOurFence(
+        () -> {
+          commandInFlight = true;
+          redis.promote(
+              error -> {
+                commandInFlight = false;
+                if (error == null) {
+                  log.accept(
+                      "group "
+                          + group.name()
+                          + ": "
+                          + verdict.explanation()
+                          + ": detached our Redis to keep its data");
+                  markRole(true);
+                }
+              });
+        });
   }
 
   private void killClientsIfDemoted() {
@@ -494,17 +719,6 @@ public final class GroupController {
             log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
           }
         });
-  }
-
-  /** Whether Redis is configured as replica of the peer, whatever its link state. */
-  private boolean followsPeerConfigured(ReplicationInfo info) {
-    return !info.isMaster()
-        && info.masterLink()
-            .map(
-                l ->
-                    l.host().equals(pair.link().peerAddress().getHostAddress())
-                        && l.port() == group.port())
-            .orElse(false);
   }
 
   /** Notes a role we just set, until the next check reads it back. */
@@ -522,13 +736,308 @@ public final class GroupController {
             local.replOffset(),
             local.secondReplOffset(),
             local.keys(),
-            master
-                ? Optional.empty()
-                : Optional.of(
-                    new MasterLink(
-                        pair.link().peerAddress().getHostAddress(), group.port(), false, false, 0)),
-            List.of());
+            master ? Optional.empty() : Optional.of(peerLink.notYetLinked()),
+            List.of(),
+            local.minReplicasToWrite());
   }
+
+  /** Notes the write fence we just set, until the next check reads it back. */
+  private void markFence(boolean closed) {
+    if (local == null || local.minReplicasToWrite().isEmpty()) {
+      return;
+    }
+    local =
+        new ReplicationInfo(
+            local.role(),
+            local.runId(),
+            local.uptimeSeconds(),
+            local.replId(),
+            local.replId2(),
+            local.replOffset(),
+            local.secondReplOffset(),
+            local.keys(),
+            local.masterLink(),
+            local.replicas(),
+            OptionalInt.of(closed ? WriteFence.CLOSED : WriteFence.OPEN));
+  }
+
+  // ---- Two masters (a split brain heals) ----
+
+  /**
+   * The peer claims the master role while we hold it: {@link MasterConflict} decides who keeps it,
+   * on a look at the peer's Redis taken after the conflict began.
+   */
+  private ConflictPolicy.Decision onPeerMaster(VrrpAdvertisement advert, Inet4Address source) {
+    long now = scheduler.nanoTime();
+    if (MasterConflict.startsConflict(lastConflictNanos, now)) {
+      conflictSinceNanos = now;
+      scheduleReannounceAfterConflict();
+    }
+    lastConflictNanos = now;
+    MasterConflict.Verdict verdict =
+        MasterConflict.decide(
+            Optional.ofNullable(local),
+            Optional.ofNullable(peer),
+            peerCheckedAtNanos,
+            conflictSinceNanos,
+            now);
+    if (verdict.lookAtPeer()) {
+      checkPeer(pair.health().timeout());
+    }
+    ConflictPolicy.Decision decision =
+        switch (verdict.outcome()) {
+          case KEEP -> ConflictPolicy.Decision.HOLD;
+          case YIELD -> ConflictPolicy.Decision.YIELD;
+          case BY_PRIORITY -> ConflictPolicy.Decision.RFC;
+        };
+    logConflict(decision, source, verdict.explanation());
+    return decision;
+  }
+
+  /**
+   * Once the other master has gone quiet (it yielded) and we are still master, announce the VIP
+   * again: while both claimed it, clients may have learnt the other's address.
+   */
+  private void scheduleReannounceAfterConflict() {
+    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
+    scheduler.schedule(
+        Duration.ofNanos(quiet),
+        () -> {
+          if (router.state() != VrrpState.MASTER) {
+            return;
+          }
+          if (scheduler.nanoTime() - lastConflictNanos >= quiet) {
+            vip.reannounce();
+          } else {
+            scheduleReannounceAfterConflict();
+          }
+        });
+  }
+
+  private void logConflict(ConflictPolicy.Decision decision, Inet4Address source, String why) {
+    String line = decision + ": " + why;
+    if (line.equals(lastConflictLine)) {
+      return;
+    }
+    lastConflictLine = line;
+    log.accept(
+        "group "
+            + group.name()
+            + ": split brain: peer "
+            + source.getHostAddress()
+            + " is master too; "
+            + switch (decision) {
+              case HOLD -> "keeping the role";
+              case YIELD -> "yielding";
+              case RFC -> "VRRP priority decides";
+            }
+            + " ("
+            + why
+            + ")");
+  }
+
+  // ---- S11 and a clean start: entry points of the agent runtime ----
+
+  /**
+   * The interface lost its link (S11): the group goes to FAULT at once whatever its health (a
+   * master first tries a priority 0 advert), the VIP is removed, and our Redis is held from taking
+   * writes until the node is master again or, once the link is back, follows the peer.
+   *
+   * @param reason what the kernel said, for example {@code carrier lost on eth0}
+   */
+  public void linkLost(String reason) {
+    writeHold.hold(reason, true);
+    router.linkLost(reason);
+    vipKeptForSwitchover = false;
+    vip.remove();
+    writeHold.enforce();
+    listener.changed(group.name());
+  }
+
+  /**
+   * The interface carries traffic again: the group rejoins as a backup (when its Redis is eligible)
+   * under the normal rules, so S5 holds and the master-down timer runs from now.
+   */
+  public void linkRestored(String reason) {
+    writeHold.linkBack();
+    router.linkRestored(reason);
+    listener.changed(group.name());
+  }
+
+  /**
+   * Called once before {@link #start} by a freshly started agent. A predecessor may have left this
+   * node's Redis a writable master (the runtime has already removed the VIPs it left): until VRRP
+   * makes this node master, or our Redis follows the peer, its writes are held, and that is the
+   * first command it gets; if it is a master, its clients are cut once so that none keeps writing
+   * to it.
+   */
+  public void startClean() {
+    clientsToCutAtStart = true;
+    writeHold.hold("agent started, VRRP has not decided yet", false);
+    writeHold.enforce();
+  }
+
+  private boolean clientsToCutAtStart;
+
+  /**
+   * While the node must not run a writable master (its link is down, or it has just started and
+   * VRRP has not decided), our Redis's writes wait: {@code CLIENT PAUSE WRITE}, renewed while the
+   * hold lasts and bounded, so a Redis whose agent died takes writes again by itself. A write that
+   * waits is dropped if its client gives up; reads go on. The hold ends when this node becomes
+   * master (lifted before the VIP is added) or, with the link up, once our Redis is a replica,
+   * which refuses writes by itself. While the link is down a replica is held too: no replication
+   * reaches it then, and the replica rules may detach it to keep its data.
+   */
+  private final class WriteHold {
+    private static final Duration BOUND = Duration.ofSeconds(2);
+    private static final long RENEW_NANOS = Duration.ofMillis(500).toNanos();
+
+    /** Why writes are held, or null when they are not. */
+    private String reason;
+
+    private boolean whileLinkDown;
+    private boolean inFlight;
+    private boolean sent;
+    private long sentNanos;
+
+    /** Whether a pause of ours may hold Redis now, and until when it does at most. */
+    private boolean paused;
+
+    private long untilNanos;
+
+    void hold(String why, boolean linkDown) {
+      if (reason == null) {
+        sent = false;
+      }
+      reason = why;
+      whileLinkDown |= linkDown;
+    }
+
+    void linkBack() {
+      whileLinkDown = false;
+    }
+
+    private boolean mayBeInEffect() {
+      return paused && scheduler.nanoTime() - untilNanos < 0;
+    }
+
+    /** Sends or renews the pause while it is wanted; ends the hold once it may. */
+    void enforce() {
+      if (reason == null) {
+        return;
+      }
+      cutClientsAtStart();
+      if (router.state() == VrrpState.MASTER) {
+        return; // lifted by releaseForMaster before the VIP is added
+      }
+      if (!whileLinkDown && local != null && !local.isMaster()) {
+        end("our Redis is a replica");
+        return;
+      }
+      long now = scheduler.nanoTime();
+      if (inFlight || (sent && now - sentNanos < RENEW_NANOS)) {
+        return;
+      }
+      inFlight = true;
+      String why = reason;
+      redis.pauseWrites(
+          BOUND,
+          error -> {
+            inFlight = false;
+            if (error != null) {
+              if (!sent) {
+                log.accept("group " + group.name() + ": holding Redis writes failed: " + error);
+              }
+              return;
+            }
+            if (!sent) {
+              log.accept("group " + group.name() + ": Redis writes held (" + why + ")");
+            }
+            sent = true;
+            sentNanos = now;
+            paused = true;
+            untilNanos = scheduler.nanoTime() + BOUND.toNanos();
+            if (reason == null) {
+              unpause("the hold ended meanwhile");
+            }
+          });
+    }
+
+    /**
+     * The node is master: lifts a pause of ours before the VIP is added. Returns true while the
+     * lift is on its way; reconciling goes on when it is done.
+     */
+    boolean releaseForMaster() {
+      if (reason == null && (inFlight || !mayBeInEffect())) {
+        return inFlight;
+      }
+      reason = null;
+      whileLinkDown = false;
+      if (inFlight) {
+        return true;
+      }
+      if (!mayBeInEffect()) {
+        return false;
+      }
+      commandInFlight = true;
+      paused = false;
+      redis.unpause(
+          error -> {
+            commandInFlight = false;
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT UNPAUSE failed: " + error);
+            } else {
+              log.accept("group " + group.name() + ": Redis writes no longer held (master now)");
+            }
+            reconcileRole();
+          });
+      return true;
+    }
+
+    private void end(String why) {
+      reason = null;
+      if (!inFlight && mayBeInEffect()) {
+        unpause(why);
+      }
+    }
+
+    private void unpause(String why) {
+      paused = false;
+      inFlight = true;
+      redis.unpause(
+          error -> {
+            inFlight = false;
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": Redis writes no longer held ("
+                    + why
+                    + (error == null ? "" : "; CLIENT UNPAUSE failed: " + error)
+                    + ")");
+            if (router.state() == VrrpState.MASTER) {
+              reconcileRole();
+            }
+          });
+    }
+  }
+
+  /** Once, at the first look after a start: a master's clients may be a predecessor's writers. */
+  private void cutClientsAtStart() {
+    if (!clientsToCutAtStart || local == null) {
+      return;
+    }
+    clientsToCutAtStart = false;
+    if (local.isMaster()) {
+      redis.killNormalClients(
+          error -> {
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
+            }
+          });
+    }
+  }
+
+  // ---- Transitions and report ----
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
     log.accept("group " + group.name() + ": " + from + " -> " + to + ": " + reason);
@@ -538,9 +1047,16 @@ public final class GroupController {
             ReportedVrrpState.of(to),
             reason,
             Instant.ofEpochMilli(scheduler.epochMillis()).toString());
+    silenceLook.cancel();
+    lastEvidence = null;
+    fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
     if (to == VrrpState.MASTER) {
+      demotePeer = fencedPeerRunId != null && scheduler.nanoTime() - fencedAtNanos < FENCE_VALID;
+      fencedPeerRunId = null;
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
+      fenceOpenedAt = -1;
+      fenceOpenedOnRunId = Optional.empty();
       peerChecked = false;
       clientsToKill = true;
       if (switchover != null && to == VrrpState.BACKUP) {
@@ -582,35 +1098,33 @@ public final class GroupController {
         lag,
         router.transitions(),
         lastTransition,
-        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
+        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal),
+        null,
+        router.fault());
   }
 
-  // ---- Planned switchover (S7), driven by Switchover; owned by the safety work. ----
-
-  private Switchover switchover;
+  // ---- Planned switchover (S7), driven by Switchover ----
 
   /**
    * Starts a planned switchover of this group to the peer; may be called from any thread. The
    * future completes when it is done, refused or aborted.
    */
-  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover() {
+  public CompletableFuture<Switchover.Outcome> switchover() {
     return switchover(Switchover.Limits.DEFAULT);
   }
 
   /** {@link #switchover()} with explicit limits. */
-  public java.util.concurrent.CompletableFuture<Switchover.Outcome> switchover(
-      Switchover.Limits limits) {
-    java.util.concurrent.CompletableFuture<Switchover.Outcome> result =
-        new java.util.concurrent.CompletableFuture<>();
+  public CompletableFuture<Switchover.Outcome> switchover(Switchover.Limits limits) {
+    CompletableFuture<Switchover.Outcome> result = new CompletableFuture<>();
     scheduler.execute(
         () -> {
           if (switchover != null) {
             result.complete(
                 new Switchover.Outcome(
-                    false, "refused: a switchover is already running", java.time.Duration.ZERO));
+                    false, "refused: a switchover is already running", Duration.ZERO));
             return;
           }
-          switchover = new Switchover(this, scheduler, limits, log);
+          switchover = new Switchover(group.name(), new SwitchoverSide(), scheduler, limits, log);
           switchover.start(
               outcome -> {
                 switchover = null;
@@ -622,7 +1136,7 @@ public final class GroupController {
   }
 
   /** Null when a switchover may start now, else why not. */
-  String switchoverRefusal() {
+  private String switchoverRefusal() {
     if (!running) {
       return "the group is stopped";
     }
@@ -632,7 +1146,7 @@ public final class GroupController {
     if (health.health() != HealthTracker.Health.UP || local == null || !local.isMaster()) {
       return "our Redis is not a healthy master";
     }
-    if (!peerFollowing()) {
+    if (!peerLink.peerFollows(local)) {
       return "the peer's Redis is not following ours";
     }
     if (pair.vrrp().preempt() && router.priority() > PairValidation.DEFAULT_PRIORITY) {
@@ -641,32 +1155,12 @@ public final class GroupController {
     return null;
   }
 
-  RedisPort localRedis() {
-    return redis;
-  }
-
-  RedisPort peerRedisPort() {
-    return peerRedis;
-  }
-
-  /** Whether this node is VRRP master of the group. */
-  boolean isMaster() {
-    return router.state() == VrrpState.MASTER;
-  }
-
-  /** Hands the master role to the peer with a priority 0 advert. */
-  void handOver(String reason) {
-    router.stepDown(reason);
-  }
-
-  private boolean vipKeptForSwitchover;
-
   /**
    * Ends a planned handover: unless we are master again, cut the clients of our (paused) Redis
    * while the VIP still reaches them, so they reconnect at once to the new master, then drop the
    * VIP. {@code then} runs when both are done.
    */
-  void releaseSwitchoverVip(Runnable then) {
+  private void releaseSwitchoverVip(Runnable then) {
     if (!vipKeptForSwitchover || router.state() == VrrpState.MASTER) {
       vipKeptForSwitchover = false;
       then.run();
@@ -682,131 +1176,238 @@ public final class GroupController {
         });
   }
 
-  // ---- S5 on the replica side (found by the simulation, seeds 265 and 290). ----
-
-  private String followRefusal;
-
-  /**
-   * Whether REPLICAOF the peer must wait: Redis resynchronises by itself whenever the peer becomes
-   * reachable, so a node that is not master must not point its Redis at a peer that would wipe its
-   * data (an empty restarted Redis, or a replica). It follows when the peer is master by VRRP (the
-   * pair has decided), when the peer's Redis is a master holding everything ours has, or when ours
-   * has nothing to lose. Otherwise our Redis stays as it is, without the VIP.
-   */
-  private boolean followRefused() {
-    String refusal = null;
-    boolean peerIsVrrpMaster =
-        router.lastMaster() != null
-            && router
-                    .peerSilence()
-                    .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
-                < 0;
-    boolean nothingToLose = local.keys().isPresent() && local.keys().getAsLong() == 0;
-    if (!peerIsVrrpMaster && !nothingToLose) {
-      if (peer == null) {
-        refusal = "the peer is neither heard as master nor reachable";
-      } else if (!peer.isMaster()) {
-        refusal = "the peer's Redis is not a master";
-      } else if (!DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster()) {
-        refusal =
-            "the peer's Redis lacks data ours has: "
-                + DataGuard.decide(peer, Optional.of(local)).explanation();
-      }
+  /** The part of this controller a switchover may use. */
+  private final class SwitchoverSide implements Switchover.MasterSide {
+    @Override
+    public String refusal() {
+      return switchoverRefusal();
     }
-    if (refusal != null && !refusal.equals(followRefusal)) {
-      log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
+
+    @Override
+    public boolean isMaster() {
+      return router.state() == VrrpState.MASTER;
     }
-    followRefusal = refusal;
-    return refusal != null;
+
+    @Override
+    public void pauseWrites(Duration bound, Consumer<String> done) {
+      redis.pauseWrites(bound, done);
+    }
+
+    @Override
+    public void unpauseWrites(Consumer<String> done) {
+      redis.unpause(done);
+    }
+
+    @Override
+    public void readOurs(Duration timeout, Consumer<ReplicationInfo> done) {
+      redis.check(timeout, result -> done.accept(result.info()));
+    }
+
+    @Override
+    public void readPeers(Duration timeout, Consumer<ReplicationInfo> done) {
+      peerRedis.check(timeout, result -> done.accept(result.info()));
+    }
+
+    @Override
+    public void handOver(String reason) {
+      router.stepDown(reason);
+    }
+
+    @Override
+    public void cutClients(Consumer<String> done) {
+      redis.killNormalClients(done);
+    }
+
+    @Override
+    public void releaseVip(Runnable then) {
+      releaseSwitchoverVip(then);
+    }
+  }
+
+  // ---- No takeover on weak evidence, fencing the peer's Redis ----
+
+  /** The router's takeover gate: the evidence first, then the split-brain guard. */
+  private String takeoverRefusal() {
+    TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
+    if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
+      checkPeer(pair.health().timeout());
+    }
+    String refusal =
+        switch (verdict.decision()) {
+          case WAIT -> verdict.explanation();
+          case FENCE_FIRST -> fencePeer(verdict.explanation());
+          case FENCED -> guard.takeoverRefusal(peerView(true));
+          case GUARD_DECIDES -> guard.takeoverRefusal(peerView(false));
+        };
+    if (refusal != null && verdict.reason() != lastEvidence) {
+      log.accept("group " + group.name() + ": not taking over: " + refusal);
+    }
+    lastEvidence = refusal == null ? null : verdict.reason();
+    return refusal;
+  }
+
+  private SplitBrainGuard.PeerView peerView(boolean fenced) {
+    return new SplitBrainGuard.PeerView(
+        router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis(), fenced);
+  }
+
+  /** What {@link TakeoverEvidence} weighs, from the looks and checks since the adverts stopped. */
+  private TakeoverEvidence.Observed observed() {
+    long now = scheduler.nanoTime();
+    Duration silence = router.peerSilence();
+    long lastHeard = now - silence.toNanos();
+    long firstMissed = lastHeard + advertInterval.toNanos();
+    long recent = peerSilenceLimit.toNanos();
+    boolean okIsLatest = okLookStartedNanos > failedLookStartedNanos;
+    Optional<ReplicationInfo> answeredSinceAdvert =
+        okLook != null && okIsLatest && okLookStartedNanos > lastHeard
+            ? Optional.of(okLook)
+            : Optional.empty();
+    Optional<ReplicationInfo> answered =
+        okLook != null
+                && okLookStartedNanos >= firstMissed
+                && (okIsLatest || now - okLookDoneNanos <= recent)
+            ? Optional.of(okLook)
+            : Optional.empty();
+    boolean streamMoved = streamMovedNanos >= firstMissed && now - streamMovedNanos <= recent;
+    boolean released = router.peerReleased() && silence.compareTo(advertInterval) <= 0;
+    TakeoverEvidence.FenceProgress fence =
+        peerFence != null
+            ? TakeoverEvidence.FenceProgress.IN_PROGRESS
+            : fencedPeerRunId != null && now - fencedAtNanos < FENCE_VALID
+                ? TakeoverEvidence.FenceProgress.DONE
+                : TakeoverEvidence.FenceProgress.NONE;
+    return new TakeoverEvidence.Observed(
+        released,
+        silence,
+        Optional.ofNullable(local),
+        answeredSinceAdvert,
+        answered,
+        streamMoved,
+        failedLookStartedNanos > lastHeard,
+        local != null && peerLink.streaming(local),
+        fence);
+  }
+
+  /** Starts fencing the peer's Redis (once); the refusal to show meanwhile. */
+  private String fencePeer(String why) {
+    long now = scheduler.nanoTime();
+    if (now < fenceRetryAtNanos) {
+      return why + "; the last fence failed (" + fenceFailure + "), trying again later";
+    }
+    log.accept("group " + group.name() + ": " + why);
+    peerFence =
+        new PeerFence(
+            new PeerFence.Sides() {
+              @Override
+              public void setPeerFence(boolean closed, Consumer<String> done) {
+                peerRedis.setWriteFence(closed, done);
+              }
+
+              @Override
+              public void readOurs(Duration timeout, Consumer<ReplicationInfo> done) {
+                redis.check(timeout, result -> done.accept(result.info()));
+              }
+
+              @Override
+              public void readPeers(Duration timeout, Consumer<ReplicationInfo> done) {
+                peerRedis.check(timeout, result -> done.accept(result.info()));
+              }
+            },
+            scheduler,
+            Switchover.Limits.DEFAULT.catchUp(),
+            FENCE_POLL);
+    peerFence.start(this::fenceEnded);
+    return why;
+  }
+
+  private void fenceEnded(PeerFence.Outcome outcome) {
+    peerFence = null;
+    if (!running) {
+      return;
+    }
+    if (outcome.fenced()) {
+      fencedPeerRunId = outcome.peerRunId();
+      fencedAtNanos = scheduler.nanoTime();
+      log.accept("group " + group.name() + ": " + outcome.reason() + "; taking over");
+      router.retryTakeover();
+    } else {
+      fenceFailure = outcome.reason();
+      fenceRetryAtNanos = scheduler.nanoTime() + stallLimit.toNanos();
+      log.accept(
+          "group " + group.name() + ": fencing the peer's Redis failed: " + outcome.reason());
+    }
   }
 
   /**
-   * A Redis that came back as a new process without keys is a writable master that the peer's
-   * replica will resynchronise from (and be wiped by) as soon as it reconnects. Point it at the
-   * peer at once, without waiting for {@code rise} good checks (seed 1625 family).
+   * A master whose peer has been silent for the stall limit while the peer's Redis takes writes:
+   * the peer's agent died or stalled as master (its VIP and open fence left behind), and clients
+   * that still reach that host write into a Redis whose writes will be lost. Close its fence and
+   * make it a replica of ours.
    */
-  private void quarantineRestarted() {
-    boolean emptyMaster =
-        local.isMaster() && local.keys().isPresent() && local.keys().getAsLong() == 0;
-    if (!emptyMaster || commandInFlight || router.state() == VrrpState.MASTER) {
+  private void fenceSilentServingPeer() {
+    if (peer == null
+        || !peer.acceptsWrites()
+        || demotingPeer
+        || router.peerSilence().compareTo(stallLimit) < 0) {
       return;
     }
-    String host = pair.link().peerAddress().getHostAddress();
-    commandInFlight = true;
-    redis.follow(
-        host,
+    demotingPeer = true;
+    log.accept(
+        "group "
+            + group.name()
+            + ": the peer's agent is silent for "
+            + router.peerSilence().toMillis()
+            + " ms and its Redis takes writes while we are master: fencing it");
+    peerRedis.setWriteFence(
+        true,
+        error -> {
+          if (error != null) {
+            demotingPeer = false;
+            log.accept("group " + group.name() + ": fencing the peer's Redis failed: " + error);
+            return;
+          }
+          demotePeer = false;
+          demoteFencedPeer();
+        });
+  }
+
+  /**
+   * After a takeover over a fenced peer: make its Redis a replica of ours (it has nothing ours
+   * lacks), so the pair is whole again even while its agent is away, and cut its clients so they
+   * reconnect through the VIP.
+   */
+  private void demoteFencedPeer() {
+    demotePeer = false;
+    demotingPeer = true;
+    String us = pair.link().localAddress().getHostAddress();
+    peerRedis.follow(
+        us,
         group.port(),
         error -> {
-          commandInFlight = false;
-          if (error == null) {
-            log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
-            markRole(false);
-          }
-        });
-  }
-
-  /**
-   * Our Redis replicates from a peer that has gone silent on VRRP and whose Redis is down or lacks
-   * our data: if it comes back empty, our replica would copy the empty dataset. Detach ours
-   * (REPLICAOF NO ONE, without the VIP) to keep the data; {@link #followRefused} re-attaches it
-   * once the peer is master again or holds everything ours has (seed 2300).
-   */
-  private void detachFromSilentPeer() {
-    if (commandInFlight
-        || local == null
-        || local.isMaster()
-        || health.health() != HealthTracker.Health.UP
-        || !followsPeerConfigured(local)
-        || local.keys().orElse(1) == 0
-        || !peerChecked) {
-      return;
-    }
-    boolean peerSilent =
-        router
-                .peerSilence()
-                .compareTo(java.time.Duration.ofMillis(pair.vrrp().intervalCentis() * 30L))
-            >= 0;
-    boolean peerLacksData =
-        peer == null
-            || (peer.isMaster() && !DataGuard.decide(peer, Optional.of(local)).mayBecomeMaster());
-    // The classic wipe: the master's Redis came back empty (a supervisor restarted it) and ours,
-    // its replica, would resync the empty dataset at its next reconnect (within a second). Detach
-    // at once, without waiting for the peer's adverts to stop: the release may have been lost.
-    boolean peerRestartedEmpty =
-        peer != null && peer.isMaster() && peer.keys().orElse(1) == 0 && local.keys().orElse(1) > 0;
-    if (!(peerSilent && peerLacksData) && !peerRestartedEmpty) {
-      return;
-    }
-    commandInFlight = true;
-    redis.promote(
-        error -> {
-          commandInFlight = false;
-          if (error == null) {
+          demotingPeer = false;
+          if (error != null) {
             log.accept(
-                "group "
-                    + group.name()
-                    + (peerRestartedEmpty
-                        ? ": the peer's Redis came back empty"
-                        : ": peer silent and its Redis "
-                            + (peer == null ? "unreachable" : "without our data"))
-                    + ": detached our Redis to keep its data");
-            markRole(true);
+                "group " + group.name() + ": REPLICAOF us on the fenced peer failed: " + error);
+            return;
           }
+          log.accept("group " + group.name() + ": the fenced peer's Redis now replicates ours");
+          peerRedis.killNormalClients(ignored -> {});
         });
   }
 
-  private long peerServedNanos = Long.MIN_VALUE;
+  // ---- What the split-brain guard weighs ----
 
   /** Notes when the peer's Redis was last seen serving ours as its master. */
   private void notePeerServing() {
-    if (peer != null && peer.isMaster() && local != null && followsPeer(local)) {
+    if (peer != null && peer.isMaster() && local != null && peerLink.streaming(local)) {
       peerServedNanos = scheduler.nanoTime();
     }
   }
 
-  private java.time.Duration sincePeerServedOurRedis() {
+  private Duration sincePeerServedOurRedis() {
     return peerServedNanos == Long.MIN_VALUE
         ? null
-        : java.time.Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
+        : Duration.ofNanos(scheduler.nanoTime() - peerServedNanos);
   }
 }

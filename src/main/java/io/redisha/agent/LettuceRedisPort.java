@@ -44,6 +44,7 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   private static final List<AgentAcl> PAUSE = List.of(AgentAcl.AUTH, AgentAcl.CLIENT_PAUSE);
   private static final List<AgentAcl> UNPAUSE = List.of(AgentAcl.AUTH, AgentAcl.CLIENT_UNPAUSE);
   private static final List<AgentAcl> CONFIGURE = List.of(AgentAcl.AUTH, AgentAcl.CONFIG_SET);
+  private static final List<AgentAcl> FENCE = CONFIGURE;
 
   private final Scheduler scheduler;
   private final ExecutorService worker;
@@ -51,6 +52,7 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   private volatile RedisNode node;
   private volatile Events events = reason -> {};
   private volatile long lastCheckNanos = -1;
+  private volatile long lastCheckDoneAtNanos = -1;
 
   /** A command Redis refused, and when to send it again. */
   private record Refusal(String message, long retryAtNanos, Duration backoff) {}
@@ -107,6 +109,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
+  /** When the last check completed, successful or not, monotonic nanos; -1 before the first. */
+  public long lastCheckDoneAtNanos() {
+    return lastCheckDoneAtNanos;
+  }
+
   @Override
   public void check(Duration timeout, Consumer<CheckResult> done) {
     submit(
@@ -132,7 +139,9 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
           } catch (RuntimeException e) {
             return new CheckResult(null, e.getMessage());
           } finally {
-            lastCheckNanos = System.nanoTime() - start;
+            long end = System.nanoTime();
+            lastCheckNanos = end - start;
+            lastCheckDoneAtNanos = end;
           }
         },
         done);
@@ -146,6 +155,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   @Override
   public void follow(String host, int port, Consumer<String> done) {
     command(FOLLOW, () -> node.follow(host, port), done);
+  }
+
+  @Override
+  public void setWriteFence(boolean closed, Consumer<String> done) {
+    command(FENCE, () -> node.setWriteFence(closed), done);
   }
 
   @Override

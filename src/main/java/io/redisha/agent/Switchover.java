@@ -46,7 +46,44 @@ public final class Switchover {
     }
   }
 
-  private final GroupController group;
+  /**
+   * What a switchover needs from the group it moves, and nothing more; {@link GroupController}
+   * provides it. Every call returns at once; results arrive later on the scheduler's thread.
+   */
+  interface MasterSide {
+    /** Null when a switchover may start (or go on), else why not. */
+    String refusal();
+
+    /** Whether this node holds the VRRP master role of the group. */
+    boolean isMaster();
+
+    /** {@code CLIENT PAUSE WRITE} on our Redis, lifted by Redis itself after {@code bound}. */
+    void pauseWrites(Duration bound, Consumer<String> done);
+
+    /** {@code CLIENT UNPAUSE} on our Redis; {@code done} gets null on success, else the error. */
+    void unpauseWrites(Consumer<String> done);
+
+    /** Reads our Redis's INFO; {@code done} gets null when it did not answer. */
+    void readOurs(Duration timeout, Consumer<ReplicationInfo> done);
+
+    /** Reads the peer's Redis's INFO; {@code done} gets null when it did not answer. */
+    void readPeers(Duration timeout, Consumer<ReplicationInfo> done);
+
+    /** Hands the master role to the peer with a priority 0 advert. */
+    void handOver(String reason);
+
+    /** Disconnects the normal clients of our Redis. */
+    void cutClients(Consumer<String> done);
+
+    /**
+     * Ends the hand-over's hold on the VIP (kept while our Redis is paused so clients can be cut
+     * cleanly); {@code then} runs when done.
+     */
+    void releaseVip(Runnable then);
+  }
+
+  private final String groupName;
+  private final MasterSide master;
   private final Scheduler scheduler;
   private final Limits limits;
   private final Consumer<String> log;
@@ -58,8 +95,14 @@ public final class Switchover {
   private int pending;
   private boolean finished;
 
-  Switchover(GroupController group, Scheduler scheduler, Limits limits, Consumer<String> log) {
-    this.group = group;
+  Switchover(
+      String groupName,
+      MasterSide master,
+      Scheduler scheduler,
+      Limits limits,
+      Consumer<String> log) {
+    this.groupName = groupName;
+    this.master = master;
     this.scheduler = scheduler;
     this.limits = limits;
     this.log = log;
@@ -68,23 +111,21 @@ public final class Switchover {
   /** Starts; {@code done} is called once, on the scheduler's thread. */
   void start(Consumer<Outcome> done) {
     this.done = done;
-    String refusal = group.switchoverRefusal();
+    String refusal = master.refusal();
     if (refusal != null) {
       finish(false, "refused: " + refusal, Duration.ZERO);
       return;
     }
     pausedAt = scheduler.nanoTime();
-    group
-        .localRedis()
-        .pauseWrites(
-            limits.pauseBound(),
-            error -> {
-              if (error != null) {
-                finish(false, "CLIENT PAUSE failed: " + error, Duration.ZERO);
-              } else {
-                pollOffsets();
-              }
-            });
+    master.pauseWrites(
+        limits.pauseBound(),
+        error -> {
+          if (error != null) {
+            finish(false, "CLIENT PAUSE failed: " + error, Duration.ZERO);
+          } else {
+            pollOffsets();
+          }
+        });
   }
 
   private void pollOffsets() {
@@ -95,34 +136,37 @@ public final class Switchover {
     peer = null;
     pending = 2;
     Duration timeout = limits.catchUp();
-    group.localRedis().check(timeout, result -> offsetsArrived(result, true));
-    group.peerRedisPort().check(timeout, result -> offsetsArrived(result, false));
+    master.readOurs(timeout, info -> offsetsArrived(info, true));
+    master.readPeers(timeout, info -> offsetsArrived(info, false));
   }
 
-  private void offsetsArrived(RedisPort.CheckResult result, boolean isLocal) {
+  private void offsetsArrived(ReplicationInfo info, boolean isLocal) {
     if (isLocal) {
-      local = result.info();
+      local = info;
     } else {
-      peer = result.info();
+      peer = info;
     }
     if (--pending > 0 || finished) {
       return;
     }
     long waited = scheduler.nanoTime() - pausedAt;
-    String lag = lag();
+    String lag = missing(local, peer);
     if (lag == null) {
       handOver();
     } else if (waited >= limits.catchUp().toNanos()) {
       abort("the replica did not catch up within " + limits.catchUp().toMillis() + " ms: " + lag);
-    } else if (group.switchoverRefusal() != null) {
-      abort("the group changed while waiting: " + group.switchoverRefusal());
+    } else if (master.refusal() != null) {
+      abort("the group changed while waiting: " + master.refusal());
     } else {
       scheduler.schedule(limits.poll(), this::pollOffsets);
     }
   }
 
-  /** Null when the replica has everything, else what is missing. */
-  private String lag() {
+  /**
+   * Null when the peer's Redis, a replica of ours, has applied every byte ours has, else what is
+   * missing.
+   */
+  static String missing(ReplicationInfo local, ReplicationInfo peer) {
     if (local == null) {
       return "our Redis did not answer";
     }
@@ -146,11 +190,11 @@ public final class Switchover {
     handedOverAt = scheduler.nanoTime();
     log.accept(
         "group "
-            + group.name()
+            + groupName
             + ": switchover: replica has every byte (offset "
             + local.replOffset()
             + "), handing over");
-    group.handOver("planned switchover to the peer");
+    master.handOver("planned switchover to the peer");
     awaitReplica();
   }
 
@@ -168,15 +212,15 @@ public final class Switchover {
     local = null;
     peer = null;
     pending = 2;
-    group.localRedis().check(limits.handOver(), result -> handOverChecked(result, true));
-    group.peerRedisPort().check(limits.handOver(), result -> handOverChecked(result, false));
+    master.readOurs(limits.handOver(), info -> handOverChecked(info, true));
+    master.readPeers(limits.handOver(), info -> handOverChecked(info, false));
   }
 
-  private void handOverChecked(RedisPort.CheckResult result, boolean isLocal) {
+  private void handOverChecked(ReplicationInfo info, boolean isLocal) {
     if (isLocal) {
-      local = result.info();
+      local = info;
     } else {
-      peer = result.info();
+      peer = info;
     }
     if (--pending > 0 || finished) {
       return;
@@ -186,7 +230,7 @@ public final class Switchover {
     if (peerMaster && localReplica) {
       unpauseAndFinish(true, "switched over to the peer");
     } else if (scheduler.nanoTime() - handedOverAt >= limits.handOver().toNanos()
-        || group.isMaster()) {
+        || master.isMaster()) {
       String why =
           "the peer did not take over within "
               + limits.handOver().toMillis()
@@ -195,12 +239,12 @@ public final class Switchover {
               + ", ours "
               + (local == null ? "unreachable" : local.isMaster() ? "master" : "replica")
               + ", this node "
-              + (group.isMaster() ? "master again" : "not master")
+              + (master.isMaster() ? "master again" : "not master")
               + ")";
-      if (group.isMaster()) {
+      if (master.isMaster()) {
         unpauseAndFinish(false, why);
       } else {
-        group.localRedis().killNormalClients(error -> unpauseAndFinish(false, why));
+        master.cutClients(error -> unpauseAndFinish(false, why));
       }
     } else {
       scheduler.schedule(limits.poll(), this::awaitReplica);
@@ -212,20 +256,18 @@ public final class Switchover {
   }
 
   private void unpauseAndFinish(boolean switched, String reason) {
-    group.releaseSwitchoverVip(() -> unpause(switched, reason));
+    master.releaseVip(() -> unpause(switched, reason));
   }
 
   private void unpause(boolean switched, String reason) {
-    group
-        .localRedis()
-        .unpause(
-            error -> {
-              Duration pause = Duration.ofNanos(scheduler.nanoTime() - pausedAt);
-              finish(
-                  switched,
-                  error == null ? reason : reason + "; CLIENT UNPAUSE failed: " + error,
-                  pause);
-            });
+    master.unpauseWrites(
+        error -> {
+          Duration pause = Duration.ofNanos(scheduler.nanoTime() - pausedAt);
+          finish(
+              switched,
+              error == null ? reason : reason + "; CLIENT UNPAUSE failed: " + error,
+              pause);
+        });
   }
 
   private void finish(boolean switched, String reason, Duration pause) {
@@ -235,7 +277,7 @@ public final class Switchover {
     finished = true;
     log.accept(
         "group "
-            + group.name()
+            + groupName
             + ": switchover "
             + (switched ? "done" : "not done")
             + ": "

@@ -119,7 +119,8 @@ public final class PairRules {
 
   public static final String HAVIP_ONLY_WITH_ALIBABA =
       "!has(self.instances) || self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
-          + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
+          + " && (has(self.vipHook.hookRef) || (has(self.vipHook.provider)"
+          + " && self.vipHook.provider == 'Alibaba'))))";
   public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is only used with vipHook.provider Alibaba";
 
@@ -212,15 +213,79 @@ public final class PairRules {
   public static final String AUTH_NEEDS_V2_MESSAGE =
       "vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2";
 
-  public static final String ONE_VRRP_PASSWORD =
-      "!has(self.authSecretRef) || !has(self.authPasswordFile)";
-  public static final String ONE_VRRP_PASSWORD_MESSAGE =
-      "vrrp.authPasswordFile: give either authSecretRef or authPasswordFile";
+  /*
+   * S10: a RedisHAPair is written by whoever may create one in its namespace, and the agents run
+   * as root on the nodes' network. The resource therefore carries no command and no file path:
+   * commands are hooks of the operator's own configuration (written by the cluster admin), and
+   * passwords and keys come from Secrets. io.redisha.pair.PairValidation checks the same in the
+   * operator (Source.RESOURCE) with these messages; a standalone pair file keeps its file fields.
+   */
 
-  public static final String ONE_REDIS_PASSWORD =
-      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
-  public static final String ONE_REDIS_PASSWORD_MESSAGE =
-      "redis.passwordFile: give either passwordSecretRef or passwordFile";
+  private static final String NO_NODE_FILES = ": a RedisHAPair may not name a file on the nodes; ";
+
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE = "!has(self.authPasswordFile)";
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "vrrp.authPasswordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give vrrp.authSecretRef";
+
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "redis.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give redis.passwordSecretRef";
+
+  public static final String NO_TLS_CA_FILE_IN_RESOURCE = "!has(self.caFile)";
+  public static final String NO_TLS_CA_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.caFile"
+          + NO_NODE_FILES
+          + "put the CA certificate in a Secret and give redis.tls.caSecretRef";
+
+  public static final String NO_TLS_CERT_FILE_IN_RESOURCE = "!has(self.certFile)";
+  public static final String NO_TLS_CERT_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.certFile"
+          + NO_NODE_FILES
+          + "put the client certificate in a Secret and give redis.tls.certSecretRef";
+
+  public static final String NO_TLS_KEY_FILE_IN_RESOURCE = "!has(self.keyFile)";
+  public static final String NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.keyFile"
+          + NO_NODE_FILES
+          + "put the client key in a Secret and give redis.tls.keySecretRef";
+
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE = "!has(self.credentialsFile)";
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE =
+      "vipHook.credentialsFile"
+          + NO_NODE_FILES
+          + "put the key file in a Secret and give vipHook.credentialsSecretRef";
+
+  public static final String NO_COMMAND_IN_RESOURCE = "!has(self.command)";
+  public static final String NO_COMMAND_IN_RESOURCE_MESSAGE =
+      "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as root"
+          + " on the nodes); the cluster admin defines commands as hooks of the operator"
+          + " (Helm value hooks), and the pair names one with vipHook.hookRef";
+
+  public static final String NO_EXEC_IN_RESOURCE = "!has(self.provider) || self.provider != 'Exec'";
+  public static final String NO_EXEC_IN_RESOURCE_MESSAGE =
+      "vipHook.provider: Exec runs a command, which a RedisHAPair may not carry;"
+          + " name a hook of the operator's configuration with vipHook.hookRef instead";
+
+  public static final String PROVIDER_OR_HOOK_REF = "has(self.provider) != has(self.hookRef)";
+  public static final String PROVIDER_OR_HOOK_REF_MESSAGE =
+      "vipHook.provider: give either provider or hookRef (a hook of the operator's configuration)";
+
+  public static final String HOOK_REF_ALONE =
+      "!has(self.hookRef) || !(has(self.command) || has(self.url) || has(self.region)"
+          + " || has(self.endpoint) || has(self.metadataEndpoint) || has(self.credentialsFile))";
+  public static final String HOOK_REF_ALONE_MESSAGE =
+      "vipHook.hookRef: the named hook brings its command, url, region and endpoints;"
+          + " beside hookRef give only credentialsSecretRef, timeoutMillis and retryMaxMillis";
+
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD =
+      "!has(self.credentialsSecretRef) || has(self.hookRef)"
+          + " || (has(self.provider) && self.provider in ['AWS', 'Alibaba'])";
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE =
+      "vipHook.credentialsSecretRef: only used with provider AWS or Alibaba, or with hookRef";
 
   public static final String USERNAME_NEEDS_PASSWORD =
       "!has(self.username) || has(self.passwordSecretRef) || has(self.passwordFile)";
@@ -228,50 +293,19 @@ public final class PairRules {
       "redis.username: an ACL user logs in with its password; give passwordSecretRef"
           + " (passwordFile in a standalone pair file) too";
 
-  private static final String HAS_TLS_CERT = "(has(self.certSecretRef) || has(self.certFile))";
-  private static final String HAS_TLS_KEY = "(has(self.keySecretRef) || has(self.keyFile))";
-
   public static final String TLS_NEEDS_CA = "has(self.caSecretRef) || has(self.caFile)";
   public static final String TLS_NEEDS_CA_MESSAGE =
-      "redis.tls.caFile: required, the CA that signed the Redis servers' certificates"
-          + " (caSecretRef in a RedisHAPair)";
+      "redis.tls: needs the CA that signed the Redis servers' certificates: caSecretRef"
+          + " (caFile in a standalone pair file)";
 
-  public static final String ONE_TLS_CA = "!has(self.caSecretRef) || !has(self.caFile)";
-  public static final String ONE_TLS_CA_MESSAGE =
-      "redis.tls.caFile: give either caSecretRef or caFile";
-
-  public static final String ONE_TLS_CERT = "!has(self.certSecretRef) || !has(self.certFile)";
-  public static final String ONE_TLS_CERT_MESSAGE =
-      "redis.tls.certFile: give either certSecretRef or certFile";
-
-  public static final String ONE_TLS_KEY = "!has(self.keySecretRef) || !has(self.keyFile)";
-  public static final String ONE_TLS_KEY_MESSAGE =
-      "redis.tls.keyFile: give either keySecretRef or keyFile";
-
-  public static final String TLS_CERT_NEEDS_KEY = "!" + HAS_TLS_CERT + " || " + HAS_TLS_KEY;
-  public static final String TLS_CERT_NEEDS_KEY_MESSAGE =
-      "redis.tls.keyFile: required with a client certificate, its private key"
-          + " (keySecretRef in a RedisHAPair)";
-
-  public static final String TLS_KEY_NEEDS_CERT = "!" + HAS_TLS_KEY + " || " + HAS_TLS_CERT;
-  public static final String TLS_KEY_NEEDS_CERT_MESSAGE =
-      "redis.tls.certFile: required with a client key, its certificate"
-          + " (certSecretRef in a RedisHAPair)";
+  public static final String TLS_CERT_WITH_KEY =
+      "(has(self.certSecretRef) || has(self.certFile))"
+          + " == (has(self.keySecretRef) || has(self.keyFile))";
+  public static final String TLS_CERT_WITH_KEY_MESSAGE =
+      "redis.tls: a client certificate and its key go together: certSecretRef with keySecretRef"
+          + " (certFile with keyFile in a standalone pair file)";
 
   private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
-
-  public static final String EXEC_NEEDS_COMMAND =
-      "!("
-          + PROVIDER_IS
-          + "'Exec') || (has(self.command) && size(self.command) > 0"
-          + " && self.command[0].trim() != '')";
-  public static final String EXEC_NEEDS_COMMAND_MESSAGE =
-      "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]";
-
-  public static final String COMMAND_ONLY_WITH_EXEC =
-      "!has(self.command) || (" + PROVIDER_IS + "'Exec')";
-  public static final String COMMAND_ONLY_WITH_EXEC_MESSAGE =
-      "vipHook.command: only used with provider Exec";
 
   public static final String WEBHOOK_NEEDS_URL = "!(" + PROVIDER_IS + "'Webhook') || has(self.url)";
   public static final String WEBHOOK_NEEDS_URL_MESSAGE =

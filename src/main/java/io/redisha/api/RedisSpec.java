@@ -9,8 +9,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** How the agents log in to the Redis servers of the pair. */
 @ValidationRule(
-    value = PairRules.ONE_REDIS_PASSWORD,
-    message = PairRules.ONE_REDIS_PASSWORD_MESSAGE,
+    value = PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE,
+    message = PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".passwordFile")
 @ValidationRule(
     value = PairRules.USERNAME_NEEDS_PASSWORD,
@@ -36,7 +36,8 @@ public class RedisSpec {
   @JsonProperty("passwordFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Standalone mode: file holding the Redis password; re-read when it changes.")
+      "Standalone pair files only (a RedisHAPair uses passwordSecretRef): file holding the Redis"
+          + " password; re-read when it changes.")
   private String passwordFile;
 
   @JsonProperty("tls")

@@ -11,30 +11,20 @@ import io.fabric8.generator.annotation.ValidationRule;
  * tls-auth-clients yes}, the agents' client certificate. PEM files; under Kubernetes, keys of
  * Secrets, which reach the running agents when they change.
  */
+@ValidationRule(value = PairRules.TLS_NEEDS_CA, message = PairRules.TLS_NEEDS_CA_MESSAGE)
+@ValidationRule(value = PairRules.TLS_CERT_WITH_KEY, message = PairRules.TLS_CERT_WITH_KEY_MESSAGE)
 @ValidationRule(
-    value = PairRules.TLS_NEEDS_CA,
-    message = PairRules.TLS_NEEDS_CA_MESSAGE,
+    value = PairRules.NO_TLS_CA_FILE_IN_RESOURCE,
+    message = PairRules.NO_TLS_CA_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".caFile")
 @ValidationRule(
-    value = PairRules.ONE_TLS_CA,
-    message = PairRules.ONE_TLS_CA_MESSAGE,
-    fieldPath = ".caFile")
-@ValidationRule(
-    value = PairRules.ONE_TLS_CERT,
-    message = PairRules.ONE_TLS_CERT_MESSAGE,
+    value = PairRules.NO_TLS_CERT_FILE_IN_RESOURCE,
+    message = PairRules.NO_TLS_CERT_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".certFile")
 @ValidationRule(
-    value = PairRules.ONE_TLS_KEY,
-    message = PairRules.ONE_TLS_KEY_MESSAGE,
+    value = PairRules.NO_TLS_KEY_FILE_IN_RESOURCE,
+    message = PairRules.NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".keyFile")
-@ValidationRule(
-    value = PairRules.TLS_CERT_NEEDS_KEY,
-    message = PairRules.TLS_CERT_NEEDS_KEY_MESSAGE,
-    fieldPath = ".keyFile")
-@ValidationRule(
-    value = PairRules.TLS_KEY_NEEDS_CERT,
-    message = PairRules.TLS_KEY_NEEDS_CERT_MESSAGE,
-    fieldPath = ".certFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsSpec {
   @JsonProperty("caSecretRef")
@@ -45,7 +35,9 @@ public class TlsSpec {
 
   @JsonProperty("caFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
-  @JsonPropertyDescription("Standalone mode: PEM file of the CA certificate(s).")
+  @JsonPropertyDescription(
+      "Standalone pair files only (a RedisHAPair uses caSecretRef): PEM file of the CA"
+          + " certificate(s).")
   private String caFile;
 
   @JsonProperty("certSecretRef")
@@ -55,7 +47,9 @@ public class TlsSpec {
 
   @JsonProperty("certFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
-  @JsonPropertyDescription("Standalone mode: PEM file of the agent's client certificate.")
+  @JsonPropertyDescription(
+      "Standalone pair files only (a RedisHAPair uses certSecretRef): PEM file of the agent's"
+          + " client certificate.")
   private String certFile;
 
   @JsonProperty("keySecretRef")
@@ -66,8 +60,8 @@ public class TlsSpec {
   @JsonProperty("keyFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Standalone mode: PEM file of the client certificate's private key (PKCS#8 or RSA,"
-          + " unencrypted).")
+      "Standalone pair files only (a RedisHAPair uses keySecretRef): PEM file of the client"
+          + " certificate's private key (PKCS#8 or RSA, unencrypted).")
   private String keyFile;
 
   public SecretKeyRef getCaSecretRef() {

@@ -13,16 +13,37 @@ import java.util.Set;
 public final class RedishaSystem implements SystemUnderTest {
   private final String protection;
   private final List<String> jvmOptions;
+  private final List<String> apiServerCommand;
   private final DaemonProcesses agents = new DaemonProcesses();
   private PairLab lab;
 
   /**
-   * @param protection the pair file's {@code splitBrainProtection}
+   * @param protection the pair file's {@code splitBrainProtection}: None or Witness
    * @param jvmOptions JVM options of the agents
    */
   public RedishaSystem(String protection, List<String> jvmOptions) {
+    if ("Lease".equals(protection)) {
+      throw new IllegalArgumentException("protection Lease needs an API server: use lease(...)");
+    }
     this.protection = protection;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.apiServerCommand = null;
+  }
+
+  private RedishaSystem(List<String> jvmOptions, List<String> apiServerCommand) {
+    this.protection = "Lease";
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.apiServerCommand = List.copyOf(apiServerCommand);
+  }
+
+  /**
+   * redisha with {@code splitBrainProtection: Lease}: each pair gets a Kubernetes API server in a
+   * host of its own, run with {@code apiServerCommand} (see {@link PairLab#startKubernetesApi}),
+   * and the agents run with {@code --kubernetes} against it. The benchmark's own command has no API
+   * server to offer; a test passes fabric8's mock server.
+   */
+  public static RedishaSystem lease(List<String> jvmOptions, List<String> apiServerCommand) {
+    return new RedishaSystem(jvmOptions, apiServerCommand);
   }
 
   @Override
@@ -34,7 +55,10 @@ public final class RedishaSystem implements SystemUnderTest {
   public String description() {
     return "redisha agents, VRRPv3 100 ms adverts, health check 100 ms fall 2, protection "
         + protection
-        + ("Witness".equals(protection) ? " (witness: a TCP port on the client host)" : "");
+        + ("Witness".equals(protection) ? " (witness: a TCP port on the client host)" : "")
+        + ("Lease".equals(protection)
+            ? " (agents with --kubernetes, the API server on host " + PairLab.API + ")"
+            : "");
   }
 
   /** The pair-file lines this system adds. */
@@ -102,8 +126,11 @@ public final class RedishaSystem implements SystemUnderTest {
   }
 
   @Override
-  public void start(PairLab lab, Path dir) {
+  public void start(PairLab lab, Path dir) throws Exception {
     this.lab = lab;
+    if (apiServerCommand != null) {
+      lab.startKubernetesApi(apiServerCommand);
+    }
     if ("Witness".equals(protection)) {
       lab.network()
           .start(
@@ -130,7 +157,10 @@ public final class RedishaSystem implements SystemUnderTest {
 
   @Override
   public synchronized void startDaemon(String host) {
-    agents.put(host, AgentJvm.start(lab, host, jvmOptions, lab.agentLog(host)));
+    agents.put(
+        host,
+        AgentJvm.start(
+            lab, host, jvmOptions, lab.agentLog(host), lab.agentEnvironment(), lab.agentArgs()));
   }
 
   @Override

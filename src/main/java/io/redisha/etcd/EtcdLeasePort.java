@@ -179,6 +179,11 @@ public final class EtcdLeasePort implements LeasePort {
       return new Conflict("key " + key + " changed while we wrote it");
     }
     Result current = decode(kvs.get(0));
+    if (current instanceof Found found && sameRecord(found.lease(), lease)) {
+      // Our own write: a member committed it, then the answer was lost and the gateway asked the
+      // next member, whose compare now sees the record we wrote. It is ours, at that revision.
+      return found;
+    }
     if (current instanceof Found found) {
       return new Conflict(
           "key "
@@ -189,6 +194,14 @@ public final class EtcdLeasePort implements LeasePort {
               + (found.lease().free() ? "nobody" : found.lease().holder()));
     }
     return current;
+  }
+
+  /** Whether {@code stored} is exactly the record {@code written} (its renew time is per write). */
+  static boolean sameRecord(LeaseRecord stored, LeaseRecord written) {
+    return java.util.Objects.equals(stored.holder(), written.holder())
+        && stored.durationSeconds() == written.durationSeconds()
+        && stored.renewEpochMillis() == written.renewEpochMillis()
+        && stored.transitions() == written.transitions();
   }
 
   /** Makes sure we have an etcd lease with at least three quarters of its TTL left. */

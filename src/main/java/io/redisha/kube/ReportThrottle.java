@@ -71,8 +71,10 @@ public final class ReportThrottle {
                                     0,
                                     g.cloudRouting().error(),
                                     null),
+                            g.fault(),
                             g.redisRefusal()))
                 .toList();
-    return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups);
+    return new AgentReport(
+        r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups, r.link());
   }
 }

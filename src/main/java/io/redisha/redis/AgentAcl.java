@@ -16,10 +16,15 @@ public enum AgentAcl {
   PING("PING", "+ping", "health checks"),
   INFO("INFO", "+info", "health checks, roles and replication offsets"),
   REPLICAOF("REPLICAOF", "+replicaof", "role changes"),
+  CONFIG_GET(
+      "CONFIG GET",
+      "+config|get",
+      "reading min-replicas-to-write and min-replicas-max-lag (the write fence) at every check"),
   CONFIG_SET(
       "CONFIG SET",
       "+config|set",
-      "masteruser, masterauth and tls-replication before REPLICAOF and after a rotation"),
+      "masteruser, masterauth and tls-replication before REPLICAOF and after a rotation, and"
+          + " min-replicas-to-write (the write fence)"),
   CLIENT_KILL("CLIENT KILL", "+client|kill", "disconnecting the clients of a demoted master"),
   CLIENT_PAUSE("CLIENT PAUSE", "+client|pause", "pausing writes in a planned switchover"),
   CLIENT_UNPAUSE("CLIENT UNPAUSE", "+client|unpause", "ending that pause"),

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,7 @@ final class LettuceRedisNode implements RedisNode {
   private final Duration commandTimeout;
   private final Listener listener;
   private final AtomicReference<String> lastRunId = new AtomicReference<>();
+  private final AtomicBoolean fenceUnreadable = new AtomicBoolean();
 
   private final Object lock = new Object();
   private Session session; // guarded by lock: how new connections are made
@@ -93,6 +95,7 @@ final class LettuceRedisNode implements RedisNode {
     CompletionStage<String> server = commands.info("server");
     CompletionStage<String> replication = commands.info("replication");
     CompletionStage<String> keyspace = commands.info("keyspace");
+    CompletionStage<Map<String, String>> fence = commands.configGet("min-replicas-*");
     String pong;
     String text;
     try {
@@ -111,10 +114,11 @@ final class LettuceRedisNode implements RedisNode {
       }
       throw e;
     } finally {
-      for (CompletionStage<String> stage : List.of(ping, server, replication, keyspace)) {
+      for (CompletionStage<?> stage : List.of(ping, server, replication, keyspace)) {
         stage.toCompletableFuture().cancel(false);
       }
     }
+    OptionalInt minReplicasToWrite = writeFenceSetting(fence, deadline);
     if (!"PONG".equals(pong)) {
       throw new RedisNodeException(describe("PING answered '" + pong + "' instead of PONG"));
     }
@@ -128,7 +132,37 @@ final class LettuceRedisNode implements RedisNode {
     if (previous != null && !previous.equals(info.runId())) {
       listener.restarted(previous, info.runId());
     }
-    return info;
+    return minReplicasToWrite.isPresent()
+        ? info.withMinReplicasToWrite(minReplicasToWrite.getAsInt())
+        : info;
+  }
+
+  /**
+   * {@code min-replicas-to-write} as it acts (0 when {@code min-replicas-max-lag} is 0, which turns
+   * it off); empty when CONFIG GET is not allowed, which leaves the agent without a write fence.
+   */
+  private OptionalInt writeFenceSetting(CompletionStage<Map<String, String>> reply, long deadline) {
+    Map<String, String> settings;
+    try {
+      settings = await(reply, deadline, AgentAcl.CONFIG_GET, "CONFIG GET min-replicas-*");
+    } catch (RedisNodeException e) {
+      reply.toCompletableFuture().cancel(false);
+      if (fenceUnreadable.compareAndSet(false, true)) {
+        LOG.warn(
+            "{}: cannot read min-replicas-to-write ({}); the write fence is off: allow CONFIG"
+                + " GET/SET for the agent's user",
+            endpoint(),
+            e.getMessage());
+      }
+      return OptionalInt.empty();
+    }
+    try {
+      int toWrite = Integer.parseInt(settings.getOrDefault("min-replicas-to-write", "0"));
+      int maxLag = Integer.parseInt(settings.getOrDefault("min-replicas-max-lag", "10"));
+      return OptionalInt.of(maxLag == 0 ? 0 : toWrite);
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   @Override
@@ -179,6 +213,15 @@ final class LettuceRedisNode implements RedisNode {
           AgentAcl.CONFIG_SET,
           "CONFIG SET " + String.join(" ", config.keySet()));
     }
+  }
+
+  @Override
+  public void setWriteFence(boolean closed) {
+    int value = closed ? WriteFence.CLOSED : WriteFence.OPEN;
+    run(
+        AgentAcl.CONFIG_SET,
+        "CONFIG SET min-replicas-to-write " + value,
+        commands -> commands.configSet("min-replicas-to-write", Integer.toString(value)));
   }
 
   @Override

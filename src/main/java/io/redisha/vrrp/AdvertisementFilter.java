@@ -1,6 +1,7 @@
 package io.redisha.vrrp;
 
 import java.net.Inet4Address;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,33 @@ import java.util.Objects;
 /**
  * Safety rule S8: decides whether a received IPv4 datagram is an advertisement from our peer for
  * one of our virtual routers. Every refusal is counted per reason. Immutable apart from the shared
- * counters, so a reload builds a new filter around the same counters.
+ * counters and auth_hmac replay memory, so a reload builds a new filter around the same ones.
  */
 public final class AdvertisementFilter {
 
-  /** What the filter expects of one virtual router's advertisements. */
-  public record RouterRule(int intervalCentis, String password, List<Inet4Address> addresses) {
+  /**
+   * What the filter expects of one virtual router's advertisements. Each router has its own
+   * authentication, so PASS, auth_hmac and unauthenticated groups can share one pair.
+   *
+   * @param intervalCentis the advert interval (checked for VRRPv2; sizes the auth_hmac window)
+   * @param password VRRPv2 PASS password, or null
+   * @param addresses the virtual addresses the adverts must carry
+   * @param hmac auth_hmac settings, or null for none; never together with a password (keepalived
+   *     2.4.3 drops the PASS password of an instance that has auth_hmac)
+   */
+  public record RouterRule(
+      int intervalCentis, String password, List<Inet4Address> addresses, HmacAuth hmac) {
     public RouterRule {
       addresses = List.copyOf(addresses);
+      if (password != null && hmac != null) {
+        throw new IllegalArgumentException(
+            "a router has either a PASS password or auth_hmac, not both");
+      }
+    }
+
+    /** A router without auth_hmac. */
+    public RouterRule(int intervalCentis, String password, List<Inet4Address> addresses) {
+      this(intervalCentis, password, addresses, null);
     }
   }
 
@@ -35,7 +55,10 @@ public final class AdvertisementFilter {
   private final ChecksumMode checksumMode;
   private final Map<Integer, RouterRule> routers;
   private final DropCounters counters;
+  private final Clock clock;
+  private final HmacReplayGuard replayGuard;
 
+  /** A filter whose routers have no auth_hmac. */
   public AdvertisementFilter(
       Inet4Address peer,
       int minTtl,
@@ -43,6 +66,26 @@ public final class AdvertisementFilter {
       ChecksumMode checksumMode,
       Map<Integer, RouterRule> routers,
       DropCounters counters) {
+    this(peer, minTtl, version, checksumMode, routers, counters, null, new HmacReplayGuard());
+  }
+
+  /**
+   * A filter whose routers may have auth_hmac.
+   *
+   * @param clock wall time for the auth_hmac time window; may be null only when no router uses
+   *     auth_hmac
+   * @param replayGuard the last sequence numbers accepted; pass the same one to the filter that
+   *     replaces this one
+   */
+  public AdvertisementFilter(
+      Inet4Address peer,
+      int minTtl,
+      VrrpVersion version,
+      ChecksumMode checksumMode,
+      Map<Integer, RouterRule> routers,
+      DropCounters counters,
+      Clock clock,
+      HmacReplayGuard replayGuard) {
     this.peer = Objects.requireNonNull(peer, "peer");
     if (minTtl < 1 || minTtl > 255) {
       throw new IllegalArgumentException("minTtl must be 1-255, not " + minTtl);
@@ -52,6 +95,11 @@ public final class AdvertisementFilter {
     this.checksumMode = Objects.requireNonNull(checksumMode, "checksumMode");
     this.routers = Map.copyOf(routers);
     this.counters = Objects.requireNonNull(counters, "counters");
+    this.replayGuard = Objects.requireNonNull(replayGuard, "replayGuard");
+    if (clock == null && this.routers.values().stream().anyMatch(rule -> rule.hmac() != null)) {
+      throw new IllegalArgumentException("a filter with auth_hmac routers needs a clock");
+    }
+    this.clock = clock;
   }
 
   public DropCounters counters() {
@@ -98,8 +146,15 @@ public final class AdvertisementFilter {
           DropReason.WRONG_VERSION,
           "VRRPv" + advert.version().number() + ", expected VRRPv" + version.number());
     }
+    int vrrpLength = VrrpCodec.messageLength(advert);
+    HmacTrailer trailer;
+    try {
+      trailer = VrrpCodec.trailer(datagram, offset, messageLength, advert);
+    } catch (MalformedPacketException e) {
+      return new Dropped(e.reason(), e.getMessage());
+    }
     if (!VrrpCodec.checksumValid(
-        datagram, offset, messageLength, checksumMode, ip.source(), ip.destination())) {
+        datagram, offset, vrrpLength, checksumMode, ip.source(), ip.destination())) {
       return new Dropped(DropReason.BAD_CHECKSUM, "checksum does not verify as " + checksumMode);
     }
     RouterRule rule = routers.get(advert.virtualRouterId());
@@ -107,24 +162,93 @@ public final class AdvertisementFilter {
       return new Dropped(
           DropReason.UNKNOWN_ROUTER_ID, "virtual router id " + advert.virtualRouterId());
     }
-    if (version == VrrpVersion.V2) {
-      if (!Objects.equals(rule.password(), advert.password())) {
+    if (rule.hmac() == null) {
+      if (trailer != null) {
+        return new Dropped(
+            DropReason.HMAC_UNEXPECTED,
+            "signed with key id " + trailer.keyId() + ", but this group has no auth_hmac");
+      }
+      if (version == VrrpVersion.V2 && !Objects.equals(rule.password(), advert.password())) {
         return new Dropped(
             DropReason.AUTH_MISMATCH,
             advert.password() == null ? "no authentication" : "wrong password");
       }
-      if (advert.intervalCentis() != rule.intervalCentis()) {
+    } else {
+      if (advert.password() != null) {
         return new Dropped(
-            DropReason.INTERVAL_MISMATCH,
-            "interval "
-                + advert.intervalCentis() / 100
-                + " s, ours "
-                + rule.intervalCentis() / 100);
+            DropReason.AUTH_MISMATCH, "PASS authentication, but this group uses auth_hmac");
       }
+      if (trailer == null) {
+        if (rule.hmac().requiresSignature()) {
+          return new Dropped(DropReason.HMAC_MISSING, "no auth_hmac trailer");
+        }
+      } else {
+        Dropped refused = checkTrailer(rule, advert, trailer, datagram, offset, vrrpLength, ip);
+        if (refused != null) {
+          return refused;
+        }
+      }
+    }
+    if (version == VrrpVersion.V2 && advert.intervalCentis() != rule.intervalCentis()) {
+      return new Dropped(
+          DropReason.INTERVAL_MISMATCH,
+          "interval " + advert.intervalCentis() / 100 + " s, ours " + rule.intervalCentis() / 100);
     }
     if (!new HashSet<>(advert.addresses()).equals(new HashSet<>(rule.addresses()))) {
       return new Dropped(DropReason.ADDRESS_MISMATCH, "addresses " + advert.addresses());
     }
+    if (trailer != null) {
+      replayGuard.accept(advert.virtualRouterId(), ip.source(), trailer.sequence());
+    } else if (rule.hmac() != null) {
+      counters.incrementUnsignedAccepted();
+    }
     return new Accepted(advert, ip.source());
+  }
+
+  /** Null when the trailer verifies and is fresh, else why not. */
+  private Dropped checkTrailer(
+      RouterRule rule,
+      VrrpAdvertisement advert,
+      HmacTrailer trailer,
+      byte[] datagram,
+      int offset,
+      int vrrpLength,
+      Ipv4Header ip) {
+    HmacKey key = rule.hmac().key(trailer.keyId());
+    if (key == null) {
+      return new Dropped(
+          DropReason.HMAC_UNKNOWN_KEY,
+          "key id "
+              + trailer.keyId()
+              + ", ours "
+              + rule.hmac().keys().stream().map(HmacKey::id).toList());
+    }
+    if (!VrrpCodec.hmacValid(datagram, offset, vrrpLength, ip.source(), trailer, key)) {
+      return new Dropped(
+          DropReason.HMAC_BAD_SIGNATURE, "HMAC does not verify with key id " + key.id());
+    }
+    if (rule.hmac().antiReplay() == HmacAuth.AntiReplay.TIME) {
+      long nowSeconds = clock.instant().getEpochSecond() & 0xffff_ffffL;
+      long skew = (int) (nowSeconds - trailer.seconds());
+      int window = rule.hmac().windowSeconds(rule.intervalCentis());
+      if (Math.abs(skew) > window) {
+        return new Dropped(
+            DropReason.HMAC_STALE,
+            "timestamp "
+                + (skew > 0 ? skew + " s behind" : -skew + " s ahead of")
+                + " our clock, window "
+                + window
+                + " s");
+      }
+    }
+    if (!replayGuard.fresh(advert.virtualRouterId(), ip.source(), trailer.sequence())) {
+      return new Dropped(
+          DropReason.HMAC_REPLAYED,
+          "sequence "
+              + Long.toHexString(trailer.sequence())
+              + " not after the last accepted "
+              + Long.toHexString(replayGuard.last(advert.virtualRouterId(), ip.source())));
+    }
+    return null;
   }
 }

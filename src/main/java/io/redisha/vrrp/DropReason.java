@@ -25,7 +25,21 @@ public enum DropReason {
   /** VRRPv2: an advertisement interval other than ours (RFC 3768 section 7.1). */
   INTERVAL_MISMATCH,
   /** The virtual addresses differ from the group's VIP. */
-  ADDRESS_MISMATCH;
+  ADDRESS_MISMATCH,
+  /** auth_hmac enforced, but the advert carries no trailer. */
+  HMAC_MISSING,
+  /** A trailer whose HMAC does not verify with the key it names (wrong key or altered bytes). */
+  HMAC_BAD_SIGNATURE,
+  /** A trailer naming a key id that the group does not hold. */
+  HMAC_UNKNOWN_KEY,
+  /** A sequence number not after the last one accepted from that sender (a replay). */
+  HMAC_REPLAYED,
+  /** Anti-replay time: the trailer's timestamp is further than the window from our clock. */
+  HMAC_STALE,
+  /** A trailer of an unknown type or with non-zero reserved bytes. */
+  HMAC_MALFORMED,
+  /** A signed advert for a group without auth_hmac (keepalived refuses it as too long). */
+  HMAC_UNEXPECTED;
 
   /** The label used in metrics, e.g. {@code wrong_source}. */
   public String label() {

@@ -2,13 +2,18 @@ package io.redisha.vrrp;
 
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encodes and decodes VRRP messages (the IP payload) for IPv4: VRRPv2 (RFC 3768) with optional PASS
- * authentication and VRRPv3 (RFC 5798, RFC 9568). Pure functions, no I/O.
+ * authentication and VRRPv3 (RFC 5798, RFC 9568), both optionally signed with keepalived 2.4.3's
+ * auth_hmac trailer ({@link HmacTrailer}). Pure functions, no I/O.
  */
 public final class VrrpCodec {
   /** Authentication type 1 of RFC 2338/3768: a cleartext password of up to 8 bytes. */
@@ -17,6 +22,8 @@ public final class VrrpCodec {
   private static final int TYPE_ADVERTISEMENT = 1;
   private static final int HEADER = 8;
   private static final int V2_AUTH_DATA = 8;
+  private static final String HMAC_SHA256 = "HmacSHA256";
+  private static final int HMAC_HEADER = 20;
 
   private VrrpCodec() {}
 
@@ -115,6 +122,121 @@ public final class VrrpCodec {
       }
     }
     return new VrrpAdvertisement(version, vrid, priority, intervalCentis, addresses, password);
+  }
+
+  /**
+   * The message bytes for {@code advert} followed by the auth_hmac trailer signed with {@code key}
+   * and {@code sequence}: the checksum covers the message only, the IP length the whole payload.
+   */
+  public static byte[] encode(
+      VrrpAdvertisement advert,
+      ChecksumMode mode,
+      Inet4Address source,
+      Inet4Address destination,
+      HmacKey key,
+      long sequence) {
+    return sign(encode(advert, mode, source, destination), source, key, sequence);
+  }
+
+  /** {@code message} (a whole VRRP message, checksum filled in) with a signed trailer appended. */
+  public static byte[] sign(byte[] message, Inet4Address source, HmacKey key, long sequence) {
+    byte[] head = HmacTrailer.head(HmacTrailer.TYPE_HMAC_SHA256_128, key.id(), sequence);
+    byte[] mac = hmac(key, message, 0, message.length, source, head);
+    byte[] signed = Arrays.copyOf(message, message.length + HmacTrailer.LENGTH);
+    System.arraycopy(head, 0, signed, message.length, head.length);
+    System.arraycopy(mac, 0, signed, message.length + head.length, mac.length);
+    return signed;
+  }
+
+  /**
+   * The truncated HMAC of a VRRP message of {@code length} bytes at {@code offset}, sent from
+   * {@code source}, under a trailer starting with {@code trailerHead}. The input, in order: a
+   * 20-byte header (4, the VRRP version, the router id, 0, the source address, 12 zeros); the
+   * message with its checksum read as zero; the trailer's first 12 bytes; 16 zeros for the HMAC.
+   */
+  static byte[] hmac(
+      HmacKey key, byte[] bytes, int offset, int length, Inet4Address source, byte[] trailerHead) {
+    byte[] header = new byte[HMAC_HEADER];
+    header[0] = 4;
+    header[1] = (byte) ((bytes[offset] >> 4) & 0x0f);
+    header[2] = bytes[offset + 1];
+    System.arraycopy(source.getAddress(), 0, header, 4, 4);
+    try {
+      Mac mac = Mac.getInstance(HMAC_SHA256);
+      mac.init(new SecretKeySpec(key.secretForMac(), HMAC_SHA256));
+      mac.update(header);
+      mac.update(bytes, offset, 6);
+      mac.update(new byte[2]);
+      mac.update(bytes, offset + HEADER, length - HEADER);
+      mac.update(trailerHead);
+      mac.update(new byte[HmacTrailer.MAC_LENGTH]);
+      return Arrays.copyOf(mac.doFinal(), HmacTrailer.MAC_LENGTH);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has " + HMAC_SHA256, e);
+    }
+  }
+
+  /**
+   * Whether {@code trailer}, read after the VRRP message of {@code length} bytes at {@code offset}
+   * sent from {@code source}, carries the HMAC that {@code key} gives. Compares in constant time.
+   */
+  public static boolean hmacValid(
+      byte[] bytes, int offset, int length, Inet4Address source, HmacTrailer trailer, HmacKey key) {
+    if (length < HEADER || offset < 0 || offset + length > bytes.length) {
+      return false;
+    }
+    byte[] expected =
+        hmac(
+            key,
+            bytes,
+            offset,
+            length,
+            source,
+            HmacTrailer.head(trailer.type(), trailer.keyId(), trailer.sequence()));
+    return MessageDigest.isEqual(expected, trailer.mac());
+  }
+
+  /** The length of {@code advert}'s VRRP message on the wire, without any trailer. */
+  public static int messageLength(VrrpAdvertisement advert) {
+    return HEADER
+        + 4 * advert.addresses().size()
+        + (advert.version() == VrrpVersion.V2 ? V2_AUTH_DATA : 0);
+  }
+
+  /**
+   * The auth_hmac trailer after {@code advert}'s message in the {@code length} bytes at {@code
+   * offset}, or null when nothing follows the message.
+   *
+   * @throws MalformedPacketException when something other than one 28-byte trailer follows, or the
+   *     trailer's type or reserved bytes are not keepalived's ({@link DropReason#HMAC_MALFORMED})
+   */
+  public static HmacTrailer trailer(byte[] bytes, int offset, int length, VrrpAdvertisement advert)
+      throws MalformedPacketException {
+    int messageLength = messageLength(advert);
+    int rest = length - messageLength;
+    if (rest == 0) {
+      return null;
+    }
+    if (rest != HmacTrailer.LENGTH || offset + length > bytes.length) {
+      throw new MalformedPacketException(
+          rest
+              + " bytes after the "
+              + messageLength
+              + "-byte VRRP message, neither none nor a "
+              + HmacTrailer.LENGTH
+              + "-byte auth_hmac trailer");
+    }
+    int at = offset + messageLength;
+    int type = bytes[at] & 0xff;
+    if (type != HmacTrailer.TYPE_HMAC_SHA256_128) {
+      throw new MalformedPacketException(
+          DropReason.HMAC_MALFORMED, "auth_hmac trailer of unknown type " + type);
+    }
+    if (bytes[at + 2] != 0 || bytes[at + 3] != 0) {
+      throw new MalformedPacketException(
+          DropReason.HMAC_MALFORMED, "auth_hmac trailer with non-zero reserved bytes");
+    }
+    return HmacTrailer.read(bytes, at);
   }
 
   /** Whether the message's checksum field verifies in {@code mode}. */

@@ -4,7 +4,9 @@ package io.redisha.vrrp;
 public enum VrrpVersion {
   /** RFC 3768: interval in whole seconds, optional PASS authentication. */
   V2(2),
-  /** RFC 5798 / RFC 9568: interval in centiseconds, no authentication. */
+  /**
+   * RFC 5798 / RFC 9568: interval in centiseconds, no authentication field (auth_hmac may follow).
+   */
   V3(3);
 
   private final int number;

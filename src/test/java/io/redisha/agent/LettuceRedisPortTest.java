@@ -207,6 +207,9 @@ class LettuceRedisPortTest {
     }
 
     @Override
+    public void setWriteFence(boolean closed) {}
+
+    @Override
     public long killNormalClients() {
       return 0;
     }

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(34);
+    assertThat(crd.rules()).hasSize(37);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -79,7 +79,16 @@ class CrdValidationTest {
                 + "      caSecretRef: {name: cache-redis-tls, key: ca.crt}\n"
                 + "      certSecretRef: {name: cache-redis-tls, key: tls.crt}\n"
                 + "      keySecretRef: {name: cache-redis-tls, key: tls.key}");
-    for (String sample : List.of(GOOD, v2, minimal, aclAndTls)) {
+    String namedHook =
+        with(
+            "  instances:\n",
+            "  vipHook: {hookRef: route-vip, timeoutMillis: 3000}\n  instances:\n");
+    String awsWithSecret =
+        with(
+            "  instances:\n",
+            "  vipHook: {provider: AWS, region: us-east-1,"
+                + " credentialsSecretRef: {name: cache-aws, key: credentials}}\n  instances:\n");
+    for (String sample : List.of(GOOD, v2, minimal, aclAndTls, namedHook, awsWithSecret)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -132,12 +141,38 @@ class CrdValidationTest {
           v2 advert sub-second| {version: 3, advertIntervalMillis: 100} | {version: 2, advertIntervalMillis: 1500} | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v3 with auth        | {version: 3, advertIntervalMillis: 100} | {version: 3, authSecretRef: {name: s, key: k}} | spec.vrrp.authSecretRef: vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2
           ACL user, no password | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {username: redisha} | spec.redis.username: redis.username: an ACL user logs in with its password; give passwordSecretRef (passwordFile in a standalone pair file) too
-          client cert, no key | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {caSecretRef: {name: t, key: ca.crt}, certSecretRef: {name: t, key: tls.crt}}} | spec.redis.tls.keyFile: redis.tls.keyFile: required with a client certificate, its private key (keySecretRef in a RedisHAPair)
+          client cert, no key | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {caSecretRef: {name: t, key: ca.crt}, certSecretRef: {name: t, key: tls.crt}}} | spec.redis.tls: redis.tls: a client certificate and its key go together: certSecretRef with keySecretRef (certFile with keyFile in a standalone pair file)
+          TLS without a CA    | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {}} | spec.redis.tls: redis.tls: needs the CA that signed the Redis servers' certificates: caSecretRef (caFile in a standalone pair file)
           """)
   void celRulesRefuseBadPairsNamingTheField(String what, String from, String to, String expected) {
     String sample = with(from, to);
     assertThat(crd.schemaErrors(sample)).as(what).isEmpty();
     assertThat(crd.celErrors(sample)).as(what).containsExactly(expected);
+  }
+
+  /**
+   * Issue 12's first point: this spec would give its author a root shell on both nodes and send the
+   * agents' service-account token to the peer's Redis. The API server refuses it, naming each
+   * field.
+   */
+  @Test
+  void theResourceIsNotAShell() {
+    String sample =
+        with(
+            "redis: {passwordSecretRef: {name: cache-redis, key: password}}",
+            "redis: {passwordFile: /var/run/secrets/kubernetes.io/serviceaccount/token}\n"
+                + "  vipHook: {provider: Exec, command: [/bin/sh, -c, 'id; ip link']}");
+    assertThat(crd.schemaErrors(sample)).isEmpty();
+    assertThat(crd.celErrors(sample))
+        .containsExactlyInAnyOrder(
+            "spec.redis.passwordFile: " + PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.provider: " + PairRules.NO_EXEC_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.command: " + PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE);
+    assertThat(PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE)
+        .isEqualTo(
+            "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as"
+                + " root on the nodes); the cluster admin defines commands as hooks of the operator"
+                + " (Helm value hooks), and the pair names one with vipHook.hookRef");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.cli.Main;
 import io.redisha.testing.RequiresHost;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,11 +33,17 @@ class BenchQuickIT {
         new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
 
     int exit =
-        BenchCommand.run(
+        Main.run(
             new String[] {
-              "--quick", "--out", out.toString(), "--work-dir", dir.resolve("work").toString()
+              "bench",
+              "--quick",
+              "--out",
+              out.toString(),
+              "--work-dir",
+              dir.resolve("work").toString()
             },
-            tee);
+            tee,
+            System.err);
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
     List<String> violations = new ArrayList<>();

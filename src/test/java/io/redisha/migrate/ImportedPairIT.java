@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.redisha.cli.Main;
 import io.redisha.lab.PairLab;
 import io.redisha.testing.RequiresHost;
 import java.nio.file.Files;
@@ -50,8 +51,9 @@ class ImportedPairIT {
                 new PairLab.Group("haredis-6389", 6389, "192.0.2.101", 52, PairLab.VM_B)),
             "");
     int code =
-        ImportCommand.run(
+        Main.run(
             new String[] {
+              "import",
               KeepalivedImportTest.VM_A.toString(),
               "--peer-conf",
               KeepalivedImportTest.VM_B.toString(),

@@ -2,6 +2,7 @@ package io.redisha.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redisha.cli.Main;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
@@ -35,9 +36,12 @@ class KeepalivedImportTest {
   static Run run(KeepalivedImport.PortQuestion question, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] line = new String[args.length + 1];
+    line[0] = "import";
+    System.arraycopy(args, 0, line, 1, args.length);
     int code =
-        ImportCommand.run(
-            args,
+        Main.run(
+            line,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             question);

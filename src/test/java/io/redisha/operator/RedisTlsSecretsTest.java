@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.TlsSpec;
 import io.redisha.kube.PairResources;
+import io.redisha.pair.AdminHooks;
 import io.redisha.pair.PairFile;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class RedisTlsSecretsTest {
   void eachTlsSecretIsMountedWhereTheRenderedPairFileNamesIt() throws Exception {
     RedisHAPair pair = Serialization.unmarshal(RESOURCE, RedisHAPair.class);
     AgentSettings settings = AgentSettings.defaults("redisha/redisha:test");
-    DaemonSet daemonSet = AgentResources.daemonSet(pair, Map.of(), settings);
+    DaemonSet daemonSet = AgentResources.daemonSet(pair, Map.of(), settings, OperatorConfig.EMPTY);
     PodSpec pod = daemonSet.getSpec().getTemplate().getSpec();
     Container agent = pod.getContainers().getFirst();
 
@@ -54,7 +55,9 @@ class RedisTlsSecretsTest {
     assertMounted(pod, agent, "cache-agent-tls", "tls.key", PairResources.REDIS_TLS_KEY_FILE);
 
     String yaml =
-        AgentResources.configMap(pair, Map.of()).getData().get(PairResources.PAIR_FILE_KEY);
+        AgentResources.configMap(pair, Map.of(), AdminHooks.NONE)
+            .getData()
+            .get(PairResources.PAIR_FILE_KEY);
     TlsSpec tls = PairFile.parse(yaml, "pair.yaml", "pair").spec().getRedis().getTls();
     assertThat(tls.getCaFile()).isEqualTo(PairResources.REDIS_TLS_CA_FILE);
     assertThat(tls.getCertFile()).isEqualTo(PairResources.REDIS_TLS_CERT_FILE);
@@ -69,7 +72,8 @@ class RedisTlsSecretsTest {
         Serialization.unmarshal(
             RESOURCE.replaceAll("(?s)    tls:.*?tls.key}\n", ""), RedisHAPair.class);
     DaemonSet daemonSet =
-        AgentResources.daemonSet(pair, Map.of(), AgentSettings.defaults("redisha/redisha:test"));
+        AgentResources.daemonSet(
+            pair, Map.of(), AgentSettings.defaults("redisha/redisha:test"), OperatorConfig.EMPTY);
     List<String> volumes =
         daemonSet.getSpec().getTemplate().getSpec().getVolumes().stream()
             .map(Volume::getName)

@@ -18,7 +18,8 @@ class AgentAclTest {
     assertThat(line)
         .isEqualTo(
             "ACL SETUSER redisha reset on >PASSWORD -@all +client|setname +ping +info +replicaof"
-                + " +config|set +client|kill +client|pause +client|unpause +psync +replconf");
+                + " +config|get +config|set +client|kill +client|pause +client|unpause +psync"
+                + " +replconf");
     assertThat(readme).contains(line + "\n");
     assertThat(readme).contains("user redisha " + line.substring("ACL SETUSER redisha ".length()));
     for (String rule : AgentAcl.rules()) {

@@ -14,8 +14,16 @@ final class KeepalivedCaptures {
 
   /** The packets of the golden file by name, each the whole IPv4 datagram. */
   static Map<String, byte[]> golden() {
-    try (InputStream in =
-        KeepalivedCaptures.class.getResourceAsStream("/vrrp/keepalived-2.2.7-adverts.txt")) {
+    return load("/vrrp/keepalived-2.2.7-adverts.txt");
+  }
+
+  /** keepalived 2.4.3's auth_hmac adverts by name, signed with key 1 = bytes 00 to 1f. */
+  static Map<String, byte[]> hmac() {
+    return load("/vrrp/keepalived-2.4.3-hmac-adverts.txt");
+  }
+
+  private static Map<String, byte[]> load(String resource) {
+    try (InputStream in = KeepalivedCaptures.class.getResourceAsStream(resource)) {
       return parse(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

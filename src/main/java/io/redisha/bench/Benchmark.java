@@ -1,58 +1,48 @@
 package io.redisha.bench;
 
-import io.redisha.cli.Args;
 import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code redisha bench [--quick] [--runs N] [--systems a,b] [--faults x,y] [--out DIR]
- * [--idle-seconds S]}: the same faults against redisha, keepalived (classic and tuned) and Redis
- * Sentinel on the namespace lab, one system after another in the same run, then the tables, a JSON
- * file and an SVG picture. Exits 1 when redisha broke a promise (lost acknowledged writes a fault
- * may not cost, a run that did not complete, the other group disturbed) or the benchmark failed;
- * never because of a timing.
+ * The benchmark behind {@code redisha bench}: the same faults against redisha, keepalived (classic
+ * and tuned 2.2.7, tuned 2.4.3) and Redis Sentinel on the namespace lab, one system after another
+ * in the same run, each fault seen by every client setting of {@link MeasurementOptions}, then the
+ * tables, a JSON file and an SVG picture. Its exit code is 1 when redisha broke a promise (lost
+ * acknowledged writes a fault may not cost, a run that did not complete, the other group disturbed)
+ * or the benchmark failed; never because of a timing.
  */
-public final class BenchCommand {
+public final class Benchmark {
   private static final List<String> TOOLS =
       List.of("ip", "iptables", "redis-server", "redis-cli", "keepalived", "arping");
 
-  private BenchCommand() {}
+  private Benchmark() {}
 
-  public static int run(String[] argv) throws Exception {
-    return run(argv, System.out);
-  }
-
-  /** Runs the benchmark, printing progress and tables to {@code out}; returns the exit code. */
-  public static int run(String[] argv, PrintStream out) throws Exception {
-    Args args;
-    Plan plan;
-    try {
-      args =
-          Args.parse(
-              argv,
-              Set.of("runs", "systems", "faults", "out", "idle-seconds", "work-dir"),
-              Set.of("quick"));
-      plan = Plan.from(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("redisha bench: " + e.getMessage());
-      return 2;
-    }
+  /**
+   * Runs {@code plan} with the client settings, baseline runs and footprint sizes of {@code
+   * measure}, printing progress and tables to {@code out}; {@code workDir} keeps the run's files
+   * when given (null: a temporary directory, removed at the end). Returns the exit code.
+   */
+  public static int run(
+      Plan plan, MeasurementOptions measure, Path workDirOrNull, PrintStream out, PrintStream err)
+      throws Exception {
     List<String> problems = missingPrerequisites();
+    problems.addAll(measure.missing(plan.systems(), plan.runs()));
     if (!problems.isEmpty()) {
-      System.err.println("redisha bench: cannot run: " + String.join("; ", problems));
+      err.println("redisha bench: cannot run: " + String.join("; ", problems));
       return 2;
     }
     List<String> stale = LabNetwork.removeStale();
@@ -61,10 +51,14 @@ public final class BenchCommand {
     }
     Files.createDirectories(plan.out);
     Path workDir =
-        args.get("work-dir") != null
-            ? Path.of(args.get("work-dir"))
-            : Files.createTempDirectory("redisha-bench-");
-    BenchReport report = new BenchReport(plan.mode(), plan.runs, plan.systems, plan.faults);
+        workDirOrNull != null ? workDirOrNull : Files.createTempDirectory("redisha-bench-");
+    BenchReport report =
+        new BenchReport(
+            plan.mode(),
+            measure.runsBySystem(plan.systems(), plan.runs()),
+            plan.systems(),
+            plan.faults(),
+            measure.clients());
     out.printf(
         "redisha bench (%s): %d run(s) per fault; systems: %s; faults: %s%n"
             + "lab: vm-a 192.0.2.11, vm-b 192.0.2.12, client 192.0.2.20 in network namespaces;"
@@ -75,29 +69,20 @@ public final class BenchCommand {
         String.join(", ", plan.systems.stream().map(SystemUnderTest::name).toList()),
         String.join(", ", Fault.ids(plan.faults)),
         workDir);
+    out.print(report.legend());
     long started = System.nanoTime();
     try {
       for (SystemUnderTest system : plan.runs == 0 ? List.<SystemUnderTest>of() : plan.systems) {
-        runSystem(system, plan, workDir, report, out);
+        runSystem(system, plan, measure, workDir, report, out);
       }
       if (plan.idle.toSeconds() > 0) {
-        out.printf("%n== footprint: idle %d s, two groups%n", plan.idle.toSeconds());
-        Footprint footprint = new Footprint(workDir, plan.idle, out);
-        try {
-          for (FootprintRow row : footprint.agents(AgentJvm.VARIANTS)) {
-            report.addFootprint(row);
-          }
-          report.addFootprint(
-              footprint.baseline(
-                  new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED), "keepalived (tuned)"));
-          report.addFootprint(footprint.baseline(new SentinelSystem(), "redis sentinel"));
-        } catch (Exception e) {
-          report.problem("footprint measurement failed: " + e);
-          out.println("  footprint measurement FAILED: " + e);
-        }
+        out.printf(
+            "%n== footprint: idle %d s, %s groups%n",
+            plan.idle.toSeconds(), measure.footprintGroups());
+        measure.measureFootprint(new Footprint(workDir, plan.idle, out), workDir, report, out);
       }
     } finally {
-      if (args.get("work-dir") == null) {
+      if (workDirOrNull == null) {
         deleteTree(workDir);
       }
     }
@@ -111,14 +96,18 @@ public final class BenchCommand {
             Instant.now().toString().substring(0, 10),
             Runtime.getRuntime().availableProcessors());
     out.printf(
-        "%n== write gap per fault and system (ms; lost = acknowledged writes not read back)%n");
+        "%n== write gap per fault, system and client (ms; lost = acknowledged writes not read"
+            + " back (runs with a loss))%n");
+    out.print(report.legend());
     out.print(report.detailTable());
-    out.printf("%n== redisha / baseline: write gap p99 ratio (below 1 = redisha shorter)%n");
+    out.printf(
+        "%n== redisha / baseline: write gap p99 ratio per client (below 1 = redisha shorter)%n");
     out.print(report.ratioTable());
     String footprintTable = report.footprintTable();
     if (!footprintTable.isEmpty()) {
-      out.printf("%n== footprint of one host's HA daemon, idle, two groups%n");
+      out.printf("%n== footprint of one host's HA daemon, idle%n");
       out.print(footprintTable);
+      out.print(report.footprintCurve());
     }
     Path json = plan.out.resolve("bench.json");
     Path svg = plan.out.resolve("bench.svg");
@@ -136,7 +125,17 @@ public final class BenchCommand {
   }
 
   private static void runSystem(
-      SystemUnderTest system, Plan plan, Path workDir, BenchReport report, PrintStream out) {
+      SystemUnderTest system,
+      Plan plan,
+      MeasurementOptions measure,
+      Path workDir,
+      BenchReport report,
+      PrintStream out) {
+    int runs = measure.runsFor(system, plan.runs);
+    if (runs == 0) {
+      out.printf("%n== %s: not run (N=0)%n", system.name());
+      return;
+    }
     out.printf("%n== %s: %s%n", system.name(), system.description());
     Path dir = workDir.resolve(system.name());
     PairLab lab = null;
@@ -147,12 +146,12 @@ public final class BenchCommand {
           out.printf("  %-12s %s%n", fault.id(), system.notApplicable(fault));
           continue;
         }
-        for (int i = 1; i <= plan.runs; i++) {
-          out.printf("  %-12s run %d/%d ... ", fault.id(), i, plan.runs);
+        for (int i = 1; i <= runs; i++) {
+          out.printf("  %-12s run %d/%d ... ", fault.id(), i, runs);
           out.flush();
           FaultSample sample;
           try {
-            sample = new FaultRunner(lab, system).run(fault, i);
+            sample = new FaultRunner(lab, system, measure.clients()).run(fault, i);
           } catch (Exception e) {
             sample = FaultSample.failed(system.name(), fault, i, "crashed: " + e);
           }
@@ -200,26 +199,7 @@ public final class BenchCommand {
   }
 
   static String describe(FaultSample sample) {
-    StringBuilder text = new StringBuilder();
-    if (sample.gapMillis() >= 0) {
-      text.append("gap ").append(sample.gapMillis()).append(" ms, ");
-    }
-    text.append("lost ").append(sample.lost());
-    if (sample.lostBeyondAllowed() > 0) {
-      text.append(" (")
-          .append(sample.lostBeyondAllowed())
-          .append(" beyond what the fault may cost)");
-    }
-    text.append(", VIP on new master ")
-        .append(sample.vipMillis() < 0 ? "-" : sample.vipMillis() + " ms");
-    if (sample.fault().groupScoped()) {
-      text.append(sample.otherDisturbed() ? ", other group DISTURBED" : ", other group untouched");
-    }
-    text.append(sample.completed() ? "" : ", FAILED");
-    if (!sample.note().isEmpty()) {
-      text.append(" [").append(sample.note()).append(']');
-    }
-    return text.toString();
+    return sample.describe();
   }
 
   private static Map<String, String> environment(long minutes) {
@@ -232,57 +212,94 @@ public final class BenchCommand {
     return env;
   }
 
-  /** What the command line asked for. */
-  record Plan(
+  /**
+   * What to run.
+   *
+   * @param quick the CI smoke mode: fewer runs and systems by default, no footprint
+   * @param runs runs per fault and system, 0 for the footprint only
+   * @param systems the systems, in the order they run
+   * @param faults the faults, in the order they run
+   * @param out where bench.json and bench.svg go
+   * @param idle how long each daemon idles for the footprint; zero for none
+   */
+  public record Plan(
       boolean quick,
       int runs,
       List<SystemUnderTest> systems,
       List<Fault> faults,
       Path out,
       Duration idle) {
+    public static final int MAX_RUNS = 1000;
+    public static final int MAX_IDLE_SECONDS = 3600;
+
+    public Plan {
+      if (runs < 0 || runs > MAX_RUNS) {
+        throw new IllegalArgumentException(
+            "runs must be between 0 (footprint only) and " + MAX_RUNS + ", not " + runs);
+      }
+      if (idle.isNegative() || idle.toSeconds() > MAX_IDLE_SECONDS) {
+        throw new IllegalArgumentException(
+            "idle seconds must be between 0 and " + MAX_IDLE_SECONDS + ", not " + idle.toSeconds());
+      }
+      systems = List.copyOf(systems);
+      faults = List.copyOf(faults);
+    }
+
     String mode() {
       return quick ? "quick" : "full";
     }
 
-    static Plan from(Args args) {
-      boolean quick = args.flag("quick");
-      int runs = args.intValue("runs", quick ? 1 : 20);
-      if (runs < 0 || runs > 1000) {
-        throw new IllegalArgumentException(
-            "--runs must be between 0 (footprint only) and 1000, not " + runs);
-      }
-      int idleSeconds = args.intValue("idle-seconds", quick ? 0 : 60);
-      if (idleSeconds < 0 || idleSeconds > 3600) {
-        throw new IllegalArgumentException(
-            "--idle-seconds must be between 0 and 3600, not " + idleSeconds);
-      }
-      Map<String, SystemUnderTest> known = new LinkedHashMap<>();
-      for (SystemUnderTest system : allSystems()) {
-        known.put(system.name(), system);
-      }
-      List<String> names =
-          args.get("systems") != null
-              ? List.of(args.get("systems").split(","))
-              : quick ? List.of("redisha", "keepalived-classic") : List.copyOf(known.keySet());
-      List<SystemUnderTest> systems = new ArrayList<>();
-      for (String name : names) {
-        SystemUnderTest system = known.get(name.strip());
-        if (system == null) {
-          throw new IllegalArgumentException(
-              "--systems: unknown system '"
-                  + name
-                  + "'; known: "
-                  + String.join(",", known.keySet()));
-        }
-        systems.add(system);
-      }
+    /**
+     * The plan with the defaults of its mode for what is null: 20 runs and a 60 s footprint, every
+     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic, the
+     * faults but those of {@link Fault#LINK_AND_DAEMON_FAULTS}.
+     */
+    public static Plan of(
+        boolean quick,
+        Integer runs,
+        List<String> systemNames,
+        List<String> faultIds,
+        Path out,
+        Integer idleSeconds) {
+      List<SystemUnderTest> systems =
+          systemNames != null
+              ? Benchmark.systems(systemNames)
+              : quick ? Benchmark.systems(List.of("redisha", "keepalived-classic")) : allSystems();
       List<Fault> faults =
-          args.get("faults") != null
-              ? Fault.parseList(args.get("faults"))
-              : List.of(Fault.values());
-      Path out = Path.of(args.get("out") != null ? args.get("out") : "bench-results");
-      return new Plan(quick, runs, systems, faults, out, Duration.ofSeconds(idleSeconds));
+          faultIds != null
+              ? faultIds.stream().map(String::strip).map(Fault::byId).toList()
+              : quick ? Fault.quickDefaults() : List.of(Fault.values());
+      return new Plan(
+          quick,
+          runs != null ? runs : quick ? 1 : 20,
+          systems,
+          faults,
+          out != null ? out : Path.of("bench-results"),
+          Duration.ofSeconds(idleSeconds != null ? idleSeconds : quick ? 0 : 60));
     }
+  }
+
+  /** The systems named {@code names}; the error names an unknown one and lists the known. */
+  public static List<SystemUnderTest> systems(List<String> names) {
+    Map<String, SystemUnderTest> known = new LinkedHashMap<>();
+    for (SystemUnderTest system : allSystems()) {
+      known.put(system.name(), system);
+    }
+    List<SystemUnderTest> systems = new ArrayList<>();
+    for (String name : names) {
+      SystemUnderTest system = known.get(name.strip());
+      if (system == null) {
+        throw new IllegalArgumentException(
+            "unknown system '" + name + "'; known: " + String.join(",", known.keySet()));
+      }
+      systems.add(system);
+    }
+    return systems;
+  }
+
+  /** The names of every system the benchmark knows, in the order of a full run. */
+  public static List<String> systemNames() {
+    return allSystems().stream().map(SystemUnderTest::name).toList();
   }
 
   static List<SystemUnderTest> allSystems() {
@@ -291,6 +308,7 @@ public final class BenchCommand {
         new RedishaSystem("Witness", AgentJvm.RECOMMENDED),
         new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
         new SentinelSystem());
   }
 
@@ -319,8 +337,8 @@ public final class BenchCommand {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
       System.err.println("redisha bench: could not remove " + dir + ": " + e.getMessage());
     }
   }

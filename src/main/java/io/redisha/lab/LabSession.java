@@ -1,0 +1,229 @@
+package io.redisha.lab;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The lab behind {@code redisha lab}: two simulated hosts and a client in network namespaces, real
+ * Redis servers, the agents, a writer through each VIP, and the failure scenarios one after another
+ * with their write gaps and lost writes.
+ */
+public final class LabSession {
+  private static final List<String> TOOLS = List.of("ip", "iptables", "redis-server", "redis-cli");
+
+  /** The scenarios the lab runs by default, in this order. */
+  public static final List<String> SCENARIOS = List.of("kill", "cut", "empty", "stop");
+
+  /**
+   * The faults of issue 13, run only when named: the link of the master's host down ({@code
+   * link-down}) or its carrier lost ({@code carrier}), its agent killed and restarted 3 s later
+   * ({@code crash}) or stopped 5 s ({@code stall}), the pair link dropping 30 % each way for 10 s
+   * ({@code lossy}), the master's Redis restarted empty at 0 ms ({@code empty-now}).
+   */
+  public static final List<String> FAULT_SCENARIOS =
+      List.of("link-down", "carrier", "crash", "stall", "lossy", "empty-now");
+
+  /** Every scenario the lab knows. */
+  public static final List<String> KNOWN_SCENARIOS = concat(SCENARIOS, FAULT_SCENARIOS);
+
+  /** The split-brain protections the lab can run (it has no third voter for Lease). */
+  public static final List<String> PROTECTIONS = List.of("None");
+
+  /**
+   * What to run.
+   *
+   * @param protection one of {@link #PROTECTIONS}
+   * @param workDir where the lab's files go; null for a new temporary directory
+   * @param scenarios names from {@link #SCENARIOS}, in the order to run them
+   * @param saveLogs where to copy the agents' and Redis servers' logs at the end; null for nowhere
+   * @param keep leave the lab up after the scenarios until the process is stopped
+   */
+  public record Options(
+      String protection, Path workDir, List<String> scenarios, Path saveLogs, boolean keep) {
+    public Options {
+      if (!PROTECTIONS.contains(protection)) {
+        throw new IllegalArgumentException(
+            "protection must be one of " + PROTECTIONS + ", not '" + protection + "'");
+      }
+      for (String scenario : scenarios) {
+        if (!KNOWN_SCENARIOS.contains(scenario)) {
+          throw new IllegalArgumentException(
+              "unknown scenario '" + scenario + "'; known: " + String.join(",", KNOWN_SCENARIOS));
+        }
+      }
+      scenarios = List.copyOf(scenarios);
+    }
+  }
+
+  private LabSession() {}
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Builds the lab, runs the scenarios and removes everything; returns 0 when every scenario
+   * passed, 1 when one failed or the lab broke, 2 when a prerequisite is missing.
+   */
+  public static int run(Options options, PrintStream out, PrintStream err) throws Exception {
+    String protection = options.protection();
+    List<String> problems = missingPrerequisites();
+    if (!problems.isEmpty()) {
+      err.println("redisha lab: cannot build the lab: " + String.join("; ", problems));
+      return 2;
+    }
+    List<String> stale = LabNetwork.removeStale();
+    if (!stale.isEmpty()) {
+      out.println("removed namespaces left by an earlier lab that was killed: " + stale);
+    }
+    Path workDir =
+        options.workDir() != null ? options.workDir() : Files.createTempDirectory("redisha-lab-");
+    out.println(
+        """
+        redisha lab: two hosts (vm-a 192.0.2.11, vm-b 192.0.2.12) and a client (192.0.2.20) in
+        network namespaces on a bridge; Redis on ports 6379 (group a, VIP 192.0.2.100) and 6389
+        (group b, VIP 192.0.2.101) on both hosts; one agent per host; the client writes through
+        each VIP every 2 ms. Split-brain protection: %s. Work files: %s
+        """
+            .formatted(protection, workDir));
+    PairLab lab = null;
+    Thread cleanup = null;
+    try {
+      lab =
+          PairLab.create(
+              workDir, PairLab.DEFAULT_GROUPS, "splitBrainProtection: " + protection + "\n");
+      PairLab built = lab;
+      cleanup =
+          new Thread(
+              () -> {
+                out.println("\nstopping: removing the lab");
+                built.close();
+                deleteTree(workDir);
+                out.println("lab removed: namespaces, processes and " + workDir);
+              });
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      List<String> scenarios = options.scenarios();
+      LabRun run = new LabRun(lab, out, scenarios.size() + 1);
+      run.simultaneousBoot();
+      for (String scenario : scenarios) {
+        switch (scenario) {
+          case "kill" -> run.killRedisMaster("a");
+          case "cut" -> run.cutMasterHost("a");
+          case "empty" -> run.restartRedisMasterEmpty("a");
+          case "stop" -> run.stopMasterAgent("a");
+          case "link-down" -> run.linkDown("a", false);
+          case "carrier" -> run.linkDown("a", true);
+          case "crash" -> run.agentCrash("a");
+          case "stall" -> run.agentStall("a");
+          case "lossy" -> run.lossyPairLink();
+          case "empty-now" -> run.restartRedisMasterEmptyAtOnce("a");
+          default -> throw new IllegalStateException("unknown scenario " + scenario);
+        }
+      }
+      out.printf("%nsummary%n%s", run.table());
+      boolean passed = run.allPassed();
+      if (!passed) {
+        for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+          out.println("\nlast lines of the agent log of " + host + ":");
+          tail(lab.agentLog(host), 30).forEach(line -> out.println("  " + line));
+        }
+      }
+      if (options.keep()) {
+        out.println(
+            """
+
+            The lab stays up until you press Ctrl-C. Try:
+              ip netns exec %s redis-cli -h 192.0.2.100 info replication
+              ip netns exec %s curl -s localhost:9736/status
+              ip netns exec %s ip -4 addr show dev eth0
+            """
+                .formatted(
+                    lab.network().namespace(PairLab.CLIENT),
+                    lab.network().namespace(PairLab.VM_A),
+                    lab.network().namespace(PairLab.VM_B)));
+        while (true) {
+          Thread.sleep(5000);
+          out.println("  " + lab.view().values());
+        }
+      }
+      run.stopWriters();
+      out.println(passed ? "\nall scenarios passed" : "\nsome scenarios FAILED");
+      return passed ? 0 : 1;
+    } catch (Exception e) {
+      err.println("redisha lab: " + e.getMessage());
+      return 1;
+    } finally {
+      if (cleanup != null) {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      }
+      if (lab != null) {
+        lab.close();
+      }
+      if (options.saveLogs() != null) {
+        saveLogs(workDir, options.saveLogs(), out, err);
+      }
+      deleteTree(workDir);
+      out.println("lab removed: namespaces, processes and " + workDir);
+    }
+  }
+
+  static List<String> missingPrerequisites() {
+    List<String> problems = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      problems.add("must run as root (network namespaces, raw sockets): sudo ./redisha lab");
+    }
+    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
+    for (String tool : TOOLS) {
+      boolean found =
+          Stream.of(path.split(File.pathSeparator))
+              .anyMatch(dir -> !dir.isEmpty() && new File(dir, tool).canExecute());
+      if (!found) {
+        problems.add(tool + " is missing (apt-get install -y redis-server iproute2 iptables)");
+      }
+    }
+    return problems;
+  }
+
+  /** Copies the agents' and Redis servers' logs before the work directory goes. */
+  private static void saveLogs(Path workDir, Path target, PrintStream out, PrintStream err) {
+    try (Stream<Path> files = Files.list(workDir)) {
+      Files.createDirectories(target);
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+      out.println("logs saved in " + target);
+    } catch (IOException e) {
+      err.println("redisha lab: could not save logs: " + e.getMessage());
+    }
+  }
+
+  private static List<String> tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException e) {
+      return List.of("(no log: " + e.getMessage() + ")");
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("redisha lab: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}
