@@ -13,6 +13,7 @@ import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.redis.LettuceRedisNodes;
+import io.redisha.redis.RedisAccess;
 import io.redisha.redis.RedisEndpoint;
 import io.redisha.redis.RedisNode;
 import io.redisha.vrrp.AdvertisementFilter;
@@ -45,7 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -227,7 +227,7 @@ public final class AgentRuntime implements AutoCloseable {
       GuardFactory guards)
       throws Exception {
     List<String> watched = authFiles(configFile);
-    String configHash = hash(configFile, watched);
+    String configHash = hash(configFile, watched) + secretsHash(settings.redis().secretFiles());
     ExecutorScheduler scheduler = new ExecutorScheduler("agent");
     AtomicReference<AgentRuntime> started = new AtomicReference<>();
     List<AutoCloseable> opened = new ArrayList<>();
@@ -376,15 +376,20 @@ public final class AgentRuntime implements AutoCloseable {
    */
   private void startGroup(PairSettings.Group group, boolean clean) {
     PairSettings pair = settings;
-    Optional<String> password = Optional.ofNullable(pair.redis().password());
+    RedisAccess access = pair.redis().access();
+    // Our own Redis over loopback, its TLS certificate checked against our node's address.
+    String localAddress = pair.link().localAddress().getHostAddress();
+    String peerAddress = pair.link().peerAddress().getHostAddress();
     LettuceRedisPort local = new LettuceRedisPort(group.name() + "-local", scheduler);
     local.attach(
         redisNodes.open(
-            new RedisEndpoint("127.0.0.1", group.port(), password), Duration.ofSeconds(1), local));
+            new RedisEndpoint("127.0.0.1", group.port(), access, localAddress),
+            Duration.ofSeconds(1),
+            local));
     LettuceRedisPort peer = new LettuceRedisPort(group.name() + "-peer", scheduler);
     peer.attach(
         redisNodes.open(
-            new RedisEndpoint(pair.link().peerAddress().getHostAddress(), group.port(), password),
+            new RedisEndpoint(peerAddress, group.port(), access, peerAddress),
             Duration.ofSeconds(1),
             RedisNode.Listener.NONE));
     VipPort vip =
@@ -525,11 +530,14 @@ public final class AgentRuntime implements AutoCloseable {
     reloadIfChanged();
   }
 
-  /** Re-reads the pair file when its content changed; a refused file changes nothing. */
+  /**
+   * Re-reads the pair file when its content or that of a Redis secret file it names changed (a
+   * Secret mounted by the operator changes in place); a refused file changes nothing.
+   */
   private void reloadIfChanged() {
     String hash;
     try {
-      hash = hash(configFile, watchedFiles);
+      hash = hash(configFile, watchedFiles) + secretsHash(settings.redis().secretFiles());
     } catch (IOException e) {
       notePairFileProblem(
           "pair file "
@@ -549,7 +557,8 @@ public final class AgentRuntime implements AutoCloseable {
     List<String> watched = authFiles(configFile);
     if (!watched.equals(watchedFiles)) {
       watchedFiles = watched;
-      configHash = hashOrNull(configFile, watched);
+      String rehashed = hashOrNull(configFile, watched);
+      configHash = rehashed == null ? null : rehashed + secretsHash(settings.redis().secretFiles());
     }
     PairSettings next;
     try {
@@ -578,6 +587,17 @@ public final class AgentRuntime implements AutoCloseable {
 
   private void apply(PairSettings next) {
     PairSettings previous = settings;
+    if (!previous.redis().equals(next.redis())) {
+      // New Redis credentials move nothing: every running group logs in with them (a new
+      // connection replaces the old one once it logged in), without a restart or a transition.
+      LOG.info("Redis credentials changed: the running groups log in with the new ones");
+      for (RunningGroup running : groups.values()) {
+        running.local().updateAccess(next.redis().access(), true);
+        running.peer().updateAccess(next.redis().access(), false);
+      }
+      previous = previous.withRedis(next.redis());
+      settings = previous;
+    }
     if (!previous.sameExceptGroups(next) && restartForPairChanges) {
       reloadProblem =
           "pair settings outside instances changed: they take effect when the agent restarts";
@@ -700,7 +720,8 @@ public final class AgentRuntime implements AutoCloseable {
     for (RunningGroup running : groups.values()) {
       AgentReport.GroupReport report = running.controller().report();
       HookedVip hooked = hookedVips.get(report.name());
-      reports.add(hooked == null ? report : report.withCloudRouting(hooked.status()));
+      report = hooked == null ? report : report.withCloudRouting(hooked.status());
+      reports.add(report.withRedisRefusal(redisRefusal(running)));
     }
     AgentReport next =
         new AgentReport(
@@ -910,6 +931,37 @@ public final class AgentRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.debug("closing network edges: {}", e.getMessage());
     }
+  }
+
+  /** What the Redis servers of a group refuse its ports, or null. */
+  private static String redisRefusal(RunningGroup running) {
+    List<String> refusals = new ArrayList<>();
+    for (LettuceRedisPort port : List.of(running.local(), running.peer())) {
+      String refusal = port.refusal();
+      if (refusal != null) {
+        refusals.add(refusal);
+      }
+    }
+    return refusals.isEmpty() ? null : String.join("; ", refusals);
+  }
+
+  /**
+   * A digest of the Redis secret files; one that cannot be read counts as its own content, so a
+   * broken file is noticed (and refused by the reload, naming it).
+   */
+  private static String secretsHash(List<Path> files) {
+    if (files.isEmpty()) {
+      return "";
+    }
+    StringBuilder material = new StringBuilder();
+    for (Path file : files) {
+      try {
+        material.append(':').append(hash(file, List.of()));
+      } catch (IOException e) {
+        material.append(":unreadable ").append(describe(e));
+      }
+    }
+    return material.toString();
   }
 
   // ---- A clean start and the link (S11) ----

@@ -526,9 +526,10 @@ public final class GroupController {
           error -> {
             commandInFlight = false;
             if (error != null) {
-              log.accept("group " + group.name() + ": REPLICAOF " + host + " failed: " + error);
+              logRoleFailure("group " + group.name() + ": REPLICAOF " + host + " failed: " + error);
               return;
             }
+            lastRoleFailure = null;
             log.accept(
                 "group "
                     + group.name()
@@ -548,6 +549,19 @@ public final class GroupController {
     }
   }
 
+  // ---- redistls: a role or fence command Redis refuses is asked for at every check
+  // (level-triggered) and answered at once by the port while it backs off; log each failure once,
+  // not every check. ----
+
+  private String lastRoleFailure;
+
+  private void logRoleFailure(String line) {
+    if (!line.equals(lastRoleFailure)) {
+      lastRoleFailure = line;
+      log.accept(line);
+    }
+  }
+
   /** Opens our write fence, then REPLICAOF NO ONE, then adds the VIP: this node is master now. */
   private void becomeWritableMaster() {
     commandInFlight = true;
@@ -559,7 +573,8 @@ public final class GroupController {
         fenceError -> {
           if (fenceError != null && fenceKnown) {
             commandInFlight = false;
-            log.accept("group " + group.name() + ": opening the write fence failed: " + fenceError);
+            logRoleFailure(
+                "group " + group.name() + ": opening the write fence failed: " + fenceError);
             return;
           }
           if (router.state() != VrrpState.MASTER) {
@@ -579,9 +594,10 @@ public final class GroupController {
               error -> {
                 commandInFlight = false;
                 if (error != null) {
-                  log.accept("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
+                  logRoleFailure("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
                   return;
                 }
+                lastRoleFailure = null;
                 log.accept("group " + group.name() + ": Redis promoted to master");
                 markRole(true);
                 onPromoted();
@@ -609,9 +625,10 @@ public final class GroupController {
         error -> {
           commandInFlight = false;
           if (error != null) {
-            log.accept("group " + group.name() + ": closing the write fence failed: " + error);
+            logRoleFailure("group " + group.name() + ": closing the write fence failed: " + error);
             return;
           }
+          lastRoleFailure = null;
           markFence(true);
           then.run();
         });

@@ -68,6 +68,8 @@ public record AgentReport(
    * @param cloudRouting the last call of the pair's vipHook for this group, null without a hook
    * @param fault why the group is in FAULT ({@code carrier lost on eth0}, {@code Redis on port 6379
    *     down: ...}), null in any other state
+   * @param redisRefusal what the group's Redis servers refuse the agent (a command without its ACL
+   *     permission, a renamed command, the credentials) and what to grant; null when nothing
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GroupReport(
@@ -83,7 +85,40 @@ public record AgentReport(
       Transition lastTransition,
       String protection,
       CloudRouting cloudRouting,
-      String fault) {
+      String fault,
+      String redisRefusal) {
+
+    /** A report without a refusal. */
+    public GroupReport(
+        String name,
+        ReportedVrrpState vrrpState,
+        RedisRole redisRole,
+        boolean healthy,
+        boolean holdsVip,
+        Long replicationOffset,
+        String replicationId,
+        Long lagBytes,
+        long transitions,
+        Transition lastTransition,
+        String protection,
+        CloudRouting cloudRouting,
+        String fault) {
+      this(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          cloudRouting,
+          fault,
+          null);
+    }
 
     /** A report without a fault reason. */
     public GroupReport(
@@ -144,6 +179,25 @@ public record AgentReport(
           null);
     }
 
+    /** This report with {@code refusal} as what Redis refuses the agent. */
+    public GroupReport withRedisRefusal(String refusal) {
+      return new GroupReport(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          cloudRouting,
+          fault,
+          refusal);
+    }
+
     /** This report with {@code routing} as its cloud routing. */
     public GroupReport withCloudRouting(CloudRouting routing) {
       return new GroupReport(
@@ -159,7 +213,8 @@ public record AgentReport(
           lastTransition,
           protection,
           routing,
-          fault);
+          fault,
+          redisRefusal);
     }
   }
 

@@ -41,6 +41,20 @@ public class InstanceNodeStatus {
   @JsonPropertyDescription("Split-brain protection in force on this node and its state.")
   private String protection;
 
+  @JsonProperty("redisRefusal")
+  @JsonPropertyDescription(
+      "What this node's or its peer's Redis refuses the agent (a command without its ACL"
+          + " permission, a renamed command, the credentials) and what to grant.")
+  private String redisRefusal;
+
+  public String getRedisRefusal() {
+    return redisRefusal;
+  }
+
+  public void setRedisRefusal(String redisRefusal) {
+    this.redisRefusal = redisRefusal;
+  }
+
   public String getName() {
     return name;
   }
@@ -115,7 +129,8 @@ public class InstanceNodeStatus {
         && Objects.equals(holdsVip, s.holdsVip)
         && Objects.equals(replicationOffset, s.replicationOffset)
         && Objects.equals(lagBytes, s.lagBytes)
-        && Objects.equals(protection, s.protection);
+        && Objects.equals(protection, s.protection)
+        && Objects.equals(redisRefusal, s.redisRefusal);
   }
 
   @Override

@@ -104,6 +104,9 @@ public final class PairLimits {
   /** Password, credentials and other file paths. */
   public static final int PATH_MAX_LENGTH = 4096;
 
+  /** A Redis ACL user name, as long as anyone would write one. */
+  public static final int REDIS_USERNAME_MAX_LENGTH = 128;
+
   /** Secret names are DNS subdomains; keys are at most 253 characters too. */
   public static final int SECRET_NAME_MAX_LENGTH = 253;
 }

@@ -235,6 +235,24 @@ public final class PairRules {
           + NO_NODE_FILES
           + "put the password in a Secret and give redis.passwordSecretRef";
 
+  public static final String NO_TLS_CA_FILE_IN_RESOURCE = "!has(self.caFile)";
+  public static final String NO_TLS_CA_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.caFile"
+          + NO_NODE_FILES
+          + "put the CA certificate in a Secret and give redis.tls.caSecretRef";
+
+  public static final String NO_TLS_CERT_FILE_IN_RESOURCE = "!has(self.certFile)";
+  public static final String NO_TLS_CERT_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.certFile"
+          + NO_NODE_FILES
+          + "put the client certificate in a Secret and give redis.tls.certSecretRef";
+
+  public static final String NO_TLS_KEY_FILE_IN_RESOURCE = "!has(self.keyFile)";
+  public static final String NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "redis.tls.keyFile"
+          + NO_NODE_FILES
+          + "put the client key in a Secret and give redis.tls.keySecretRef";
+
   public static final String NO_CREDENTIALS_FILE_IN_RESOURCE = "!has(self.credentialsFile)";
   public static final String NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE =
       "vipHook.credentialsFile"
@@ -268,6 +286,24 @@ public final class PairRules {
           + " || (has(self.provider) && self.provider in ['AWS', 'Alibaba'])";
   public static final String CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE =
       "vipHook.credentialsSecretRef: only used with provider AWS or Alibaba, or with hookRef";
+
+  public static final String USERNAME_NEEDS_PASSWORD =
+      "!has(self.username) || has(self.passwordSecretRef) || has(self.passwordFile)";
+  public static final String USERNAME_NEEDS_PASSWORD_MESSAGE =
+      "redis.username: an ACL user logs in with its password; give passwordSecretRef"
+          + " (passwordFile in a standalone pair file) too";
+
+  public static final String TLS_NEEDS_CA = "has(self.caSecretRef) || has(self.caFile)";
+  public static final String TLS_NEEDS_CA_MESSAGE =
+      "redis.tls: needs the CA that signed the Redis servers' certificates: caSecretRef"
+          + " (caFile in a standalone pair file)";
+
+  public static final String TLS_CERT_WITH_KEY =
+      "(has(self.certSecretRef) || has(self.certFile))"
+          + " == (has(self.keySecretRef) || has(self.keyFile))";
+  public static final String TLS_CERT_WITH_KEY_MESSAGE =
+      "redis.tls: a client certificate and its key go together: certSecretRef with keySecretRef"
+          + " (certFile with keyFile in a standalone pair file)";
 
   private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
 

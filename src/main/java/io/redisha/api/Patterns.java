@@ -36,6 +36,12 @@ public final class Patterns {
   /** A Linux interface name (at most 15 bytes, no slash, colon or blank). */
   public static final String INTERFACE_NAME = "^[A-Za-z0-9_.@-]{1,15}$";
 
+  /**
+   * A Redis ACL user name: printable ASCII without blanks (ACL SETUSER and AUTH take it as one
+   * word).
+   */
+  public static final String REDIS_USERNAME = "^[!-~]+$";
+
   /** The split-brain protections. */
   public static final String SPLIT_BRAIN_PROTECTION = "^(Lease|Witness|None)$";
 

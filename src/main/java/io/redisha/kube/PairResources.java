@@ -114,6 +114,13 @@ public final class PairResources {
     }
   }
 
+  /** Where the Secrets of {@code redis.tls} are mounted, one directory per reference. */
+  public static final String REDIS_TLS_CA_FILE = "/var/run/secrets/redisha/redis-tls-ca/ca.crt";
+
+  public static final String REDIS_TLS_CERT_FILE =
+      "/var/run/secrets/redisha/redis-tls-cert/tls.crt";
+  public static final String REDIS_TLS_KEY_FILE = "/var/run/secrets/redisha/redis-tls-key/tls.key";
+
   /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
   public static final int AGENT_HTTP_PORT = AgentDefaults.HTTP_PORT;
 

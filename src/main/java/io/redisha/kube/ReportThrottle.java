@@ -71,7 +71,8 @@ public final class ReportThrottle {
                                     0,
                                     g.cloudRouting().error(),
                                     null),
-                            g.fault()))
+                            g.fault(),
+                            g.redisRefusal()))
                 .toList();
     return new AgentReport(
         r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups, r.link());

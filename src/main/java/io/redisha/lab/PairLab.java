@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A Redis pair on one machine: two hosts ({@code vm-a}, {@code vm-b}) and a client in network
@@ -52,10 +54,23 @@ public final class PairLab implements AutoCloseable {
           new Group("a", 6379, "192.0.2.100", 51, VM_A),
           new Group("b", 6389, "192.0.2.101", 52, VM_B));
 
+  /**
+   * What a test adds to every Redis of the lab (TLS, ACL users): redis-server options by host and
+   * port, after the lab's own (a repeated option wins), and the redis-cli options that reach such a
+   * server from its host.
+   */
+  public record RedisOptions(
+      BiFunction<String, Integer, List<String>> serverArgs,
+      Function<String, List<String>> cliArgs) {
+    public static final RedisOptions NONE =
+        new RedisOptions((host, port) -> List.of(), host -> List.of());
+  }
+
   private final LabNetwork network;
   private final Path workDir;
   private final List<Group> groups;
   private final String extraPairYaml;
+  private RedisOptions redisOptions = RedisOptions.NONE;
   private final Map<String, Process> redis = new HashMap<>();
   private final Map<String, Process> agents = new HashMap<>();
   private final Map<String, Integer> redisStarts = new HashMap<>();
@@ -78,9 +93,17 @@ public final class PairLab implements AutoCloseable {
    */
   public static PairLab create(Path workDir, List<Group> groups, String extraPairYaml)
       throws IOException {
+    return create(workDir, groups, extraPairYaml, RedisOptions.NONE);
+  }
+
+  /** {@link #create(Path, List, String)} with {@code redisOptions} for every Redis. */
+  public static PairLab create(
+      Path workDir, List<Group> groups, String extraPairYaml, RedisOptions redisOptions)
+      throws IOException {
     Files.createDirectories(workDir);
     LabNetwork network = LabNetwork.create();
     PairLab lab = new PairLab(network, workDir, groups, extraPairYaml);
+    lab.redisOptions = redisOptions;
     try {
       network.addHost(VM_A, "192.0.2.11/24");
       network.addHost(VM_B, "192.0.2.12/24");
@@ -174,9 +197,8 @@ public final class PairLab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Process process =
-        network.start(
-            host,
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 "redis-server",
                 "--port",
@@ -194,8 +216,10 @@ public final class PairLab implements AutoCloseable {
                 "--dir",
                 dir.toString(),
                 "--daemonize",
-                "no"),
-            workDir.resolve("redis-" + host + "-" + port + ".log"));
+                "no"));
+    command.addAll(redisOptions.serverArgs().apply(host, port));
+    Process process =
+        network.start(host, command, workDir.resolve("redis-" + host + "-" + port + ".log"));
     redis.put(key, process);
   }
 
@@ -203,15 +227,20 @@ public final class PairLab implements AutoCloseable {
   public void awaitRedis(String host, int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (network
-          .exec(host, "redis-cli", "-p", Integer.toString(port), "ping")
-          .output()
-          .contains("PONG")) {
+      if (redisCli(host, port, "ping").contains("PONG")) {
         return;
       }
       sleep(50);
     }
     throw new IllegalStateException("Redis " + host + ":" + port + " did not start");
+  }
+
+  /** Runs redis-cli on {@code host} against its Redis on {@code port}; returns what it printed. */
+  public String redisCli(String host, int port, String... args) {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+    command.addAll(redisOptions.cliArgs().apply(host));
+    command.addAll(List.of(args));
+    return network.exec(host, command.toArray(new String[0])).output();
   }
 
   /** SIGKILL of the Redis process on {@code host}:{@code port}. */

@@ -26,6 +26,7 @@ import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.SecretKeyRef;
+import io.redisha.api.TlsSpec;
 import io.redisha.api.VipHookSpec;
 import io.redisha.kube.PairResources;
 import io.redisha.pair.AdminHooks;
@@ -275,6 +276,23 @@ public final class AgentResources {
           PairResources.CLOUD_CREDENTIALS_FILE);
     }
     VrrpSecrets.mount(spec, volumes, mounts);
+    TlsSpec tls = spec.getRedis() == null ? null : spec.getRedis().getTls();
+    if (tls != null) {
+      addTlsSecret(
+          volumes, mounts, "redis-tls-ca", tls.getCaSecretRef(), PairResources.REDIS_TLS_CA_FILE);
+      addTlsSecret(
+          volumes,
+          mounts,
+          "redis-tls-cert",
+          tls.getCertSecretRef(),
+          PairResources.REDIS_TLS_CERT_FILE);
+      addTlsSecret(
+          volumes,
+          mounts,
+          "redis-tls-key",
+          tls.getKeySecretRef(),
+          PairResources.REDIS_TLS_KEY_FILE);
+    }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
@@ -409,6 +427,15 @@ public final class AgentResources {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** A TLS Secret key at {@code file}; updated in place by the kubelet when the Secret changes. */
+  private static void addTlsSecret(
+      List<Volume> volumes, List<VolumeMount> mounts, String name, SecretKeyRef ref, String file) {
+    if (ref != null) {
+      int slash = file.lastIndexOf('/');
+      addSecret(volumes, mounts, name, ref, file.substring(0, slash), file.substring(slash + 1));
+    }
   }
 
   private static void addSecret(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
+import io.redisha.api.TlsSpec;
 import io.redisha.kube.PairResources;
 import io.redisha.pair.PairFile;
 import java.util.Map;
@@ -51,6 +52,19 @@ public final class PairFileRenderer {
       file.getVipHook()
           .setCredentialsFile(
               PairResources.CLOUD_SECRET_DIR + "/" + PairResources.CLOUD_CREDENTIALS_FILE);
+    }
+    TlsSpec tls = file.getRedis() == null ? null : file.getRedis().getTls();
+    if (tls != null && tls.getCaSecretRef() != null) {
+      tls.setCaSecretRef(null);
+      tls.setCaFile(PairResources.REDIS_TLS_CA_FILE);
+    }
+    if (tls != null && tls.getCertSecretRef() != null) {
+      tls.setCertSecretRef(null);
+      tls.setCertFile(PairResources.REDIS_TLS_CERT_FILE);
+    }
+    if (tls != null && tls.getKeySecretRef() != null) {
+      tls.setKeySecretRef(null);
+      tls.setKeyFile(PairResources.REDIS_TLS_KEY_FILE);
     }
     return file;
   }

@@ -511,6 +511,7 @@ public final class PairStatusAggregator {
     ns.setReplicationOffset(g.replicationOffset());
     ns.setLagBytes(g.lagBytes());
     ns.setProtection(g.protection());
+    ns.setRedisRefusal(g.redisRefusal());
     return ns;
   }
 

@@ -4,15 +4,19 @@ import io.redisha.arbiter.GuardSettings;
 import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.redis.RedisAccess;
+import io.redisha.redis.RedisTls;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.HmacAuth;
 import io.redisha.vrrp.HmacKey;
 import io.redisha.vrrp.VrrpRouterConfig;
 import io.redisha.vrrp.VrrpVersion;
 import java.net.Inet4Address;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A pair as one node runs it: the validated, typed form of the pair file (or of the resource's
@@ -96,11 +100,36 @@ public record PairSettings(
   public record Health(Duration interval, Duration timeout, int fall, int rise) {}
 
   /**
-   * How the agent reaches the Redis servers of the pair.
+   * How the agent logs in to the Redis servers of the pair.
    *
+   * @param username the ACL user, or null for Redis's default user
    * @param password the Redis password, or null
+   * @param tls TLS towards the servers, or null for plain TCP
+   * @param secretFiles the files the password and the TLS material were read from; the agent reads
+   *     them again when they change and logs in with what they hold, without restarting a group
    */
-  public record Redis(String password) {}
+  public record Redis(String username, String password, RedisTls tls, List<Path> secretFiles) {
+    public Redis {
+      secretFiles = List.copyOf(secretFiles);
+    }
+
+    /** The default user with {@code password} (or none), plain TCP. */
+    public Redis(String password) {
+      this(null, password, null, List.of());
+    }
+
+    /** The credentials as the Redis nodes take them. */
+    public RedisAccess access() {
+      return new RedisAccess(
+          Optional.ofNullable(username), Optional.ofNullable(password), Optional.ofNullable(tls));
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Redis[" + access() + ", files " + secretFiles + "]";
+    }
+  }
 
   /**
    * Split-brain protection.
@@ -223,6 +252,12 @@ public record PairSettings(
   public PairSettings withGroups(List<Group> newGroups) {
     return new PairSettings(
         pairName, link, vrrp, garp, health, redis, splitBrain, vipHook, newGroups);
+  }
+
+  /** The same pair with other Redis credentials. */
+  public PairSettings withRedis(Redis newRedis) {
+    return new PairSettings(
+        pairName, link, vrrp, garp, health, newRedis, splitBrain, vipHook, groups);
   }
 
   /** Whether two settings differ in anything but the list of groups. */

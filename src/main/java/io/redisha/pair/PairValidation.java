@@ -14,12 +14,15 @@ import io.redisha.api.Patterns;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.RedisSpec;
 import io.redisha.api.SecretKeyRef;
+import io.redisha.api.TlsSpec;
 import io.redisha.api.VipHookSpec;
 import io.redisha.api.VrrpSpec;
 import io.redisha.api.WitnessSpec;
 import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.redis.Pem;
+import io.redisha.redis.RedisTls;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.VrrpVersion;
 import java.io.IOException;
@@ -30,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +64,7 @@ public final class PairValidation {
   private static final Pattern V3_CHECKSUM = Pattern.compile(Patterns.V3_CHECKSUM);
   private static final Pattern REGION = Pattern.compile(Patterns.REGION);
   private static final Pattern HAVIP = Pattern.compile(Patterns.HAVIP_ID);
+  private static final Pattern REDIS_USERNAME = Pattern.compile(Patterns.REDIS_USERNAME);
 
   private PairValidation() {}
 
@@ -351,6 +357,55 @@ public final class PairValidation {
     }
     secretRef("redis.passwordSecretRef", redis.getPasswordSecretRef(), problems);
     path("redis.passwordFile", redis.getPasswordFile(), problems);
+    String username = redis.getUsername();
+    if (username != null) {
+      if (username.length() > PairLimits.REDIS_USERNAME_MAX_LENGTH) {
+        problems.add(
+            "redis.username: at most "
+                + PairLimits.REDIS_USERNAME_MAX_LENGTH
+                + " characters, not "
+                + username.length());
+      } else if (!REDIS_USERNAME.matcher(username).matches()) {
+        problems.add(
+            "redis.username: '"
+                + username
+                + "' is not an ACL user name (printable ASCII without blanks)");
+      }
+      if (redis.getPasswordSecretRef() == null && redis.getPasswordFile() == null) {
+        problems.add(PairRules.USERNAME_NEEDS_PASSWORD_MESSAGE);
+      }
+    }
+    TlsSpec tls = redis.getTls();
+    if (tls == null) {
+      return;
+    }
+    boolean hasCert = tls.getCertSecretRef() != null || tls.getCertFile() != null;
+    boolean hasKey = tls.getKeySecretRef() != null || tls.getKeyFile() != null;
+    if (tls.getCaSecretRef() == null && tls.getCaFile() == null) {
+      problems.add(PairRules.TLS_NEEDS_CA_MESSAGE);
+    }
+    eitherRefOrFile("redis.tls.ca", tls.getCaSecretRef(), tls.getCaFile(), problems);
+    eitherRefOrFile("redis.tls.cert", tls.getCertSecretRef(), tls.getCertFile(), problems);
+    eitherRefOrFile("redis.tls.key", tls.getKeySecretRef(), tls.getKeyFile(), problems);
+    if (hasCert != hasKey) {
+      problems.add(PairRules.TLS_CERT_WITH_KEY_MESSAGE);
+    }
+    secretRef("redis.tls.caSecretRef", tls.getCaSecretRef(), problems);
+    secretRef("redis.tls.certSecretRef", tls.getCertSecretRef(), problems);
+    secretRef("redis.tls.keySecretRef", tls.getKeySecretRef(), problems);
+    path("redis.tls.caFile", tls.getCaFile(), problems);
+    path("redis.tls.certFile", tls.getCertFile(), problems);
+    path("redis.tls.keyFile", tls.getKeyFile(), problems);
+  }
+
+  /** {@code prefix} is {@code redis.tls.ca}: caSecretRef and caFile are one setting. */
+  private static void eitherRefOrFile(
+      String prefix, SecretKeyRef ref, String file, List<String> problems) {
+    if (ref != null && file != null) {
+      String leaf = prefix.substring(prefix.lastIndexOf('.') + 1);
+      problems.add(
+          prefix + "File: give either " + leaf + "SecretRef or " + leaf + "File, not both");
+    }
   }
 
   private static void validateInstances(RedisHAPairSpec spec, List<String> problems) {
@@ -717,7 +772,10 @@ public final class PairValidation {
       Map.of(
           "vrrp.authPasswordFile", PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
           "redis.passwordFile", PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
-          "vipHook.credentialsFile", PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE);
+          "vipHook.credentialsFile", PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE,
+          "redis.tls.caFile", PairRules.NO_TLS_CA_FILE_IN_RESOURCE_MESSAGE,
+          "redis.tls.certFile", PairRules.NO_TLS_CERT_FILE_IN_RESOURCE_MESSAGE,
+          "redis.tls.keyFile", PairRules.NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE);
 
   private static void fileFields(JsonNode node, String path, Map<String, String> out) {
     if (node.isObject()) {
@@ -812,15 +870,7 @@ public final class PairValidation {
       }
     }
     List<PairSettings.Auth> auths = AuthRules.resolve(spec, problems);
-    RedisSpec redis = spec.getRedis() == null ? new RedisSpec() : spec.getRedis();
-    String redisPassword = null;
-    if (redis.getPasswordSecretRef() != null) {
-      problems.add(
-          "redis.passwordSecretRef: Secrets are read by the operator; standalone needs passwordFile");
-    } else if (redis.getPasswordFile() != null) {
-      redisPassword =
-          readSecret("redis.passwordFile", redis.getPasswordFile(), "the Redis password", problems);
-    }
+    PairSettings.Redis redis = redisAccess(spec.getRedis(), problems);
     if (spec.getVipHook() != null && spec.getVipHook().getCredentialsSecretRef() != null) {
       problems.add(
           "vipHook.credentialsSecretRef: Secrets are read by the operator; standalone needs"
@@ -829,7 +879,7 @@ public final class PairValidation {
     if (!problems.isEmpty()) {
       throw new InvalidPairException(source, loaded.locateAll(problems));
     }
-    return settings(loaded.name(), spec, local, peer, auths, redisPassword, hooks);
+    return settings(loaded.name(), spec, local, peer, auths, redis, hooks);
   }
 
   /**
@@ -841,6 +891,105 @@ public final class PairValidation {
     return AuthRules.files(spec);
   }
 
+  /**
+   * The Redis credentials of a standalone pair file: the password and the TLS material read from
+   * their files, each checked (readable, PEM, the key that fits the certificate) and refused naming
+   * its field.
+   */
+  private static PairSettings.Redis redisAccess(RedisSpec spec, List<String> problems) {
+    RedisSpec redis = spec == null ? new RedisSpec() : spec;
+    List<Path> files = new ArrayList<>();
+    String password = null;
+    if (redis.getPasswordSecretRef() != null) {
+      problems.add(
+          "redis.passwordSecretRef: Secrets are read by the operator; standalone needs passwordFile");
+    } else if (redis.getPasswordFile() != null) {
+      password =
+          readSecret("redis.passwordFile", redis.getPasswordFile(), "the Redis password", problems);
+      files.add(Path.of(redis.getPasswordFile()));
+    }
+    TlsSpec tls = redis.getTls();
+    RedisTls redisTls = null;
+    if (tls != null) {
+      String ca = pemFile("caSecretRef", tls.getCaSecretRef(), "caFile", tls.getCaFile(), problems);
+      String cert =
+          pemFile("certSecretRef", tls.getCertSecretRef(), "certFile", tls.getCertFile(), problems);
+      String key =
+          pemFile("keySecretRef", tls.getKeySecretRef(), "keyFile", tls.getKeyFile(), problems);
+      List<X509Certificate> chain = null;
+      PrivateKey privateKey = null;
+      if (ca != null) {
+        pem("redis.tls.caFile", tls.getCaFile(), () -> Pem.certificates(ca), problems);
+        files.add(Path.of(tls.getCaFile()));
+      }
+      if (cert != null) {
+        chain =
+            pem("redis.tls.certFile", tls.getCertFile(), () -> Pem.certificates(cert), problems);
+        files.add(Path.of(tls.getCertFile()));
+      }
+      if (key != null) {
+        privateKey =
+            pem("redis.tls.keyFile", tls.getKeyFile(), () -> Pem.privateKey(key), problems);
+        files.add(Path.of(tls.getKeyFile()));
+      }
+      if (chain != null && privateKey != null && !Pem.keyFits(privateKey, chain.getFirst())) {
+        problems.add(
+            "redis.tls.keyFile: "
+                + tls.getKeyFile()
+                + " is not the key of the certificate in "
+                + tls.getCertFile());
+      }
+      if (problems.isEmpty() && ca != null) {
+        redisTls = RedisTls.of(ca, cert, key);
+      }
+    }
+    return new PairSettings.Redis(redis.getUsername(), password, redisTls, files);
+  }
+
+  /** The text of a TLS file of a standalone pair file; null when there is none or it is unread. */
+  private static String pemFile(
+      String refField, SecretKeyRef ref, String fileField, String file, List<String> problems) {
+    if (ref != null) {
+      problems.add(
+          "redis.tls."
+              + refField
+              + ": Secrets are read by the operator; standalone needs "
+              + fileField);
+      return null;
+    }
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      problems.add("redis.tls." + fileField + ": cannot read " + file + ": " + describe(e));
+      return null;
+    }
+  }
+
+  private interface PemReader<T> {
+    T read();
+  }
+
+  private static <T> T pem(String field, String file, PemReader<T> reader, List<String> problems) {
+    try {
+      return reader.read();
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + file + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String describe(IOException e) {
+    return switch (e) {
+      case java.nio.file.NoSuchFileException missing -> "no such file";
+      case java.nio.file.AccessDeniedException denied -> "permission denied";
+      case java.nio.charset.CharacterCodingException binary -> "not a PEM text file";
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
+  }
+
   /** The settings of a spec that passed {@link #validate}, seen from {@code local}. */
   private static PairSettings settings(
       String pairName,
@@ -848,7 +997,7 @@ public final class PairValidation {
       NodeSpec local,
       NodeSpec peer,
       List<PairSettings.Auth> auths,
-      String redisPassword,
+      PairSettings.Redis redis,
       AdminHooks hooks) {
     String nodeName = local.getName();
     VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
@@ -903,7 +1052,7 @@ public final class PairValidation {
             millis(health.getTimeoutMillis(), PairDefaults.HEALTH_TIMEOUT_MILLIS),
             orDefault(health.getFall(), PairDefaults.FALL),
             orDefault(health.getRise(), PairDefaults.RISE)),
-        new PairSettings.Redis(redisPassword),
+        redis,
         new PairSettings.SplitBrain(
             Protection.of(
                 Objects.requireNonNullElse(

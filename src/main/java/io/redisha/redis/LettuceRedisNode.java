@@ -3,6 +3,7 @@ package io.redisha.redis;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,7 +12,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link RedisNode} over one lettuce connection. The connection is made on demand by whichever call
  * needs it first; concurrent callers share that attempt and each waits only until its own deadline.
+ *
+ * <p>Each set of credentials is a {@link Session}: its own lettuce client (TLS settings are a
+ * client's options) on the shared I/O threads, and the URI with the user and password. New
+ * credentials get a new session whose first connection must log in before it replaces the old one,
+ * so a rotation never leaves the node without a working connection.
  */
 final class LettuceRedisNode implements RedisNode {
   private static final Logger LOG = LoggerFactory.getLogger(LettuceRedisNode.class);
@@ -37,32 +45,44 @@ final class LettuceRedisNode implements RedisNode {
   /** Shows in {@code CLIENT LIST}, so operators can tell the agent's connection apart. */
   static final String CLIENT_NAME = "redisha-agent";
 
-  private final RedisClient client;
-  private final RedisEndpoint endpoint;
-  private final RedisURI uri;
+  private final LettuceRedisNodes factory;
   private final Duration commandTimeout;
   private final Listener listener;
   private final AtomicReference<String> lastRunId = new AtomicReference<>();
   private final AtomicBoolean fenceUnreadable = new AtomicBoolean();
 
   private final Object lock = new Object();
+  private Session session; // guarded by lock: how new connections are made
   private CompletableFuture<Link> link; // guarded by lock
+  private Session linkSession; // guarded by lock: the session link was made with
   private boolean closed; // guarded by lock
 
+  /** One set of credentials: its client and URI. */
+  record Session(RedisEndpoint endpoint, RedisClient client, RedisURI uri) {}
+
   LettuceRedisNode(
-      RedisClient client, RedisEndpoint endpoint, Duration commandTimeout, Listener listener) {
-    this.client = client;
-    this.endpoint = endpoint;
+      LettuceRedisNodes factory,
+      RedisEndpoint endpoint,
+      Duration commandTimeout,
+      Listener listener) {
+    this.factory = factory;
     this.commandTimeout = commandTimeout;
     this.listener = listener;
-    RedisURI.Builder builder =
-        RedisURI.builder()
-            .withHost(endpoint.host())
-            .withPort(endpoint.port())
-            .withTimeout(commandTimeout)
-            .withClientName(CLIENT_NAME);
-    endpoint.password().ifPresent(password -> builder.withPassword(password.toCharArray()));
-    this.uri = builder.build();
+    this.session = factory.session(endpoint, commandTimeout);
+  }
+
+  private boolean overLoopback() {
+    try {
+      return InetAddress.ofLiteral(endpoint().host()).isLoopbackAddress();
+    } catch (IllegalArgumentException e) {
+      return false; // a host name
+    }
+  }
+
+  private RedisEndpoint endpoint() {
+    synchronized (lock) {
+      return session.endpoint();
+    }
   }
 
   @Override
@@ -79,16 +99,17 @@ final class LettuceRedisNode implements RedisNode {
     String pong;
     String text;
     try {
-      pong = await(ping, deadline, "PING");
+      pong = await(ping, deadline, AgentAcl.PING, "PING");
       text =
-          await(server, deadline, "INFO server")
-              + await(replication, deadline, "INFO replication")
-              + await(keyspace, deadline, "INFO keyspace");
+          await(server, deadline, AgentAcl.INFO, "INFO server")
+              + await(replication, deadline, AgentAcl.INFO, "INFO replication")
+              + await(keyspace, deadline, AgentAcl.INFO, "INFO keyspace");
     } catch (RedisNodeException e) {
-      if (e.getCause() instanceof TimeoutException) {
+      if (e.getCause() instanceof TimeoutException && !overLoopback()) {
         // Unanswered on an open connection: the path may be black-holed (a cut link) and TCP's
         // retransmission backs off for seconds. Start afresh next time so a healed path answers
-        // at once.
+        // at once. Loopback is never cut: a late answer there comes on this connection, while a
+        // new one would cost a TLS handshake right when the host is short of time.
         dropConnection();
       }
       throw e;
@@ -123,14 +144,14 @@ final class LettuceRedisNode implements RedisNode {
   private OptionalInt writeFenceSetting(CompletionStage<Map<String, String>> reply, long deadline) {
     Map<String, String> settings;
     try {
-      settings = await(reply, deadline, "CONFIG GET min-replicas-*");
+      settings = await(reply, deadline, AgentAcl.CONFIG_GET, "CONFIG GET min-replicas-*");
     } catch (RedisNodeException e) {
       reply.toCompletableFuture().cancel(false);
       if (fenceUnreadable.compareAndSet(false, true)) {
         LOG.warn(
             "{}: cannot read min-replicas-to-write ({}); the write fence is off: allow CONFIG"
                 + " GET/SET for the agent's user",
-            endpoint,
+            endpoint(),
             e.getMessage());
       }
       return OptionalInt.empty();
@@ -146,7 +167,7 @@ final class LettuceRedisNode implements RedisNode {
 
   @Override
   public void promote() {
-    run("REPLICAOF NO ONE", RedisAsyncCommands::replicaofNoOne);
+    run(AgentAcl.REPLICAOF, "REPLICAOF NO ONE", RedisAsyncCommands::replicaofNoOne);
   }
 
   @Override
@@ -154,20 +175,51 @@ final class LettuceRedisNode implements RedisNode {
     RedisEndpoint master = RedisEndpoint.of(host, port); // validates host and port
     long deadline = System.nanoTime() + commandTimeout.toNanos();
     RedisAsyncCommands<String, String> commands = connection(deadline).async();
-    if (endpoint.password().isPresent()) {
-      // The pair shares one password. Set before REPLICAOF, so the first sync authenticates.
-      await(
-          commands.configSet("masterauth", endpoint.password().get()),
-          deadline,
-          "CONFIG SET masterauth");
+    // Before REPLICAOF, so the first sync already logs in (and speaks TLS) as it must.
+    setReplicationConfig(commands, deadline);
+    await(
+        commands.replicaof(host, port),
+        deadline,
+        AgentAcl.REPLICAOF,
+        "REPLICAOF " + master.address());
+  }
+
+  @Override
+  public void configureReplication() {
+    long deadline = System.nanoTime() + commandTimeout.toNanos();
+    setReplicationConfig(connection(deadline).async(), deadline);
+  }
+
+  /**
+   * The pair shares one user and password, so this server logs in to its master with the agent's
+   * own: {@code masteruser} and {@code masterauth}, and {@code tls-replication} when the agent
+   * speaks TLS (the group's port is then the TLS port on both nodes). One CONFIG SET, so Redis
+   * takes all of them or none.
+   */
+  private void setReplicationConfig(RedisAsyncCommands<String, String> commands, long deadline) {
+    RedisAccess access = endpoint().access();
+    Map<String, String> config = new LinkedHashMap<>();
+    if (access.password().isPresent()) {
+      config.put("masteruser", access.username().orElse(""));
+      config.put("masterauth", access.password().get());
     }
-    await(commands.replicaof(host, port), deadline, "REPLICAOF " + master.address());
+    if (access.tls().isPresent()) {
+      config.put("tls-replication", "yes");
+    }
+    if (!config.isEmpty()) {
+      await(
+          commands.configSet(config),
+          deadline,
+          AgentAcl.CONFIG_SET,
+          "CONFIG SET " + String.join(" ", config.keySet()));
+    }
   }
 
   @Override
   public void setWriteFence(boolean closed) {
     int value = closed ? WriteFence.CLOSED : WriteFence.OPEN;
     run(
+        AgentAcl.CONFIG_SET,
         "CONFIG SET min-replicas-to-write " + value,
         commands -> commands.configSet("min-replicas-to-write", Integer.toString(value)));
   }
@@ -175,6 +227,7 @@ final class LettuceRedisNode implements RedisNode {
   @Override
   public long killNormalClients() {
     return run(
+        AgentAcl.CLIENT_KILL,
         "CLIENT KILL TYPE normal SKIPME yes",
         commands -> commands.clientKill(KillArgs.Builder.typeNormal().skipme(true)));
   }
@@ -184,6 +237,7 @@ final class LettuceRedisNode implements RedisNode {
     LettuceRedisNodes.requirePositive(duration, "duration");
     long millis = Math.max(1, duration.toMillis());
     run(
+        AgentAcl.CLIENT_PAUSE,
         "CLIENT PAUSE " + millis + " WRITE",
         commands ->
             commands.dispatch(
@@ -195,6 +249,7 @@ final class LettuceRedisNode implements RedisNode {
   @Override
   public void unpause() {
     run(
+        AgentAcl.CLIENT_UNPAUSE,
         "CLIENT UNPAUSE",
         commands ->
             commands.dispatch(
@@ -204,64 +259,203 @@ final class LettuceRedisNode implements RedisNode {
   }
 
   @Override
+  public void updateAccess(RedisAccess access) {
+    Session current;
+    synchronized (lock) {
+      if (closed) {
+        throw new RedisNodeException(describe("node is closed"));
+      }
+      current = session;
+    }
+    if (current.endpoint().access().equals(access)) {
+      return;
+    }
+    Session next = factory.session(current.endpoint().withAccess(access), commandTimeout);
+    long deadline = System.nanoTime() + commandTimeout.toNanos();
+    if (reauthenticate(current, next, deadline)) {
+      return;
+    }
+    CompletableFuture<Link> attempt = connect(next);
+    Link opened;
+    try {
+      opened = await(attempt, deadline, AgentAcl.AUTH, "connect with the new credentials");
+    } catch (RedisNodeException e) {
+      attempt.thenAccept(Link::closeWithoutReport);
+      next.client().shutdownAsync(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+    CompletableFuture<Link> replaced;
+    Session replacedLinkSession;
+    synchronized (lock) {
+      if (closed) {
+        opened.closeWithoutReport();
+        next.client().shutdownAsync(0, 2, TimeUnit.SECONDS);
+        throw new RedisNodeException(describe("node is closed"));
+      }
+      replaced = link;
+      replacedLinkSession = linkSession;
+      Session replacedSession = session;
+      link = CompletableFuture.completedFuture(opened);
+      linkSession = next;
+      session = next;
+      if (replacedSession != replacedLinkSession) {
+        retire(replacedSession);
+      }
+    }
+    if (replaced != null) {
+      replaced.thenAccept(Link::forget); // the retired client closes it
+    }
+    if (replacedLinkSession != null) {
+      retire(replacedLinkSession);
+    }
+  }
+
+  /**
+   * A new password (or user) over the same TLS: AUTH on the open connection, which Redis checks
+   * like a new login and which leaves the connection as it was when refused; no new connection, no
+   * TLS handshake. New connections log in with {@code next} from now on.
+   *
+   * @return whether it was done that way; false when a new connection is needed (new TLS material,
+   *     no password any more, or no open connection)
+   * @throws RedisRefusedException when Redis refuses the new credentials
+   */
+  private boolean reauthenticate(Session current, Session next, long deadline) {
+    RedisAccess after = next.endpoint().access();
+    Link live = null;
+    synchronized (lock) {
+      if (link != null && link.isDone() && !link.isCompletedExceptionally()) {
+        Link opened = link.join();
+        boolean sameTls = linkSession.endpoint().access().tls().equals(after.tls());
+        live = opened.usable() && sameTls ? opened : null;
+      }
+    }
+    if (live == null || after.password().isEmpty()) {
+      return false;
+    }
+    RedisAsyncCommands<String, String> commands = live.connection.async();
+    try {
+      await(
+          after.username().isPresent()
+              ? commands.auth(after.username().get(), after.password().get())
+              : commands.auth(after.password().get()),
+          deadline,
+          AgentAcl.AUTH,
+          "AUTH with the new credentials");
+    } catch (RedisNodeException e) {
+      next.client().shutdownAsync(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    synchronized (lock) {
+      if (session == current) {
+        session = next; // the link keeps the old session's client until it is replaced
+        return true;
+      }
+    }
+    next.client().shutdownAsync(0, 0, TimeUnit.SECONDS);
+    return true;
+  }
+
+  @Override
   public void close() {
     CompletableFuture<Link> current;
+    Session currentSession;
+    Session currentLinkSession;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
       current = link;
+      currentSession = session;
+      currentLinkSession = linkSession;
       link = null;
+      linkSession = null;
     }
     if (current != null) {
-      current.thenAccept(Link::closeWithoutReport);
+      current.thenAccept(Link::forget); // the retired client closes it
     }
+    retire(currentSession);
+    if (currentLinkSession != null && currentLinkSession != currentSession) {
+      retire(currentLinkSession);
+    }
+    factory.closed(this);
   }
 
   @Override
   public String toString() {
-    return "RedisNode[" + endpoint + "]";
+    return "RedisNode[" + endpoint() + "]";
+  }
+
+  /** Shuts down a session's client once nothing uses it any more. */
+  private static void retire(Session old) {
+    old.client().shutdownAsync(0, 2, TimeUnit.SECONDS);
   }
 
   private void dropConnection() {
     CompletableFuture<Link> current;
+    Session old;
     synchronized (lock) {
       current = link;
+      old = linkSession;
       link = null;
+      linkSession = null;
+      if (old == session) {
+        old = null;
+      }
     }
     if (current != null) {
-      current.thenAccept(Link::closeWithoutReport);
+      // A link of a retired session is closed with its client.
+      current.thenAccept(old == null ? Link::closeWithoutReport : Link::forget);
+    }
+    if (old != null) {
+      retire(old);
     }
   }
 
   private <T> T run(
-      String command, Function<RedisAsyncCommands<String, String>, CompletionStage<T>> call) {
+      AgentAcl command,
+      String what,
+      Function<RedisAsyncCommands<String, String>, CompletionStage<T>> call) {
     long deadline = System.nanoTime() + commandTimeout.toNanos();
-    return await(call.apply(connection(deadline).async()), deadline, command);
+    return await(call.apply(connection(deadline).async()), deadline, command, what);
   }
 
   /** The open connection, made now if there is none; waits at most until {@code deadline}. */
   private StatefulRedisConnection<String, String> connection(long deadline) {
     CompletableFuture<Link> attempt;
+    Session old = null;
     synchronized (lock) {
       if (closed) {
         throw new RedisNodeException(describe("node is closed"));
       }
       if (link == null || link.isCompletedExceptionally() || link.isCancelled()) {
-        link = connect();
+        old = linkSession;
+        link = connect(session);
+        linkSession = session;
       } else if (link.isDone() && !link.join().usable()) {
-        link.join().closeWithoutReport();
-        link = connect();
+        if (linkSession == session) {
+          link.join().closeWithoutReport();
+        } else {
+          link.join().forget(); // closed with its retired client below
+        }
+        old = linkSession;
+        link = connect(session);
+        linkSession = session;
+      }
+      if (old == session) {
+        old = null;
       }
       attempt = link;
     }
-    return await(attempt, deadline, "connect").connection;
+    if (old != null) {
+      retire(old);
+    }
+    return await(attempt, deadline, AgentAcl.AUTH, "connect").connection;
   }
 
-  private CompletableFuture<Link> connect() {
-    return client
-        .connectAsync(StringCodec.UTF8, uri)
+  private CompletableFuture<Link> connect(Session with) {
+    return with.client()
+        .connectAsync(StringCodec.UTF8, with.uri())
         .toCompletableFuture()
         .thenApply(
             connection -> {
@@ -275,7 +469,7 @@ final class LettuceRedisNode implements RedisNode {
             });
   }
 
-  private <T> T await(CompletionStage<T> stage, long deadline, String what) {
+  private <T> T await(CompletionStage<T> stage, long deadline, AgentAcl command, String what) {
     Future<T> future = stage.toCompletableFuture();
     long remaining = Math.max(0, deadline - System.nanoTime());
     try {
@@ -283,16 +477,120 @@ final class LettuceRedisNode implements RedisNode {
     } catch (TimeoutException e) {
       throw new RedisNodeException(describe(what + " got no answer in time"), e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new RedisNodeException(describe(what + " failed: " + rootMessage(cause)), cause);
+      throw failure(command, what, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisNodeException(describe(what + " was interrupted"), e);
     }
   }
 
+  /**
+   * The exception for a failed command: a {@link RedisRefusedException} that says what to change
+   * when Redis refused it for good, a plain one otherwise.
+   */
+  private RedisNodeException failure(AgentAcl command, String what, Throwable cause) {
+    String reply = redisError(cause);
+    if (reply == null) {
+      return new RedisNodeException(describe(what + " failed: " + rootMessage(cause)), cause);
+    }
+    RedisAccess access = endpoint().access();
+    String user = access.user();
+    if (reply.startsWith("NOPERM")) {
+      return new RedisRefusedException(
+          command,
+          describe(
+              "refused "
+                  + command
+                  + ": NOPERM; grant "
+                  + command.rule()
+                  + " to user "
+                  + user
+                  + " (ACL SETUSER "
+                  + user
+                  + " "
+                  + command.rule()
+                  + ")"),
+          cause);
+    }
+    if (reply.startsWith("WRONGPASS")) {
+      return new RedisRefusedException(
+          AgentAcl.AUTH,
+          describe(
+              "refused AUTH as user "
+                  + user
+                  + ": "
+                  + firstLine(reply)
+                  + "; check redis.username and the password against the server's ACL"
+                  + " (or requirepass)"),
+          cause);
+    }
+    if (reply.startsWith("NOAUTH")) {
+      return new RedisRefusedException(
+          AgentAcl.AUTH,
+          describe(
+              "refused "
+                  + command
+                  + ": "
+                  + firstLine(reply)
+                  + "; the server needs a password: set redis.passwordFile (passwordSecretRef"
+                  + " in a RedisHAPair)"),
+          cause);
+    }
+    if (reply.startsWith("ERR AUTH")) {
+      return new RedisRefusedException(
+          AgentAcl.AUTH,
+          describe(
+              "refused AUTH: "
+                  + firstLine(reply)
+                  + "; leave the password out, or give the server one (requirepass or an ACL"
+                  + " user)"),
+          cause);
+    }
+    if (reply.startsWith("ERR unknown command")) {
+      String name = command.command().split(" ")[0];
+      return new RedisRefusedException(
+          command,
+          describe(
+              "refused "
+                  + command
+                  + ": unknown command, renamed or disabled (rename-command "
+                  + name
+                  + "); the agent needs it for "
+                  + command.purpose()
+                  + ": remove that rename-command from redis.conf"),
+          cause);
+    }
+    if (reply.startsWith("ERR unknown subcommand")) {
+      return new RedisRefusedException(
+          command,
+          describe(
+              "refused "
+                  + command
+                  + ": this Redis does not have it (Redis 6.2 or later has); the agent needs it"
+                  + " for "
+                  + command.purpose()),
+          cause);
+    }
+    return new RedisNodeException(describe(what + " failed: " + firstLine(reply)), cause);
+  }
+
+  /** The error Redis answered, from anywhere in the cause chain; null when Redis answered none. */
+  private static String redisError(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String text) {
+    String line = text.strip().lines().findFirst().orElse("");
+    return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
+  }
+
   private String describe(String problem) {
-    return "Redis " + endpoint.address() + ": " + problem;
+    return "Redis " + endpoint().address() + ": " + problem;
   }
 
   private static String rootMessage(Throwable error) {
@@ -327,6 +625,11 @@ final class LettuceRedisNode implements RedisNode {
       close();
     }
 
+    /** Ends the link without a report and without closing it: its client's shutdown does. */
+    void forget() {
+      ended.set(true);
+    }
+
     private void close() {
       if (closing.compareAndSet(false, true)) {
         connection.closeAsync();
@@ -349,7 +652,7 @@ final class LettuceRedisNode implements RedisNode {
       try {
         listener.connectionLost(reason);
       } catch (RuntimeException e) {
-        LOG.warn("connection-lost listener of {} failed", endpoint, e);
+        LOG.warn("connection-lost listener of {} failed", endpoint(), e);
       }
       close();
     }

@@ -3,31 +3,47 @@ package io.redisha.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Opens {@link RedisNode}s backed by lettuce. All nodes opened here share one lettuce client and
- * its two I/O threads, so an agent with many groups stays small. Create one per process, close it
- * last.
+ * Opens {@link RedisNode}s backed by lettuce. All nodes opened here share one set of lettuce I/O
+ * threads (two), so an agent with many groups stays small. Create one per process, close it last.
  *
  * <p>Lettuce's automatic reconnect is off on purpose: a node reconnects only when it is called, so
  * a dead server costs one refused connection attempt per call instead of a background retry loop,
  * and a lost connection is always reported instead of being hidden by a silent reconnect.
+ *
+ * <p>With TLS, the server's certificate must chain to the configured CA and name the endpoint's
+ * {@link RedisEndpoint#certificateName()}; the agent shows its client certificate when it has one.
  */
 public final class LettuceRedisNodes implements AutoCloseable {
 
-  /** Longest time one TCP connection attempt may take in the background. */
+  /** Longest time one TCP connection attempt (with its TLS handshake) may take. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   private final ClientResources resources;
-  private final RedisClient client;
+  private final Duration connectTimeout;
+  private final Set<LettuceRedisNode> open = ConcurrentHashMap.newKeySet();
 
   /** A factory whose connection attempts give up after {@link #DEFAULT_CONNECT_TIMEOUT}. */
   public LettuceRedisNodes() {
@@ -37,21 +53,9 @@ public final class LettuceRedisNodes implements AutoCloseable {
   /** A factory whose connection attempts give up after {@code connectTimeout}. */
   public LettuceRedisNodes(Duration connectTimeout) {
     requirePositive(connectTimeout, "connectTimeout");
+    this.connectTimeout = connectTimeout;
     resources =
         DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-    client = RedisClient.create(resources);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(false)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            // RESP2 works with every Redis the agent may meet; RESP3 buys nothing here.
-            .protocolVersion(ProtocolVersion.RESP2)
-            .timeoutOptions(TimeoutOptions.enabled())
-            // Redis Enterprise maintenance push messages: not ours; saves a handshake round trip.
-            .maintNotificationsConfig(MaintNotificationsConfig.disabled())
-            .socketOptions(
-                SocketOptions.builder().connectTimeout(connectTimeout).tcpNoDelay(true).build())
-            .build());
   }
 
   /**
@@ -65,13 +69,90 @@ public final class LettuceRedisNodes implements AutoCloseable {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(listener, "listener");
     requirePositive(commandTimeout, "commandTimeout");
-    return new LettuceRedisNode(client, endpoint, commandTimeout, listener);
+    LettuceRedisNode node = new LettuceRedisNode(this, endpoint, commandTimeout, listener);
+    open.add(node);
+    return node;
   }
 
-  /** Closes the shared client; nodes opened here stop working. */
+  /**
+   * A client and URI for {@code endpoint}'s credentials: a client of its own, since TLS settings
+   * (the CA, the name the certificate must carry, the client key) are a lettuce client's options.
+   */
+  LettuceRedisNode.Session session(RedisEndpoint endpoint, Duration commandTimeout) {
+    RedisAccess access = endpoint.access();
+    RedisURI.Builder uri =
+        RedisURI.builder()
+            .withHost(endpoint.host())
+            .withPort(endpoint.port())
+            .withTimeout(commandTimeout)
+            .withClientName(LettuceRedisNode.CLIENT_NAME)
+            // No CLIENT SETINFO: one command fewer for the ACL, and Redis 7.0 has none.
+            .withLibraryName("")
+            .withLibraryVersion("");
+    if (access.password().isPresent()) {
+      if (access.username().isPresent()) {
+        uri.withAuthentication(access.username().get(), access.password().get().toCharArray());
+      } else {
+        uri.withPassword(access.password().get().toCharArray());
+      }
+    }
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            // RESP2 works with every Redis the agent may meet; RESP3 buys nothing here.
+            .protocolVersion(ProtocolVersion.RESP2)
+            .timeoutOptions(TimeoutOptions.enabled())
+            // Redis Enterprise maintenance push messages: not ours; saves a handshake round trip.
+            .maintNotificationsConfig(MaintNotificationsConfig.disabled())
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(connectTimeout).tcpNoDelay(true).build());
+    if (access.tls().isPresent()) {
+      RedisTls tls = access.tls().get();
+      // CA mode: lettuce's own host check would compare with the host connected to (127.0.0.1 for
+      // the local Redis); the trust manager checks the name the endpoint expects instead.
+      uri.withSsl(true).withVerifyPeer(SslVerifyMode.CA);
+      SslOptions.Builder ssl =
+          SslOptions.builder()
+              .jdkSslProvider()
+              .handshakeTimeout(connectTimeout)
+              .trustManager(trustManagerFactory(tls.trustManager(endpoint.certificateName())));
+      X509ExtendedKeyManager keys = tls.keyManager();
+      if (keys != null) {
+        ssl.keyManager(new KeyManagerFactoryWrapper(keys));
+      }
+      options.sslOptions(ssl.build());
+    }
+    RedisClient client = RedisClient.create(resources);
+    client.setOptions(options.build());
+    return new LettuceRedisNode.Session(endpoint, client, uri.build());
+  }
+
+  private static SimpleTrustManagerFactory trustManagerFactory(X509ExtendedTrustManager manager) {
+    return new SimpleTrustManagerFactory() {
+      @Override
+      protected void engineInit(KeyStore keyStore) {}
+
+      @Override
+      protected void engineInit(ManagerFactoryParameters parameters) {}
+
+      @Override
+      protected TrustManager[] engineGetTrustManagers() {
+        return new TrustManager[] {manager};
+      }
+    };
+  }
+
+  void closed(LettuceRedisNode node) {
+    open.remove(node);
+  }
+
+  /** Closes every node opened here and the shared threads. */
   @Override
   public void close() {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    for (LettuceRedisNode node : List.copyOf(open)) {
+      node.close();
+    }
     resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
   }
 

@@ -23,10 +23,24 @@ public interface RedisNode extends AutoCloseable {
   void promote();
 
   /**
-   * {@code REPLICAOF host port}, preceded by {@code CONFIG SET masterauth} when this node has a
-   * password. Re-applying the master it already follows is harmless (Redis keeps the link).
+   * {@code REPLICAOF host port}, preceded by what {@link #configureReplication} sets. Re-applying
+   * the master it already follows is harmless (Redis keeps the link).
    */
   void follow(String host, int port);
+
+  /**
+   * {@code CONFIG SET masteruser U masterauth P tls-replication yes}, as far as this node has a
+   * password and TLS: the server then logs in to its master with the agent's own credentials, over
+   * TLS when the agent uses TLS. Nothing is sent when there is nothing to set.
+   */
+  void configureReplication();
+
+  /**
+   * Logs in with {@code access} from now on. A new connection must log in before it replaces the
+   * current one, so a refused password leaves the node as it was (and says so by throwing {@link
+   * RedisRefusedException}); the same access again does nothing.
+   */
+  void updateAccess(RedisAccess access);
 
   /**
    * {@code CONFIG SET min-replicas-to-write}: {@link WriteFence#CLOSED} when {@code closed} (a

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(45);
+    assertThat(crd.rules()).hasSize(51);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -91,6 +91,16 @@ class CrdValidationTest {
             "vrrp: {version: 3, advertIntervalMillis: 100, authHmac: {"
                 + keys
                 + ", activeKeyId: 1, antiReplay: monotonic, mode: receive-only}}");
+    String aclAndTls =
+        with(
+            "redis: {passwordSecretRef: {name: cache-redis, key: password}}",
+            "redis:\n"
+                + "    username: redisha\n"
+                + "    passwordSecretRef: {name: cache-redis, key: password}\n"
+                + "    tls:\n"
+                + "      caSecretRef: {name: cache-redis-tls, key: ca.crt}\n"
+                + "      certSecretRef: {name: cache-redis-tls, key: tls.crt}\n"
+                + "      keySecretRef: {name: cache-redis-tls, key: tls.key}");
     String namedHook =
         with(
             "  instances:\n",
@@ -101,7 +111,7 @@ class CrdValidationTest {
             "  vipHook: {provider: AWS, region: us-east-1,"
                 + " credentialsSecretRef: {name: cache-aws, key: credentials}}\n  instances:\n");
     for (String sample :
-        List.of(GOOD, v2, minimal, namedHook, awsWithSecret, perGroupAuth, pairHmac)) {
+        List.of(GOOD, v2, minimal, aclAndTls, namedHook, awsWithSecret, perGroupAuth, pairHmac)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -153,6 +163,9 @@ class CrdValidationTest {
           v3 advert too long  | advertIntervalMillis: 100             | advertIntervalMillis: 50000      | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v2 advert sub-second| {version: 3, advertIntervalMillis: 100} | {version: 2, advertIntervalMillis: 1500} | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v3 with auth        | {version: 3, advertIntervalMillis: 100} | {version: 3, authSecretRef: {name: s, key: k}} | spec.vrrp.authSecretRef: vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2
+          ACL user, no password | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {username: redisha} | spec.redis.username: redis.username: an ACL user logs in with its password; give passwordSecretRef (passwordFile in a standalone pair file) too
+          client cert, no key | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {caSecretRef: {name: t, key: ca.crt}, certSecretRef: {name: t, key: tls.crt}}} | spec.redis.tls: redis.tls: a client certificate and its key go together: certSecretRef with keySecretRef (certFile with keyFile in a standalone pair file)
+          TLS without a CA    | redis: {passwordSecretRef: {name: cache-redis, key: password}} | redis: {tls: {}} | spec.redis.tls: redis.tls: needs the CA that signed the Redis servers' certificates: caSecretRef (caFile in a standalone pair file)
           """)
   void celRulesRefuseBadPairsNamingTheField(String what, String from, String to, String expected) {
     String sample = with(from, to);

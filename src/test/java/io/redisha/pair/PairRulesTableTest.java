@@ -98,6 +98,11 @@ class PairRulesTableTest {
     }
   }
 
+  /** A {@code redis:} section with {@code tls} as its TLS settings, before the instances. */
+  static String tls(String tls) {
+    return "redis: {tls: " + tls + "}\ninstances:\n";
+  }
+
   static Row row(String what, String field, String... edits) {
     return new Row(what, List.of(edits), field);
   }
@@ -457,6 +462,150 @@ class PairRulesTableTest {
                 "redis.passwordFile",
                 "instances:\n",
                 "redis: {passwordFile: /" + "p".repeat(4096) + "}\ninstances:\n"),
+            row(
+                "Redis user without a password",
+                "redis.username",
+                "instances:\n",
+                "redis: {username: redisha}\ninstances:\n"),
+            row(
+                "Redis user with a blank",
+                "redis.username",
+                "instances:\n",
+                "redis: {username: 'red is', passwordFile: /etc/redisha/redis}\ninstances:\n"),
+            row(
+                "Redis user of 129 characters",
+                "redis.username",
+                "instances:\n",
+                "redis: {username: "
+                    + "u".repeat(129)
+                    + ", passwordFile: /etc/redisha/redis}\ninstances:\n"),
+            row("TLS without a CA", "redis.tls", "instances:\n", tls("{}")),
+            row(
+                "two TLS CAs",
+                "redis.tls.caFile",
+                "instances:\n",
+                tls("{caSecretRef: {name: c, key: k}, caFile: /etc/redisha/ca.crt}")),
+            row(
+                "two client certificates",
+                "redis.tls.certFile",
+                "instances:\n",
+                tls(
+                    "{caFile: /etc/redisha/ca.crt, certSecretRef: {name: c, key: k},"
+                        + " certFile: /etc/redisha/agent.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "two client keys",
+                "redis.tls.keyFile",
+                "instances:\n",
+                tls(
+                    "{caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt,"
+                        + " keySecretRef: {name: c, key: k}, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "client certificate without its key",
+                "redis.tls",
+                "instances:\n",
+                tls("{caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt}")),
+            row(
+                "client key without its certificate",
+                "redis.tls",
+                "instances:\n",
+                tls("{caFile: /etc/redisha/ca.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "CA file path of 4097 characters",
+                "redis.tls.caFile",
+                "instances:\n",
+                tls("{caFile: /" + "c".repeat(4096) + "}")),
+            row(
+                "client certificate path of 4097 characters",
+                "redis.tls.certFile",
+                "instances:\n",
+                tls(
+                    "{caFile: /etc/redisha/ca.crt, certFile: /"
+                        + "c".repeat(4096)
+                        + ", keyFile: /etc/redisha/agent.key}")),
+            row(
+                "client key path of 4097 characters",
+                "redis.tls.keyFile",
+                "instances:\n",
+                tls(
+                    "{caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt, keyFile: /"
+                        + "k".repeat(4096)
+                        + "}")),
+            row(
+                "TLS caSecretRef without a name",
+                "redis.tls.caSecretRef.name",
+                "instances:\n",
+                tls("{caSecretRef: {key: k}}")),
+            row(
+                "TLS caSecretRef without a key",
+                "redis.tls.caSecretRef.key",
+                "instances:\n",
+                tls("{caSecretRef: {name: s}}")),
+            row(
+                "TLS caSecretRef name of 254 characters",
+                "redis.tls.caSecretRef.name",
+                "instances:\n",
+                tls("{caSecretRef: {name: " + "s".repeat(254) + ", key: k}}")),
+            row(
+                "TLS caSecretRef key of 254 characters",
+                "redis.tls.caSecretRef.key",
+                "instances:\n",
+                tls("{caSecretRef: {name: s, key: " + "k".repeat(254) + "}}")),
+            row(
+                "TLS certSecretRef without a name",
+                "redis.tls.certSecretRef.name",
+                "instances:\n",
+                tls(
+                    "{certSecretRef: {key: k}, caFile: /etc/redisha/ca.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "TLS certSecretRef without a key",
+                "redis.tls.certSecretRef.key",
+                "instances:\n",
+                tls(
+                    "{certSecretRef: {name: s}, caFile: /etc/redisha/ca.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "TLS certSecretRef name of 254 characters",
+                "redis.tls.certSecretRef.name",
+                "instances:\n",
+                tls(
+                    "{certSecretRef: {name: "
+                        + "s".repeat(254)
+                        + ", key: k}, caFile: /etc/redisha/ca.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "TLS certSecretRef key of 254 characters",
+                "redis.tls.certSecretRef.key",
+                "instances:\n",
+                tls(
+                    "{certSecretRef: {name: s, key: "
+                        + "k".repeat(254)
+                        + "}, caFile: /etc/redisha/ca.crt, keyFile: /etc/redisha/agent.key}")),
+            row(
+                "TLS keySecretRef without a name",
+                "redis.tls.keySecretRef.name",
+                "instances:\n",
+                tls(
+                    "{keySecretRef: {key: k}, caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt}")),
+            row(
+                "TLS keySecretRef without a key",
+                "redis.tls.keySecretRef.key",
+                "instances:\n",
+                tls(
+                    "{keySecretRef: {name: s}, caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt}")),
+            row(
+                "TLS keySecretRef name of 254 characters",
+                "redis.tls.keySecretRef.name",
+                "instances:\n",
+                tls(
+                    "{keySecretRef: {name: "
+                        + "s".repeat(254)
+                        + ", key: k}, caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt}")),
+            row(
+                "TLS keySecretRef key of 254 characters",
+                "redis.tls.keySecretRef.key",
+                "instances:\n",
+                tls(
+                    "{keySecretRef: {name: s, key: "
+                        + "k".repeat(254)
+                        + "}, caFile: /etc/redisha/ca.crt, certFile: /etc/redisha/agent.crt}")),
             // instances
             row("33 instances", "instances", GROUP_B, manyGroups),
             row("no instances", "instances", "instances:\n", "instances: []\nold:\n"),
@@ -993,6 +1142,55 @@ class PairRulesTableTest {
     assertThat(resolve(standalone).groups()).hasSize(2);
   }
 
+  /** The TLS files of a standalone pair file, which a RedisHAPair may not name (S10). */
+  static Stream<Row> tlsFiles() {
+    String files =
+        tls(
+            "{caFile: /etc/ssl/redis-ca.crt, certFile: /etc/ssl/agent.crt,"
+                + " keyFile: /etc/ssh/ssh_host_ecdsa_key}");
+    return Stream.of(
+        row("a TLS CA file", "redis.tls.caFile", "instances:\n", files),
+        row("a TLS client certificate file", "redis.tls.certFile", "instances:\n", files),
+        row(
+            "a TLS key file: the node's own private key",
+            "redis.tls.keyFile",
+            "instances:\n",
+            files));
+  }
+
+  /**
+   * Each refused by the generated CRD and by the operator with the same message, naming the field,
+   * and valid in a standalone pair file ({@code RedisAccessFilesTest} resolves such files, with
+   * real certificates).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tlsFiles")
+  void aResourceMayNotNameATlsFileButAPairFileMay(Row row) throws Exception {
+    String sample = row.apply();
+    assertThat(crdRefusals(sample))
+        .as("%s: the CRD refuses it naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+    List<Refusal> operator =
+        PairValidator.validate(
+                Serialization.unmarshal(resource(sample), RedisHAPair.class).getSpec(),
+                Map.of(),
+                AdminHooks.NONE)
+            .stream()
+            .map(PairRulesTableTest::split)
+            .toList();
+    assertThat(operator)
+        .as("%s: the operator says what the CRD says", row.what())
+        .anySatisfy(
+            r -> {
+              assertThat(r.names(row.field())).isTrue();
+              assertThat(crdRefusals(sample).stream().map(Refusal::message))
+                  .contains(r.field() + ": " + r.message());
+            });
+    assertThat(PairValidation.validate(PairFile.parse(sample, "pair.yaml", "pair").spec()))
+        .as("%s: a standalone pair file may say it", row.what())
+        .isEmpty();
+  }
+
   /**
    * S10 for the adverts' authentication: a group's password file and an auth_hmac key file, at both
    * places of a key, are refused in a resource by the CRD and by the operator, each naming the
@@ -1166,7 +1364,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(42);
+    assertThat(rules).hasSize(48);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();

@@ -2,9 +2,12 @@ package io.redisha.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.redisha.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,23 +26,67 @@ final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final List<String> extraArgs;
   private final Path dir;
+  private final TestPki.Issued tlsCert;
+  private final Path tlsCa;
   private Process process;
 
-  private RedisServerProcess(int port, List<String> extraArgs) throws IOException {
+  private RedisServerProcess(int port, List<String> extraArgs, TestPki.Issued tlsCert, Path tlsCa)
+      throws IOException {
     this.port = port;
     this.extraArgs = List.copyOf(extraArgs);
     this.dir = Files.createTempDirectory("redisha-redis-" + port + "-");
+    this.tlsCert = tlsCert;
+    this.tlsCa = tlsCa;
   }
 
   /** Starts a server on a free port; {@code extraArgs} are more {@code --name value} options. */
   static RedisServerProcess start(String... extraArgs) {
+    return start(null, null, extraArgs);
+  }
+
+  /**
+   * Starts a server that speaks only TLS on a free port, with {@code cert} as its certificate,
+   * asking clients for a certificate signed by {@code ca}.
+   */
+  static RedisServerProcess startTls(TestPki.Issued cert, Path ca, String... extraArgs) {
+    return start(cert, ca, extraArgs);
+  }
+
+  private static RedisServerProcess start(TestPki.Issued cert, Path ca, String... extraArgs) {
     try {
-      RedisServerProcess server = new RedisServerProcess(freePort(), List.of(extraArgs));
+      RedisServerProcess server = new RedisServerProcess(freePort(), List.of(extraArgs), cert, ca);
       server.startProcess();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Runs redis-cli against this server ({@code --tls} with the server's own certificate as client
+   * certificate when it speaks TLS) and returns what it printed.
+   *
+   * @param args redis-cli options ({@code --user}, {@code --pass}) and the command
+   */
+  String cli(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", HOST, "-p", "" + port));
+    if (tlsCert != null) {
+      command.addAll(
+          List.of(
+              "--tls",
+              "--cacert",
+              tlsCa.toString(),
+              "--cert",
+              tlsCert.cert().toString(),
+              "--key",
+              tlsCert.key().toString()));
+    }
+    command.add("--no-auth-warning");
+    command.addAll(List.of(args));
+    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    cli.waitFor();
+    return output.strip();
   }
 
   int port() {
@@ -100,7 +147,7 @@ final class RedisServerProcess implements AutoCloseable {
         List.of(
             "redis-server",
             "--port",
-            Integer.toString(port),
+            tlsCert == null ? Integer.toString(port) : "0",
             "--bind",
             HOST,
             "--save",
@@ -119,6 +166,20 @@ final class RedisServerProcess implements AutoCloseable {
             "0",
             "--repl-diskless-load",
             "on-empty-db"));
+    if (tlsCert != null) {
+      command.addAll(
+          List.of(
+              "--tls-port",
+              Integer.toString(port),
+              "--tls-cert-file",
+              tlsCert.cert().toString(),
+              "--tls-key-file",
+              tlsCert.key().toString(),
+              "--tls-ca-cert-file",
+              tlsCa.toString(),
+              "--tls-auth-clients",
+              "yes"));
+    }
     command.addAll(extraArgs);
     process =
         new ProcessBuilder(command)
@@ -133,6 +194,13 @@ final class RedisServerProcess implements AutoCloseable {
               if (!process.isAlive()) {
                 throw new IllegalStateException(
                     "redis-server on port " + port + " exited: " + Files.readString(log()));
+              }
+              if (tlsCert != null) {
+                try (Socket probe = new Socket(HOST, port)) {
+                  return true; // listening; the tests' own TLS clients say the rest
+                } catch (IOException e) {
+                  return false;
+                }
               }
               try (RawRedisClient probe = new RawRedisClient(HOST, port)) {
                 String reply = probe.call("PING");
