@@ -51,9 +51,10 @@ public final class Patterns {
   /**
    * An etcd client URL: http or https, a host name, an IPv4 address or a bracketed IPv6 address, an
    * optional port, nothing after it but an optional slash (the gateway's /v3/... paths are added).
+   * Not used in CEL, so it may escape the brackets.
    */
   public static final String ETCD_ENDPOINT =
-      "^https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[[][0-9A-Fa-f:.]+[]])(:[0-9]{1,5})?/?$";
+      "^https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$";
 
   /**
    * An etcd key prefix: a slash, then printable ASCII without blanks, not ending in a slash (the

@@ -45,8 +45,8 @@ class PairRulesTableTest {
         preemptDelayMillis: 0
         garp: {count: 5, intervalMillis: 0, secondBurstDelayMillis: 5000, refreshMillis: 0}
       healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}
-      splitBrainProtection: Witness
-      witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}
+      splitBrainProtection: Etcd
+      etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}
       vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}
       instances:
       - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
@@ -56,6 +56,10 @@ class PairRulesTableTest {
   static final String NODE_B = "- {name: vm-b, address: 192.0.2.12}\n";
   static final String GROUP_B =
       "- {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}\n";
+  static final String ETCD =
+      "etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}";
+  static final String HTTPS =
+      "endpoints: ['https://198.51.100.11:2379', 'https://198.51.100.12:2379']";
   static final String HOOK =
       "vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}";
 
@@ -361,40 +365,199 @@ class PairRulesTableTest {
         row("fall 101", "healthCheck.fall", "fall: 2", "fall: 101"),
         row("rise 0", "healthCheck.rise", "rise: 2", "rise: 0"),
         row("rise 101", "healthCheck.rise", "rise: 2", "rise: 101"),
-        // protection and witness
+        // protection and etcd
         row(
             "protection Maybe",
             "splitBrainProtection",
-            "splitBrainProtection: Witness",
+            "splitBrainProtection: Etcd",
             "splitBrainProtection: Maybe"),
         row(
-            "witness missing",
-            "witness",
-            "witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}\n",
-            ""),
+            "protection Witness, which was removed",
+            "splitBrainProtection",
+            "splitBrainProtection: Etcd",
+            "splitBrainProtection: Witness"),
+        row("etcd missing", "etcd", ETCD + "\n", ""),
         row(
-            "witness.timeoutMillis -5",
-            "witness.timeoutMillis",
-            "timeoutMillis: 200",
-            "timeoutMillis: -5"),
+            "etcd with protection None",
+            "etcd",
+            "splitBrainProtection: Etcd",
+            "splitBrainProtection: None"),
+        row("no etcd endpoints", "etcd.endpoints", ETCD, "etcd: {endpoints: []}"),
+        row("etcd endpoints left out", "etcd.endpoints", ETCD, "etcd: {prefix: /redisha}"),
         row(
-            "witness.timeoutMillis 60001",
-            "witness.timeoutMillis",
-            "timeoutMillis: 200",
-            "timeoutMillis: 60001"),
-        row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
-        row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
-        row("witness without port", "witness.port", "port: 7379, ", ""),
-        row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
+            "ten etcd endpoints",
+            "etcd.endpoints",
+            ETCD,
+            "etcd: {endpoints: ["
+                + String.join(
+                    ", ",
+                    Stream.iterate(1, i -> i + 1)
+                        .limit(10)
+                        .map(i -> "'http://198.51.100." + i + ":2379'")
+                        .toList())
+                + "]}"),
         row(
-            "witness address of 16 characters",
-            "witness.address",
-            "address: 192.0.2.20",
-            "address: 192.168.100.1011"),
-        row("witness on loopback", "witness.address", "address: 192.0.2.20", "address: 127.0.0.1"),
-        row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
-        row("witness multicast", "witness.address", "address: 192.0.2.20", "address: 239.1.2.3"),
-        row("witness octet 256", "witness.address", "address: 192.0.2.20", "address: 192.0.2.256"),
+            "etcd endpoint ftp",
+            "etcd.endpoints[1]",
+            "'http://198.51.100.12:2379'",
+            "'ftp://198.51.100.12:2379'"),
+        row(
+            "etcd endpoint with a path",
+            "etcd.endpoints[1]",
+            "'http://198.51.100.12:2379'",
+            "'http://198.51.100.12:2379/v3'"),
+        row(
+            "etcd endpoint with credentials",
+            "etcd.endpoints[1]",
+            "'http://198.51.100.12:2379'",
+            "'http://agent:secret@198.51.100.12:2379'"),
+        row(
+            "etcd endpoint of 257 characters",
+            "etcd.endpoints[1]",
+            "'http://198.51.100.12:2379'",
+            "'http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:2379'"),
+        row(
+            "same etcd endpoint twice",
+            "etcd.endpoints",
+            "'http://198.51.100.12:2379'",
+            "'http://198.51.100.11:2379'"),
+        row("etcd prefix without a slash", "etcd.prefix", "prefix: /redisha", "prefix: redisha"),
+        row(
+            "etcd prefix ending in a slash",
+            "etcd.prefix",
+            "prefix: /redisha",
+            "prefix: /redisha/"),
+        row("etcd prefix /", "etcd.prefix", "prefix: /redisha", "prefix: /"),
+        row("etcd prefix with a blank", "etcd.prefix", "prefix: /redisha", "prefix: '/redis ha'"),
+        row(
+            "etcd prefix of 257 characters",
+            "etcd.prefix",
+            "prefix: /redisha",
+            "prefix: /" + "p".repeat(256)),
+        row(
+            "etcd call timeout 5 ms",
+            "etcd.callTimeoutMillis",
+            "callTimeoutMillis: 500",
+            "callTimeoutMillis: 5"),
+        row(
+            "etcd call timeout 10001 ms",
+            "etcd.callTimeoutMillis",
+            "callTimeoutMillis: 500",
+            "callTimeoutMillis: 10001"),
+        row(
+            "etcd user with a blank",
+            "etcd.username",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: 'red isha', passwordSecretRef: {name: e, key: k}}"),
+        row(
+            "etcd user of 129 characters",
+            "etcd.username",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: " + "u".repeat(129) + "}"),
+        row(
+            "etcd user without a password",
+            "etcd.passwordSecretRef",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha}"),
+        row(
+            "etcd password without a user",
+            "etcd.username",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, passwordSecretRef: {name: e, key: k}}"),
+        row(
+            "etcd password Secret without a key",
+            "etcd.passwordSecretRef.key",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e}}"),
+        row(
+            "etcd password Secret name of 254 characters",
+            "etcd.passwordSecretRef.name",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: "
+                + "e".repeat(254)
+                + ", key: k}}"),
+        row(
+            "etcd password Secret without a name",
+            "etcd.passwordSecretRef.name",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {key: k}}"),
+        row(
+            "etcd password Secret key of 254 characters",
+            "etcd.passwordSecretRef.key",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e, key: "
+                + "k".repeat(254)
+                + "}}"),
+        row(
+            "two etcd passwords",
+            "etcd.passwordFile",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e, key: k},"
+                + " passwordFile: /etc/redisha/etcd-password}"),
+        row(
+            "etcd password file path of 4097 characters",
+            "etcd.passwordFile",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordFile: /" + "p".repeat(4096) + "}"),
+        row(
+            "etcd TLS Secret with http endpoints",
+            "etcd.endpoints",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, tlsSecretRef: {name: etcd-client}}"),
+        row(
+            "etcd TLS Secret without a name",
+            "etcd.tlsSecretRef.name",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, tlsSecretRef: {clientCertificate: false}}"),
+        row(
+            "etcd TLS Secret name of 254 characters",
+            "etcd.tlsSecretRef.name",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, tlsSecretRef: {name: " + "t".repeat(254) + "}}"),
+        row(
+            "etcd clientCertificate as text",
+            "etcd.tlsSecretRef.clientCertificate",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, tlsSecretRef: {name: etcd-client, clientCertificate: 'no'}}"),
+        row(
+            "etcd certificate without its key",
+            "etcd.keyFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt}"),
+        row(
+            "etcd CA file with http endpoints",
+            "etcd.endpoints",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt}"),
+        row(
+            "etcd CA file path of 4097 characters",
+            "etcd.caFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, caFile: /" + "c".repeat(4096) + "}"),
+        row(
+            "etcd certificate file path of 4097 characters",
+            "etcd.certFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /" + "c".repeat(4096) + ", keyFile: /k}"),
+        row(
+            "etcd key file path of 4097 characters",
+            "etcd.keyFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /c, keyFile: /" + "k".repeat(4096) + "}"),
         // redis
         row(
             "two Redis passwords",
@@ -651,6 +814,128 @@ class PairRulesTableTest {
             "timeoutMillis: 5000, retryMaxMillis: 600001}"));
   }
 
+  /**
+   * What a RedisHAPair may not hold but a standalone pair file may (S10: a resource names no file
+   * on the nodes): the CRD refuses it naming the field, the operator's own check does too, and the
+   * pair file is accepted (with the files in place).
+   */
+  static Stream<Row> resourceOnlyRules() {
+    return Stream.of(
+        row(
+            "etcd password file in a resource",
+            "etcd.passwordFile",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordFile: /etc/redisha/etcd-password}"),
+        row(
+            "etcd TLS files in a resource",
+            "etcd.caFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt,"
+                + " certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("resourceOnlyRules")
+  void aResourceMayNotNameFilesOnTheNodesButAPairFileMay(Row row) throws Exception {
+    String sample = row.apply();
+    assertThat(crdRefusals(sample))
+        .as("%s: the CRD refuses it naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+    PairFile.Loaded loaded = PairFile.parse(sample, "pair.yaml", "pair");
+    assertThat(PairValidation.resourceProblems(loaded.spec()))
+        .as("%s: the operator refuses it too", row.what())
+        .anyMatch(p -> p.startsWith(row.field() + ": a RedisHAPair may not name a file"));
+    assertThat(PairValidation.validate(loaded.spec())).as(row.what()).isEmpty();
+    String standalone = withFilesInPlace(sample);
+    PairSettings settings = resolve(standalone);
+    assertThat(settings.splitBrain().etcd()).as(row.what()).isNotNull();
+  }
+
+  /** {@code sample} with the etcd files it names written under the test's directory. */
+  String withFilesInPlace(String sample) throws Exception {
+    String text = sample;
+    for (String name : List.of("etcd-password", "etcd-ca.crt", "etcd.crt", "etcd.key")) {
+      Path file = Files.writeString(dir.resolve(name), "s3cr3t\n");
+      text = text.replace("/etc/redisha/" + name, file.toString());
+    }
+    return text;
+  }
+
+  @Test
+  void theEtcdBlockResolvesWithItsDefaultsAndThePasswordFromItsFile() throws Exception {
+    String sample =
+        BASE.replace(
+            ETCD,
+            "etcd: {endpoints: ['http://198.51.100.11:2379', 'http://etcd-2'], username: redisha,"
+                + " passwordFile: /etc/redisha/etcd-password}");
+    PairSettings settings = resolve(withFilesInPlace(sample));
+    io.redisha.etcd.EtcdSettings etcd = settings.splitBrain().etcd();
+    assertThat(etcd.endpoints())
+        .extracting(Object::toString)
+        .containsExactly("http://198.51.100.11:2379", "http://etcd-2");
+    assertThat(etcd.prefix()).isEqualTo("/redisha");
+    assertThat(etcd.callTimeout().toMillis()).isEqualTo(500);
+    assertThat(etcd.username()).isEqualTo("redisha");
+    assertThat(etcd.password()).isEqualTo("s3cr3t");
+    assertThat(etcd.toString()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void standaloneRefusesEtcdSecretsAndMissingFilesNamingTheField() {
+    String secrets =
+        BASE.replace(
+            ETCD,
+            "etcd: {"
+                + HTTPS
+                + ", username: redisha, passwordSecretRef: {name: e, key: k},"
+                + " tlsSecretRef: {name: etcd-client}}");
+    assertThat(pairRefusals(secrets))
+        .extracting(Refusal::field)
+        .contains("etcd.passwordSecretRef", "etcd.tlsSecretRef");
+    String missing =
+        BASE.replace(
+            ETCD,
+            "etcd: {"
+                + HTTPS
+                + ", caFile: "
+                + dir.resolve("no-ca.crt")
+                + ", certFile: "
+                + dir
+                + ", keyFile: "
+                + dir.resolve("no.key")
+                + "}");
+    assertThat(pairRefusals(missing))
+        .extracting(Refusal::field)
+        .contains("etcd.caFile", "etcd.certFile", "etcd.keyFile");
+  }
+
+  @Test
+  void aCallTimeoutLongerThanTheRenewalIntervalIsRefusedForThePair() {
+    // 100 ms adverts and checks: fence time 3700 ms, renewals every 925 ms.
+    String slow = BASE.replace("callTimeoutMillis: 500", "callTimeoutMillis: 2000");
+    assertThat(crdRefusals(slow)).as("the CRD's bounds allow it").isEmpty();
+    assertThat(pairRefusals(slow))
+        .extracting(Refusal::message)
+        .anyMatch(
+            m -> m.contains("must be at most the lease renewal interval of this pair (925 ms)"));
+  }
+
+  @Test
+  void aPairFileWithTheRemovedWitnessIsToldToUseEtcd() {
+    String old =
+        BASE.replace(
+            "splitBrainProtection: Etcd\n" + ETCD + "\n",
+            "splitBrainProtection: Witness\nwitness: {address: 192.0.2.20, port: 7379}\n");
+    List<Refusal> refusals = pairRefusals(old);
+    assertThat(refusals)
+        .anyMatch(
+            r -> r.field().equals("splitBrainProtection") && r.message().contains("use Etcd"));
+    assertThat(refusals)
+        .anyMatch(r -> r.field().equals("witness") && r.message().contains("Witness was removed"));
+  }
+
   @Test
   void theBaseIsAcceptedByBoth() throws Exception {
     assertThat(crdRefusals(BASE)).isEmpty();
@@ -681,7 +966,7 @@ class PairRulesTableTest {
   void theSamplesBreakEveryConstraintAndRuleOfTheCrd() {
     Set<CrdRules.Constraint> broken = new HashSet<>();
     Set<String> celMessages = new HashSet<>();
-    rules()
+    Stream.concat(rules(), resourceOnlyRules())
         .forEach(
             row -> {
               String resource = resource(row.apply());
@@ -697,7 +982,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(24);
+    assertThat(rules).hasSize(32);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();
@@ -717,16 +1002,25 @@ class PairRulesTableTest {
     List<String> samples = readmePairFiles();
     assertThat(samples).as("pair files in README.md").hasSizeGreaterThanOrEqualTo(3);
     for (String sample : samples) {
-      assertThat(crdRefusals(sample)).as(sample).isEmpty();
+      // A standalone pair file may name its files; only a resource may not (S10).
+      List<String> resourceOnly =
+          sample.contains("kind: RedisHAPair")
+              ? List.of()
+              : PairValidation.resourceProblems(PairFile.parse(sample, "README.md", "x").spec());
+      assertThat(crdRefusals(sample))
+          .as(sample)
+          .allMatch(r -> resourceOnly.contains(r.field() + ": " + r.message()));
       PairFile.Loaded loaded = PairFile.parse(sample, "README.md", "readme");
       assertThat(PairValidation.validate(loaded.spec())).as(sample).isEmpty();
       if (!sample.contains("SecretRef") && sample.contains("address:")) {
         Path vrrp = Files.writeString(dir.resolve("vrrp-password"), "s3cr3t\n");
         Path redis = Files.writeString(dir.resolve("redis-password"), "r3d1s\n");
+        Path etcd = Files.writeString(dir.resolve("etcd-password"), "3tcd\n");
         String standalone =
             sample
                 .replace("/etc/redisha/vrrp-password", vrrp.toString())
-                .replace("/etc/redisha/redis-password", redis.toString());
+                .replace("/etc/redisha/redis-password", redis.toString())
+                .replace("/etc/redisha/etcd-password", etcd.toString());
         for (String node : List.of("vm-a", "vm-b")) {
           PairSettings settings =
               PairValidation.resolve(PairFile.parse(standalone, "README.md", "readme"), node, "x");
