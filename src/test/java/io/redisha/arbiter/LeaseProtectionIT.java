@@ -547,7 +547,7 @@ class LeaseProtectionIT {
     return nanos < 0 ? -1 : (nanos - t0) / 1_000_000;
   }
 
-  private static List<String> java(String mainClass, String... args) {
+  static List<String> java(String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -562,7 +562,7 @@ class LeaseProtectionIT {
     return command;
   }
 
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
@@ -570,13 +570,13 @@ class LeaseProtectionIT {
     }
   }
 
-  private static Map<String, String> masters(PairLab lab) {
+  static Map<String, String> masters(PairLab lab) {
     Map<String, String> masters = new LinkedHashMap<>();
     lab.view().forEach((name, view) -> masters.put(name, view.master()));
     return masters;
   }
 
-  private static Map<String, VipWriter> startWriters(PairLab lab, String prefix) {
+  static Map<String, VipWriter> startWriters(PairLab lab, String prefix) {
     Map<String, VipWriter> writers = new LinkedHashMap<>();
     for (PairLab.Group group : lab.groups()) {
       writers.put(
@@ -593,7 +593,7 @@ class LeaseProtectionIT {
     return writers;
   }
 
-  private static void stop(Map<String, VipWriter> writers) throws InterruptedException {
+  static void stop(Map<String, VipWriter> writers) throws InterruptedException {
     for (VipWriter writer : writers.values()) {
       writer.close();
     }
@@ -627,8 +627,12 @@ class LeaseProtectionIT {
             });
   }
 
-  /** {@code POST /switchover?group=...} on the agent of {@code host}, from inside its namespace. */
   private JsonNode postSwitchover(String host, String group) throws Exception {
+    return postSwitchover(lab, host, group);
+  }
+
+  /** {@code POST /switchover?group=...} on the agent of {@code host}, from inside its namespace. */
+  static JsonNode postSwitchover(PairLab lab, String host, String group) throws Exception {
     String response =
         lab.network()
             .inNamespace(
