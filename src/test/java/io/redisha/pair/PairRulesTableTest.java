@@ -1007,9 +1007,7 @@ class PairRulesTableTest {
           sample.contains("kind: RedisHAPair")
               ? List.of()
               : PairValidation.resourceProblems(PairFile.parse(sample, "README.md", "x").spec());
-      assertThat(crdRefusals(sample))
-          .as(sample)
-          .allMatch(r -> resourceOnly.contains(r.message()));
+      assertThat(crdRefusals(sample)).as(sample).allMatch(r -> resourceOnly.contains(r.message()));
       PairFile.Loaded loaded = PairFile.parse(sample, "README.md", "readme");
       assertThat(PairValidation.validate(loaded.spec())).as(sample).isEmpty();
       if (!sample.contains("SecretRef") && sample.contains("address:")) {

@@ -18,26 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdSimulationTest {
 
-  /**
-   * Seeds that fail for a reason outside the arbiter, with the rule they break. They are run and
-   * reported like the others, but may break only that rule; {@link
-   * #openSeedsStillBreakOnlyTheirRule} says when one is fixed.
-   *
-   * <p>655 (CHAOS, shrunk to 3 faults: drops of 60 %, vm-b's master Redis restarted empty, 320 ms
-   * later vm-a's backup Redis restarted empty): vm-b's Redis, just made a replica of vm-a and
-   * resynced, reconnects to vm-a's restarted empty Redis 53 ms later, within one 100 ms health
-   * tick, before either agent can act, and copies the empty dataset. No arbiter call is involved
-   * (the etcd run only shifts the tick phase against Redis's reconnect); the Lease run of the same
-   * schedule passes by a few milliseconds.
-   */
-  static final Map<Long, String> OPEN = Map.of(655L, "S5");
-
   @Test
   void randomSchedulesWithEtcdTroubleKeepEverySafetyRule() {
     int schedules = Integer.getInteger("sim.etcdSchedules", 1000);
     long first = Long.getLong("sim.firstSeed", 1L);
     List<String> failures = new ArrayList<>();
-    List<Long> open = new ArrayList<>();
     Map<SimEtcd.Trouble, Integer> troubles = new EnumMap<>(SimEtcd.Trouble.class);
     SimEtcd.Counts total = new SimEtcd.Counts();
     long started = System.nanoTime();
@@ -48,11 +33,6 @@ class EtcdSimulationTest {
       world.etcd.episodes.forEach(e -> troubles.merge(e.kind(), 1, Integer::sum));
       add(total, world.etcd.counts);
       String violation = world.checker.violation();
-      if (violation != null && OPEN.containsKey(seed) && violation.contains(OPEN.get(seed) + ":")) {
-        System.out.println("open seed " + seed + " (see OPEN): " + violation);
-        open.add(seed);
-        continue;
-      }
       if (violation != null) {
         Simulation.Failure failure = Simulation.run(seed, Protection.ETCD);
         System.out.println(
@@ -65,9 +45,8 @@ class EtcdSimulationTest {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
-        "FIGURE etcd simulation: %d schedules in %.1f s, %d failed, open seeds hit %s; etcd"
-            + " episodes %s; %s%n",
-        schedules, seconds, failures.size(), open, troubles, total);
+        "FIGURE etcd simulation: %d schedules in %.1f s, %d failed; etcd episodes %s; %s%n",
+        schedules, seconds, failures.size(), troubles, total);
     assertThat(failures).isEmpty();
     // The model must have done what it claims, or the run proves nothing about it.
     assertThat(troubles.keySet()).containsExactlyInAnyOrder(SimEtcd.Trouble.values());
@@ -77,19 +56,6 @@ class EtcdSimulationTest {
     assertThat(total.retriedAfterApply).isPositive();
     assertThat(total.conflicts).isPositive();
     assertThat(total.rebased).isPositive();
-  }
-
-  @Test
-  void openSeedsStillBreakOnlyTheirRule() {
-    OPEN.forEach(
-        (seed, rule) -> {
-          SimWorld world =
-              Simulation.runSchedule(
-                  seed, Simulation.scenarioOf(seed), Protection.ETCD, Simulation.faultsOf(seed));
-          assertThat(world.checker.violation())
-              .as("seed %d is open for %s; if it passes now, take it out of OPEN", seed, rule)
-              .contains(rule + ":");
-        });
   }
 
   /** The checker must be able to fail here too: the same cut without protection splits. */
