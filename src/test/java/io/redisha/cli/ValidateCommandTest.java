@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
   private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern SECRET_FILE =
-      Pattern.compile("(authPasswordFile|passwordFile):\\s*([^\\s,}]+)");
+      Pattern.compile("(authPasswordFile|passwordFile|caFile|certFile|keyFile):\\s*([^\\s,}]+)");
 
   @TempDir Path dir;
 
@@ -52,7 +52,10 @@ class ValidateCommandTest {
     return examples;
   }
 
-  /** The example with each password file it names pointed at a file of the test's own. */
+  /**
+   * The example with each password file it names (and the etcd TLS files, which the agent opens
+   * later) pointed at a file of the test's own.
+   */
   Path write(String name, String yaml) throws IOException {
     Map<String, Path> secrets = new LinkedHashMap<>();
     Matcher secret = SECRET_FILE.matcher(yaml);
