@@ -150,7 +150,12 @@ public final class LabSession {
               });
       Runtime.getRuntime().addShutdownHook(cleanup);
       List<String> scenarios = options.scenarios();
-      LabRun run = new LabRun(lab, out, scenarios.size() + 1);
+      // With an arbiter the pair-cut scenario runs twice: once with it, once with None beside it.
+      int steps =
+          scenarios.size()
+              + 1
+              + (scenarios.contains("pair-cut") && !protection.equals("None") ? 1 : 0);
+      LabRun run = new LabRun(lab, out, steps);
       run.simultaneousBoot();
       for (String scenario : scenarios) {
         switch (scenario) {

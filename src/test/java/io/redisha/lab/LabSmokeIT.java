@@ -45,8 +45,9 @@ class LabSmokeIT {
     assertThat(finished).as("lab finished").isTrue();
     assertThat(lab.exitValue()).as(output).isZero();
     assertThat(output)
-        .contains("[1/6] both hosts boot at the same moment")
+        .contains("[1/7] both hosts boot at the same moment")
         .contains("etcd cluster up in")
+        .contains("[7/7] stop the agent")
         .contains("summary")
         .contains("all scenarios passed")
         .contains("lab removed");
