@@ -14,19 +14,32 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
- * The agent's local endpoint: {@code /status} (JSON), {@code /metrics} (Prometheus), {@code
- * /healthz}.
+ * The agent's endpoint: {@code /status} (JSON), {@code /metrics} (Prometheus), {@code /healthz}
+ * (liveness), {@code /readyz} (readiness) and {@code POST /switchover} (needs {@link ApiAccess}).
+ * Every exchange runs on a virtual thread of its own, and the JDK server's limits bound how long a
+ * request may take and how many connections may be open, so a slow or idle client never delays a
+ * probe.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Open connections at most; more are closed as they arrive. */
+  static final int MAX_CONNECTIONS = 256;
+
+  /** Seconds a client may take to send its request, and the agent to send its answer. */
+  static final int MAX_REQUEST_SECONDS = 5;
+
+  static final int MAX_RESPONSE_SECONDS = 30;
+
   private final HttpServer server;
+  private final ApiAccess access;
   private volatile AgentRuntime runtime;
   private volatile AgentMetrics metrics;
 
-  private AgentHttpServer(HttpServer server) {
+  private AgentHttpServer(HttpServer server, ApiAccess access) {
     this.server = server;
+    this.access = access;
   }
 
   /**
@@ -35,8 +48,26 @@ public final class AgentHttpServer implements AutoCloseable {
    *
    * @throws java.net.BindException when the address is in use or not local
    */
+  public static AgentHttpServer bind(InetSocketAddress address, ApiAccess access)
+      throws IOException {
+    limitConnections();
+    return new AgentHttpServer(HttpServer.create(address, 64), access);
+  }
+
+  /** Binds {@code address}; only requests from this host may act. */
   public static AgentHttpServer bind(InetSocketAddress address) throws IOException {
-    return new AgentHttpServer(HttpServer.create(address, 16));
+    return bind(address, ApiAccess.LOOPBACK_ONLY);
+  }
+
+  /**
+   * The JDK server reads its limits once, from system properties, when its first server is made;
+   * the agent sets them unless the user did.
+   */
+  private static void limitConnections() {
+    System.getProperties().putIfAbsent("sun.net.httpserver.maxConnections", "" + MAX_CONNECTIONS);
+    System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "" + MAX_REQUEST_SECONDS);
+    System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "" + MAX_RESPONSE_SECONDS);
+    System.getProperties().putIfAbsent("sun.net.httpserver.idleInterval", "30");
   }
 
   /** Starts answering for {@code runtime} on the bound address. */
@@ -50,11 +81,11 @@ public final class AgentHttpServer implements AutoCloseable {
             runtime::report, runtime::drops, runtime::checkLatencies, runtime::configError);
     server.createContext("/status", this::status);
     server.createContext("/metrics", this::metrics);
-    server.createContext("/healthz", this::healthz);
+    server.createContext("/healthz", exchange -> probe(exchange, runtime.liveness()));
+    server.createContext("/readyz", exchange -> probe(exchange, runtime.readiness()));
     server.createContext("/switchover", this::switchover);
     server.setExecutor(
-        Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("agent-http").unstarted(r)));
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agent-http-", 0).factory()));
     server.start();
     return this;
   }
@@ -71,6 +102,7 @@ public final class AgentHttpServer implements AutoCloseable {
     body.put("time", report.time());
     body.put("groups", report.groups());
     body.put("configError", runtime.configError());
+    body.put("link", report.link());
     Map<String, Long> drops = new LinkedHashMap<>();
     runtime.drops().snapshot().forEach((reason, count) -> drops.put(reason.label(), count));
     body.put("droppedPackets", drops);
@@ -87,6 +119,27 @@ public final class AgentHttpServer implements AutoCloseable {
     if (!"POST".equals(exchange.getRequestMethod())) {
       send(exchange, 405, "text/plain", "use POST /switchover?group=NAME\n");
       return;
+    }
+    switch (access.decide(
+        exchange.getRemoteAddress().getAddress(),
+        exchange.getRequestHeaders().getFirst("Authorization"))) {
+      case ALLOWED -> {}
+      case NO_CREDENTIAL -> {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(exchange, 401, "text/plain", "send the agent's token: Authorization: Bearer ...\n");
+        return;
+      }
+      case FORBIDDEN -> {
+        send(
+            exchange,
+            403,
+            "text/plain",
+            access.token() == null
+                ? "only a request from this host may act (or start the agent with"
+                    + " --api-token-file)\n"
+                : "wrong token\n");
+        return;
+      }
     }
     String query = exchange.getRequestURI().getQuery();
     String group = null;
@@ -123,8 +176,12 @@ public final class AgentHttpServer implements AutoCloseable {
     }
   }
 
-  private void healthz(HttpExchange exchange) throws IOException {
-    send(exchange, 200, "text/plain", "ok\n");
+  private static void probe(HttpExchange exchange, AgentHealth.Probe probe) throws IOException {
+    send(
+        exchange,
+        probe.ok() ? 200 : 503,
+        "text/plain",
+        (probe.ok() ? "ok: " : "failing: ") + probe.reason() + "\n");
   }
 
   private static void send(HttpExchange exchange, int code, String type, String body)

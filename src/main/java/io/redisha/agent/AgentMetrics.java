@@ -149,6 +149,20 @@ public final class AgentMetrics {
             })
         .register(registry);
     GaugeWithCallback.builder()
+        .name("redisha_link_usable")
+        .help(
+            "Whether the pair's interface can carry traffic (S11); while it cannot (0), every group"
+                + " is in FAULT.")
+        .labelNames("interface")
+        .callback(
+            cb -> {
+              AgentReport.Link link = report.get().link();
+              if (link != null) {
+                cb.call(link.usable() ? 1 : 0, link.interfaceName());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("redisha_config_error")
         .help("Whether the last reload of the pair file was refused.")
         .callback(cb -> cb.call(configError.get() == null ? 0 : 1))

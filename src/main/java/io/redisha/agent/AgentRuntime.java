@@ -5,9 +5,10 @@ import io.redisha.arbiter.SplitBrainGuard;
 import io.redisha.clock.ExecutorScheduler;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
+import io.redisha.net.LinkState;
+import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.redis.LettuceRedisNodes;
@@ -19,6 +20,7 @@ import io.redisha.vrrp.DropCounters;
 import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpState;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,15 +40,45 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One node's agent: the groups of the pair file, their VRRP on one raw socket, their Redis and
  * VIPs, the report, and reloads of the pair file. All state changes run on one scheduler thread.
+ *
+ * <p>It follows the pair's interface (S11): while the kernel says the interface cannot carry
+ * traffic (link down, carrier lost, gone), every group is in FAULT, holds no VIP and keeps its
+ * Redis from taking writes; when it can again, the groups rejoin as backups. It starts clean: VIPs
+ * of its groups that a previous agent left on the interface are removed, and its Redis is held from
+ * taking writes, before anything else runs.
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("redisha.agent");
+  private static final Duration REOPEN_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * Opens a socket bound to the pair's interface; called again when the interface is re-created.
+   */
+  @FunctionalInterface
+  public interface SocketOpener<T> {
+    T open() throws IOException;
+  }
+
+  /**
+   * The node's edges on the pair's interface.
+   *
+   * @param vrrp opens the VRRP socket
+   * @param arp opens the gratuitous ARP socket
+   * @param addresses adds and removes the VIPs, by interface name
+   * @param links follows the interface's link state
+   */
+  public record NetworkEdges(
+      SocketOpener<? extends VrrpTransport> vrrp,
+      SocketOpener<? extends ArpAnnouncer> arp,
+      AddressManager addresses,
+      LinkWatch.Factory links) {}
 
   /** Builds the split-brain guard of a group. */
   public interface GuardFactory {
@@ -60,9 +92,9 @@ public final class AgentRuntime implements AutoCloseable {
   private final boolean restartForPairChanges;
   private final String nodeName;
   private final ExecutorScheduler scheduler;
-  private final VrrpTransport transport;
+  private final NetworkEdges network;
   private final AddressManager addresses;
-  private final ArpAnnouncer arp;
+  private final CurrentArp arp;
   private final ReportSink reportSink;
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
@@ -101,8 +133,28 @@ public final class AgentRuntime implements AutoCloseable {
   private volatile String generationProblem;
 
   private volatile Long configGeneration;
+
+  /** When the scheduler last ran the periodic pair-file check (every second), monotonic nanos. */
+  private volatile long schedulerTickNanos = System.nanoTime();
+
   private volatile AgentReport report;
   private volatile boolean stopped;
+
+  /** The pair's interface; set once at start. */
+  private LinkWatch linkWatch;
+
+  /** The interface index the VRRP and ARP sockets were opened on; scheduler thread only. */
+  private int socketsIndex;
+
+  /** The last link state applied, and since when; scheduler thread only. */
+  private LinkState linkState;
+
+  private Instant linkSince;
+
+  /** Why every group is in FAULT for the link, or null; scheduler thread only. */
+  private String linkFault;
+
+  private boolean reopenRetryScheduled;
 
   private record RunningGroup(
       GroupController controller, LettuceRedisPort local, LettuceRedisPort peer) {}
@@ -113,8 +165,8 @@ public final class AgentRuntime implements AutoCloseable {
       PairSettings settings,
       String configHash,
       ExecutorScheduler scheduler,
+      NetworkEdges network,
       VrrpTransport transport,
-      AddressManager addresses,
       ArpAnnouncer arp,
       ReportSink reportSink,
       GuardFactory guards) {
@@ -124,9 +176,9 @@ public final class AgentRuntime implements AutoCloseable {
     this.settings = settings;
     this.configHash = configHash;
     this.scheduler = scheduler;
-    this.transport = transport;
-    this.addresses = addresses;
-    this.arp = arp;
+    this.network = network;
+    this.addresses = network.addresses();
+    this.arp = new CurrentArp(arp);
     this.reportSink = reportSink;
     this.guards = guards;
     this.currentFilter = buildFilter(settings);
@@ -141,38 +193,79 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts the agent for {@code settings}, using {@code transport}, {@code addresses} and {@code
-   * arp} as its network edges. With {@code restartForPairChanges} (under the operator, which rolls
-   * the agents one node at a time for such changes) a reload applies only changes of groups;
-   * otherwise it also restarts every group for changed pair settings.
+   * Starts the agent for {@code settings} on its {@code network} edges: opens the link watch of the
+   * pair's interface, then the sockets; removes the VIPs a previous agent left; then starts the
+   * groups, in FAULT when the link is not usable. With {@code restartForPairChanges} (under the
+   * operator, which rolls the agents one node at a time for such changes) a reload applies only
+   * changes of groups; otherwise it also restarts every group for changed pair settings. A failure
+   * closes whatever it opened (except {@code network.addresses()}, the caller's) and is thrown.
    */
   public static AgentRuntime start(
       Path configFile,
       boolean restartForPairChanges,
       PairSettings settings,
-      VrrpTransport transport,
-      AddressManager addresses,
-      ArpAnnouncer arp,
+      NetworkEdges network,
       ReportSink reportSink,
       GuardFactory guards)
       throws Exception {
-    AgentRuntime runtime =
-        new AgentRuntime(
-            configFile,
-            restartForPairChanges,
-            settings,
-            hash(configFile),
-            new ExecutorScheduler("agent"),
-            transport,
-            addresses,
-            arp,
-            reportSink,
-            guards);
+    String configHash = hash(configFile);
+    ExecutorScheduler scheduler = new ExecutorScheduler("agent");
+    AtomicReference<AgentRuntime> started = new AtomicReference<>();
+    List<AutoCloseable> opened = new ArrayList<>();
+    AgentRuntime runtime;
+    try {
+      LinkWatch watch =
+          network
+              .links()
+              .open(
+                  settings.link().interfaceName(),
+                  state ->
+                      scheduler.execute(
+                          () -> {
+                            AgentRuntime running = started.get();
+                            if (running != null) {
+                              running.linkChanged(state);
+                            }
+                          }));
+      opened.add(watch);
+      VrrpTransport transport = network.vrrp().open();
+      opened.add(transport);
+      ArpAnnouncer arp = network.arp().open();
+      opened.add(arp);
+      runtime =
+          new AgentRuntime(
+              configFile,
+              restartForPairChanges,
+              settings,
+              configHash,
+              scheduler,
+              network,
+              transport,
+              arp,
+              reportSink,
+              guards);
+      runtime.linkWatch = watch;
+    } catch (Exception e) {
+      for (AutoCloseable resource : opened.reversed()) {
+        try {
+          resource.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      scheduler.close();
+      throw e;
+    }
     runtime.scheduler.runAndWait(
         () -> {
+          started.set(runtime);
           runtime.readConfigGeneration();
+          runtime.removeVipsLeftBehind();
+          LinkState link = runtime.linkWatch.current();
+          runtime.socketsIndex = link.index();
+          runtime.applyLink(link);
           for (PairSettings.Group group : settings.groups()) {
-            runtime.startGroup(group);
+            runtime.startGroup(group, true);
           }
           runtime.publish();
         });
@@ -209,6 +302,14 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private void startGroup(PairSettings.Group group) {
+    startGroup(group, false);
+  }
+
+  /**
+   * Starts one group; {@code clean} at the agent's start, where a previous agent may have left its
+   * Redis a writable master.
+   */
+  private void startGroup(PairSettings.Group group, boolean clean) {
     PairSettings pair = settings;
     Optional<String> password = Optional.ofNullable(pair.redis().password());
     LettuceRedisPort local = new LettuceRedisPort(group.name() + "-local", scheduler);
@@ -261,6 +362,12 @@ public final class AgentRuntime implements AutoCloseable {
     groups.put(group.name(), new RunningGroup(controller, local, peer));
     publishGroups();
     endpoint.register(group.virtualRouterId(), controller.router());
+    if (clean) {
+      controller.startClean();
+    }
+    if (linkFault != null) {
+      controller.linkLost(linkFault);
+    }
     controller.start();
     LOG.info(
         "group {}: port {}, VIP {}, router id {}, priority {}",
@@ -337,12 +444,16 @@ public final class AgentRuntime implements AutoCloseable {
         });
   }
 
-  /** Runs the reload check now on the agent's thread and waits for it. */
-  void reloadNow() {
+  /**
+   * Runs the reload check now on the agent's thread and waits for it (SIGHUP, {@code systemctl
+   * reload}); it also runs every second.
+   */
+  public void reloadNow() {
     scheduler.runAndWait(this::checkConfigFiles);
   }
 
   private void checkConfigFiles() {
+    schedulerTickNanos = System.nanoTime();
     if (readConfigGeneration()) {
       publish();
     }
@@ -370,7 +481,8 @@ public final class AgentRuntime implements AutoCloseable {
     configHash = hash;
     PairSettings next;
     try {
-      next = PairValidation.resolve(PairFile.load(configFile), nodeName, configFile.toString());
+      // restartForPairChanges is set exactly under --kubernetes (the operator rolls the agents).
+      next = PairValidation.resolveAgentFile(configFile, nodeName, restartForPairChanges);
     } catch (InvalidPairException e) {
       reloadProblem = String.join("; ", e.problems());
       LOG.error("reload refused, still running the previous pair: {}", e.getMessage());
@@ -506,7 +618,14 @@ public final class AgentRuntime implements AutoCloseable {
             Instant.now().toString(),
             configGeneration,
             configError(),
-            reports);
+            reports,
+            linkState == null
+                ? null
+                : new AgentReport.Link(
+                    settings.link().interfaceName(),
+                    linkFault == null,
+                    linkFault == null ? linkState.reason() : linkFault,
+                    linkSince.toString()));
     report = next;
     reportSink.publish(next);
   }
@@ -617,6 +736,26 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
+  /** {@code /healthz}: whether the scheduler and the VRRP receive loop make progress. */
+  public AgentHealth.Probe liveness() {
+    return AgentHealth.liveness(
+        System.nanoTime(), schedulerTickNanos, endpoint.receiveLoopNanos(), endpoint.receiving());
+  }
+
+  /** {@code /readyz}: whether the pair file is in force and every group checks its Redis. */
+  public AgentHealth.Probe readiness() {
+    Map<String, Long> done = new LinkedHashMap<>();
+    publishedGroups.forEach(
+        (name, running) -> done.put(name, running.local().lastCheckDoneAtNanos()));
+    Duration interval = settings.health().interval().plus(settings.health().timeout());
+    Duration stall = interval.multipliedBy(10);
+    return AgentHealth.readiness(
+        System.nanoTime(),
+        configError(),
+        done,
+        stall.compareTo(AgentHealth.STALL) < 0 ? AgentHealth.STALL : stall);
+  }
+
   /** Last health-check latency per group, nanoseconds. */
   public Map<String, Long> checkLatencies() {
     Map<String, Long> latencies = new LinkedHashMap<>();
@@ -663,6 +802,7 @@ public final class AgentRuntime implements AutoCloseable {
       }
     }
     stopped = true;
+    linkWatch.close();
     scheduler.runAndWait(
         () -> {
           for (String name : new ArrayList<>(groups.keySet())) {
@@ -678,6 +818,168 @@ public final class AgentRuntime implements AutoCloseable {
       arp.close();
     } catch (Exception e) {
       LOG.debug("closing network edges: {}", e.getMessage());
+    }
+  }
+
+  // ---- A clean start and the link (S11) ----
+
+  /**
+   * Removes the VIPs of this pair's groups that are on the interface although no group holds them:
+   * a previous agent that was killed left them. This node starts as backup, so it must hold none.
+   */
+  private void removeVipsLeftBehind() {
+    String interfaceName = settings.link().interfaceName();
+    for (PairSettings.Group group : settings.groups()) {
+      try {
+        if (addresses.isPresent(interfaceName, group.vip())) {
+          addresses.remove(interfaceName, group.vip());
+          LOG.warn(
+              "group {}: VIP {} was on {}, left by a previous agent; removed, this node starts as"
+                  + " backup",
+              group.name(),
+              group.vip(),
+              interfaceName);
+        }
+      } catch (IOException e) {
+        LOG.error(
+            "group {}: cannot check for or remove a VIP {} left on {}: {}",
+            group.name(),
+            group.vip(),
+            interfaceName,
+            e.getMessage());
+      }
+    }
+  }
+
+  /** A change the link watch reported, on the scheduler thread. */
+  private void linkChanged(LinkState state) {
+    if (stopped) {
+      return;
+    }
+    applyLink(state);
+    publish();
+  }
+
+  /**
+   * Puts every group in FAULT while the interface cannot carry traffic (or its sockets, after it
+   * was re-created, cannot be opened yet), and brings them back when it can. One log line per
+   * change.
+   */
+  private void applyLink(LinkState state) {
+    String interfaceName = settings.link().interfaceName();
+    if (linkState == null || linkState.condition() != state.condition()) {
+      linkSince = Instant.now();
+    }
+    linkState = state;
+    String problem = null;
+    if (!state.usable()) {
+      problem = state.reason() + " on " + interfaceName;
+    } else if (state.index() != socketsIndex) {
+      problem = reopenSockets(state.index());
+      if (problem != null) {
+        scheduleReopenRetry();
+      }
+    }
+    if (problem != null) {
+      if (problem.equals(linkFault)) {
+        return;
+      }
+      if (linkFault == null) {
+        LOG.warn(
+            "link {}: {}: every group in FAULT (no VIP, Redis writes held) until it is back",
+            interfaceName,
+            problem);
+      } else {
+        LOG.warn("link {}: still not usable, now {}", interfaceName, problem);
+      }
+      linkFault = problem;
+      for (RunningGroup running : groups.values()) {
+        running.controller().linkLost(problem);
+      }
+    } else if (linkFault != null) {
+      linkFault = null;
+      String back = state.reason() + " on " + interfaceName;
+      LOG.info("link {}: {} again: the groups rejoin as backups", interfaceName, state.reason());
+      for (RunningGroup running : groups.values()) {
+        running.controller().linkRestored(back);
+      }
+    }
+  }
+
+  /**
+   * The interface was deleted and created again: sockets bound to the old one hear nothing, so the
+   * VRRP and ARP sockets are opened anew. Returns null, or why they cannot be yet (the node's
+   * address may not be on the new interface yet).
+   */
+  private String reopenSockets(int index) {
+    String interfaceName = settings.link().interfaceName();
+    VrrpTransport transport;
+    ArpAnnouncer announcer;
+    try {
+      transport = network.vrrp().open();
+    } catch (IOException e) {
+      return interfaceName + " re-created, cannot open its VRRP socket yet: " + e.getMessage();
+    }
+    try {
+      announcer = network.arp().open();
+    } catch (IOException e) {
+      try {
+        transport.close();
+      } catch (IOException closing) {
+        LOG.debug("closing the VRRP socket: {}", closing.getMessage());
+      }
+      return interfaceName + " re-created, cannot open its ARP socket yet: " + e.getMessage();
+    }
+    endpoint.replaceTransport(transport);
+    arp.replace(announcer);
+    socketsIndex = index;
+    LOG.info(
+        "link {}: re-created (index {}), VRRP and ARP sockets opened on it", interfaceName, index);
+    return null;
+  }
+
+  private void scheduleReopenRetry() {
+    if (reopenRetryScheduled) {
+      return;
+    }
+    reopenRetryScheduled = true;
+    scheduler.schedule(
+        REOPEN_RETRY,
+        () -> {
+          reopenRetryScheduled = false;
+          if (!stopped && linkFault != null) {
+            applyLink(linkWatch.current());
+            publish();
+          }
+        });
+  }
+
+  /** The ARP socket in use; replaced when the interface is re-created. */
+  private static final class CurrentArp implements ArpAnnouncer {
+    private volatile ArpAnnouncer current;
+
+    CurrentArp(ArpAnnouncer first) {
+      this.current = first;
+    }
+
+    @Override
+    public void announce(Inet4Address vip) throws IOException {
+      current.announce(vip);
+    }
+
+    void replace(ArpAnnouncer next) {
+      ArpAnnouncer previous = current;
+      current = next;
+      try {
+        previous.close();
+      } catch (IOException e) {
+        LOG.debug("closing the replaced ARP socket: {}", e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      current.close();
     }
   }
 

@@ -16,7 +16,10 @@ import io.redisha.redis.PromotionGate;
 import io.redisha.redis.ReplicaDetach;
 import io.redisha.redis.ReplicaFollow;
 import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.ReplicationLineage;
 import io.redisha.redis.RestartQuarantine;
+import io.redisha.redis.TakeoverEvidence;
+import io.redisha.redis.WriteFence;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpRouter;
 import io.redisha.vrrp.VrrpRouter.ConflictPolicy;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -57,9 +61,23 @@ import java.util.function.Consumer;
  *   <li>The VIP is added once our Redis answers as master, and removed the moment the node stops
  *       being master; the demoted Redis then drops its normal clients so they reconnect through the
  *       VIP.
+ *   <li>Fencing at Redis ({@link WriteFence}): our Redis's write fence is open only while this node
+ *       is master, and closed the moment it is anything else, before any role change. A master that
+ *       finds its fence closed or its Redis made a replica by someone else was fenced by the peer
+ *       and steps down.
+ *   <li>No takeover on weak evidence ({@link TakeoverEvidence}): while the peer's Redis still
+ *       serves, missed adverts alone do not make this node master; once the peer's agent has been
+ *       silent for the stall limit, its Redis is fenced ({@link PeerFence}) and ours catches up
+ *       before ours is promoted, and the fenced Redis is then made a replica of ours.
  * </ul>
  */
 public final class GroupController {
+
+  /** How long a fence on the peer's Redis stays good for taking over. */
+  private static final long FENCE_VALID = Duration.ofSeconds(1).toNanos();
+
+  /** How often a fence compares offsets while our Redis catches up. */
+  private static final Duration FENCE_POLL = Duration.ofMillis(2);
 
   /** What the controller tells the rest of the agent. */
   public interface Listener {
@@ -92,6 +110,9 @@ public final class GroupController {
   private final HealthTracker health;
   private final PeerLink peerLink;
   private final Duration peerSilenceLimit;
+  private final Duration stallLimit;
+  private final Duration advertInterval;
+  private final ReplicationLineage lineage = new ReplicationLineage();
 
   private ReplicationInfo local;
   private String localError = "not checked yet";
@@ -108,11 +129,40 @@ public final class GroupController {
   private boolean clientsToKill;
   private String dataRefusal;
   private String followRefusal;
+  private String followReason;
+  private String detachedFromEmpty;
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
   private AgentReport.Transition lastTransition;
   private Switchover switchover;
   private boolean vipKeptForSwitchover;
+  private final WriteHold writeHold = new WriteHold();
+
+  // Our Redis's write fence: checks and commands of the local port run in the order sent.
+  private long localSent;
+  private long fenceOpenedAt = -1;
+  private Optional<String> fenceOpenedOnRunId = Optional.empty();
+  private WriteFence.Verdict fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
+  private ReplicationInfo lastRaw;
+  private long lastRawNanos;
+  private long streamMovedNanos = Long.MIN_VALUE;
+  private boolean fenceUnknownLogged;
+
+  // What the takeover gate weighs about the peer's Redis since its adverts stopped.
+  private long lookStartedNanos = Long.MIN_VALUE;
+  private long okLookStartedNanos = Long.MIN_VALUE;
+  private long okLookDoneNanos = Long.MIN_VALUE;
+  private ReplicationInfo okLook;
+  private long failedLookStartedNanos = Long.MIN_VALUE;
+  private Cancellable silenceLook = Cancellable.NONE;
+  private TakeoverEvidence.Reason lastEvidence;
+  private PeerFence peerFence;
+  private long fencedAtNanos = Long.MIN_VALUE;
+  private String fencedPeerRunId;
+  private long fenceRetryAtNanos = Long.MIN_VALUE;
+  private String fenceFailure;
+  private boolean demotePeer;
+  private boolean demotingPeer;
 
   public GroupController(
       PairSettings pair,
@@ -137,6 +187,8 @@ public final class GroupController {
     this.health = new HealthTracker(pair.health().fall(), pair.health().rise());
     this.peerLink = new PeerLink(pair.link().peerAddress().getHostAddress(), group.port());
     this.peerSilenceLimit = PeerAdverts.silenceLimit(pair.vrrp().intervalCentis());
+    this.stallLimit = PeerAdverts.stallLimit(pair.vrrp().intervalCentis());
+    this.advertInterval = Duration.ofMillis(pair.vrrp().intervalCentis() * 10L);
     VrrpRouterConfig config = pair.routerConfig(group, group.priority());
     this.router =
         new VrrpRouter(
@@ -153,11 +205,7 @@ public final class GroupController {
                 onTransition(from, to, reason);
               }
             });
-    router.setTakeoverGate(
-        () ->
-            guard.takeoverRefusal(
-                new SplitBrainGuard.PeerView(
-                    router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis())));
+    router.setTakeoverGate(this::takeoverRefusal);
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
@@ -194,10 +242,13 @@ public final class GroupController {
     router.shutdown(reason);
     vip.remove();
     if (wasMaster) {
-      // Clients still connected through the VIP would hang on this host: cut them so they
+      // The peer takes over at once on our release: our Redis takes no write from here on, and
+      // clients still connected through the VIP would hang on this host: cut them so they
       // reconnect through the VIP, which now leads to the peer.
+      redis.setWriteFence(true, error -> {});
       redis.killNormalClients(error -> {});
     }
+    silenceLook.cancel();
     guard.close();
   }
 
@@ -212,9 +263,12 @@ public final class GroupController {
     scheduleTick();
     if (!checkInFlight) {
       checkInFlight = true;
-      redis.check(pair.health().timeout(), this::onLocalCheck);
+      long sent = ++localSent;
+      redis.check(pair.health().timeout(), result -> onLocalCheck(result, sent));
     }
-    checkPeer();
+    checkPeer(pair.health().timeout());
+    scheduleSilenceLook();
+    writeHold.enforce();
     if (router.state() != VrrpState.MASTER) {
       detachFromPeerIfUnsafe();
     }
@@ -226,20 +280,70 @@ public final class GroupController {
     }
   }
 
-  private void checkPeer() {
+  private void checkPeer(Duration timeout) {
     if (peerCheckInFlight) {
       return;
     }
     peerCheckInFlight = true;
+    long started = scheduler.nanoTime();
+    lookStartedNanos = started;
     peerRedis.check(
-        pair.health().timeout(),
+        timeout,
         result -> {
           peerCheckInFlight = false;
           peer = result.ok() ? result.info() : null;
           peerChecked = true;
           peerCheckedAtNanos = scheduler.nanoTime();
+          if (result.ok()) {
+            okLookStartedNanos = started;
+            okLookDoneNanos = peerCheckedAtNanos;
+            okLook = result.info();
+          } else {
+            failedLookStartedNanos = started;
+          }
           notePeerServing();
+          if (running && router.state() == VrrpState.BACKUP) {
+            router.retryTakeover();
+          } else if (running && router.state() == VrrpState.MASTER) {
+            fenceSilentServingPeer();
+          }
         });
+  }
+
+  /**
+   * Once the peer's first advert is overdue, looks at its Redis at once, with a timeout that ends
+   * before the master-down interval does: a host that is gone is then known to be gone when the
+   * takeover is due, so a host cut fails over as fast as without the look.
+   */
+  private void scheduleSilenceLook() {
+    silenceLook.cancel();
+    if (router.state() != VrrpState.BACKUP) {
+      return;
+    }
+    Duration due = advertInterval.plusMillis(10).minus(router.peerSilence());
+    if (due.isNegative()) {
+      return;
+    }
+    silenceLook =
+        scheduler.schedule(
+            due,
+            () -> {
+              if (!running || router.state() != VrrpState.BACKUP) {
+                return;
+              }
+              Duration silence = router.peerSilence();
+              long firstMissed =
+                  scheduler.nanoTime() - silence.toNanos() + advertInterval.toNanos();
+              if (silence.compareTo(advertInterval) < 0 || lookStartedNanos >= firstMissed) {
+                return;
+              }
+              Duration left = router.masterDownInterval().minus(silence).minusMillis(10);
+              Duration timeout = pair.health().timeout();
+              if (left.compareTo(timeout) < 0) {
+                timeout = left.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : left;
+              }
+              checkPeer(timeout);
+            });
   }
 
   /** What our router last heard from the peer, as the replica rules weigh it. */
@@ -249,7 +353,7 @@ public final class GroupController {
 
   // ---- Health and S5 eligibility ----
 
-  private void onLocalCheck(RedisPort.CheckResult result) {
+  private void onLocalCheck(RedisPort.CheckResult result, long sent) {
     checkInFlight = false;
     if (!running) {
       return;
@@ -263,7 +367,21 @@ public final class GroupController {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
       }
-      local = result.info();
+      noteStreamMoved(result.info());
+      local = lineage.resolve(result.info());
+      fenceVerdict =
+          router.state() == VrrpState.MASTER
+              ? WriteFence.decide(
+                  local, fenceOpenedOnRunId, fenceOpenedAt >= 0 && sent > fenceOpenedAt)
+              : WriteFence.Verdict.NOT_OPENED_YET;
+      if (WriteFence.state(local) == WriteFence.State.UNKNOWN && !fenceUnknownLogged) {
+        fenceUnknownLogged = true;
+        log.accept(
+            "group "
+                + group.name()
+                + ": cannot read min-replicas-to-write of our Redis: no write fence (allow CONFIG"
+                + " GET/SET for the agent)");
+      }
       localError = null;
       health.record(true);
       if (restart == RestartQuarantine.Verdict.RESTARTED_EMPTY_MAKE_REPLICA) {
@@ -279,8 +397,34 @@ public final class GroupController {
     } else {
       updateEligibility(wasUp);
     }
+    writeHold.enforce();
     reconcileRole();
     listener.changed(group.name());
+  }
+
+  /**
+   * Notes that our Redis, following the peer's, received its stream since the previous check (its
+   * offset or stream id moved): it was connected to the peer's Redis in between, so the peer's
+   * Redis may count an acknowledgement of ours as proof that we follow it, even when no check of
+   * ours saw the link up (a reconnect shorter than a check interval; simulation seed 712730).
+   */
+  private void noteStreamMoved(ReplicationInfo current) {
+    ReplicationInfo before = lastRaw;
+    long previousCheck = lastRawNanos;
+    lastRaw = current;
+    lastRawNanos = scheduler.nanoTime();
+    // Only the peer's stream moves a Redis configured on it (our own REPLICAOF changes nothing
+    // until the first sync, which is the peer's stream too).
+    if (before == null
+        || !before.runId().equals(current.runId())
+        || !peerLink.configured(current)) {
+      return;
+    }
+    if (before.replOffset() != current.replOffset() || !before.replId().equals(current.replId())) {
+      // The bytes arrived after the previous check read the offset: that is all we know.
+      streamMovedNanos = previousCheck;
+      peerServedNanos = lastRawNanos;
+    }
   }
 
   private void onConnectionLost(String reason) {
@@ -300,7 +444,11 @@ public final class GroupController {
     }
     PromotionGate.Verdict verdict =
         PromotionGate.decide(
-            local, peerLink.streaming(local), Optional.ofNullable(peer), peerChecked);
+            local,
+            peerLink.streaming(local),
+            Optional.ofNullable(peer),
+            peerChecked,
+            Optional.ofNullable(okLook));
     if (!verdict.eligible()) {
       String refusal = verdict.explanation();
       if (!refusal.equals(dataRefusal)) {
@@ -322,32 +470,44 @@ public final class GroupController {
 
   // ---- Roles, level-triggered ----
 
-  /** One command at a time until Redis has the role the VRRP state implies. */
+  /**
+   * One command at a time until Redis has the role and the write fence the VRRP state implies: a
+   * master's Redis is a master with its fence open, anybody else's has its fence closed (first) and
+   * follows the peer unless that would lose data.
+   */
   private void reconcileRole() {
-    if (commandInFlight || local == null || health.health() != HealthTracker.Health.UP) {
+    if (commandInFlight || local == null) {
       return;
     }
     VrrpState state = router.state();
     if (state == VrrpState.INITIALIZE) {
       return;
     }
+    if (state != VrrpState.MASTER && WriteFence.needsChange(local, false)) {
+      // Before anything else, and even before rise good checks: a Redis that restarted without
+      // the fence in redis.conf must stop taking writes at once.
+      closeOurFence(this::reconcileRole);
+      return;
+    }
+    if (health.health() != HealthTracker.Health.UP) {
+      return;
+    }
     if (state == VrrpState.MASTER) {
-      if (!local.isMaster()) {
-        commandInFlight = true;
-        redis.promote(
-            error -> {
-              commandInFlight = false;
-              if (error != null) {
-                log.accept("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
-                return;
-              }
-              log.accept("group " + group.name() + ": Redis promoted to master");
-              markRole(true);
-              if (router.state() == VrrpState.MASTER) {
-                vip.add();
-              }
-              listener.changed(group.name());
-            });
+      if (writeHold.releaseForMaster()) {
+        return;
+      }
+      if (fenceVerdict.fenced()) {
+        String why =
+            fenceVerdict == WriteFence.Verdict.MADE_REPLICA
+                ? "our Redis was made a replica"
+                : "our Redis's write fence was closed";
+        log.accept("group " + group.name() + ": fenced by the peer: " + why + "; stepping down");
+        fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
+        router.stepDown("fenced by the peer: " + why);
+        return;
+      }
+      if (!local.isMaster() || WriteFence.needsChange(local, true)) {
+        becomeWritableMaster();
       } else if (!vip.held()) {
         vip.add();
         listener.changed(group.name());
@@ -370,7 +530,15 @@ public final class GroupController {
               return;
             }
             log.accept(
-                "group " + group.name() + ": Redis now replica of " + host + ":" + group.port());
+                "group "
+                    + group.name()
+                    + ": Redis now replica of "
+                    + host
+                    + ":"
+                    + group.port()
+                    + " ("
+                    + followReason
+                    + ")");
             markRole(false);
             killClientsIfDemoted();
             listener.changed(group.name());
@@ -380,15 +548,89 @@ public final class GroupController {
     }
   }
 
+  /** Opens our write fence, then REPLICAOF NO ONE, then adds the VIP: this node is master now. */
+  private void becomeWritableMaster() {
+    commandInFlight = true;
+    long sent = ++localSent;
+    String runId = local.runId();
+    boolean fenceKnown = WriteFence.state(local) != WriteFence.State.UNKNOWN;
+    redis.setWriteFence(
+        false,
+        fenceError -> {
+          if (fenceError != null && fenceKnown) {
+            commandInFlight = false;
+            log.accept("group " + group.name() + ": opening the write fence failed: " + fenceError);
+            return;
+          }
+          if (router.state() != VrrpState.MASTER) {
+            commandInFlight = false;
+            reconcileRole(); // stepped down meanwhile: close it again
+            return;
+          }
+          fenceOpenedAt = sent;
+          fenceOpenedOnRunId = Optional.of(runId);
+          markFence(false);
+          if (local.isMaster()) {
+            commandInFlight = false;
+            onPromoted();
+            return;
+          }
+          redis.promote(
+              error -> {
+                commandInFlight = false;
+                if (error != null) {
+                  log.accept("group " + group.name() + ": REPLICAOF NO ONE failed: " + error);
+                  return;
+                }
+                log.accept("group " + group.name() + ": Redis promoted to master");
+                markRole(true);
+                onPromoted();
+              });
+        });
+  }
+
+  private void onPromoted() {
+    if (router.state() == VrrpState.MASTER) {
+      vip.add();
+      if (demotePeer) {
+        demoteFencedPeer();
+      }
+    } else {
+      reconcileRole();
+    }
+    listener.changed(group.name());
+  }
+
+  /** Closes our Redis's write fence; {@code then} runs once it is closed. */
+  private void closeOurFence(Runnable then) {
+    commandInFlight = true;
+    redis.setWriteFence(
+        true,
+        error -> {
+          commandInFlight = false;
+          if (error != null) {
+            log.accept("group " + group.name() + ": closing the write fence failed: " + error);
+            return;
+          }
+          markFence(true);
+          then.run();
+        });
+  }
+
   /** Whether REPLICAOF the peer must wait ({@link ReplicaFollow}); logs each new refusal once. */
   private boolean followRefused() {
     ReplicaFollow.Verdict verdict =
-        ReplicaFollow.decide(local, Optional.ofNullable(peer), peerAdverts());
+        ReplicaFollow.decide(
+            local,
+            Optional.ofNullable(peer),
+            peerAdverts(),
+            Optional.ofNullable(detachedFromEmpty));
     String refusal = verdict.follow() ? null : verdict.explanation();
     if (refusal != null && !refusal.equals(followRefusal)) {
       log.accept("group " + group.name() + ": not following the peer yet: " + refusal);
     }
     followRefusal = refusal;
+    followReason = verdict.explanation();
     return refusal != null;
   }
 
@@ -425,19 +667,27 @@ public final class GroupController {
     if (!verdict.detach()) {
       return;
     }
-    commandInFlight = true;
-    redis.promote(
-        error -> {
-          commandInFlight = false;
-          if (error == null) {
-            log.accept(
-                "group "
-                    + group.name()
-                    + ": "
-                    + verdict.explanation()
-                    + ": detached our Redis to keep its data");
-            markRole(true);
-          }
+    detachedFromEmpty =
+        verdict.reason() == ReplicaDetach.Reason.PEER_RESTARTED_EMPTY && peer != null
+            ? peer.runId()
+            : null;
+    // Closed first: the detached Redis is a master that must take no write without the VIP.
+    closeOurFence(
+        () -> {
+          commandInFlight = true;
+          redis.promote(
+              error -> {
+                commandInFlight = false;
+                if (error == null) {
+                  log.accept(
+                      "group "
+                          + group.name()
+                          + ": "
+                          + verdict.explanation()
+                          + ": detached our Redis to keep its data");
+                  markRole(true);
+                }
+              });
         });
   }
 
@@ -470,7 +720,28 @@ public final class GroupController {
             local.secondReplOffset(),
             local.keys(),
             master ? Optional.empty() : Optional.of(peerLink.notYetLinked()),
-            List.of());
+            List.of(),
+            local.minReplicasToWrite());
+  }
+
+  /** Notes the write fence we just set, until the next check reads it back. */
+  private void markFence(boolean closed) {
+    if (local == null || local.minReplicasToWrite().isEmpty()) {
+      return;
+    }
+    local =
+        new ReplicationInfo(
+            local.role(),
+            local.runId(),
+            local.uptimeSeconds(),
+            local.replId(),
+            local.replId2(),
+            local.replOffset(),
+            local.secondReplOffset(),
+            local.keys(),
+            local.masterLink(),
+            local.replicas(),
+            OptionalInt.of(closed ? WriteFence.CLOSED : WriteFence.OPEN));
   }
 
   // ---- Two masters (a split brain heals) ----
@@ -494,7 +765,7 @@ public final class GroupController {
             conflictSinceNanos,
             now);
     if (verdict.lookAtPeer()) {
-      checkPeer();
+      checkPeer(pair.health().timeout());
     }
     ConflictPolicy.Decision decision =
         switch (verdict.outcome()) {
@@ -548,6 +819,207 @@ public final class GroupController {
             + ")");
   }
 
+  // ---- S11 and a clean start: entry points of the agent runtime ----
+
+  /**
+   * The interface lost its link (S11): the group goes to FAULT at once whatever its health (a
+   * master first tries a priority 0 advert), the VIP is removed, and our Redis is held from taking
+   * writes until the node is master again or, once the link is back, follows the peer.
+   *
+   * @param reason what the kernel said, for example {@code carrier lost on eth0}
+   */
+  public void linkLost(String reason) {
+    writeHold.hold(reason, true);
+    router.linkLost(reason);
+    vipKeptForSwitchover = false;
+    vip.remove();
+    writeHold.enforce();
+    listener.changed(group.name());
+  }
+
+  /**
+   * The interface carries traffic again: the group rejoins as a backup (when its Redis is eligible)
+   * under the normal rules, so S5 holds and the master-down timer runs from now.
+   */
+  public void linkRestored(String reason) {
+    writeHold.linkBack();
+    router.linkRestored(reason);
+    listener.changed(group.name());
+  }
+
+  /**
+   * Called once before {@link #start} by a freshly started agent. A predecessor may have left this
+   * node's Redis a writable master (the runtime has already removed the VIPs it left): until VRRP
+   * makes this node master, or our Redis follows the peer, its writes are held, and that is the
+   * first command it gets; if it is a master, its clients are cut once so that none keeps writing
+   * to it.
+   */
+  public void startClean() {
+    clientsToCutAtStart = true;
+    writeHold.hold("agent started, VRRP has not decided yet", false);
+    writeHold.enforce();
+  }
+
+  private boolean clientsToCutAtStart;
+
+  /**
+   * While the node must not run a writable master (its link is down, or it has just started and
+   * VRRP has not decided), our Redis's writes wait: {@code CLIENT PAUSE WRITE}, renewed while the
+   * hold lasts and bounded, so a Redis whose agent died takes writes again by itself. A write that
+   * waits is dropped if its client gives up; reads go on. The hold ends when this node becomes
+   * master (lifted before the VIP is added) or, with the link up, once our Redis is a replica,
+   * which refuses writes by itself. While the link is down a replica is held too: no replication
+   * reaches it then, and the replica rules may detach it to keep its data.
+   */
+  private final class WriteHold {
+    private static final Duration BOUND = Duration.ofSeconds(2);
+    private static final long RENEW_NANOS = Duration.ofMillis(500).toNanos();
+
+    /** Why writes are held, or null when they are not. */
+    private String reason;
+
+    private boolean whileLinkDown;
+    private boolean inFlight;
+    private boolean sent;
+    private long sentNanos;
+
+    /** Whether a pause of ours may hold Redis now, and until when it does at most. */
+    private boolean paused;
+
+    private long untilNanos;
+
+    void hold(String why, boolean linkDown) {
+      if (reason == null) {
+        sent = false;
+      }
+      reason = why;
+      whileLinkDown |= linkDown;
+    }
+
+    void linkBack() {
+      whileLinkDown = false;
+    }
+
+    private boolean mayBeInEffect() {
+      return paused && scheduler.nanoTime() - untilNanos < 0;
+    }
+
+    /** Sends or renews the pause while it is wanted; ends the hold once it may. */
+    void enforce() {
+      if (reason == null) {
+        return;
+      }
+      cutClientsAtStart();
+      if (router.state() == VrrpState.MASTER) {
+        return; // lifted by releaseForMaster before the VIP is added
+      }
+      if (!whileLinkDown && local != null && !local.isMaster()) {
+        end("our Redis is a replica");
+        return;
+      }
+      long now = scheduler.nanoTime();
+      if (inFlight || (sent && now - sentNanos < RENEW_NANOS)) {
+        return;
+      }
+      inFlight = true;
+      String why = reason;
+      redis.pauseWrites(
+          BOUND,
+          error -> {
+            inFlight = false;
+            if (error != null) {
+              if (!sent) {
+                log.accept("group " + group.name() + ": holding Redis writes failed: " + error);
+              }
+              return;
+            }
+            if (!sent) {
+              log.accept("group " + group.name() + ": Redis writes held (" + why + ")");
+            }
+            sent = true;
+            sentNanos = now;
+            paused = true;
+            untilNanos = scheduler.nanoTime() + BOUND.toNanos();
+            if (reason == null) {
+              unpause("the hold ended meanwhile");
+            }
+          });
+    }
+
+    /**
+     * The node is master: lifts a pause of ours before the VIP is added. Returns true while the
+     * lift is on its way; reconciling goes on when it is done.
+     */
+    boolean releaseForMaster() {
+      if (reason == null && (inFlight || !mayBeInEffect())) {
+        return inFlight;
+      }
+      reason = null;
+      whileLinkDown = false;
+      if (inFlight) {
+        return true;
+      }
+      if (!mayBeInEffect()) {
+        return false;
+      }
+      commandInFlight = true;
+      paused = false;
+      redis.unpause(
+          error -> {
+            commandInFlight = false;
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT UNPAUSE failed: " + error);
+            } else {
+              log.accept("group " + group.name() + ": Redis writes no longer held (master now)");
+            }
+            reconcileRole();
+          });
+      return true;
+    }
+
+    private void end(String why) {
+      reason = null;
+      if (!inFlight && mayBeInEffect()) {
+        unpause(why);
+      }
+    }
+
+    private void unpause(String why) {
+      paused = false;
+      inFlight = true;
+      redis.unpause(
+          error -> {
+            inFlight = false;
+            log.accept(
+                "group "
+                    + group.name()
+                    + ": Redis writes no longer held ("
+                    + why
+                    + (error == null ? "" : "; CLIENT UNPAUSE failed: " + error)
+                    + ")");
+            if (router.state() == VrrpState.MASTER) {
+              reconcileRole();
+            }
+          });
+    }
+  }
+
+  /** Once, at the first look after a start: a master's clients may be a predecessor's writers. */
+  private void cutClientsAtStart() {
+    if (!clientsToCutAtStart || local == null) {
+      return;
+    }
+    clientsToCutAtStart = false;
+    if (local.isMaster()) {
+      redis.killNormalClients(
+          error -> {
+            if (error != null) {
+              log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
+            }
+          });
+    }
+  }
+
   // ---- Transitions and report ----
 
   private void onTransition(VrrpState from, VrrpState to, String reason) {
@@ -558,9 +1030,16 @@ public final class GroupController {
             ReportedVrrpState.of(to),
             reason,
             Instant.ofEpochMilli(scheduler.epochMillis()).toString());
+    silenceLook.cancel();
+    lastEvidence = null;
+    fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
     if (to == VrrpState.MASTER) {
+      demotePeer = fencedPeerRunId != null && scheduler.nanoTime() - fencedAtNanos < FENCE_VALID;
+      fencedPeerRunId = null;
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
+      fenceOpenedAt = -1;
+      fenceOpenedOnRunId = Optional.empty();
       peerChecked = false;
       clientsToKill = true;
       if (switchover != null && to == VrrpState.BACKUP) {
@@ -602,7 +1081,9 @@ public final class GroupController {
         lag,
         router.transitions(),
         lastTransition,
-        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal));
+        guard.describe() + (dataRefusal == null ? "" : "; " + dataRefusal),
+        null,
+        router.fault());
   }
 
   // ---- Planned switchover (S7), driven by Switchover ----
@@ -724,6 +1205,178 @@ public final class GroupController {
     public void releaseVip(Runnable then) {
       releaseSwitchoverVip(then);
     }
+  }
+
+  // ---- No takeover on weak evidence, fencing the peer's Redis ----
+
+  /** The router's takeover gate: the evidence first, then the split-brain guard. */
+  private String takeoverRefusal() {
+    TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
+    if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
+      checkPeer(pair.health().timeout());
+    }
+    String refusal =
+        switch (verdict.decision()) {
+          case WAIT -> verdict.explanation();
+          case FENCE_FIRST -> fencePeer(verdict.explanation());
+          case FENCED -> guard.takeoverRefusal(peerView(true));
+          case GUARD_DECIDES -> guard.takeoverRefusal(peerView(false));
+        };
+    if (refusal != null && verdict.reason() != lastEvidence) {
+      log.accept("group " + group.name() + ": not taking over: " + refusal);
+    }
+    lastEvidence = refusal == null ? null : verdict.reason();
+    return refusal;
+  }
+
+  private SplitBrainGuard.PeerView peerView(boolean fenced) {
+    return new SplitBrainGuard.PeerView(
+        router.peerSilence(), router.peerReleased(), sincePeerServedOurRedis(), fenced);
+  }
+
+  /** What {@link TakeoverEvidence} weighs, from the looks and checks since the adverts stopped. */
+  private TakeoverEvidence.Observed observed() {
+    long now = scheduler.nanoTime();
+    Duration silence = router.peerSilence();
+    long lastHeard = now - silence.toNanos();
+    long firstMissed = lastHeard + advertInterval.toNanos();
+    long recent = peerSilenceLimit.toNanos();
+    boolean okIsLatest = okLookStartedNanos > failedLookStartedNanos;
+    Optional<ReplicationInfo> answeredSinceAdvert =
+        okLook != null && okIsLatest && okLookStartedNanos > lastHeard
+            ? Optional.of(okLook)
+            : Optional.empty();
+    Optional<ReplicationInfo> answered =
+        okLook != null
+                && okLookStartedNanos >= firstMissed
+                && (okIsLatest || now - okLookDoneNanos <= recent)
+            ? Optional.of(okLook)
+            : Optional.empty();
+    boolean streamMoved = streamMovedNanos >= firstMissed && now - streamMovedNanos <= recent;
+    boolean released = router.peerReleased() && silence.compareTo(advertInterval) <= 0;
+    TakeoverEvidence.FenceProgress fence =
+        peerFence != null
+            ? TakeoverEvidence.FenceProgress.IN_PROGRESS
+            : fencedPeerRunId != null && now - fencedAtNanos < FENCE_VALID
+                ? TakeoverEvidence.FenceProgress.DONE
+                : TakeoverEvidence.FenceProgress.NONE;
+    return new TakeoverEvidence.Observed(
+        released,
+        silence,
+        Optional.ofNullable(local),
+        answeredSinceAdvert,
+        answered,
+        streamMoved,
+        failedLookStartedNanos > lastHeard,
+        local != null && peerLink.streaming(local),
+        fence);
+  }
+
+  /** Starts fencing the peer's Redis (once); the refusal to show meanwhile. */
+  private String fencePeer(String why) {
+    long now = scheduler.nanoTime();
+    if (now < fenceRetryAtNanos) {
+      return why + "; the last fence failed (" + fenceFailure + "), trying again later";
+    }
+    log.accept("group " + group.name() + ": " + why);
+    peerFence =
+        new PeerFence(
+            new PeerFence.Sides() {
+              @Override
+              public void setPeerFence(boolean closed, Consumer<String> done) {
+                peerRedis.setWriteFence(closed, done);
+              }
+
+              @Override
+              public void readOurs(Duration timeout, Consumer<ReplicationInfo> done) {
+                redis.check(timeout, result -> done.accept(result.info()));
+              }
+
+              @Override
+              public void readPeers(Duration timeout, Consumer<ReplicationInfo> done) {
+                peerRedis.check(timeout, result -> done.accept(result.info()));
+              }
+            },
+            scheduler,
+            Switchover.Limits.DEFAULT.catchUp(),
+            FENCE_POLL);
+    peerFence.start(this::fenceEnded);
+    return why;
+  }
+
+  private void fenceEnded(PeerFence.Outcome outcome) {
+    peerFence = null;
+    if (!running) {
+      return;
+    }
+    if (outcome.fenced()) {
+      fencedPeerRunId = outcome.peerRunId();
+      fencedAtNanos = scheduler.nanoTime();
+      log.accept("group " + group.name() + ": " + outcome.reason() + "; taking over");
+      router.retryTakeover();
+    } else {
+      fenceFailure = outcome.reason();
+      fenceRetryAtNanos = scheduler.nanoTime() + stallLimit.toNanos();
+      log.accept(
+          "group " + group.name() + ": fencing the peer's Redis failed: " + outcome.reason());
+    }
+  }
+
+  /**
+   * A master whose peer has been silent for the stall limit while the peer's Redis takes writes:
+   * the peer's agent died or stalled as master (its VIP and open fence left behind), and clients
+   * that still reach that host write into a Redis whose writes will be lost. Close its fence and
+   * make it a replica of ours.
+   */
+  private void fenceSilentServingPeer() {
+    if (peer == null
+        || !peer.acceptsWrites()
+        || demotingPeer
+        || router.peerSilence().compareTo(stallLimit) < 0) {
+      return;
+    }
+    demotingPeer = true;
+    log.accept(
+        "group "
+            + group.name()
+            + ": the peer's agent is silent for "
+            + router.peerSilence().toMillis()
+            + " ms and its Redis takes writes while we are master: fencing it");
+    peerRedis.setWriteFence(
+        true,
+        error -> {
+          if (error != null) {
+            demotingPeer = false;
+            log.accept("group " + group.name() + ": fencing the peer's Redis failed: " + error);
+            return;
+          }
+          demotePeer = false;
+          demoteFencedPeer();
+        });
+  }
+
+  /**
+   * After a takeover over a fenced peer: make its Redis a replica of ours (it has nothing ours
+   * lacks), so the pair is whole again even while its agent is away, and cut its clients so they
+   * reconnect through the VIP.
+   */
+  private void demoteFencedPeer() {
+    demotePeer = false;
+    demotingPeer = true;
+    String us = pair.link().localAddress().getHostAddress();
+    peerRedis.follow(
+        us,
+        group.port(),
+        error -> {
+          demotingPeer = false;
+          if (error != null) {
+            log.accept(
+                "group " + group.name() + ": REPLICAOF us on the fenced peer failed: " + error);
+            return;
+          }
+          log.accept("group " + group.name() + ": the fenced peer's Redis now replicates ours");
+          peerRedis.killNormalClients(ignored -> {});
+        });
   }
 
   // ---- What the split-brain guard weighs ----

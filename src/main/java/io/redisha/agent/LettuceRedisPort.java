@@ -20,6 +20,7 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   private volatile RedisNode node;
   private volatile Events events = reason -> {};
   private volatile long lastCheckNanos = -1;
+  private volatile long lastCheckDoneAtNanos = -1;
 
   /** A port whose node is opened by {@code open}, with this port as its listener. */
   public LettuceRedisPort(String name, Scheduler scheduler) {
@@ -40,6 +41,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
     return lastCheckNanos;
   }
 
+  /** When the last check completed, successful or not, monotonic nanos; -1 before the first. */
+  public long lastCheckDoneAtNanos() {
+    return lastCheckDoneAtNanos;
+  }
+
   @Override
   public void check(Duration timeout, Consumer<CheckResult> done) {
     submit(
@@ -51,7 +57,9 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
           } catch (RuntimeException e) {
             return new CheckResult(null, e.getMessage());
           } finally {
-            lastCheckNanos = System.nanoTime() - start;
+            long end = System.nanoTime();
+            lastCheckNanos = end - start;
+            lastCheckDoneAtNanos = end;
           }
         },
         done);
@@ -65,6 +73,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   @Override
   public void follow(String host, int port, Consumer<String> done) {
     command(() -> node.follow(host, port), done);
+  }
+
+  @Override
+  public void setWriteFence(boolean closed, Consumer<String> done) {
+    command(() -> node.setWriteFence(closed), done);
   }
 
   @Override

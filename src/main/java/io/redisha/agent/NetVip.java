@@ -5,6 +5,7 @@ import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.net.NativeCallException;
 import io.redisha.pair.PairSettings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NetVip implements VipPort {
   private static final Logger LOG = LoggerFactory.getLogger(NetVip.class);
+
+  /** {@code ENODEV} of linux/errno.h: the interface does not exist (any more). */
+  private static final int NO_SUCH_DEVICE = 19;
 
   private final String interfaceName;
   private final Ipv4Cidr vip;
@@ -108,12 +112,29 @@ public final class NetVip implements VipPort {
   public void remove() {
     announcements.forEach(Cancellable::cancel);
     announcements.clear();
+    boolean wasHeld = held;
     held = false;
     try {
       addresses.remove(interfaceName, vip);
     } catch (IOException e) {
+      if (interfaceGone(e)) {
+        // Deleted with its interface: the kernel removed the address with it.
+        if (wasHeld) {
+          LOG.info("VIP {} went with interface {}", vip, interfaceName);
+        }
+        return;
+      }
       LOG.error("removing VIP {} from {} failed: {}", vip, interfaceName, e.getMessage());
     }
+  }
+
+  private static boolean interfaceGone(IOException failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof NativeCallException call && call.errno() == NO_SUCH_DEVICE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -37,6 +37,12 @@ public interface RedisPort {
   /** REPLICAOF host port; {@code done} gets null on success, else the error. */
   void follow(String host, int port, Consumer<String> done);
 
+  /**
+   * CONFIG SET min-replicas-to-write: closes ({@code closed}) or opens the Redis-level write fence
+   * ({@link io.redisha.redis.WriteFence}); {@code done} gets null on success, else the error.
+   */
+  void setWriteFence(boolean closed, Consumer<String> done);
+
   /** CLIENT KILL TYPE normal; {@code done} gets null on success, else the error. */
   void killNormalClients(Consumer<String> done);
 

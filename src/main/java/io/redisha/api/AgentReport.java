@@ -16,6 +16,7 @@ import java.util.List;
  * @param configError what is wrong with the agent's pair or generation file, or null; while it is
  *     set the agent runs the last pair it accepted, so it is not up to date
  * @param groups one entry per Redis group
+ * @param link the state of the pair's interface on this node (S11), null when not followed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AgentReport(
@@ -24,7 +25,31 @@ public record AgentReport(
     String time,
     Long configGeneration,
     String configError,
-    List<GroupReport> groups) {
+    List<GroupReport> groups,
+    Link link) {
+
+  /** A report without the link's state. */
+  public AgentReport(
+      String pair,
+      String node,
+      String time,
+      Long configGeneration,
+      String configError,
+      List<GroupReport> groups) {
+    this(pair, node, time, configGeneration, configError, groups, null);
+  }
+
+  /**
+   * The pair's interface as the kernel last reported it.
+   *
+   * @param interfaceName the interface, for example {@code eth0}
+   * @param usable whether it can carry the VIPs and the adverts; while it cannot, every group is in
+   *     FAULT
+   * @param reason the kernel's word for its state: {@code link up}, {@code link down}, {@code
+   *     carrier lost}, {@code interface gone}
+   * @param since when it last changed, RFC 3339
+   */
+  public record Link(String interfaceName, boolean usable, String reason, String since) {}
 
   /**
    * State of one group on this node.
@@ -41,6 +66,8 @@ public record AgentReport(
    * @param lastTransition the most recent VRRP transition
    * @param protection the split-brain protection in force and its state
    * @param cloudRouting the last call of the pair's vipHook for this group, null without a hook
+   * @param fault why the group is in FAULT ({@code carrier lost on eth0}, {@code Redis on port 6379
+   *     down: ...}), null in any other state
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GroupReport(
@@ -55,9 +82,40 @@ public record AgentReport(
       long transitions,
       Transition lastTransition,
       String protection,
-      CloudRouting cloudRouting) {
+      CloudRouting cloudRouting,
+      String fault) {
 
-    /** A report without cloud routing. */
+    /** A report without a fault reason. */
+    public GroupReport(
+        String name,
+        ReportedVrrpState vrrpState,
+        RedisRole redisRole,
+        boolean healthy,
+        boolean holdsVip,
+        Long replicationOffset,
+        String replicationId,
+        Long lagBytes,
+        long transitions,
+        Transition lastTransition,
+        String protection,
+        CloudRouting cloudRouting) {
+      this(
+          name,
+          vrrpState,
+          redisRole,
+          healthy,
+          holdsVip,
+          replicationOffset,
+          replicationId,
+          lagBytes,
+          transitions,
+          lastTransition,
+          protection,
+          cloudRouting,
+          null);
+    }
+
+    /** A report without cloud routing or fault reason. */
     public GroupReport(
         String name,
         ReportedVrrpState vrrpState,
@@ -82,6 +140,7 @@ public record AgentReport(
           transitions,
           lastTransition,
           protection,
+          null,
           null);
     }
 
@@ -99,7 +158,8 @@ public record AgentReport(
           transitions,
           lastTransition,
           protection,
-          routing);
+          routing,
+          fault);
     }
   }
 

@@ -46,9 +46,17 @@ import java.util.List;
     message = PairRules.ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".passwordFile")
 @ValidationRule(
-    value = PairRules.ETCD_NO_TLS_FILES_IN_RESOURCE,
-    message = PairRules.ETCD_NO_TLS_FILES_IN_RESOURCE_MESSAGE,
+    value = PairRules.ETCD_NO_CA_FILE_IN_RESOURCE,
+    message = PairRules.ETCD_NO_CA_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".caFile")
+@ValidationRule(
+    value = PairRules.ETCD_NO_CERT_FILE_IN_RESOURCE,
+    message = PairRules.ETCD_NO_CERT_FILE_IN_RESOURCE_MESSAGE,
+    fieldPath = ".certFile")
+@ValidationRule(
+    value = PairRules.ETCD_NO_KEY_FILE_IN_RESOURCE,
+    message = PairRules.ETCD_NO_KEY_FILE_IN_RESOURCE_MESSAGE,
+    fieldPath = ".keyFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EtcdSpec {
   @JsonProperty("endpoints")

@@ -96,6 +96,10 @@ public final class PairLimits {
   public static final int HOOK_RETRY_MAX_MAX_MILLIS = 600_000;
 
   public static final int HOOK_COMMAND_MAX_ITEMS = 64;
+
+  /** Names of the operator's hooks are DNS labels. */
+  public static final int HOOK_NAME_MAX_LENGTH = 63;
+
   public static final int REGION_MAX_LENGTH = 64;
   public static final int HAVIP_ID_MAX_LENGTH = 64;
   public static final int URL_MAX_LENGTH = 2048;

@@ -111,7 +111,8 @@ public final class PairRules {
 
   public static final String HAVIP_ONLY_WITH_ALIBABA =
       "!has(self.instances) || self.instances.all(i, !has(i.haVipId) || (has(self.vipHook)"
-          + " && has(self.vipHook.provider) && self.vipHook.provider == 'Alibaba'))";
+          + " && (has(self.vipHook.hookRef) || (has(self.vipHook.provider)"
+          + " && self.vipHook.provider == 'Alibaba'))))";
   public static final String HAVIP_ONLY_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is only used with vipHook.provider Alibaba";
 
@@ -165,28 +166,6 @@ public final class PairRules {
           + " || (has(self.endpoints) && self.endpoints.exists(e, e.startsWith('https://')))";
   public static final String ETCD_TLS_NEEDS_HTTPS_MESSAGE =
       "etcd.endpoints: TLS settings are given, but no endpoint uses https://";
-
-  /*
-   * S10: a RedisHAPair may not name a file on the nodes (the agents read it as root); under the
-   * operator the etcd password and certificates come from Secrets, which the DaemonSet mounts.
-   * A standalone pair file keeps the file fields: io.redisha.pair.PairValidation checks these only
-   * for resources.
-   */
-
-  private static final String NO_NODE_FILES = ": a RedisHAPair may not name a file on the nodes; ";
-
-  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
-  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
-      "etcd.passwordFile"
-          + NO_NODE_FILES
-          + "put the password in a Secret and give etcd.passwordSecretRef";
-
-  public static final String ETCD_NO_TLS_FILES_IN_RESOURCE =
-      "!has(self.caFile) && !has(self.certFile) && !has(self.keyFile)";
-  public static final String ETCD_NO_TLS_FILES_IN_RESOURCE_MESSAGE =
-      "etcd.caFile"
-          + NO_NODE_FILES
-          + "put ca.crt, tls.crt and tls.key in a Secret and give etcd.tlsSecretRef";
 
   public static final String NODES_IMMUTABLE =
       "!has(self.nodes) || !has(oldSelf.nodes) || self.nodes == oldSelf.nodes";
@@ -265,30 +244,86 @@ public final class PairRules {
   public static final String AUTH_NEEDS_V2_MESSAGE =
       "vrrp.authSecretRef: PASS authentication exists only in VRRP version 2; set version: 2";
 
-  public static final String ONE_VRRP_PASSWORD =
-      "!has(self.authSecretRef) || !has(self.authPasswordFile)";
-  public static final String ONE_VRRP_PASSWORD_MESSAGE =
-      "vrrp.authPasswordFile: give either authSecretRef or authPasswordFile";
+  /*
+   * S10: a RedisHAPair is written by whoever may create one in its namespace, and the agents run
+   * as root on the nodes' network. The resource therefore carries no command and no file path:
+   * commands are hooks of the operator's own configuration (written by the cluster admin), and
+   * passwords and keys come from Secrets. io.redisha.pair.PairValidation checks the same in the
+   * operator (Source.RESOURCE) with these messages; a standalone pair file keeps its file fields.
+   */
 
-  public static final String ONE_REDIS_PASSWORD =
-      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
-  public static final String ONE_REDIS_PASSWORD_MESSAGE =
-      "redis.passwordFile: give either passwordSecretRef or passwordFile";
+  private static final String NO_NODE_FILES = ": a RedisHAPair may not name a file on the nodes; ";
+
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE = "!has(self.authPasswordFile)";
+  public static final String NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "vrrp.authPasswordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give vrrp.authSecretRef";
+
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "redis.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give redis.passwordSecretRef";
+
+  // The etcd block's files: under the operator the password and certificates come from Secrets.
+
+  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give etcd.passwordSecretRef";
+
+  private static final String ETCD_TLS_SECRET =
+      "put ca.crt, tls.crt and tls.key in a Secret and give etcd.tlsSecretRef";
+
+  public static final String ETCD_NO_CA_FILE_IN_RESOURCE = "!has(self.caFile)";
+  public static final String ETCD_NO_CA_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.caFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
+
+  public static final String ETCD_NO_CERT_FILE_IN_RESOURCE = "!has(self.certFile)";
+  public static final String ETCD_NO_CERT_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.certFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
+
+  public static final String ETCD_NO_KEY_FILE_IN_RESOURCE = "!has(self.keyFile)";
+  public static final String ETCD_NO_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.keyFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
+
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE = "!has(self.credentialsFile)";
+  public static final String NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE =
+      "vipHook.credentialsFile"
+          + NO_NODE_FILES
+          + "put the key file in a Secret and give vipHook.credentialsSecretRef";
+
+  public static final String NO_COMMAND_IN_RESOURCE = "!has(self.command)";
+  public static final String NO_COMMAND_IN_RESOURCE_MESSAGE =
+      "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as root"
+          + " on the nodes); the cluster admin defines commands as hooks of the operator"
+          + " (Helm value hooks), and the pair names one with vipHook.hookRef";
+
+  public static final String NO_EXEC_IN_RESOURCE = "!has(self.provider) || self.provider != 'Exec'";
+  public static final String NO_EXEC_IN_RESOURCE_MESSAGE =
+      "vipHook.provider: Exec runs a command, which a RedisHAPair may not carry;"
+          + " name a hook of the operator's configuration with vipHook.hookRef instead";
+
+  public static final String PROVIDER_OR_HOOK_REF = "has(self.provider) != has(self.hookRef)";
+  public static final String PROVIDER_OR_HOOK_REF_MESSAGE =
+      "vipHook.provider: give either provider or hookRef (a hook of the operator's configuration)";
+
+  public static final String HOOK_REF_ALONE =
+      "!has(self.hookRef) || !(has(self.command) || has(self.url) || has(self.region)"
+          + " || has(self.endpoint) || has(self.metadataEndpoint) || has(self.credentialsFile))";
+  public static final String HOOK_REF_ALONE_MESSAGE =
+      "vipHook.hookRef: the named hook brings its command, url, region and endpoints;"
+          + " beside hookRef give only credentialsSecretRef, timeoutMillis and retryMaxMillis";
+
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD =
+      "!has(self.credentialsSecretRef) || has(self.hookRef)"
+          + " || (has(self.provider) && self.provider in ['AWS', 'Alibaba'])";
+  public static final String CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE =
+      "vipHook.credentialsSecretRef: only used with provider AWS or Alibaba, or with hookRef";
 
   private static final String PROVIDER_IS = "has(self.provider) && self.provider == ";
-
-  public static final String EXEC_NEEDS_COMMAND =
-      "!("
-          + PROVIDER_IS
-          + "'Exec') || (has(self.command) && size(self.command) > 0"
-          + " && self.command[0].trim() != '')";
-  public static final String EXEC_NEEDS_COMMAND_MESSAGE =
-      "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]";
-
-  public static final String COMMAND_ONLY_WITH_EXEC =
-      "!has(self.command) || (" + PROVIDER_IS + "'Exec')";
-  public static final String COMMAND_ONLY_WITH_EXEC_MESSAGE =
-      "vipHook.command: only used with provider Exec";
 
   public static final String WEBHOOK_NEEDS_URL = "!(" + PROVIDER_IS + "'Webhook') || has(self.url)";
   public static final String WEBHOOK_NEEDS_URL_MESSAGE =

@@ -8,8 +8,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Access to the local Redis servers. */
 @ValidationRule(
-    value = PairRules.ONE_REDIS_PASSWORD,
-    message = PairRules.ONE_REDIS_PASSWORD_MESSAGE,
+    value = PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE,
+    message = PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".passwordFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RedisSpec {
@@ -19,7 +19,8 @@ public class RedisSpec {
 
   @JsonProperty("passwordFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
-  @JsonPropertyDescription("Standalone mode: file holding the Redis password.")
+  @JsonPropertyDescription(
+      "Standalone pair files only (a RedisHAPair uses passwordSecretRef): file holding the Redis password.")
   private String passwordFile;
 
   public SecretKeyRef getPasswordSecretRef() {

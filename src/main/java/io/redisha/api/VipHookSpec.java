@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -15,15 +14,37 @@ import java.util.List;
 /**
  * A call that makes the cloud route a group's VIP to the node that became master (clouds ignore
  * gratuitous ARP), and releases it when the node steps down.
+ *
+ * <p>In a RedisHAPair the hook carries no command and no file (S10): a command is a hook of the
+ * operator's own configuration, which the cluster admin writes and the pair names with {@code
+ * hookRef}; cloud credentials come from a Secret ({@code credentialsSecretRef}). A standalone pair
+ * file, written by whoever runs the VM, may give {@code Exec}, {@code command} and {@code
+ * credentialsFile}.
  */
 @ValidationRule(
-    value = PairRules.EXEC_NEEDS_COMMAND,
-    message = PairRules.EXEC_NEEDS_COMMAND_MESSAGE,
+    value = PairRules.PROVIDER_OR_HOOK_REF,
+    message = PairRules.PROVIDER_OR_HOOK_REF_MESSAGE,
+    fieldPath = ".provider")
+@ValidationRule(
+    value = PairRules.NO_EXEC_IN_RESOURCE,
+    message = PairRules.NO_EXEC_IN_RESOURCE_MESSAGE,
+    fieldPath = ".provider")
+@ValidationRule(
+    value = PairRules.NO_COMMAND_IN_RESOURCE,
+    message = PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE,
     fieldPath = ".command")
 @ValidationRule(
-    value = PairRules.COMMAND_ONLY_WITH_EXEC,
-    message = PairRules.COMMAND_ONLY_WITH_EXEC_MESSAGE,
-    fieldPath = ".command")
+    value = PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE,
+    message = PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE,
+    fieldPath = ".credentialsFile")
+@ValidationRule(
+    value = PairRules.HOOK_REF_ALONE,
+    message = PairRules.HOOK_REF_ALONE_MESSAGE,
+    fieldPath = ".hookRef")
+@ValidationRule(
+    value = PairRules.CREDENTIALS_ONLY_FOR_CLOUD,
+    message = PairRules.CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE,
+    fieldPath = ".credentialsSecretRef")
 @ValidationRule(
     value = PairRules.WEBHOOK_NEEDS_URL,
     message = PairRules.WEBHOOK_NEEDS_URL_MESSAGE,
@@ -39,15 +60,21 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VipHookSpec {
   @JsonProperty("provider")
-  @Required
   @JsonPropertyDescription(
-      "Exec (run a command), Webhook (POST a JSON body), AWS (move a secondary private IP to this node's network interface) or Alibaba (associate the group's HAVIP with this instance).")
+      "Exec (run a command; standalone pair files only), Webhook (POST a JSON body), AWS (move a secondary private IP to this node's network interface) or Alibaba (associate the group's HAVIP with this instance). Give either provider or hookRef.")
   private HookProvider provider;
+
+  @JsonProperty("hookRef")
+  @Size(max = PairLimits.HOOK_NAME_MAX_LENGTH)
+  @Pattern(Patterns.DNS_LABEL)
+  @JsonPropertyDescription(
+      "Kubernetes: the name of a hook in the operator's configuration (set by the cluster admin, Helm value hooks), which brings the provider and its command, URL, region and endpoints. With hookRef the pair may add only credentialsSecretRef, timeoutMillis and retryMaxMillis.")
+  private String hookRef;
 
   @JsonProperty("command")
   @Size(max = PairLimits.HOOK_COMMAND_MAX_ITEMS)
   @JsonPropertyDescription(
-      "Exec: the command and its arguments; it gets REDISHA_GROUP, REDISHA_NODE, REDISHA_VIP, REDISHA_STATE (MASTER or BACKUP) and REDISHA_REASON in its environment; exit 0 means done.")
+      "Exec, standalone pair files only (a RedisHAPair names an admin hook with hookRef instead): the command and its arguments; it gets REDISHA_GROUP, REDISHA_NODE, REDISHA_VIP, REDISHA_STATE (MASTER or BACKUP) and REDISHA_REASON in its environment; exit 0 means done.")
   private List<String> command;
 
   @JsonProperty("url")
@@ -77,10 +104,15 @@ public class VipHookSpec {
       "AWS or Alibaba: instance metadata service that names this node's instance, network interface and role credentials. Default http://169.254.169.254 (AWS, IMDSv2) or http://100.100.100.200 (Alibaba).")
   private String metadataEndpoint;
 
+  @JsonProperty("credentialsSecretRef")
+  @JsonPropertyDescription(
+      "Kubernetes, AWS or Alibaba: Secret key holding the access key in the format of credentialsFile; mounted into the agents. Default: the instance's role from the metadata service.")
+  private SecretKeyRef credentialsSecretRef;
+
   @JsonProperty("credentialsFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "AWS or Alibaba: file of key=value lines with the access key (AWS: aws_access_key_id, aws_secret_access_key, optional aws_session_token; Alibaba: access_key_id, access_key_secret, optional security_token). Default: the instance's role from the metadata service.")
+      "Standalone pair files only (a RedisHAPair uses credentialsSecretRef), AWS or Alibaba: file of key=value lines with the access key (AWS: aws_access_key_id, aws_secret_access_key, optional aws_session_token; Alibaba: access_key_id, access_key_secret, optional security_token). Default: the instance's role from the metadata service.")
   private String credentialsFile;
 
   @JsonProperty("timeoutMillis")
@@ -107,6 +139,14 @@ public class VipHookSpec {
 
   public void setProvider(HookProvider provider) {
     this.provider = provider;
+  }
+
+  public String getHookRef() {
+    return hookRef;
+  }
+
+  public void setHookRef(String hookRef) {
+    this.hookRef = hookRef;
   }
 
   public List<String> getCommand() {
@@ -147,6 +187,14 @@ public class VipHookSpec {
 
   public void setMetadataEndpoint(String metadataEndpoint) {
     this.metadataEndpoint = metadataEndpoint;
+  }
+
+  public SecretKeyRef getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(SecretKeyRef credentialsSecretRef) {
+    this.credentialsSecretRef = credentialsSecretRef;
   }
 
   public String getCredentialsFile() {

@@ -20,8 +20,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = PairRules.AUTH_NEEDS_V2_MESSAGE,
     fieldPath = ".authSecretRef")
 @ValidationRule(
-    value = PairRules.ONE_VRRP_PASSWORD,
-    message = PairRules.ONE_VRRP_PASSWORD_MESSAGE,
+    value = PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE,
+    message = PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".authPasswordFile")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VrrpSpec {
@@ -53,7 +53,7 @@ public class VrrpSpec {
   @JsonProperty("authPasswordFile")
   @Size(max = PairLimits.PATH_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Standalone mode: file holding the VRRPv2 PASS password (up to 8 bytes).")
+      "Standalone pair files only (a RedisHAPair uses authSecretRef): file holding the VRRPv2 PASS password (up to 8 bytes).")
   private String authPasswordFile;
 
   @JsonProperty("v3Checksum")

@@ -100,8 +100,13 @@ final class MasterTerm {
     return null;
   }
 
-  /** Whether the caller may skip the arbiter: a fresh release hands the role over directly. */
+  /**
+   * Whether the caller may skip the arbiter: a fresh release hands the role over directly, and so
+   * does the peer's Redis fenced by this node (the old master can take no write any more, and its
+   * agent steps down when it finds the fence).
+   */
   static boolean freshRelease(FenceTiming timing, SplitBrainGuard.PeerView peer) {
-    return peer.released() && peer.silence().compareTo(timing.advertInterval()) <= 0;
+    return peer.peerFenced()
+        || (peer.released() && peer.silence().compareTo(timing.advertInterval()) <= 0);
   }
 }

@@ -16,9 +16,20 @@ public interface SplitBrainGuard {
    * @param released whether the last advert heard was the peer's priority 0 release
    * @param sincePeerServedOurRedis how long since a check of the peer's Redis last found it master
    *     while ours replicated from it (null when never): until then the peer may keep its role on
-   *     our Redis's acknowledgements, whatever happens to the adverts
+   *     our Redis's acknowledgements, whatever happens to the adverts (its stream reaching ours
+   *     counts too)
+   * @param peerFenced whether this node has just closed the write fence of the peer's Redis and
+   *     holds everything it had (the peer's agent is stalled or dead): like a release, the role may
+   *     be taken at once
    */
-  record PeerView(Duration silence, boolean released, Duration sincePeerServedOurRedis) {}
+  record PeerView(
+      Duration silence, boolean released, Duration sincePeerServedOurRedis, boolean peerFenced) {
+
+    /** A view without a fence. */
+    public PeerView(Duration silence, boolean released, Duration sincePeerServedOurRedis) {
+      this(silence, released, sincePeerServedOurRedis, false);
+    }
+  }
 
   /**
    * Consulted by the VRRP state machine before this node takes the master role (its {@code

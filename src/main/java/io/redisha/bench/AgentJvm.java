@@ -4,6 +4,7 @@ import io.redisha.lab.PairLab;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the benchmark starts a redisha agent JVM, and the JVM settings it compares for the agent's
@@ -63,8 +64,11 @@ public final class AgentJvm {
               "AOT cache (classes loaded and linked, made by a training run)",
               concat(SERIAL, SMALL_HEAP, C1_ONLY, COMPACT_HEADERS, AOT)));
 
-  /** The options the benchmark's redisha system runs its agents with (no AOT cache needed). */
-  public static final List<String> RECOMMENDED = VARIANTS.get(4).options();
+  /** The JVM setting the benchmark's redisha system runs its agents with (no AOT cache needed). */
+  public static final Variant RECOMMENDED_VARIANT = VARIANTS.get(4);
+
+  /** Its options. */
+  public static final List<String> RECOMMENDED = RECOMMENDED_VARIANT.options();
 
   private AgentJvm() {}
 
@@ -82,7 +86,25 @@ public final class AgentJvm {
    * this JVM's class path, with {@code options}.
    */
   public static Process start(PairLab lab, String host, List<String> options, Path log) {
+    return start(lab, host, options, log, Map.of(), List.of());
+  }
+
+  /**
+   * The same with {@code environment} set for the agent and {@code agentArgs} after its own (for
+   * example {@code --kubernetes} with the KUBECONFIG that points at the lab's API server).
+   */
+  public static Process start(
+      PairLab lab,
+      String host,
+      List<String> options,
+      Path log,
+      Map<String, String> environment,
+      List<String> agentArgs) {
     List<String> command = new ArrayList<>();
+    if (!environment.isEmpty()) {
+      command.add("env");
+      environment.forEach((name, value) -> command.add(name + "=" + value));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
     command.addAll(
@@ -98,6 +120,7 @@ public final class AgentJvm {
             host,
             "--http-port",
             Integer.toString(PairLab.STATUS_PORT)));
+    command.addAll(agentArgs);
     return lab.network().start(host, command, log);
   }
 }

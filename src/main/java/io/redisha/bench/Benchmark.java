@@ -19,10 +19,11 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark behind {@code redisha bench}: the same faults against redisha, keepalived (classic
- * and tuned) and Redis Sentinel on the namespace lab, one system after another in the same run,
- * then the tables, a JSON file and an SVG picture. Its exit code is 1 when redisha broke a promise
- * (lost acknowledged writes a fault may not cost, a run that did not complete, the other group
- * disturbed) or the benchmark failed; never because of a timing.
+ * and tuned 2.2.7, tuned 2.4.3) and Redis Sentinel on the namespace lab, one system after another
+ * in the same run, each fault seen by every client setting of {@link MeasurementOptions}, then the
+ * tables, a JSON file and an SVG picture. Its exit code is 1 when redisha broke a promise (lost
+ * acknowledged writes a fault may not cost, a run that did not complete, the other group disturbed)
+ * or the benchmark failed; never because of a timing.
  */
 public final class Benchmark {
   private static final List<String> TOOLS =
@@ -31,12 +32,15 @@ public final class Benchmark {
   private Benchmark() {}
 
   /**
-   * Runs {@code plan}, printing progress and tables to {@code out}; {@code workDir} keeps the run's
-   * files when given (null: a temporary directory, removed at the end). Returns the exit code.
+   * Runs {@code plan} with the client settings, baseline runs and footprint sizes of {@code
+   * measure}, printing progress and tables to {@code out}; {@code workDir} keeps the run's files
+   * when given (null: a temporary directory, removed at the end). Returns the exit code.
    */
-  public static int run(Plan plan, Path workDirOrNull, PrintStream out, PrintStream err)
+  public static int run(
+      Plan plan, MeasurementOptions measure, Path workDirOrNull, PrintStream out, PrintStream err)
       throws Exception {
     List<String> problems = missingPrerequisites();
+    problems.addAll(measure.missing(plan.systems(), plan.runs()));
     if (!problems.isEmpty()) {
       err.println("redisha bench: cannot run: " + String.join("; ", problems));
       return 2;
@@ -48,7 +52,13 @@ public final class Benchmark {
     Files.createDirectories(plan.out);
     Path workDir =
         workDirOrNull != null ? workDirOrNull : Files.createTempDirectory("redisha-bench-");
-    BenchReport report = new BenchReport(plan.mode(), plan.runs, plan.systems, plan.faults);
+    BenchReport report =
+        new BenchReport(
+            plan.mode(),
+            measure.runsBySystem(plan.systems(), plan.runs()),
+            plan.systems(),
+            plan.faults(),
+            measure.clients());
     out.printf(
         "redisha bench (%s): %d run(s) per fault; systems: %s; faults: %s%n"
             + "lab: vm-a 192.0.2.11, vm-b 192.0.2.12, client 192.0.2.20 in network namespaces;"
@@ -59,26 +69,17 @@ public final class Benchmark {
         String.join(", ", plan.systems.stream().map(SystemUnderTest::name).toList()),
         String.join(", ", Fault.ids(plan.faults)),
         workDir);
+    out.print(report.legend());
     long started = System.nanoTime();
     try {
       for (SystemUnderTest system : plan.runs == 0 ? List.<SystemUnderTest>of() : plan.systems) {
-        runSystem(system, plan, workDir, report, out);
+        runSystem(system, plan, measure, workDir, report, out);
       }
       if (plan.idle.toSeconds() > 0) {
-        out.printf("%n== footprint: idle %d s, two groups%n", plan.idle.toSeconds());
-        Footprint footprint = new Footprint(workDir, plan.idle, out);
-        try {
-          for (FootprintRow row : footprint.agents(AgentJvm.VARIANTS)) {
-            report.addFootprint(row);
-          }
-          report.addFootprint(
-              footprint.baseline(
-                  new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED), "keepalived (tuned)"));
-          report.addFootprint(footprint.baseline(new SentinelSystem(), "redis sentinel"));
-        } catch (Exception e) {
-          report.problem("footprint measurement failed: " + e);
-          out.println("  footprint measurement FAILED: " + e);
-        }
+        out.printf(
+            "%n== footprint: idle %d s, %s groups%n",
+            plan.idle.toSeconds(), measure.footprintGroups());
+        measure.measureFootprint(new Footprint(workDir, plan.idle, out), workDir, report, out);
       }
     } finally {
       if (workDirOrNull == null) {
@@ -95,14 +96,18 @@ public final class Benchmark {
             Instant.now().toString().substring(0, 10),
             Runtime.getRuntime().availableProcessors());
     out.printf(
-        "%n== write gap per fault and system (ms; lost = acknowledged writes not read back)%n");
+        "%n== write gap per fault, system and client (ms; lost = acknowledged writes not read"
+            + " back (runs with a loss))%n");
+    out.print(report.legend());
     out.print(report.detailTable());
-    out.printf("%n== redisha / baseline: write gap p99 ratio (below 1 = redisha shorter)%n");
+    out.printf(
+        "%n== redisha / baseline: write gap p99 ratio per client (below 1 = redisha shorter)%n");
     out.print(report.ratioTable());
     String footprintTable = report.footprintTable();
     if (!footprintTable.isEmpty()) {
-      out.printf("%n== footprint of one host's HA daemon, idle, two groups%n");
+      out.printf("%n== footprint of one host's HA daemon, idle%n");
       out.print(footprintTable);
+      out.print(report.footprintCurve());
     }
     Path json = plan.out.resolve("bench.json");
     Path svg = plan.out.resolve("bench.svg");
@@ -120,7 +125,17 @@ public final class Benchmark {
   }
 
   private static void runSystem(
-      SystemUnderTest system, Plan plan, Path workDir, BenchReport report, PrintStream out) {
+      SystemUnderTest system,
+      Plan plan,
+      MeasurementOptions measure,
+      Path workDir,
+      BenchReport report,
+      PrintStream out) {
+    int runs = measure.runsFor(system, plan.runs);
+    if (runs == 0) {
+      out.printf("%n== %s: not run (N=0)%n", system.name());
+      return;
+    }
     out.printf("%n== %s: %s%n", system.name(), system.description());
     Path dir = workDir.resolve(system.name());
     PairLab lab = null;
@@ -131,12 +146,12 @@ public final class Benchmark {
           out.printf("  %-12s %s%n", fault.id(), system.notApplicable(fault));
           continue;
         }
-        for (int i = 1; i <= plan.runs; i++) {
-          out.printf("  %-12s run %d/%d ... ", fault.id(), i, plan.runs);
+        for (int i = 1; i <= runs; i++) {
+          out.printf("  %-12s run %d/%d ... ", fault.id(), i, runs);
           out.flush();
           FaultSample sample;
           try {
-            sample = new FaultRunner(lab, system).run(fault, i);
+            sample = new FaultRunner(lab, system, measure.clients()).run(fault, i);
           } catch (Exception e) {
             sample = FaultSample.failed(system.name(), fault, i, "crashed: " + e);
           }
@@ -184,26 +199,7 @@ public final class Benchmark {
   }
 
   static String describe(FaultSample sample) {
-    StringBuilder text = new StringBuilder();
-    if (sample.gapMillis() >= 0) {
-      text.append("gap ").append(sample.gapMillis()).append(" ms, ");
-    }
-    text.append("lost ").append(sample.lost());
-    if (sample.lostBeyondAllowed() > 0) {
-      text.append(" (")
-          .append(sample.lostBeyondAllowed())
-          .append(" beyond what the fault may cost)");
-    }
-    text.append(", VIP on new master ")
-        .append(sample.vipMillis() < 0 ? "-" : sample.vipMillis() + " ms");
-    if (sample.fault().groupScoped()) {
-      text.append(sample.otherDisturbed() ? ", other group DISTURBED" : ", other group untouched");
-    }
-    text.append(sample.completed() ? "" : ", FAILED");
-    if (!sample.note().isEmpty()) {
-      text.append(" [").append(sample.note()).append(']');
-    }
-    return text.toString();
+    return sample.describe();
   }
 
   private static Map<String, String> environment(long minutes) {
@@ -255,7 +251,8 @@ public final class Benchmark {
 
     /**
      * The plan with the defaults of its mode for what is null: 20 runs and a 60 s footprint, every
-     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic.
+     * system and fault; {@code quick}: 1 run, no footprint, redisha and keepalived classic, the
+     * faults but those of {@link Fault#LINK_AND_DAEMON_FAULTS}.
      */
     public static Plan of(
         boolean quick,
@@ -271,7 +268,7 @@ public final class Benchmark {
       List<Fault> faults =
           faultIds != null
               ? faultIds.stream().map(String::strip).map(Fault::byId).toList()
-              : List.of(Fault.values());
+              : quick ? Fault.quickDefaults() : List.of(Fault.values());
       return new Plan(
           quick,
           runs != null ? runs : quick ? 1 : 20,
@@ -311,6 +308,7 @@ public final class Benchmark {
         new RedishaSystem("Etcd", AgentJvm.RECOMMENDED),
         new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
         new SentinelSystem());
   }
 

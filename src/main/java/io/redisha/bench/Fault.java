@@ -16,7 +16,28 @@ public enum Fault {
   EMPTY_LATER("empty-later", "Redis restarted empty after 3 s", Loss.UNREPLICATED, true),
   BOOT("boot", "simultaneous boot", Loss.NONE, false),
   SWITCHOVER("switchover", "planned switchover", Loss.NONE, true),
-  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.NONE, false);
+  CLEAN_STOP("clean-stop", "clean stop of the master's HA daemon", Loss.NONE, false),
+
+  // ---- issue 13: a dead link, a crashed or stalled daemon, a lossy pair link ----
+  /** {@code ip link set eth0 down} on the master's host until the peer holds the VIP, 2 s more. */
+  LINK_DOWN("link-down", "master host's link down (ip link set down)", Loss.NONE, false),
+  /** The master host's carrier lost (the bridge side of its veth down), as long. */
+  CARRIER_LOSS("carrier-loss", "master host's carrier lost", Loss.NONE, false),
+  /** SIGKILL of the master's HA daemon (with its children), started again 3 s later. */
+  CRASH("crash", "master's HA daemon SIGKILLed, back in 3 s", Loss.NONE, false),
+  /** SIGSTOP of the master's HA daemon for 5 s while its Redis serves, then SIGCONT. */
+  STALL("stall", "master's HA daemon SIGSTOPped 5 s", Loss.NONE, false),
+  /** The pair link drops 30 % of the packets each way for 10 s. */
+  LOSSY_LINK("lossy-link", "pair link drops 30 % each way 10 s", Loss.NONE, false);
+
+  /** The faults of issue 13, run only when named (the quick run keeps to the others). */
+  public static final List<Fault> LINK_AND_DAEMON_FAULTS =
+      List.of(LINK_DOWN, CARRIER_LOSS, CRASH, STALL, LOSSY_LINK);
+
+  /** The faults a {@code --quick} run takes by default. */
+  public static List<Fault> quickDefaults() {
+    return Arrays.stream(values()).filter(f -> !LINK_AND_DAEMON_FAULTS.contains(f)).toList();
+  }
 
   /** Which acknowledged writes a fault may lose without breaking a promise of redisha. */
   public enum Loss {

@@ -2,7 +2,8 @@ package io.redisha.bench;
 
 import io.redisha.bench.PairProbe.GroupState;
 import io.redisha.lab.PairLab;
-import io.redisha.lab.VipWriter;
+import io.redisha.lab.VipClient;
+import io.redisha.lab.WriteLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +12,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs one fault once against a system whose pair is settled: a writer through each VIP every 2 ms,
- * the fault on group a (or its master's host), the repair, the wait until the pair settles again,
- * then the measurements and the read-back of every acknowledged write.
+ * Runs one fault once against a system whose pair is settled: writers through each VIP every 2 ms
+ * (every client setting through group a, the primary client through group b), the fault on group a
+ * (or its master's host), the repair, the wait until the pair settles again, then the measurements
+ * and the read-back of every acknowledged write, the same for every client.
  */
 final class FaultRunner {
   static final String FAULT_GROUP = "a";
@@ -21,13 +23,21 @@ final class FaultRunner {
   private static final long MS = 1_000_000L;
   private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long a client may take to acknowledge its first write (a JVM of its own starts first). */
+  private static final Duration FIRST_WRITE_TIMEOUT = Duration.ofSeconds(60);
+
   private final PairLab lab;
   private final SystemUnderTest system;
+  private final List<BenchClient> clients;
   private final PairProbe probe;
 
-  FaultRunner(PairLab lab, SystemUnderTest system) {
+  FaultRunner(PairLab lab, SystemUnderTest system, List<BenchClient> clients) {
+    if (clients.isEmpty() || clients.get(0) != BenchClient.PRIMARY) {
+      throw new IllegalArgumentException("clients must start with " + BenchClient.PRIMARY.id());
+    }
     this.lab = lab;
     this.system = system;
+    this.clients = List.copyOf(clients);
     this.probe = new PairProbe(lab);
   }
 
@@ -45,34 +55,35 @@ final class FaultRunner {
     PairLab.Group group = lab.group(FAULT_GROUP);
     String master = before.get(FAULT_GROUP).holder();
     String survivor = PairLab.other(master);
-    Map<String, VipWriter> writers = new LinkedHashMap<>();
-    for (PairLab.Group g : lab.groups()) {
-      writers.put(
-          g.name(),
-          new VipWriter(
-                  lab.network(),
-                  PairLab.CLIENT,
-                  g.vip(),
-                  g.port(),
-                  "bench:" + system.name() + ":" + fault.id() + ":" + index + ":" + g.name(),
-                  2)
-              .start());
-    }
+    String prefix = "bench:" + system.name() + ":" + fault.id() + ":" + index;
+    Map<BenchClient, VipClient> writers = new LinkedHashMap<>();
+    VipClient other = null;
     VipProbe vipProbe = null;
     List<String> notes = new ArrayList<>();
     long t0;
     Map<String, GroupState> after;
     long t1;
     try {
-      Thread.sleep(1000);
-      if (writers.get(FAULT_GROUP).acked() == 0) {
-        return FaultSample.failed(
-            system.name(),
-            fault,
-            index,
-            "no write through the VIP was acknowledged before the fault: "
-                + writers.get(FAULT_GROUP).lastError());
+      for (BenchClient client : clients) {
+        writers.put(client, client.writer(lab, group, prefix + ":a:" + client.id()).start());
       }
+      other =
+          BenchClient.PRIMARY
+              .writer(lab, lab.group(OTHER_GROUP), prefix + ":b:" + BenchClient.PRIMARY.id())
+              .start();
+      for (Map.Entry<BenchClient, VipClient> writer : writers.entrySet()) {
+        if (!awaitFirstWrite(writer.getValue(), FIRST_WRITE_TIMEOUT)) {
+          return FaultSample.failed(
+              system.name(),
+              fault,
+              index,
+              "client "
+                  + writer.getKey().id()
+                  + ": no write through the VIP was acknowledged before the fault: "
+                  + writer.getValue().lastError());
+        }
+      }
+      Thread.sleep(1000);
       if (fault == Fault.BOOT) {
         system.stopDaemon(PairLab.VM_A);
         system.stopDaemon(PairLab.VM_B);
@@ -88,8 +99,11 @@ final class FaultRunner {
       if (vipProbe != null) {
         vipProbe.close();
       }
-      for (VipWriter writer : writers.values()) {
+      for (VipClient writer : writers.values()) {
         writer.close();
+      }
+      if (other != null) {
+        other.close();
       }
     }
     boolean settled = probe.allSettled(after);
@@ -104,14 +118,6 @@ final class FaultRunner {
               : "master moved to " + finalHolder);
     }
 
-    VipWriter writer = writers.get(FAULT_GROUP);
-    long gap = fault.measuresGap() ? writer.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
-    long[] acked = writer.ackedSequences(0, Long.MAX_VALUE);
-    long[] missing = readBack(writer, acked, notes, FAULT_GROUP);
-    boolean readBack = missing != null;
-    if (missing == null) {
-      missing = new long[0];
-    }
     long vipMillis = -1;
     long vipAnswered = -1;
     if (finalHolder != null) {
@@ -121,23 +127,18 @@ final class FaultRunner {
     }
     // a clean stop hands over while the old master still takes writes
     long unreplicatedUntil = fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : t0;
-    long beyond = 0;
-    List<Float> lostTimes = new ArrayList<>();
-    for (long seq : missing) {
-      long ackedAt = writer.ackNanos(seq);
-      lostTimes.add((ackedAt - t0) / (float) MS);
-      boolean unreplicated = ackedAt <= unreplicatedUntil && ackedAt >= t0 - 1000 * MS;
-      if (fault.loss() == Fault.Loss.NONE
-          || (fault.loss() == Fault.Loss.NEEDS_THIRD_VOTER && system.hasThirdVoter())
-          || (fault.loss() == Fault.Loss.UNREPLICATED && !unreplicated)) {
-        beyond++;
-      }
+    boolean readBack = true;
+    List<ClientWrites> measured = new ArrayList<>();
+    for (Map.Entry<BenchClient, VipClient> writer : writers.entrySet()) {
+      ClientWrites writes =
+          measure(writer.getKey(), writer.getValue(), fault, t0, t1, unreplicatedUntil, notes);
+      readBack &= writes.readBack();
+      measured.add(writes);
     }
 
-    VipWriter other = writers.get(OTHER_GROUP);
-    long otherGap = other.window(t0 - 500 * MS, t1).longestGapMillis();
+    long otherGap = other.log().window(t0 - 500 * MS, t1).longestGapMillis();
     long[] otherMissing =
-        readBack(other, other.ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
+        readBack(other, other.log().ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
     readBack &= otherMissing != null;
     long otherLost = otherMissing == null ? 0 : otherMissing.length;
     String otherBefore = before.get(OTHER_GROUP).holder();
@@ -145,35 +146,67 @@ final class FaultRunner {
     if (!readBack) {
       notes.add("acknowledged writes could not be checked");
     }
-
-    long[] timelineSeqs = writer.ackedSequences(t0 - 1000 * MS, t1);
-    float[] timeline = new float[timelineSeqs.length];
-    for (int i = 0; i < timelineSeqs.length; i++) {
-      timeline[i] = (writer.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
-    }
-    float[] lostTimeline = new float[lostTimes.size()];
-    for (int i = 0; i < lostTimeline.length; i++) {
-      lostTimeline[i] = lostTimes.get(i);
-    }
     return new FaultSample(
         system.name(),
         fault,
         index,
         settled && readBack,
         String.join("; ", notes),
-        gap,
-        missing.length,
-        beyond,
         vipMillis,
         otherGap,
         otherLost,
         otherMoved,
-        timeline,
-        lostTimeline);
+        measured);
+  }
+
+  /**
+   * One client's gap and lost writes: the same computation for every client. A write lost is
+   * allowed only where the fault's {@link Fault.Loss} rule allows it.
+   */
+  private ClientWrites measure(
+      BenchClient client,
+      VipClient writer,
+      Fault fault,
+      long t0,
+      long t1,
+      long unreplicatedUntil,
+      List<String> notes) {
+    WriteLog log = writer.log();
+    long gap = fault.measuresGap() ? log.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
+    long[] missing =
+        readBack(writer, log.ackedSequences(0, Long.MAX_VALUE), notes, "a (" + client.id() + ")");
+    boolean readBack = missing != null;
+    if (missing == null) {
+      missing = new long[0];
+    }
+    long beyond = 0;
+    float[] lostTimeline = new float[missing.length];
+    for (int i = 0; i < missing.length; i++) {
+      long ackedAt = log.ackNanos(missing[i]);
+      lostTimeline[i] = (ackedAt - t0) / (float) MS;
+      boolean unreplicated = ackedAt <= unreplicatedUntil && ackedAt >= t0 - 1000 * MS;
+      if (fault.loss() == Fault.Loss.NONE
+          || (fault.loss() == Fault.Loss.NEEDS_THIRD_VOTER && system.hasThirdVoter())
+          || (fault.loss() == Fault.Loss.UNREPLICATED && !unreplicated)) {
+        beyond++;
+      }
+    }
+    long[] timelineSeqs = log.ackedSequences(t0 - 1000 * MS, t1);
+    float[] timeline = new float[timelineSeqs.length];
+    for (int i = 0; i < timelineSeqs.length; i++) {
+      timeline[i] = (log.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
+    }
+    return new ClientWrites(
+        client.id(), readBack, gap, missing.length, beyond, timeline, lostTimeline);
+  }
+
+  private static boolean awaitFirstWrite(VipClient writer, Duration timeout)
+      throws InterruptedException {
+    return waitUntil(() -> writer.log().acked() > 0, timeout);
   }
 
   /** The acknowledged writes that cannot be read back, or null when reading failed. */
-  private long[] readBack(VipWriter writer, long[] acked, List<String> notes, String groupName) {
+  private long[] readBack(VipClient writer, long[] acked, List<String> notes, String groupName) {
     try {
       return writer.lostSequences(acked);
     } catch (Exception e) {
@@ -238,6 +271,63 @@ final class FaultRunner {
         Thread.sleep(1000);
         system.startDaemon(master);
       }
+      case LINK_DOWN, CARRIER_LOSS, CRASH, STALL, LOSSY_LINK ->
+          injectLinkOrDaemonFault(fault, master, survivor, notes);
+    }
+  }
+
+  // ---- issue 13: a dead link, a crashed or stalled daemon, a lossy pair link ----
+
+  /** How long a supervisor waits before it starts a crashed daemon again. */
+  static final Duration CRASH_RESTART_DELAY = Duration.ofSeconds(3);
+
+  /** How long a stalled daemon stays stopped. */
+  static final Duration STALL_TIME = Duration.ofSeconds(5);
+
+  /** The share of packets the lossy pair link drops, each way, and for how long. */
+  static final double LOSS_PROBABILITY = 0.3;
+
+  static final Duration LOSSY_TIME = Duration.ofSeconds(10);
+
+  private void injectLinkOrDaemonFault(
+      Fault fault, String master, String survivor, List<String> notes) throws Exception {
+    switch (fault) {
+      case LINK_DOWN, CARRIER_LOSS -> {
+        boolean carrier = fault == Fault.CARRIER_LOSS;
+        if (carrier) {
+          lab.network().carrierLoss(master);
+        } else {
+          lab.network().linkDown(master);
+        }
+        try {
+          awaitTakeover(survivor, notes);
+          Thread.sleep(2000);
+          List<String> held = new ArrayList<>();
+          for (PairLab.Group g : lab.groups()) {
+            if (lab.vipHolders(g).contains(master)) {
+              held.add(g.name());
+            }
+          }
+          if (!held.isEmpty()) {
+            notes.add(master + " still held the VIP of " + String.join(", ", held) + " while down");
+          }
+        } finally {
+          if (carrier) {
+            lab.network().carrierBack(master);
+          } else {
+            lab.network().linkUp(master);
+          }
+        }
+      }
+      case CRASH -> {
+        system.killDaemon(master);
+        Thread.sleep(CRASH_RESTART_DELAY);
+        system.startDaemon(master);
+      }
+      case STALL -> system.stallDaemon(master, STALL_TIME);
+      case LOSSY_LINK ->
+          lab.lossyPairLink(PairLab.VM_A, PairLab.VM_B, LOSS_PROBABILITY, LOSSY_TIME);
+      default -> throw new IllegalArgumentException(fault + " is not a link or daemon fault");
     }
   }
 

@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The runs of one fault against one system, summed up.
+ * The runs of one fault against one system, as one client saw them, summed up.
  *
  * @param system system name
  * @param fault the fault
+ * @param client the client's id
  * @param runs runs made
  * @param completed runs that went through with the pair settled afterwards
  * @param gapP50 write gap median (ms), -1 when not measured; a run that did not settle counts with
@@ -26,6 +27,7 @@ import java.util.List;
 public record FaultSummary(
     String system,
     Fault fault,
+    String client,
     int runs,
     int completed,
     long gapP50,
@@ -39,10 +41,13 @@ public record FaultSummary(
     long otherGapMax,
     List<String> notes) {
 
-  /** Sums up {@code samples}, all of one system and fault. */
-  public static FaultSummary of(String system, Fault fault, List<FaultSample> samples) {
+  /** Sums up what {@code client} saw in {@code samples}, all of one system and fault. */
+  public static FaultSummary of(
+      String system, Fault fault, String client, List<FaultSample> samples) {
+    List<ClientWrites> writes =
+        samples.stream().map(s -> s.client(client)).filter(w -> w != null).toList();
     long[] gaps =
-        samples.stream().mapToLong(FaultSample::gapMillis).filter(g -> g >= 0).sorted().toArray();
+        writes.stream().mapToLong(ClientWrites::gapMillis).filter(g -> g >= 0).sorted().toArray();
     long[] vips =
         samples.stream().mapToLong(FaultSample::vipMillis).filter(v -> v >= 0).sorted().toArray();
     List<String> notes = new ArrayList<>();
@@ -54,14 +59,15 @@ public record FaultSummary(
     return new FaultSummary(
         system,
         fault,
+        client,
         samples.size(),
-        (int) samples.stream().filter(FaultSample::completed).count(),
+        (int) samples.stream().filter(s -> s.completed() && s.client(client) != null).count(),
         percentile(gaps, 50),
         percentile(gaps, 99),
         gaps.length == 0 ? -1 : gaps[gaps.length - 1],
-        samples.stream().mapToLong(FaultSample::lost).sum(),
-        samples.stream().mapToLong(FaultSample::lostBeyondAllowed).sum(),
-        (int) samples.stream().filter(s -> s.lost() > 0).count(),
+        writes.stream().mapToLong(ClientWrites::lost).sum(),
+        writes.stream().mapToLong(ClientWrites::lostBeyondAllowed).sum(),
+        (int) writes.stream().filter(w -> w.lost() > 0).count(),
         percentile(vips, 50),
         (int) samples.stream().filter(FaultSample::otherDisturbed).count(),
         samples.stream().mapToLong(FaultSample::otherGapMillis).max().orElse(-1),

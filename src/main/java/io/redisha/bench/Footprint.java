@@ -7,19 +7,26 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Measures what an HA daemon costs on an idle pair: resident memory and CPU of all its processes
- * (read from {@code /proc}), and for the agent, the start-up time of each JVM setting.
+ * Measures what an HA daemon costs on an idle pair: resident memory, threads and CPU of its
+ * processes (read from {@code /proc}), for each number of groups asked for; for the agent also the
+ * start-up time of each JVM setting and the packaged agent beside the one on the class path.
  */
 final class Footprint {
   /** Clock ticks per second of {@code /proc/<pid>/stat} times (USER_HZ, 100 on Linux). */
   private static final double TICKS_PER_SECOND = 100.0;
+
+  private static final String CLASS_PATH_AGENT = "redisha (class path)";
+  private static final String PACKAGED_AGENT = "redisha (package)";
+
+  /** The number of groups every JVM setting is compared with (the reference pair). */
+  private static final int VARIANT_GROUPS = 2;
 
   private final Path workDir;
   private final Duration idle;
@@ -31,8 +38,27 @@ final class Footprint {
     this.out = out;
   }
 
-  /** CPU ticks (own and reaped children) and resident KiB of a process tree. */
-  record Usage(long ticks, long rssKib) {}
+  /** What one process costs at one moment: CPU ticks (own and reaped children), RSS, threads. */
+  record ProcessCost(long ticks, long rssKib, int threads) {}
+
+  /** CPU ticks of a process tree, and the per-process costs by PID. */
+  record Usage(long ticks, Map<Long, ProcessCost> byPid) {
+    /** Resident KiB of the processes present in both {@code this} and {@code earlier}. */
+    long longLivedRssKib(Usage earlier) {
+      return byPid.entrySet().stream()
+          .filter(e -> earlier.byPid.containsKey(e.getKey()))
+          .mapToLong(e -> e.getValue().rssKib())
+          .sum();
+    }
+
+    /** Threads of the processes present in both {@code this} and {@code earlier}. */
+    int longLivedThreads(Usage earlier) {
+      return byPid.entrySet().stream()
+          .filter(e -> earlier.byPid.containsKey(e.getKey()))
+          .mapToInt(e -> e.getValue().threads())
+          .sum();
+    }
+  }
 
   static Usage usage(List<ProcessHandle> roots) {
     Map<Long, ProcessHandle> all = new LinkedHashMap<>();
@@ -41,16 +67,18 @@ final class Footprint {
       root.descendants().forEach(d -> all.put(d.pid(), d));
     }
     long ticks = 0;
-    long rss = 0;
+    Map<Long, ProcessCost> byPid = new LinkedHashMap<>();
     for (long pid : all.keySet()) {
       try {
-        ticks += cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-        rss += rssKib(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        long own = cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+        ticks += own;
+        byPid.put(pid, new ProcessCost(own, rssKib(status), threads(status)));
       } catch (IOException e) {
         // the process ended between listing and reading: it no longer costs anything
       }
     }
-    return new Usage(ticks, rss);
+    return new Usage(ticks, byPid);
   }
 
   /** utime + stime + cutime + cstime from the text of {@code /proc/<pid>/stat}. */
@@ -65,18 +93,106 @@ final class Footprint {
 
   /** VmRSS in KiB from the text of {@code /proc/<pid>/status}, 0 when absent. */
   static long rssKib(String status) {
+    return statusNumber(status, "VmRSS:");
+  }
+
+  /** Threads from the text of {@code /proc/<pid>/status}, 0 when absent. */
+  static int threads(String status) {
+    return (int) statusNumber(status, "Threads:");
+  }
+
+  private static long statusNumber(String status, String key) {
     for (String line : status.split("\n")) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.substring(6).strip().split("\\s+")[0]);
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
       }
     }
     return 0;
   }
 
+  /**
+   * Measures every daemon for every number of groups in {@code groupCounts}, adding the rows to
+   * {@code report} as they come: the agent on the class path (every JVM setting of {@link
+   * AgentJvm#VARIANTS} with two groups, the recommended one with any other number), the packaged
+   * agent when there is one, keepalived 2.2.7 and 2.4.3 tuned, and a sentinel. A daemon that cannot
+   * be measured is a problem of the report; the others are measured all the same.
+   */
+  void measure(List<Integer> groupCounts, Optional<PackagedAgent> packaged, BenchReport report) {
+    Optional<Path> keepalived24 = KeepalivedBinary.find24();
+    if (packaged.isEmpty()) {
+      out.println(
+          "  footprint: "
+              + PACKAGED_AGENT
+              + " not measured: no "
+              + PackagedAgent.INSTALLED_LAUNCHER
+              + " with "
+              + PackagedAgent.INSTALLED_RUNTIME
+              + " (install target/redisha_*_amd64.deb, or pass --agent-package FILE.deb)");
+    }
+    if (keepalived24.isEmpty()) {
+      out.println(
+          "  footprint: keepalived 2.4.3 tuned not measured: " + KeepalivedBinary.notFound());
+    }
+    for (int n : groupCounts) {
+      List<PairLab.Group> groups = LabGroups.of(n);
+      out.printf("  footprint with %d group%s%n", n, n == 1 ? "" : "s");
+      List<AgentJvm.Variant> variants =
+          n == VARIANT_GROUPS ? AgentJvm.VARIANTS : List.of(AgentJvm.RECOMMENDED_VARIANT);
+      attempt(
+          report, CLASS_PATH_AGENT + ", " + n + " groups", () -> agents(variants, groups, report));
+      if (packaged.isPresent()) {
+        attempt(
+            report,
+            PACKAGED_AGENT + ", " + n + " groups",
+            () -> report.addFootprint(packagedAgent(packaged.get(), groups)));
+      }
+      attempt(
+          report,
+          "keepalived 2.2.7 tuned, " + n + " groups",
+          () ->
+              report.addFootprint(
+                  baseline(
+                      new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+                      "keepalived 2.2.7 tuned",
+                      groups)));
+      if (keepalived24.isPresent()) {
+        attempt(
+            report,
+            "keepalived 2.4.3 tuned, " + n + " groups",
+            () ->
+                report.addFootprint(
+                    baseline(
+                        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
+                        "keepalived 2.4.3 tuned",
+                        groups)));
+      }
+      attempt(
+          report,
+          "redis sentinel, " + n + " groups",
+          () -> report.addFootprint(baseline(new SentinelSystem(), "redis sentinel", groups)));
+    }
+  }
+
+  /** One measurement that may fail without stopping the others. */
+  private interface Measurement {
+    void run() throws Exception;
+  }
+
+  private void attempt(BenchReport report, String what, Measurement measurement) {
+    try {
+      measurement.run();
+    } catch (Exception e) {
+      report.problem("footprint of " + what + " failed: " + e);
+      out.println("  footprint of " + what + " FAILED: " + e);
+    }
+  }
+
   /** Measures {@code processes} over the idle window. */
   FootprintRow idle(
       String daemon,
+      String variant,
       String settings,
+      int groups,
       Supplier<List<ProcessHandle>> processes,
       long startupMillis,
       String note)
@@ -87,15 +203,29 @@ final class Footprint {
     Usage end = usage(processes.get());
     double seconds = (System.nanoTime() - t0) / 1e9;
     double cpu = (end.ticks() - start.ticks()) / TICKS_PER_SECOND / seconds * 100.0;
-    return new FootprintRow(daemon, settings, end.rssKib(), cpu, startupMillis, note);
+    return new FootprintRow(
+        daemon,
+        variant,
+        settings,
+        groups,
+        end.longLivedRssKib(start),
+        cpu,
+        end.longLivedThreads(start),
+        startupMillis,
+        note);
+  }
+
+  /** Starts one agent of a pair. */
+  private interface AgentStarter {
+    Process start(PairLab lab, String host, Path log);
   }
 
   /** Runs every agent JVM variant on a fresh pair and measures the agent of vm-a. */
-  List<FootprintRow> agents(List<AgentJvm.Variant> variants) throws Exception {
-    List<FootprintRow> rows = new ArrayList<>();
-    Path dir = workDir.resolve("footprint-redisha");
-    try (PairLab lab =
-        PairLab.create(dir, PairLab.DEFAULT_GROUPS, "splitBrainProtection: None\n")) {
+  private void agents(
+      List<AgentJvm.Variant> variants, List<PairLab.Group> groups, BenchReport report)
+      throws Exception {
+    Path dir = workDir.resolve("footprint-redisha-" + groups.size());
+    try (PairLab lab = PairLab.create(dir, groups, "splitBrainProtection: None\n")) {
       Path cache = dir.resolve("agent.aot").toAbsolutePath();
       for (AgentJvm.Variant variant : variants) {
         String note = "";
@@ -103,36 +233,100 @@ final class Footprint {
         if (variant.needsAotCache()) {
           note = train(lab, variant, cache);
           if (!Files.exists(cache)) {
-            rows.add(new FootprintRow("redisha agent", variant.name(), 0, 0, -1, note));
+            report.addFootprint(
+                new FootprintRow(
+                    CLASS_PATH_AGENT,
+                    variant.name(),
+                    variant.name() + ": " + variant.added(),
+                    groups.size(),
+                    0,
+                    0,
+                    0,
+                    -1,
+                    note));
             continue;
           }
         }
-        out.printf("  footprint: agent %s (%s)%n", variant.name(), variant.added());
-        long t0 = System.nanoTime();
-        Process a =
-            AgentJvm.start(
-                lab, PairLab.VM_A, options, dir.resolve("agent-a-" + variant.name() + ".log"));
-        Process b =
-            AgentJvm.start(
-                lab, PairLab.VM_B, options, dir.resolve("agent-b-" + variant.name() + ".log"));
-        try {
-          long startup = awaitStates(lab, PairLab.VM_A, t0, Duration.ofSeconds(60));
-          new PairProbe(lab).awaitSettled(Duration.ofSeconds(30));
-          Thread.sleep(5000);
-          rows.add(
-              idle(
-                  "redisha agent",
-                  variant.name() + ": " + variant.added(),
-                  () -> List.of(a.toHandle()),
-                  startup,
-                  note));
-        } finally {
-          stop(a);
-          stop(b);
-        }
+        out.printf(
+            "  footprint: agent %s (%s), %d groups%n",
+            variant.name(), variant.added(), groups.size());
+        report.addFootprint(
+            measureAgentPair(
+                lab,
+                CLASS_PATH_AGENT,
+                variant.name(),
+                variant.name() + ": " + variant.added(),
+                (l, host, log) -> AgentJvm.start(l, host, options, log),
+                "-" + variant.name(),
+                note));
       }
     }
-    return rows;
+  }
+
+  /** The packaged agent on a fresh pair with {@code groups}. */
+  private FootprintRow packagedAgent(PackagedAgent packaged, List<PairLab.Group> groups)
+      throws Exception {
+    out.printf(
+        "  footprint: %s (%s), %d groups%n", PACKAGED_AGENT, packaged.origin(), groups.size());
+    Path dir = workDir.resolve("footprint-package-" + groups.size());
+    try (PairLab lab = PairLab.create(dir, groups, "splitBrainProtection: None\n")) {
+      return measureAgentPair(
+          lab,
+          PACKAGED_AGENT,
+          "",
+          "its launcher's JVM settings, " + packaged.origin(),
+          (l, host, log) ->
+              packaged.start(l.network(), host, l.pairFile(), PairLab.STATUS_PORT, log),
+          "-package",
+          "");
+    }
+  }
+
+  /** Starts both agents with {@code starter}, waits for the pair, measures vm-a's, stops both. */
+  private FootprintRow measureAgentPair(
+      PairLab lab,
+      String daemon,
+      String variant,
+      String settings,
+      AgentStarter starter,
+      String logSuffix,
+      String note)
+      throws Exception {
+    Path dir = lab.workDir();
+    long t0 = System.nanoTime();
+    Process a = starter.start(lab, PairLab.VM_A, dir.resolve("agent-a" + logSuffix + ".log"));
+    Process b = starter.start(lab, PairLab.VM_B, dir.resolve("agent-b" + logSuffix + ".log"));
+    try {
+      long startup = awaitStates(lab, PairLab.VM_A, t0, Duration.ofSeconds(90));
+      String settled = settledNote(lab);
+      Thread.sleep(5000);
+      return idle(
+          daemon,
+          variant,
+          settings,
+          lab.groups().size(),
+          () -> List.of(a.toHandle()),
+          startup,
+          join(note, settled));
+    } finally {
+      stop(a);
+      stop(b);
+    }
+  }
+
+  /** "" when every group settled within 60 s, else a note saying which did not. */
+  private static String settledNote(PairLab lab) throws InterruptedException {
+    PairProbe probe = new PairProbe(lab);
+    Map<String, PairProbe.GroupState> state = probe.awaitSettled(Duration.ofSeconds(60));
+    if (probe.allSettled(state)) {
+      return "";
+    }
+    long unsettled = state.values().stream().filter(g -> !g.settled(lab.network())).count();
+    return unsettled + " of " + state.size() + " groups not settled when measured";
+  }
+
+  private static String join(String first, String second) {
+    return first.isEmpty() ? second : second.isEmpty() ? first : first + "; " + second;
   }
 
   /** A training run that writes the AOT cache; returns a note on what happened. */
@@ -188,15 +382,23 @@ final class Footprint {
     return -1;
   }
 
-  /** Runs a baseline system on a fresh pair and measures its daemon on vm-a. */
-  FootprintRow baseline(SystemUnderTest system, String daemon) throws Exception {
-    out.printf("  footprint: %s%n", system.name());
-    Path dir = workDir.resolve("footprint-" + system.name());
-    try (PairLab lab = PairLab.create(dir, PairLab.DEFAULT_GROUPS, "")) {
+  /** Runs a baseline system on a fresh pair with {@code groups} and measures its daemon on vm-a. */
+  FootprintRow baseline(SystemUnderTest system, String daemon, List<PairLab.Group> groups)
+      throws Exception {
+    out.printf("  footprint: %s, %d groups%n", system.name(), groups.size());
+    Path dir = workDir.resolve("footprint-" + system.name() + "-" + groups.size());
+    try (PairLab lab = PairLab.create(dir, groups, "")) {
       system.start(lab, dir);
-      new PairProbe(lab).awaitSettled(Duration.ofSeconds(30));
+      String settled = settledNote(lab);
       Thread.sleep(5000);
-      return idle(daemon, system.description(), () -> system.daemonProcesses(PairLab.VM_A), -1, "");
+      return idle(
+          daemon,
+          "",
+          system.description(),
+          groups.size(),
+          () -> system.daemonProcesses(PairLab.VM_A),
+          -1,
+          settled);
     }
   }
 }

@@ -13,26 +13,39 @@ import java.util.Objects;
  *
  * <p>{@link Flavor#CLASSIC} is the field-note shape (VRRPv2, PASS auth, advert 1 s, check every 1
  * s, fall 2). {@link Flavor#TUNED} is as fast as keepalived 2.2 allows: VRRPv3 at 100 ms adverts,
- * the check script every second (keepalived refuses a {@code vrrp_script} interval below 1 s), fall
- * 1, rise 1.
+ * the check script every second (keepalived 2.2.7 refuses a {@code vrrp_script} interval below 1
+ * s), fall 1, rise 1. {@link Flavor#TUNED_24} is the same on keepalived 2.4.3, which accepts a
+ * check every 100 ms.
  */
 public final class KeepalivedConfig {
 
-  /** The two setups compared. */
+  /** The setups compared. */
   public enum Flavor {
-    CLASSIC("keepalived-classic", 2, "1", 2, 1),
-    TUNED("keepalived-tuned", 3, "0.1", 1, 1);
+    CLASSIC("keepalived-classic", "2.2.7", 2, "1", "1", 2, 1),
+    TUNED("keepalived-tuned", "2.2.7", 3, "0.1", "1", 1, 1),
+    TUNED_24("keepalived-2.4-tuned", "2.4.3", 3, "0.1", "0.1", 1, 1);
 
     private final String systemName;
+    private final String release;
     private final int version;
     private final String advertInt;
+    private final String checkInterval;
     private final int fall;
     private final int rise;
 
-    Flavor(String systemName, int version, String advertInt, int fall, int rise) {
+    Flavor(
+        String systemName,
+        String release,
+        int version,
+        String advertInt,
+        String checkInterval,
+        int fall,
+        int rise) {
       this.systemName = systemName;
+      this.release = release;
       this.version = version;
       this.advertInt = advertInt;
+      this.checkInterval = checkInterval;
       this.fall = fall;
       this.rise = rise;
     }
@@ -41,14 +54,28 @@ public final class KeepalivedConfig {
       return systemName;
     }
 
+    /** The keepalived release this flavor runs: Debian's 2.2.7 or the 2.4.3 build in shared/. */
+    public String release() {
+      return release;
+    }
+
+    /** Whether it runs the keepalived 2.4.3 build rather than Debian's package. */
+    public boolean needs24() {
+      return release.startsWith("2.4");
+    }
+
     /** One line for the report. */
     public String summary() {
-      return "VRRPv"
+      return "keepalived "
+          + release
+          + ": VRRPv"
           + version
           + (version == 2 ? " PASS auth" : "")
           + ", advert "
           + advertInt
-          + " s, redis-cli ping every 1 s fall "
+          + " s, redis-cli ping every "
+          + checkInterval
+          + " s fall "
           + fall
           + " rise "
           + rise
@@ -122,7 +149,9 @@ public final class KeepalivedConfig {
           .append("  script \"")
           .append(scriptPath("check", group))
           .append("\"\n")
-          .append("  interval 1\n")
+          .append("  interval ")
+          .append(flavor.checkInterval)
+          .append('\n')
           .append("  timeout 1\n")
           .append("  fall ")
           .append(flavor.fall)

@@ -19,6 +19,7 @@ import java.util.Set;
 public final class RedishaSystem implements SystemUnderTest {
   private final String protection;
   private final List<String> jvmOptions;
+  private final List<String> apiServerCommand;
   private final DaemonProcesses agents = new DaemonProcesses();
   private PairLab lab;
 
@@ -34,12 +35,32 @@ public final class RedishaSystem implements SystemUnderTest {
   }
 
   /**
-   * @param protection the pair file's {@code splitBrainProtection}
+   * @param protection the pair file's {@code splitBrainProtection}: None or Etcd
    * @param jvmOptions JVM options of the agents
    */
   public RedishaSystem(String protection, List<String> jvmOptions) {
+    if ("Lease".equals(protection)) {
+      throw new IllegalArgumentException("protection Lease needs an API server: use lease(...)");
+    }
     this.protection = protection;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.apiServerCommand = null;
+  }
+
+  private RedishaSystem(List<String> jvmOptions, List<String> apiServerCommand) {
+    this.protection = "Lease";
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.apiServerCommand = List.copyOf(apiServerCommand);
+  }
+
+  /**
+   * redisha with {@code splitBrainProtection: Lease}: each pair gets a Kubernetes API server in a
+   * host of its own, run with {@code apiServerCommand} (see {@link PairLab#startKubernetesApi}),
+   * and the agents run with {@code --kubernetes} against it. The benchmark's own command has no API
+   * server to offer; a test passes fabric8's mock server.
+   */
+  public static RedishaSystem lease(List<String> jvmOptions, List<String> apiServerCommand) {
+    return new RedishaSystem(jvmOptions, apiServerCommand);
   }
 
   @Override
@@ -53,6 +74,9 @@ public final class RedishaSystem implements SystemUnderTest {
         + protection
         + ("Etcd".equals(protection)
             ? " (a three-member etcd 3.4 cluster on three other hosts)"
+            : "")
+        + ("Lease".equals(protection)
+            ? " (agents with --kubernetes, the API server on host " + PairLab.API + ")"
             : "");
   }
 
@@ -117,8 +141,11 @@ public final class RedishaSystem implements SystemUnderTest {
   }
 
   @Override
-  public void start(PairLab lab, Path dir) {
+  public void start(PairLab lab, Path dir) throws Exception {
     this.lab = lab;
+    if (apiServerCommand != null) {
+      lab.startKubernetesApi(apiServerCommand);
+    }
     if ("Etcd".equals(protection)) {
       // Its members are processes of the lab's hosts: closing the lab stops them.
       EtcdCluster.start(lab.network(), dir.resolve("etcd"), ETCD_MEMBERS, PairLab.CLIENT);
@@ -129,7 +156,10 @@ public final class RedishaSystem implements SystemUnderTest {
 
   @Override
   public synchronized void startDaemon(String host) {
-    agents.put(host, AgentJvm.start(lab, host, jvmOptions, lab.agentLog(host)));
+    agents.put(
+        host,
+        AgentJvm.start(
+            lab, host, jvmOptions, lab.agentLog(host), lab.agentEnvironment(), lab.agentArgs()));
   }
 
   @Override

@@ -37,12 +37,17 @@ public final class SentinelSystem implements SystemUnderTest {
 
   @Override
   public Set<Fault> faults() {
-    return EnumSet.complementOf(EnumSet.of(Fault.BOOT, Fault.SWITCHOVER));
+    return EnumSet.complementOf(EnumSet.of(Fault.BOOT, Fault.SWITCHOVER, Fault.CRASH, Fault.STALL));
   }
 
   @Override
   public String notApplicable(Fault fault) {
-    return fault == Fault.BOOT ? "n/a (fixed master)" : "n/a";
+    return switch (fault) {
+      case BOOT -> "n/a (fixed master)";
+      // a sentinel is one voter of three, not the master's agent: killing it moves nothing
+      case CRASH, STALL -> "n/a (no agent on the master's host)";
+      default -> "n/a";
+    };
   }
 
   @Override

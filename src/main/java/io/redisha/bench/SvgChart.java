@@ -20,7 +20,9 @@ final class SvgChart {
   private static final int PAD_R = 10;
   private static final int PAD_T = 18;
   private static final int PAD_B = 22;
-  private static final String[] COLORS = {"#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd"};
+  private static final String[] COLORS = {
+    "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#17becf"
+  };
 
   private SvgChart() {}
 
@@ -45,7 +47,9 @@ final class SvgChart {
             Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
     svg.append(
         "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Acknowledged writes"
-            + " through the VIP around each fault (group a, one write every 2 ms)</text>\n");
+            + " through the VIP around each fault (group a, one write every 2 ms, client "
+            + BenchClient.PRIMARY.id()
+            + ")</text>\n");
     svg.append(
         String.format(
             Locale.ROOT, "<text x=\"10\" y=\"40\" fill=\"#555\">%s</text>%n", escape(subtitle)));
@@ -78,8 +82,8 @@ final class SvgChart {
       }
       double xMax = 2000;
       for (FaultSample sample : chosen) {
-        if (sample != null && sample.completed()) {
-          xMax = Math.max(xMax, gapEnd(sample.timeline()) + 1000);
+        if (sample != null && sample.completed() && sample.primary() != null) {
+          xMax = Math.max(xMax, gapEnd(sample.primary().timeline()) + 1000);
         }
       }
       xMax = Math.min(xMax, 15_000);
@@ -187,7 +191,10 @@ final class SvgChart {
             plotY,
             zeroX,
             plotY + plotH));
-    float[] timeline = sample.timeline();
+    ClientWrites writes = sample.primary();
+    float[] timeline = writes == null ? new float[0] : writes.timeline();
+    float[] lostTimeline = writes == null ? new float[0] : writes.lostTimeline();
+    long lost = writes == null ? 0 : writes.lost();
     int first = 0;
     while (first < timeline.length && timeline[first] < xMin) {
       first++;
@@ -221,7 +228,7 @@ final class SvgChart {
             "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\"/>%n",
             color,
             points.toString().strip()));
-    for (float lostAt : sample.lostTimeline()) {
+    for (float lostAt : lostTimeline) {
       if (lostAt < xMin || lostAt > xMax) {
         continue;
       }
@@ -237,14 +244,14 @@ final class SvgChart {
     }
     String label =
         (sample.completed() ? "gap " + sample.gapMillis() + " ms" : "FAILED")
-            + (sample.lost() > 0 ? ", lost " + sample.lost() : ", lost 0");
+            + (lost > 0 ? ", lost " + lost : ", lost 0");
     svg.append(
         String.format(
             Locale.ROOT,
             "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>%n",
             plotX,
             y0 + 13,
-            sample.lost() > 0 || !sample.completed() ? "#b00" : "#222",
+            lost > 0 || !sample.completed() ? "#b00" : "#222",
             escape(label)));
   }
 

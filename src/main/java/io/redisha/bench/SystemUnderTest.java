@@ -1,10 +1,13 @@
 package io.redisha.bench;
 
+import io.redisha.lab.LabNetwork;
 import io.redisha.lab.PairLab;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An HA system the benchmark runs on a {@link PairLab}: redisha's agents, keepalived with scripts,
@@ -55,6 +58,53 @@ public interface SystemUnderTest {
    */
   default boolean hasThirdVoter() {
     return false;
+  }
+
+  // ---- issue 13: the master's HA daemon crashes or stalls ----
+
+  /**
+   * SIGKILL of the daemon of {@code host} and of every process it started, all at once, as a crash
+   * or the OOM killer ends them: nothing is cleaned up. Waits until they are gone; {@link
+   * #startDaemon} starts it again.
+   */
+  default void killDaemon(String host) throws Exception {
+    List<ProcessHandle> family = daemonFamily(host);
+    family.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle member : family) {
+      member.onExit().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * SIGSTOP of the daemon of {@code host} and of every process it started for {@code duration},
+   * then SIGCONT (also when interrupted): a long pause of the daemon while its Redis serves.
+   */
+  default void stallDaemon(String host, Duration duration) throws Exception {
+    List<ProcessHandle> family = daemonFamily(host);
+    for (ProcessHandle member : family) {
+      LabNetwork.signal(member, "STOP");
+    }
+    try {
+      Thread.sleep(duration);
+    } finally {
+      for (ProcessHandle member : family) {
+        if (member.isAlive()) {
+          LabNetwork.signal(member, "CONT");
+        }
+      }
+    }
+  }
+
+  private List<ProcessHandle> daemonFamily(String host) {
+    List<ProcessHandle> family = new ArrayList<>();
+    for (ProcessHandle daemon : daemonProcesses(host)) {
+      family.add(daemon);
+      family.addAll(daemon.descendants().toList());
+    }
+    if (family.isEmpty()) {
+      throw new IllegalStateException("no " + name() + " daemon runs on " + host);
+    }
+    return family;
   }
 
   /** How long the system needs at most to settle after a fault is repaired. */

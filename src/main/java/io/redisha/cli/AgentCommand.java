@@ -5,19 +5,19 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.redisha.agent.AgentDefaults;
 import io.redisha.agent.AgentHttpServer;
 import io.redisha.agent.AgentRuntime;
+import io.redisha.agent.ApiAccess;
 import io.redisha.agent.ReportSink;
 import io.redisha.arbiter.Protection;
 import io.redisha.net.InterfaceInfo;
 import io.redisha.net.NetlinkAddressManager;
-import io.redisha.net.PacketArpAnnouncer;
-import io.redisha.net.RawVrrpSocket;
 import io.redisha.pair.InvalidPairException;
-import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * {@code redisha agent --config pair.yaml --node vm-a}: runs one node of a pair until SIGTERM, then
@@ -73,10 +74,20 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--node",
-      required = true,
       paramLabel = "NAME",
-      description = "This node: one of the names under nodes in FILE.")
+      description =
+          "This node: one of the names under nodes in FILE. Default: the first line of the file"
+              + " 'node' beside FILE (/etc/redisha/node for the packaged service), else the host"
+              + " name.")
   String node;
+
+  @Option(
+      names = "--api-token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the token that POST requests (/switchover) must send as 'Authorization:"
+              + " Bearer TOKEN'. Without it only requests from this host may act.")
+  Path apiTokenFile;
 
   @Option(
       names = "--http-address",
@@ -115,8 +126,20 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PairSettings settings;
+    ApiAccess access;
     try {
-      settings = PairValidation.resolve(PairFile.load(config), node, config.toString());
+      node = node != null ? node : NodeName.beside(config);
+      access =
+          apiTokenFile == null
+              ? ApiAccess.LOOPBACK_ONLY
+              : new ApiAccess(Files.readString(apiTokenFile, StandardCharsets.UTF_8).strip());
+    } catch (IOException | IllegalArgumentException e) {
+      streams.err().println("redisha agent: --api-token-file: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
+    try {
+      // Under --kubernetes a command comes only from the operator's hooks file (S10).
+      settings = PairValidation.resolveAgentFile(config, node, kubernetes);
     } catch (InvalidPairException e) {
       streams.err().println("redisha agent: " + e.getMessage());
       return Main.USAGE_ERROR;
@@ -148,7 +171,7 @@ final class AgentCommand implements Callable<Integer> {
             httpPort);
     AgentHttpServer http;
     try {
-      http = AgentHttpServer.bind(httpAt);
+      http = AgentHttpServer.bind(httpAt, access);
     } catch (IOException e) {
       guards.close();
       closeClient(client);
@@ -168,6 +191,8 @@ final class AgentCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     http.serve(runtime);
+    // systemctl reload: read the pair file now (it is also read every second).
+    Signal.handle(new Signal("HUP"), signal -> runtime.reloadNow());
     LOG.info(
         "node {} ({}) of pair {}: peer {} ({}), VRRPv{} every {} ms on {}, protection {}, status"
             + " on http://{}:{}/status",
@@ -208,13 +233,15 @@ final class AgentCommand implements Callable<Integer> {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       ReportSink sink = AgentWiring.reportSink(client);
-      RawVrrpSocket socket = RawVrrpSocket.open(interfaceName, settings.link().localAddress(), 255);
-      opened.add(socket);
       NetlinkAddressManager addresses = NetlinkAddressManager.open();
       opened.add(addresses);
-      PacketArpAnnouncer arp = PacketArpAnnouncer.open(interfaceName);
-      opened.add(arp);
-      return AgentRuntime.start(config, kubernetes, settings, socket, addresses, arp, sink, guards);
+      return AgentRuntime.start(
+          config,
+          kubernetes,
+          settings,
+          AgentWiring.networkEdges(settings, addresses),
+          sink,
+          guards);
     } catch (Exception e) {
       for (AutoCloseable resource : opened.reversed()) {
         try {

@@ -15,6 +15,10 @@ import io.redisha.etcd.EtcdSettings;
 import io.redisha.kube.FabricLeasePort;
 import io.redisha.kube.LeaseReportSink;
 import io.redisha.kube.PairResources;
+import io.redisha.net.LinkWatch;
+import io.redisha.net.NetlinkAddressManager;
+import io.redisha.net.PacketArpAnnouncer;
+import io.redisha.net.RawVrrpSocket;
 import io.redisha.pair.PairSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +39,21 @@ final class AgentWiring {
    */
   static ReportSink reportSink(KubernetesClient client) {
     return client == null ? ReportSink.NONE : LeaseReportSink.fromEnvironment(client);
+  }
+
+  /**
+   * The agent's edges on the pair's interface: the raw VRRP socket (TTL 255, from the node's
+   * address) and the gratuitous ARP socket, opened by the runtime after the kernel's link watch and
+   * again if the interface is re-created, in the agent's network namespace.
+   */
+  static AgentRuntime.NetworkEdges networkEdges(
+      PairSettings settings, NetlinkAddressManager addresses) {
+    String interfaceName = settings.link().interfaceName();
+    return new AgentRuntime.NetworkEdges(
+        () -> RawVrrpSocket.open(interfaceName, settings.link().localAddress(), 255),
+        () -> PacketArpAnnouncer.open(interfaceName),
+        addresses,
+        LinkWatch.netlink());
   }
 
   /** The namespace of the group Leases: the pair's, as the operator's DaemonSet sets it. */

@@ -2,9 +2,12 @@ package io.redisha.cli;
 
 import io.redisha.bench.Benchmark;
 import io.redisha.bench.Fault;
+import io.redisha.bench.MeasurementOptions;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,6 +95,37 @@ final class BenchCommand implements Callable<Integer> {
   Integer idleSeconds;
 
   @Option(
+      names = "--clients",
+      paramLabel = "LIST",
+      description =
+          "Client settings that see every fault, comma-separated: raw (20 ms connect timeout),"
+              + " raw-1s (1 s connect timeout), lettuce (lettuce's defaults). Default: all; raw"
+              + " with --quick.")
+  String clients;
+
+  @Option(
+      names = "--runs-baselines",
+      paramLabel = "N",
+      description =
+          "Runs per fault for keepalived and Sentinel when they should run fewer than redisha"
+              + " (--runs). Default: --runs.")
+  String runsBaselines;
+
+  @Option(
+      names = "--footprint-groups",
+      paramLabel = "LIST",
+      description = "Group counts the idle footprint is measured with. Default: 2,8,32.")
+  String footprintGroups;
+
+  @Option(
+      names = "--agent-package",
+      paramLabel = "DIR",
+      description =
+          "An installed package's runtime to measure beside the class-path agent. Default:"
+              + " /usr/lib/redisha when installed.")
+  String agentPackage;
+
+  @Option(
       names = "--work-dir",
       paramLabel = "DIR",
       description =
@@ -141,7 +175,18 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     Benchmark.Plan plan = Benchmark.Plan.of(quick, runs, systems, faults, out, idleSeconds);
-    return Benchmark.run(plan, workDir, streams.out(), streams.err());
+    Map<String, String> measurement = new HashMap<>();
+    measurement.put("clients", clients);
+    measurement.put("runs-baselines", runsBaselines);
+    measurement.put("footprint-groups", footprintGroups);
+    measurement.put("agent-package", agentPackage);
+    MeasurementOptions measure;
+    try {
+      measure = MeasurementOptions.from(measurement::get, plan.quick(), plan.runs());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    return Benchmark.run(plan, measure, workDir, streams.out(), streams.err());
   }
 
   /** The names {@code --systems} takes. */

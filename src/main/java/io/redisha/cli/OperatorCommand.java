@@ -2,6 +2,7 @@ package io.redisha.cli;
 
 import io.redisha.operator.AgentSettings;
 import io.redisha.operator.OperatorProcess;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -60,6 +61,14 @@ public final class OperatorCommand implements Callable<Integer> {
   String agentImage;
 
   @Option(
+      names = "--admin-config",
+      paramLabel = "FILE",
+      description =
+          "The cluster admin's configuration: the hooks pairs may name (hooks) and the agents'"
+              + " tolerations (agentTolerations). Default: none.")
+  Path adminConfig;
+
+  @Option(
       names = "--leader-election-namespace",
       paramLabel = "NS",
       description = "Where the election Lease lives. Default: $POD_NAMESPACE.")
@@ -112,7 +121,8 @@ public final class OperatorCommand implements Callable<Integer> {
         watched,
         agentImage != null ? agentImage : OperatorProcess.defaultAgentImage(),
         namespace,
-        election);
+        election,
+        adminConfig);
   }
 
   @Override

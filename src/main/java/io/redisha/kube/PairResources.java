@@ -1,6 +1,8 @@
 package io.redisha.kube;
 
 import io.redisha.agent.AgentDefaults;
+import io.redisha.pair.AdminHooks;
+import io.redisha.pair.PairValidation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +67,21 @@ public final class PairResources {
   /** The ConfigMap key of the generation, which the agent reads as a file beside the pair file. */
   public static final String GENERATION_KEY = AgentDefaults.GENERATION_FILE;
 
+  /**
+   * The ConfigMap key of the hooks of the operator's configuration that the pair names, which the
+   * agent reads as a file beside the pair file (the only source of a command under Kubernetes).
+   */
+  public static final String HOOKS_FILE_KEY = AdminHooks.FILE_NAME;
+
   public static final String PAIR_FILE = CONFIG_DIR + "/" + PAIR_FILE_KEY;
-  public static final String VRRP_SECRET_DIR = "/var/run/secrets/redisha/vrrp";
-  public static final String REDIS_SECRET_DIR = "/var/run/secrets/redisha/redis";
+
+  /** Where the Secrets are mounted; the agent under --kubernetes reads no other file (S10). */
+  public static final String VRRP_SECRET_DIR = PairValidation.KUBERNETES_SECRET_ROOT + "/vrrp";
+
+  public static final String REDIS_SECRET_DIR = PairValidation.KUBERNETES_SECRET_ROOT + "/redis";
+  public static final String CLOUD_SECRET_DIR = PairValidation.KUBERNETES_SECRET_ROOT + "/cloud";
   public static final String SECRET_FILE = "password";
+  public static final String CLOUD_CREDENTIALS_FILE = "credentials";
 
   /** Where the DaemonSet mounts the etcd password Secret and the etcd TLS Secret. */
   public static final String ETCD_SECRET_DIR = "/var/run/secrets/redisha/etcd";

@@ -70,8 +70,10 @@ public final class ReportThrottle {
                                     g.cloudRouting().result(),
                                     0,
                                     g.cloudRouting().error(),
-                                    null)))
+                                    null),
+                            g.fault()))
                 .toList();
-    return new AgentReport(r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups);
+    return new AgentReport(
+        r.pair(), r.node(), null, r.configGeneration(), r.configError(), groups, r.link());
   }
 }

@@ -61,6 +61,7 @@ public final class LabNetwork implements AutoCloseable {
   private final List<String> namespacesMade = new ArrayList<>();
   private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> partitions = new LinkedHashSet<>();
+  private final Map<String, String> lossyLinks = new LinkedHashMap<>();
   private final Thread shutdownHook;
   private boolean closed;
 
@@ -295,6 +296,174 @@ public final class LabNetwork implements AutoCloseable {
       dropFrom(a, b, "-D");
       dropFrom(b, a, "-D");
     }
+  }
+
+  // ---- link faults of issue 13: a link that goes down, a lost carrier, a lossy pair link ----
+
+  /**
+   * {@code ip link set eth0 down} inside the host, as an operator or a driver does: the interface
+   * is administratively down (no carrier either), its addresses stay on it but carry nothing.
+   */
+  public synchronized void linkDown(String host) {
+    ensureOpen();
+    ipIn(host(host).namespace(), "link", "set", HOST_INTERFACE, "down");
+  }
+
+  /** {@code ip link set eth0 up} inside the host after {@link #linkDown}. */
+  public synchronized void linkUp(String host) {
+    ensureOpen();
+    ipIn(host(host).namespace(), "link", "set", HOST_INTERFACE, "up");
+  }
+
+  /**
+   * Takes the bridge side of the host's veth down: the host's own {@code eth0} stays
+   * administratively up but loses its carrier ({@code NO-CARRIER}, operstate {@code
+   * LOWERLAYERDOWN}), as when a cable is pulled or a hypervisor detaches the NIC.
+   */
+  public synchronized void carrierLoss(String host) {
+    ensureOpen();
+    ipIn(bridgeNamespace, "link", "set", host(host).bridgePort(), "down");
+  }
+
+  /** Brings the carrier back after {@link #carrierLoss}. */
+  public synchronized void carrierBack(String host) {
+    ensureOpen();
+    ipIn(bridgeNamespace, "link", "set", host(host).bridgePort(), "up");
+  }
+
+  /**
+   * The state of the host's {@code eth0} as {@code ip -o link} shows it: its flags and operstate,
+   * for example {@code <NO-CARRIER,BROADCAST,MULTICAST,UP> state LOWERLAYERDOWN}.
+   */
+  public synchronized String linkState(String host) {
+    String line = ipIn(host(host).namespace(), "-o", "link", "show", HOST_INTERFACE);
+    int flags = line.indexOf('<');
+    int mtu = line.indexOf(" mtu ");
+    int state = line.indexOf(" state ");
+    int mode = line.indexOf(" mode ");
+    String shown = flags >= 0 && mtu > flags ? line.substring(flags, mtu) : line.strip();
+    if (state >= 0) {
+      shown += line.substring(state, mode > state ? mode : line.length()).stripTrailing();
+    }
+    return shown;
+  }
+
+  /**
+   * The IPv4 addresses on the host's {@code eth0}, one {@code a.b.c.d/prefix} each, read with
+   * {@code ip -n} (no {@code ip netns exec}, so it is cheap enough to sample every few ms).
+   */
+  public List<String> addresses(String host) {
+    String namespace;
+    synchronized (this) {
+      ensureOpen();
+      namespace = host(host).namespace();
+    }
+    List<String> command =
+        List.of("ip", "-n", namespace, "-4", "-o", "addr", "show", "dev", HOST_INTERFACE);
+    String output = runCommand("the host", command, command).requireSuccess().output();
+    List<String> addresses = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      for (int i = 0; i + 1 < words.length; i++) {
+        if (words[i].equals("inet")) {
+          addresses.add(words[i + 1]);
+        }
+      }
+    }
+    return addresses;
+  }
+
+  /**
+   * Drops each packet between two hosts with probability {@code probability}, each way on its own
+   * ({@code iptables -m statistic --mode random} in both hosts, on frames from the other's MAC): a
+   * lossy link, not a cut. Traffic with other hosts is not touched. {@link #clearLossyLink} removes
+   * the rules; so does {@link #close} with the namespaces.
+   */
+  public synchronized void lossyLink(String hostA, String hostB, double probability) {
+    ensureOpen();
+    if (!(probability > 0 && probability <= 1)) {
+      throw new IllegalArgumentException(
+          "probability must be above 0 and at most 1, not " + probability);
+    }
+    Host a = host(hostA);
+    Host b = host(hostB);
+    if (a.equals(b)) {
+      throw new IllegalArgumentException(
+          "cannot make a lossy link from host '" + hostA + "' to itself");
+    }
+    String key = partitionKey(a, b);
+    if (lossyLinks.containsKey(key)) {
+      throw new IllegalStateException("the link " + key + " is already lossy: clear it first");
+    }
+    String chance = String.format(java.util.Locale.ROOT, "%.4f", probability);
+    lossyLinks.put(key, chance);
+    dropRandomlyFrom(a, b, chance, "-I");
+    try {
+      dropRandomlyFrom(b, a, chance, "-I");
+    } catch (RuntimeException e) {
+      clearLossyLink(hostA, hostB);
+      throw e;
+    }
+  }
+
+  /** Ends a {@link #lossyLink}; does nothing when the link is not lossy. */
+  public synchronized void clearLossyLink(String hostA, String hostB) {
+    ensureOpen();
+    Host a = host(hostA);
+    Host b = host(hostB);
+    String chance = lossyLinks.remove(partitionKey(a, b));
+    if (chance == null) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    for (Host[] pair : new Host[][] {{a, b}, {b, a}}) {
+      ExecResult result = execDropRandomly(pair[0], pair[1], chance, "-D");
+      if (!result.succeeded() && !result.output().contains("does a matching rule exist")) {
+        failures.add(result.output().strip());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(
+          "lossy link rules between " + hostA + " and " + hostB + " not removed: " + failures);
+    }
+  }
+
+  private void dropRandomlyFrom(Host receiver, Host sender, String chance, String action) {
+    execDropRandomly(receiver, sender, chance, action).requireSuccess();
+  }
+
+  private ExecResult execDropRandomly(Host receiver, Host sender, String chance, String action) {
+    return exec(
+        receiver.name(),
+        "iptables",
+        "-w",
+        action,
+        "INPUT",
+        "-m",
+        "mac",
+        "--mac-source",
+        sender.mac(),
+        "-m",
+        "statistic",
+        "--mode",
+        "random",
+        "--probability",
+        chance,
+        "-j",
+        "DROP");
+  }
+
+  /**
+   * Sends {@code signal} (a name such as {@code STOP}, {@code CONT} or {@code KILL}) to one process
+   * by its PID, with {@code kill(1)}: for processes this lab started.
+   */
+  public static void signal(ProcessHandle process, String signal) {
+    if (!signal.matches("[A-Z]+[0-9]*")) {
+      throw new IllegalArgumentException(
+          "signal must be a name such as STOP, not '" + signal + "'");
+    }
+    List<String> command = List.of("kill", "-s", signal, Long.toString(process.pid()));
+    runCommand("the host", command, command).requireSuccess();
   }
 
   /**

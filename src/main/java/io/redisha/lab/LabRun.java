@@ -1,12 +1,17 @@
 package io.redisha.lab;
 
 import io.redisha.lab.PairLab.GroupView;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The lab's failure scenarios, one after another, against a running {@link PairLab} with a writer
@@ -437,6 +442,453 @@ public final class LabRun {
           untouched ? "untouched (S6)" : "MOVED: " + after.get(g.name()),
           -1);
     }
+  }
+
+  // ---- the faults of issue 13, watched through the real parts (PairWatch) ----
+
+  /** How long after a repair the pair has to settle again. */
+  static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** How long a supervisor waits before it starts a crashed agent again. */
+  public static final Duration AGENT_RESTART_DELAY = Duration.ofSeconds(3);
+
+  /** How long a stalled agent stays stopped. */
+  public static final Duration AGENT_STALL = Duration.ofSeconds(5);
+
+  /** The share of packets the lossy pair link drops, each way. */
+  public static final double LOSS_PROBABILITY = 0.3;
+
+  /** How long the pair link stays lossy. */
+  public static final Duration LOSSY_TIME = Duration.ofSeconds(10);
+
+  private Duration takeoverBound = PairLab.masterDownInterval();
+
+  /**
+   * How long a takeover may take in this pair, when it is more than 3 adverts + skew: with a Lease
+   * the peer first waits out the fence time.
+   */
+  public LabRun takeoverBound(Duration bound) {
+    this.takeoverBound = bound;
+    return this;
+  }
+
+  /** The moments a fault's injection records. */
+  private static final class Moments {
+    long fault = -1;
+    long repair = -1;
+    long restarted = -1;
+  }
+
+  @FunctionalInterface
+  private interface Injection {
+    void inject(String master, String survivor, Moments moments) throws Exception;
+  }
+
+  /**
+   * {@code ip link set eth0 down} on group {@code groupName}'s master host until the peer holds the
+   * VIP and 2 s more, then up again ({@code carrier}: the carrier is lost instead, from the bridge
+   * side). Must hold: within the takeover bound exactly the peer holds each VIP; from 3 adverts +
+   * skew on the downed host holds none and its Redis takes no write, also after the link returns
+   * (it rejoins as a replica); no acknowledged write lost.
+   */
+  public FaultReport linkDown(String groupName, boolean carrier) throws Exception {
+    String what = carrier ? "carrier lost" : "link down";
+    announce(
+        (carrier
+                ? "the carrier of group " + groupName + "'s master host is lost (bridge side down)"
+                : "group "
+                    + groupName
+                    + "'s master host takes its link down (ip link set eth0 down)")
+            + " until the peer holds the VIP, then 2 s more");
+    PairLab.Group group = lab.group(groupName);
+    FaultReport report =
+        watched(
+            what,
+            groupName,
+            (master, survivor, moments) -> {
+              if (carrier) {
+                lab.network().carrierLoss(master);
+              } else {
+                lab.network().linkDown(master);
+              }
+              moments.fault = System.nanoTime();
+              out.println("      " + master + " eth0: " + lab.network().linkState(master));
+              try {
+                waitFor(() -> lab.vipHolders(group).contains(survivor), Duration.ofSeconds(30));
+                pause(Duration.ofSeconds(2));
+              } finally {
+                if (carrier) {
+                  lab.network().carrierBack(master);
+                } else {
+                  lab.network().linkUp(master);
+                }
+                moments.repair = System.nanoTime();
+              }
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      String name = g.name();
+      long isolatedSince = report.faultNanos() + FaultReport.masterDownNanos();
+      long wrong =
+          report
+              .watch()
+              .vipSamplesOtherThan(
+                  name,
+                  List.of(report.survivor()),
+                  report.faultNanos() + takeoverBound.toNanos(),
+                  report.repairNanos());
+      if (wrong > 0) {
+        problems.add(wrong + " samples with the VIP not on " + report.survivor() + " alone");
+      }
+      long isolatedHeld =
+          report.watch().vipHoldersSeen(name, isolatedSince, report.repairNanos()).stream()
+              .filter(h -> h.contains(report.faultHost()))
+              .count();
+      if (isolatedHeld > 0) {
+        problems.add(report.faultHost() + " held the VIP in " + isolatedHeld + " samples");
+      }
+      long writable =
+          report
+              .watch()
+              .writableSamples(name, report.faultHost(), isolatedSince, report.endNanos());
+      if (writable > 0) {
+        problems.add(report.faultHost() + "'s Redis took writes in " + writable + " samples");
+      }
+      recordWatched(report, g, problems, report.survivor() + " holds the VIP alone", 0);
+    }
+    return report;
+  }
+
+  /**
+   * SIGKILL of group {@code groupName}'s master agent, started again {@link #AGENT_RESTART_DELAY}
+   * later. Must hold: one VIP holder per group from 3 adverts + skew after the restarted agent runs
+   * (and after the takeover bound from the kill), no acknowledged write lost.
+   */
+  public FaultReport agentCrash(String groupName) throws Exception {
+    announce(
+        "SIGKILL of group "
+            + groupName
+            + "'s master agent; its supervisor starts it again "
+            + AGENT_RESTART_DELAY.toSeconds()
+            + " s later");
+    FaultReport report =
+        watched(
+            "agent SIGKILL, back after " + AGENT_RESTART_DELAY.toSeconds() + " s",
+            groupName,
+            (master, survivor, moments) -> {
+              long logSize = logSize(lab.agentLog(master));
+              lab.killAgent(master);
+              moments.fault = System.nanoTime();
+              lab.restartAgent(master, AGENT_RESTART_DELAY);
+              moments.repair = System.nanoTime();
+              moments.restarted =
+                  firstNewLogLine(lab.agentLog(master), logSize, Duration.ofSeconds(60));
+              out.println(
+                  "      restarted agent's first log line: "
+                      + lineAt(lab.agentLog(master), logSize));
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      long from =
+          Math.max(
+              report.restartedNanos() + FaultReport.masterDownNanos(),
+              report.faultNanos() + takeoverBound.toNanos());
+      long notOne =
+          report.watch().vipHoldersSeen(g.name(), from, report.endNanos()).stream()
+              .filter(h -> h.size() != 1)
+              .count();
+      if (report.restartedNanos() < 0) {
+        problems.add("the restarted agent wrote nothing to its log");
+      } else if (notOne > 0) {
+        problems.add(notOne + " samples after the restart without exactly one VIP holder");
+      }
+      recordWatched(report, g, problems, "one VIP holder after the restart", 0);
+    }
+    return report;
+  }
+
+  /**
+   * SIGSTOP of group {@code groupName}'s master agent for {@link #AGENT_STALL}, then SIGCONT; its
+   * Redis keeps serving. Must hold: no acknowledged write lost.
+   */
+  public FaultReport agentStall(String groupName) throws Exception {
+    announce(
+        "SIGSTOP of group "
+            + groupName
+            + "'s master agent for "
+            + AGENT_STALL.toSeconds()
+            + " s while its Redis serves, then SIGCONT");
+    FaultReport report =
+        watched(
+            "agent SIGSTOP " + AGENT_STALL.toSeconds() + " s",
+            groupName,
+            (master, survivor, moments) -> {
+              moments.fault = System.nanoTime();
+              try {
+                lab.stallAgent(master, AGENT_STALL);
+              } finally {
+                moments.repair = System.nanoTime();
+              }
+            });
+    for (PairLab.Group g : lab.groups()) {
+      recordWatched(report, g, new ArrayList<>(), "stall ridden out", 0);
+    }
+    return report;
+  }
+
+  /**
+   * The pair link drops {@link #LOSS_PROBABILITY} of the packets each way for {@link #LOSSY_TIME}.
+   * Must hold: never two writable masters of a group, no acknowledged write lost.
+   */
+  public FaultReport lossyPairLink() throws Exception {
+    announce(
+        "the pair link drops "
+            + Math.round(LOSS_PROBABILITY * 100)
+            + " % of the packets each way for "
+            + LOSSY_TIME.toSeconds()
+            + " s");
+    String groupName = lab.groups().getFirst().name();
+    FaultReport report =
+        watched(
+            "pair link "
+                + Math.round(LOSS_PROBABILITY * 100)
+                + " % loss "
+                + LOSSY_TIME.toSeconds()
+                + " s",
+            groupName,
+            (master, survivor, moments) -> {
+              moments.fault = System.nanoTime();
+              try {
+                lab.lossyPairLink(PairLab.VM_A, PairLab.VM_B, LOSS_PROBABILITY, LOSSY_TIME);
+              } finally {
+                moments.repair = System.nanoTime();
+              }
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      PairWatch.Overlap two = report.watch().twoWritable(g.name());
+      if (two.periods() > 0) {
+        problems.add(
+            "two writable masters "
+                + two.periods()
+                + " times ("
+                + two.totalMillis()
+                + " ms in all)");
+      }
+      recordWatched(report, g, problems, "one writable master throughout", 0);
+    }
+    return report;
+  }
+
+  /**
+   * The master's Redis of group {@code groupName} killed and a fresh, empty one started in its
+   * place at once (0 ms). Must hold: the empty Redis rejoins as a replica (S5), no acknowledged
+   * write lost beyond those of the last second before the kill (not yet replicated), the other
+   * group untouched.
+   */
+  public FaultReport restartRedisMasterEmptyAtOnce(String groupName) throws Exception {
+    announce(
+        "kill the master's Redis of group " + groupName + " and restart it empty at once (0 ms)");
+    PairLab.Group group = lab.group(groupName);
+    Map<String, GroupView> before = lab.view();
+    FaultReport report =
+        watched(
+            "Redis restarted empty at 0 ms",
+            groupName,
+            (master, survivor, moments) -> {
+              moments.fault = lab.restartRedisEmptyAtOnce(master, group.port());
+              moments.repair = System.nanoTime();
+              lab.awaitRedis(master, group.port(), Duration.ofSeconds(10));
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      if (g.name().equals(groupName)) {
+        if (!"replica".equals(report.viewAfter().get(g.name()).roles().get(report.faultHost()))) {
+          problems.add("the empty Redis on " + report.faultHost() + " is not a replica");
+        }
+        recordWatched(report, g, problems, "empty Redis rejoined as replica", 1000);
+      } else {
+        GroupView was = before.get(g.name());
+        GroupView now = report.viewAfter().get(g.name());
+        if (!Objects.equals(was.master(), now.master())
+            || !was.transitions().equals(now.transitions())) {
+          problems.add("MOVED: " + now);
+        }
+        recordWatched(report, g, problems, "untouched (S6)", 0);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Runs one fault under the watch: 1 s of calm, the injection, the wait until every group is
+   * settled with its VIP on its master, 1 s more; then each group's writes and lost writes.
+   */
+  private FaultReport watched(String scenario, String groupName, Injection injection)
+      throws Exception {
+    Map<String, GroupView> before = lab.view();
+    String master = before.get(groupName).master();
+    if (master == null || master.contains("+")) {
+      throw new IllegalStateException(
+          scenario + ": group " + groupName + " has no single master before: " + before.values());
+    }
+    String survivor = PairLab.other(master);
+    Map<String, String> mastersBefore = new LinkedHashMap<>();
+    before.forEach((name, view) -> mastersBefore.put(name, view.master()));
+    PairWatch watch = PairWatch.start(lab);
+    Moments moments = new Moments();
+    boolean settled;
+    try {
+      pause(Duration.ofSeconds(1));
+      injection.inject(master, survivor, moments);
+      settled = waitFor(this::settledWithVipOnMaster, SETTLE_TIMEOUT);
+      pause(Duration.ofSeconds(1));
+    } finally {
+      watch.close();
+    }
+    long end = System.nanoTime();
+    Map<String, FaultReport.GroupWrites> writes = new LinkedHashMap<>();
+    for (PairLab.Group g : lab.groups()) {
+      VipWriter writer = writers.get(g.name());
+      VipWriter.Window window = writer.window(moments.fault - 500_000_000L, end);
+      writes.put(
+          g.name(),
+          new FaultReport.GroupWrites(
+              g.name(), window.longestGapMillis(), window.acked(), newlyLost(g.name(), writer)));
+    }
+    FaultReport report =
+        new FaultReport(
+            scenario,
+            master,
+            survivor,
+            mastersBefore,
+            moments.fault,
+            moments.repair,
+            moments.restarted,
+            end,
+            takeoverBound,
+            watch,
+            writes,
+            lab.view(),
+            settled && settledWithVipOnMaster());
+    report.figures().forEach(line -> out.println("      " + line));
+    return report;
+  }
+
+  /**
+   * The acknowledged writes of {@code writer} that cannot be read back through the VIP. A client
+   * whose ARP entry still names a host that has just let the VIP go cannot connect for a moment: it
+   * tries again for up to 10 s before it gives up.
+   */
+  private static long[] readBack(VipWriter writer) throws Exception {
+    long[] acked = writer.ackedSequences(0, Long.MAX_VALUE);
+    Exception last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return writer.lostSequences(acked);
+      } catch (IOException e) {
+        last = e;
+        Thread.sleep(500);
+      }
+    }
+    throw new IOException(
+        "cannot read the acknowledged writes back through the VIP: " + last, last);
+  }
+
+  private boolean settledWithVipOnMaster() {
+    Map<String, GroupView> views = lab.view();
+    for (PairLab.Group g : lab.groups()) {
+      GroupView view = views.get(g.name());
+      if (!view.settled() || !lab.vipHolders(g).equals(List.of(view.master()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * When the writes of the whole run that cannot be read back now, and were not missing at an
+   * earlier scenario, had been acknowledged.
+   */
+  private long[] newlyLost(String group, VipWriter writer) throws Exception {
+    long[] missing = readBack(writer);
+    List<Long> times = new ArrayList<>();
+    for (long seq : missing) {
+      if (previouslyLost.add(group + ":" + seq)) {
+        times.add(writer.ackNanos(seq));
+      }
+    }
+    return times.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  /**
+   * One summary row of a watched fault: {@code problems} plus the pair settling and the lost
+   * writes, of which those acknowledged from {@code excusedBeforeMillis} before the fault to {@code
+   * excusedAfterMillis} after it are excused (not yet replicated when a Redis died).
+   */
+  private void recordWatched(
+      FaultReport report,
+      PairLab.Group group,
+      List<String> problems,
+      String fine,
+      long excusedBeforeMillis) {
+    FaultReport.GroupWrites writes = report.writes().get(group.name());
+    long beyond =
+        excusedBeforeMillis == 0
+            ? writes.lost()
+            : writes.lostOutside(
+                report.faultNanos() - excusedBeforeMillis * 1_000_000, report.faultNanos());
+    if (beyond > 0) {
+      problems.add(beyond + " acknowledged writes lost");
+    }
+    if (!report.settledAfter()) {
+      problems.add(
+          "not settled afterwards: "
+              + report.viewAfter().get(group.name())
+              + ", VIP on "
+              + report.lastVipHolders(group.name()));
+    }
+    results.add(
+        new Result(
+            report.scenario(),
+            group.name(),
+            problems.isEmpty() ? fine : String.join("; ", problems),
+            writes.gapMillis(),
+            writes.acked(),
+            writes.lost(),
+            problems.isEmpty()));
+  }
+
+  private static long logSize(Path log) {
+    try {
+      return Files.exists(log) ? Files.size(log) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** The line of {@code log} that starts at byte {@code offset}, or "" when there is none. */
+  private static String lineAt(Path log, long offset) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      file.seek(offset);
+      String line = file.readLine();
+      return line == null ? "" : line;
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** When {@code log} first grows beyond {@code size} (polled every 5 ms), or -1 on timeout. */
+  private static long firstNewLogLine(Path log, long size, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (logSize(log) > size) {
+        return System.nanoTime();
+      }
+      Thread.sleep(5);
+    }
+    return -1;
   }
 
   /** The summary table, as printed at the end. */

@@ -24,8 +24,20 @@ public final class LabSession {
   private static final List<String> TOOLS = List.of("ip", "iptables", "redis-server", "redis-cli");
   private static final List<String> ETCD_TOOLS = List.of("etcd", "etcdctl");
 
-  /** The scenarios the lab knows, in the order it runs them by default. */
+  /** The scenarios the lab runs by default, in this order. */
   public static final List<String> SCENARIOS = List.of("kill", "cut", "pair-cut", "empty", "stop");
+
+  /**
+   * The faults of issue 13, run only when named: the link of the master's host down ({@code
+   * link-down}) or its carrier lost ({@code carrier}), its agent killed and restarted 3 s later
+   * ({@code crash}) or stopped 5 s ({@code stall}), the pair link dropping 30 % each way for 10 s
+   * ({@code lossy}), the master's Redis restarted empty at 0 ms ({@code empty-now}).
+   */
+  public static final List<String> FAULT_SCENARIOS =
+      List.of("link-down", "carrier", "crash", "stall", "lossy", "empty-now");
+
+  /** Every scenario the lab knows. */
+  public static final List<String> KNOWN_SCENARIOS = concat(SCENARIOS, FAULT_SCENARIOS);
 
   /**
    * The split-brain protections the lab can run: Etcd, with its own etcd cluster, or None. (The lab
@@ -78,9 +90,9 @@ public final class LabSession {
             "protection must be one of " + PROTECTIONS + ", not '" + protection + "'");
       }
       for (String scenario : scenarios) {
-        if (!SCENARIOS.contains(scenario)) {
+        if (!KNOWN_SCENARIOS.contains(scenario)) {
           throw new IllegalArgumentException(
-              "unknown scenario '" + scenario + "'; known: " + String.join(",", SCENARIOS));
+              "unknown scenario '" + scenario + "'; known: " + String.join(",", KNOWN_SCENARIOS));
         }
       }
       scenarios = List.copyOf(scenarios);
@@ -88,6 +100,12 @@ public final class LabSession {
   }
 
   private LabSession() {}
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return List.copyOf(all);
+  }
 
   /**
    * Builds the lab, runs the scenarios and removes everything; returns 0 when every scenario
@@ -164,6 +182,12 @@ public final class LabSession {
           case "pair-cut" -> pairCut(lab, run, protection, out);
           case "empty" -> run.restartRedisMasterEmpty("a");
           case "stop" -> run.stopMasterAgent("a");
+          case "link-down" -> run.linkDown("a", false);
+          case "carrier" -> run.linkDown("a", true);
+          case "crash" -> run.agentCrash("a");
+          case "stall" -> run.agentStall("a");
+          case "lossy" -> run.lossyPairLink();
+          case "empty-now" -> run.restartRedisMasterEmptyAtOnce("a");
           default -> throw new IllegalStateException("unknown scenario " + scenario);
         }
       }

@@ -3,6 +3,8 @@ package io.redisha.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.agent.AgentDefaults;
+import io.redisha.kube.PairResources;
+import io.redisha.pair.PairValidation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -138,8 +140,11 @@ public final class PairLab implements AutoCloseable {
     yaml.append("- {name: vm-a, address: 192.0.2.11}\n");
     yaml.append("- {name: vm-b, address: 192.0.2.12}\n");
     yaml.append("interface: eth0\n");
-    yaml.append("vrrp: {version: 3, advertIntervalMillis: 100}\n");
-    yaml.append("healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}\n");
+    yaml.append("vrrp: {version: 3, advertIntervalMillis: " + ADVERT_MILLIS + "}\n");
+    yaml.append(
+        "healthCheck: {intervalMillis: "
+            + HEALTH_CHECK_MILLIS
+            + ", timeoutMillis: 250, fall: 2, rise: 2}\n");
     yaml.append(extraPairYaml);
     yaml.append("instances:\n");
     for (Group group : groups) {
@@ -314,6 +319,165 @@ public final class PairLab implements AutoCloseable {
       process.destroy();
       process.waitFor();
     }
+  }
+
+  // ---- process faults of issue 13: a crashed agent, a stalled agent, an empty restart at once
+  // ----
+
+  /**
+   * SIGKILL of the agent of {@code host} by its PID, as the kernel's OOM killer or a crash ends it:
+   * no shutdown hook runs, so whatever it held (VIPs, Redis roles) stays as it was. Waits for the
+   * process to be gone.
+   */
+  public void killAgent(String host) throws InterruptedException {
+    Process process = agents.remove(host);
+    if (process == null) {
+      throw new IllegalStateException("no agent runs on " + host);
+    }
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Starts the agent of {@code host} again after {@code delay}, as a supervisor does. */
+  public void restartAgent(String host, Duration delay) throws InterruptedException {
+    Thread.sleep(delay);
+    startAgent(host);
+  }
+
+  /**
+   * SIGSTOP of the agent of {@code host} for {@code duration}, then SIGCONT: a long GC pause or a
+   * stalled VM. Its Redis keeps serving meanwhile. The SIGCONT is sent even when the wait is
+   * interrupted.
+   */
+  public void stallAgent(String host, Duration duration) throws InterruptedException {
+    Process process = agents.get(host);
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("no agent runs on " + host);
+    }
+    LabNetwork.signal(process.toHandle(), "STOP");
+    try {
+      Thread.sleep(duration);
+    } finally {
+      LabNetwork.signal(process.toHandle(), "CONT");
+    }
+  }
+
+  /**
+   * The pair link drops each packet with {@code probability}, each way, for {@code duration}; the
+   * rules are removed afterwards, also when the wait is interrupted.
+   */
+  public void lossyPairLink(String hostA, String hostB, double probability, Duration duration)
+      throws InterruptedException {
+    network.lossyLink(hostA, hostB, probability);
+    try {
+      Thread.sleep(duration);
+    } finally {
+      network.clearLossyLink(hostA, hostB);
+    }
+  }
+
+  /**
+   * SIGKILL of the Redis on {@code host}:{@code port} and a fresh, empty one started in its place
+   * at once (0 ms), as a supervisor with {@code Restart=always} and no delay does. Returns when the
+   * old one was gone (System.nanoTime).
+   */
+  public long restartRedisEmptyAtOnce(String host, int port) throws InterruptedException {
+    killRedis(host, port);
+    long killed = System.nanoTime();
+    startRedis(host, port);
+    return killed;
+  }
+
+  /**
+   * Master_Down_Interval of the lab's pair: three adverts plus Skew_Time at the default priority
+   * (RFC 9568): how long a backup waits on a silent master before it takes over.
+   */
+  public static Duration masterDownInterval() {
+    long advert = Duration.ofMillis(ADVERT_MILLIS).toNanos();
+    return Duration.ofNanos(3 * advert + (256 - PairValidation.DEFAULT_PRIORITY) * advert / 256);
+  }
+
+  /** The lab's advert interval (the pair file's {@code advertIntervalMillis}). */
+  public static final long ADVERT_MILLIS = 100;
+
+  /** The lab's health check interval (the pair file's {@code healthCheck.intervalMillis}). */
+  public static final long HEALTH_CHECK_MILLIS = 100;
+
+  /** The host of {@link #startKubernetesApi}. */
+  public static final String API = "api";
+
+  public static final String API_ADDRESS = "192.0.2.30";
+  public static final int API_PORT = 6443;
+
+  /** The Kubernetes namespace the lab's agents take their Leases in. */
+  public static final String API_NAMESPACE = "redis";
+
+  /**
+   * Runs a Kubernetes API server in a host of its own ({@value #API}, {@value #API_ADDRESS}) with
+   * {@code serverCommand} (which must listen on {@value #API_ADDRESS}:{@value #API_PORT} over plain
+   * HTTP and print {@code listening on} when it does), writes a kubeconfig for it, and runs the
+   * agents started from now on with {@code --kubernetes} against it, as the operator's DaemonSet
+   * would. The pair is named after the pair file ({@code pair}).
+   */
+  public Process startKubernetesApi(List<String> serverCommand) throws IOException {
+    network.addHost(API, API_ADDRESS + "/24");
+    Path log = workDir.resolve("api-server.log");
+    Process server = network.start(API, serverCommand, log);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      if (text.contains("listening on")) {
+        break;
+      }
+      if (!server.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the API server did not start ("
+                + (server.isAlive() ? "no 'listening on' within 90 s" : "it exited")
+                + "): "
+                + text.strip());
+      }
+      sleep(100);
+    }
+    Path kubeconfig = workDir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: lab
+          cluster: {server: "http://%s:%d"}
+        users:
+        - name: lab
+          user: {}
+        contexts:
+        - name: lab
+          context: {cluster: lab, user: lab, namespace: %s}
+        current-context: lab
+        """
+            .formatted(API_ADDRESS, API_PORT, API_NAMESPACE));
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("KUBECONFIG", kubeconfig.toString());
+    environment.put(PairResources.ENV_NAMESPACE, API_NAMESPACE);
+    environment.put(PairResources.ENV_PAIR, pairName());
+    agentOptions(List.of("--kubernetes"), environment);
+    return server;
+  }
+
+  /** The pair's name: its file's name without {@code .yaml}. */
+  public String pairName() {
+    String file = pairFile().getFileName().toString();
+    return file.endsWith(".yaml") ? file.substring(0, file.length() - ".yaml".length()) : file;
+  }
+
+  /** The options of the agents started from now on (see {@link #agentOptions}). */
+  public List<String> agentArgs() {
+    return agentArgs;
+  }
+
+  /** The environment of the agents started from now on (see {@link #agentOptions}). */
+  public Map<String, String> agentEnvironment() {
+    return agentEnvironment;
   }
 
   /** The PID of the agent of {@code host} (the process the namespace's exec became). */

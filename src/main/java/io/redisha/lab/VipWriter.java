@@ -1,18 +1,17 @@
 package io.redisha.lab;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client that writes through a VIP every few milliseconds from a lab host and remembers every
  * acknowledged write with its time, so a fault's write gap and lost writes can be measured. Keys
- * are {@code <prefix>:<seq>}; a write counts only when Redis answered {@code +OK}.
+ * are {@code <prefix>:<seq>}; a write counts only when Redis answered {@code +OK}. One write at a
+ * time on one raw RESP connection; on any error the connection is dropped and, 1 ms later, a new
+ * one is made with the writer's connect timeout.
  */
-public final class VipWriter implements AutoCloseable {
+public final class VipWriter implements VipClient {
   /**
    * Connect timeout of the writer: on a LAN a connection is made in well under a millisecond, so an
    * HA-aware client gives up on a lost SYN quickly and tries again, as this one does.
@@ -26,34 +25,59 @@ public final class VipWriter implements AutoCloseable {
   private final String host;
   private final String vip;
   private final int port;
-  private final String prefix;
+  private final WriteLog log;
   private final long periodNanos;
+  private final int connectTimeoutMillis;
   private final Thread thread;
   private volatile boolean running = true;
   private final AtomicLong attempts = new AtomicLong();
-  private long[] ackSeq = new long[1 << 16];
-  private long[] ackNanos = new long[1 << 16];
-  private int acks;
   private volatile String lastError;
 
   /** A window's measurements. */
   public record Window(long acked, long longestGapMillis, long failedAttempts) {}
 
+  /** A writer with the fast connect timeout ({@value #CONNECT_TIMEOUT_MILLIS} ms). */
   public VipWriter(
       LabNetwork lab, String host, String vip, int port, String prefix, long periodMillis) {
+    this(lab, host, vip, port, prefix, periodMillis, CONNECT_TIMEOUT_MILLIS);
+  }
+
+  /**
+   * @param connectTimeoutMillis how long a new connection may take before the writer gives up on it
+   *     and tries again
+   */
+  public VipWriter(
+      LabNetwork lab,
+      String host,
+      String vip,
+      int port,
+      String prefix,
+      long periodMillis,
+      int connectTimeoutMillis) {
+    if (connectTimeoutMillis <= 0) {
+      throw new IllegalArgumentException(
+          "connectTimeoutMillis must be positive, not " + connectTimeoutMillis);
+    }
     this.lab = lab;
     this.host = host;
     this.vip = vip;
     this.port = port;
-    this.prefix = prefix;
+    this.log = new WriteLog(prefix);
     this.periodNanos = periodMillis * 1_000_000;
+    this.connectTimeoutMillis = connectTimeoutMillis;
     this.thread =
         Thread.ofPlatform().daemon().name("writer " + prefix).unstarted(this::runInNamespace);
   }
 
+  @Override
   public VipWriter start() {
     thread.start();
     return this;
+  }
+
+  @Override
+  public WriteLog log() {
+    return log;
   }
 
   private void runInNamespace() {
@@ -82,13 +106,13 @@ public final class VipWriter implements AutoCloseable {
       next = Math.max(next + periodNanos, now);
       try {
         if (client == null) {
-          client = new RespClient(vip, port, CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
+          client = new RespClient(vip, port, connectTimeoutMillis, READ_TIMEOUT_MILLIS);
         }
         seq++;
         attempts.incrementAndGet();
-        Object reply = client.command("SET", prefix + ":" + seq, Long.toString(seq));
+        Object reply = client.command("SET", log.key(seq), Long.toString(seq));
         if ("OK".equals(reply)) {
-          recordAck(seq, System.nanoTime());
+          log.recordAck(seq, System.nanoTime());
         }
       } catch (IOException | RuntimeException e) {
         lastError = e.toString();
@@ -104,24 +128,14 @@ public final class VipWriter implements AutoCloseable {
     }
   }
 
-  private synchronized void recordAck(long seq, long nanos) {
-    if (acks == ackSeq.length) {
-      ackSeq = Arrays.copyOf(ackSeq, acks * 2);
-      ackNanos = Arrays.copyOf(ackNanos, acks * 2);
-    }
-    ackSeq[acks] = seq;
-    ackNanos[acks] = nanos;
-    acks++;
-  }
-
   /** Acknowledged writes so far. */
-  public synchronized long acked() {
-    return acks;
+  public long acked() {
+    return log.acked();
   }
 
   /** Time of the last acknowledged write (System.nanoTime), or -1. */
-  public synchronized long lastAckNanos() {
-    return acks == 0 ? -1 : ackNanos[acks - 1];
+  public long lastAckNanos() {
+    return log.lastAckNanos();
   }
 
   /** Whether the writer thread is still writing. */
@@ -129,78 +143,34 @@ public final class VipWriter implements AutoCloseable {
     return thread.isAlive();
   }
 
+  @Override
   public String lastError() {
     return lastError;
   }
 
-  /**
-   * Acks and the longest time without an ack in {@code [fromNanos, toNanos]}, the edges counting as
-   * acks so a writer that never recovers shows the whole window as its gap.
-   */
-  public synchronized Window window(long fromNanos, long toNanos) {
-    long previous = fromNanos;
-    long longest = 0;
-    long count = 0;
-    for (int i = 0; i < acks; i++) {
-      long t = ackNanos[i];
-      if (t < fromNanos) {
-        continue;
-      }
-      if (t > toNanos) {
-        break;
-      }
-      longest = Math.max(longest, t - previous);
-      previous = t;
-      count++;
-    }
-    longest = Math.max(longest, toNanos - previous);
-    return new Window(count, longest / 1_000_000, 0);
+  /** See {@link WriteLog#window}. */
+  public Window window(long fromNanos, long toNanos) {
+    WriteLog.Window window = log.window(fromNanos, toNanos);
+    return new Window(window.acked(), window.longestGapMillis(), window.failedAttempts());
   }
 
   /** Sequence numbers of writes acknowledged in {@code [fromNanos, toNanos]}. */
-  public synchronized long[] ackedSequences(long fromNanos, long toNanos) {
-    List<Long> seqs = new ArrayList<>();
-    for (int i = 0; i < acks; i++) {
-      if (ackNanos[i] >= fromNanos && ackNanos[i] <= toNanos) {
-        seqs.add(ackSeq[i]);
-      }
-    }
-    return seqs.stream().mapToLong(Long::longValue).toArray();
+  public long[] ackedSequences(long fromNanos, long toNanos) {
+    return log.ackedSequences(fromNanos, toNanos);
   }
 
   /** When the write {@code seq} was acknowledged (System.nanoTime), or -1. */
-  public synchronized long ackNanos(long seq) {
-    int index = Arrays.binarySearch(ackSeq, 0, acks, seq);
-    return index < 0 ? -1 : ackNanos[index];
+  public long ackNanos(long seq) {
+    return log.ackNanos(seq);
   }
 
   /**
    * Reads every acknowledged key back through the VIP and returns the sequence numbers that are
    * missing. Runs in the writer's host namespace.
    */
+  @Override
   public long[] lostSequences(long[] sequences) throws Exception {
-    return lab.inNamespace(
-        host,
-        () -> {
-          List<Long> missing = new ArrayList<>();
-          try (RespClient client = new RespClient(vip, port, 1000, 5000)) {
-            for (int start = 0; start < sequences.length; start += 1000) {
-              int end = Math.min(sequences.length, start + 1000);
-              String[] args = new String[end - start + 1];
-              args[0] = "MGET";
-              for (int i = start; i < end; i++) {
-                args[i - start + 1] = prefix + ":" + sequences[i];
-              }
-              List<?> values = (List<?>) client.command(args);
-              for (int i = 0; i < values.size(); i++) {
-                if (values.get(i) == null) {
-                  missing.add(sequences[start + i]);
-                }
-              }
-            }
-          }
-          return missing.stream().mapToLong(Long::longValue).toArray();
-        });
+    return log.lostSequences(lab, host, vip, port, sequences);
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class ImportFiles {
       }
     } catch (KeepalivedSyntaxException e) {
       err.println("redisha import: refused: " + e.getMessage());
-      return 1;
+      return e.unreadable() ? 2 : 1;
     }
     Path confDir = conf.toAbsolutePath().getParent();
     RedisPortFinder.ScriptFiles scripts =

@@ -3,10 +3,12 @@ package io.redisha.migrate;
 import io.redisha.migrate.KeepalivedConfig.Entry;
 import io.redisha.migrate.KeepalivedConfig.Location;
 import io.redisha.net.Ipv4Cidr;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What one host's keepalived configuration says, in the terms redisha needs: the global settings
@@ -55,8 +57,9 @@ record KeepalivedFacts(
    *
    * @param address the peer address
    * @param minTtl min_ttl, or null
+   * @param location where the peer is written
    */
-  record Peer(String address, Integer minTtl) {}
+  record Peer(String address, Integer minTtl, Location location) {}
 
   /** A value and where it was written. */
   record At<T>(T value, Location location) {}
@@ -68,6 +71,7 @@ record KeepalivedFacts(
     String state;
     At<String> interfaceName;
     Integer routerId;
+    Location routerIdLocation;
     int priority = 100;
     At<Integer> advertMillis;
     At<Integer> version;
@@ -254,7 +258,10 @@ record KeepalivedFacts(
       switch (e.keyword()) {
         case "state" -> i.state = e.arg();
         case "interface" -> i.interfaceName = new At<>(required(e, problems), e.location());
-        case "virtual_router_id" -> i.routerId = integer(e, 1, 255, problems);
+        case "virtual_router_id" -> {
+          i.routerId = integer(e, 1, 255, problems);
+          i.routerIdLocation = e.location();
+        }
         case "priority" -> {
           Integer priority = integer(e, 1, 255, problems);
           i.priority = priority == null ? 100 : priority;
@@ -279,7 +286,7 @@ record KeepalivedFacts(
                         + ": not taken over");
               }
             }
-            i.peers.add(new Peer(peerAddress(p, problems), minTtl));
+            i.peers.add(new Peer(peerAddress(p, problems), minTtl, p.location()));
           }
         }
         case "virtual_ipaddress" -> {
@@ -412,19 +419,24 @@ record KeepalivedFacts(
     return text == null ? null : parseInt(text, e, min, max, problems);
   }
 
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]+");
+  // strtod's decimal forms; no hexadecimal, infinities or Java's 'd' and 'f' suffixes.
+  private static final Pattern TIMER =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
   private static Integer parseInt(String text, Entry e, int min, int max, List<String> problems) {
-    try {
-      int value = Integer.parseInt(text);
-      if (value < min || value > max) {
-        problems.add(
-            e.location() + ": " + e.keyword() + " " + text + ": must be " + min + " to " + max);
-        return null;
-      }
-      return value;
-    } catch (NumberFormatException ex) {
+    if (!DECIMAL.matcher(text).matches()) {
       problems.add(e.location() + ": " + e.keyword() + " '" + text + "' is not a number");
       return null;
     }
+    BigInteger value = new BigInteger(text);
+    if (value.compareTo(BigInteger.valueOf(min)) < 0
+        || value.compareTo(BigInteger.valueOf(max)) > 0) {
+      problems.add(
+          e.location() + ": " + e.keyword() + " " + text + ": must be " + min + " to " + max);
+      return null;
+    }
+    return value.intValueExact();
   }
 
   /** A keepalived timer (seconds, fractions allowed) in milliseconds. */
@@ -433,18 +445,16 @@ record KeepalivedFacts(
     if (text == null) {
       return null;
     }
-    try {
-      double seconds = Double.parseDouble(text);
-      if (seconds < 0 || seconds > 3600 || Double.isNaN(seconds)) {
-        problems.add(
-            e.location() + ": " + e.keyword() + " " + text + ": must be 0 to 3600 seconds");
-        return null;
-      }
-      return (int) Math.round(seconds * 1000);
-    } catch (NumberFormatException ex) {
+    if (!TIMER.matcher(text).matches()) {
       problems.add(e.location() + ": " + e.keyword() + " '" + text + "' is not a time in seconds");
       return null;
     }
+    double seconds = Double.parseDouble(text);
+    if (seconds < 0 || seconds > 3600) {
+      problems.add(e.location() + ": " + e.keyword() + " " + text + ": must be 0 to 3600 seconds");
+      return null;
+    }
+    return (int) Math.round(seconds * 1000);
   }
 
   private static String address(Entry e, List<String> problems) {

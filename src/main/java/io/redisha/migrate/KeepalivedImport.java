@@ -10,6 +10,7 @@ import io.redisha.migrate.KeepalivedFacts.At;
 import io.redisha.migrate.KeepalivedFacts.Instance;
 import io.redisha.migrate.RedisPortFinder.Clue;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.pair.PairValidation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns one host's keepalived configuration (and, when given, its peer's) into a pair spec: one
@@ -92,8 +95,10 @@ public final class KeepalivedImport {
     KeepalivedFacts facts = KeepalivedFacts.of(local);
     KeepalivedFacts peerFacts = peer == null ? null : KeepalivedFacts.of(peer);
     List<String> problems = new ArrayList<>(facts.problems());
+    conflicts(facts, "", problems);
     if (peerFacts != null) {
       peerFacts.problems().forEach(p -> problems.add("peer file: " + p));
+      conflicts(peerFacts, "peer file: ", problems);
     }
     if (!problems.isEmpty()) {
       throw new ImportException(problems);
@@ -178,7 +183,7 @@ public final class KeepalivedImport {
             i ->
                 i.peers.isEmpty() || i.peers.getFirst().minTtl() == null
                     ? null
-                    : new At<>(i.peers.getFirst().minTtl(), i.peersLocation),
+                    : new At<>(i.peers.getFirst().minTtl(), i.peers.getFirst().location()),
             problems);
     At<KeepalivedFacts.Garp> garp =
         agree(
@@ -193,6 +198,26 @@ public final class KeepalivedImport {
       throw new ImportException(
           List.of(
               source.location() + ": unicast_src_ip and unicast_peer are both " + source.value()));
+    }
+    for (Instance i : instances) {
+      At<Ipv4Cidr> vip = i.vips.getFirst();
+      String address = vip.value().address().getHostAddress();
+      if (address.equals(source.value()) || address.equals(peerAddress.value())) {
+        boolean onThisHost = address.equals(source.value());
+        problems.add(
+            vip.location()
+                + ": VIP "
+                + address
+                + " of vrrp_instance "
+                + i.name
+                + " is the address of "
+                + (onThisHost ? "this host (unicast_src_ip, " : "the peer (unicast_peer, ")
+                + (onThisHost ? source.location() : peerAddress.location())
+                + "); a VIP must be an address of its own");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ImportException(problems);
     }
 
     List<String> mirrorProblems =
@@ -269,18 +294,31 @@ public final class KeepalivedImport {
     RedisPortFinder finder = new RedisPortFinder(options.scripts());
     List<InstanceSpec> groups = new ArrayList<>();
     Set<String> groupNames = new HashSet<>();
+    Map<Integer, Instance> byPort = new HashMap<>();
     for (Instance i : instances) {
       InstanceSpec group = new InstanceSpec();
-      String name = dnsLabel(i.name, 63);
-      if (name.isEmpty() || !groupNames.add(name)) {
-        name = (name.isEmpty() ? "group" : name) + "-" + i.routerId;
-        groupNames.add(name);
-      }
+      String name = groupName(i, groupNames);
       group.setName(name);
       group.setVip(i.vips.getFirst().value().toString());
       group.setVirtualRouterId(i.routerId);
       Integer port = port(i, name, facts, scriptUsers, finder, options, warnings, notes, problems);
       group.setPort(port);
+      Instance samePort = port == null ? null : byPort.putIfAbsent(port, i);
+      if (samePort != null) {
+        problems.add(
+            i.location
+                + ": Redis port "
+                + port
+                + " of vrrp_instance "
+                + i.name
+                + " is already the port of vrrp_instance "
+                + samePort.name
+                + " ("
+                + samePort.location
+                + "); each group has a Redis of its own: pass --port "
+                + i.name
+                + "=PORT");
+      }
       Instance mirror =
           peerFacts == null
               ? null
@@ -312,6 +350,22 @@ public final class KeepalivedImport {
       throw new ImportException(problems);
     }
     spec.setInstances(groups);
+    Map<String, KeepalivedConfig.Location> fields = new LinkedHashMap<>();
+    fields.put("interface", iface.location());
+    fields.put("nodes", source.location());
+    fields.put("vrrp.advertIntervalMillis", advert.location());
+    fields.put("vrrp.version", version.location());
+    if (minTtl != null) {
+      fields.put("vrrp.minTtl", minTtl.location());
+    }
+    fields.put("vrrp.garp", garp.location());
+    if (password != null) {
+      fields.put("vrrp.auth", password.location());
+    }
+    List<String> refused = agentRefusals(PairValidation.validate(spec), instances, fields);
+    if (!refused.isEmpty()) {
+      throw new ImportException(refused);
+    }
     return new Result(
         spec,
         localName,
@@ -320,6 +374,114 @@ public final class KeepalivedImport {
         warnings,
         mirrorProblems,
         password == null ? null : password.location());
+  }
+
+  /**
+   * Instances one pair cannot hold side by side: a VRID twice (keepalived refuses that on one
+   * interface, and a pair has one) or a VIP twice. Each names both places.
+   */
+  private static void conflicts(KeepalivedFacts facts, String prefix, List<String> problems) {
+    Map<Integer, Instance> byRouterId = new HashMap<>();
+    Map<String, Instance> byVip = new HashMap<>();
+    Map<Instance, At<Ipv4Cidr>> firstVip = new HashMap<>();
+    for (Instance i : facts.instances()) {
+      if (i.routerId != null) {
+        Instance first = byRouterId.putIfAbsent(i.routerId, i);
+        if (first != null) {
+          problems.add(
+              prefix
+                  + i.routerIdLocation
+                  + ": virtual_router_id "
+                  + i.routerId
+                  + " of vrrp_instance "
+                  + i.name
+                  + " is already used by vrrp_instance "
+                  + first.name
+                  + " ("
+                  + first.routerIdLocation
+                  + "); keepalived refuses one VRID twice on an interface, and a pair has one"
+                  + " interface: give each instance its own virtual_router_id");
+        }
+      }
+      for (At<Ipv4Cidr> vip : i.vips) {
+        if (vip.value() == null) {
+          continue;
+        }
+        String address = vip.value().address().getHostAddress();
+        Instance first = byVip.putIfAbsent(address, i);
+        if (first == null) {
+          firstVip.putIfAbsent(i, vip);
+        } else if (first != i) {
+          problems.add(
+              prefix
+                  + vip.location()
+                  + ": VIP "
+                  + address
+                  + " of vrrp_instance "
+                  + i.name
+                  + " is already the VIP of vrrp_instance "
+                  + first.name
+                  + " ("
+                  + firstVip.get(first).location()
+                  + "); one address can follow only one Redis");
+        }
+      }
+    }
+  }
+
+  private static final Pattern INSTANCE_FIELD =
+      Pattern.compile("instances\\[(\\d+)]\\.?([A-Za-z]*)[^:]*: .*");
+
+  /**
+   * The agent's own rules on the finished spec, each problem put back on the keepalived line it
+   * came from, so nothing the agent would refuse is ever printed as a pair file.
+   */
+  private static List<String> agentRefusals(
+      List<String> problems,
+      List<Instance> instances,
+      Map<String, KeepalivedConfig.Location> fields) {
+    List<String> refused = new ArrayList<>();
+    for (String problem : problems) {
+      Matcher m = INSTANCE_FIELD.matcher(problem);
+      KeepalivedConfig.Location location = instances.getFirst().location;
+      String subject = "";
+      if (m.matches() && Integer.parseInt(m.group(1)) < instances.size()) {
+        Instance i = instances.get(Integer.parseInt(m.group(1)));
+        subject = "vrrp_instance " + i.name + ": ";
+        location =
+            switch (m.group(2)) {
+              case "vip" -> i.vips.getFirst().location();
+              case "virtualRouterId" ->
+                  i.routerIdLocation != null ? i.routerIdLocation : i.location;
+              default -> i.location;
+            };
+      } else {
+        for (Map.Entry<String, KeepalivedConfig.Location> field : fields.entrySet()) {
+          if (problem.startsWith(field.getKey()) && field.getValue() != null) {
+            location = field.getValue();
+          }
+        }
+      }
+      refused.add(location + ": " + subject + "the agent would refuse the result: " + problem);
+    }
+    return refused;
+  }
+
+  /** A DNS label from the instance name, unique among the groups, at most 63 characters. */
+  private static String groupName(Instance i, Set<String> taken) {
+    String label = dnsLabel(i.name, 63);
+    if (!label.isEmpty() && taken.add(label)) {
+      return label;
+    }
+    String base = label.isEmpty() ? "group" : label;
+    for (int n = 0; ; n++) {
+      String suffix = "-" + i.routerId + (n == 0 ? "" : "-" + n);
+      String head = base.substring(0, Math.min(base.length(), 63 - suffix.length()));
+      String name = head.replaceAll("-+$", "") + suffix;
+      if (taken.add(name)) {
+        return name;
+      }
+    }
   }
 
   private static Integer port(

@@ -33,7 +33,8 @@ final class PairYaml {
       String namespace,
       List<String> sources) {
     StringBuilder out = new StringBuilder();
-    out.append("# Imported by `redisha import` from ").append(String.join(" and ", sources));
+    out.append("# Imported by `redisha import` from ")
+        .append(comment(String.join(" and ", sources)));
     out.append('\n');
     if (format == ImportFiles.Format.PAIR) {
       out.append("# Run on each host (stop keepalived there first):\n");
@@ -48,12 +49,12 @@ final class PairYaml {
         out.append("# ")
             .append(result.spec().getVrrp().getAuthPasswordFile())
             .append(" holds the auth_pass of ")
-            .append(result.authLocation())
+            .append(comment(result.authLocation().toString()))
             .append(" (mode 600).\n");
       }
     } else if (result.authLocation() != null) {
       out.append("# The VRRP password is the auth_pass of ")
-          .append(result.authLocation())
+          .append(comment(result.authLocation().toString()))
           .append(":\n#   kubectl -n ")
           .append(namespace)
           .append(" create secret generic ")
@@ -62,21 +63,39 @@ final class PairYaml {
     }
     out.append("# Groups:\n");
     for (String note : result.notes()) {
-      out.append("#   ").append(note).append('\n');
+      out.append("#   ").append(comment(note)).append('\n');
     }
     if (!result.warnings().isEmpty()) {
       out.append("# Not taken over:\n");
       for (String warning : result.warnings()) {
-        out.append("#   ").append(warning).append('\n');
+        out.append("#   ").append(comment(warning)).append('\n');
       }
     }
     if (!result.mirrorProblems().isEmpty()) {
       out.append("# The two hosts' files do not mirror each other:\n");
       for (String problem : result.mirrorProblems()) {
-        out.append("#   ").append(problem).append('\n');
+        out.append("#   ").append(comment(problem)).append('\n');
       }
     }
     out.append(body(result.spec(), format, pairName, namespace));
+    return out.toString();
+  }
+
+  /**
+   * {@code text} fit for one comment line: a line break or other control character from a quoted
+   * keepalived string would end the comment and put the rest of the text into the YAML.
+   */
+  static String comment(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
     return out.toString();
   }
 

@@ -1,8 +1,11 @@
 package io.redisha.migrate;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +47,12 @@ final class RedisPortFinder {
      */
     static ScriptFiles under(Path dir, boolean onHostFirst) {
       return hostPath -> {
-        Path path = Path.of(hostPath);
+        Path path;
+        try {
+          path = Path.of(hostPath);
+        } catch (InvalidPathException e) {
+          return Optional.empty();
+        }
         if (onHostFirst && path.isAbsolute() && Files.isRegularFile(path)) {
           return Optional.of(path);
         }
@@ -74,6 +82,7 @@ final class RedisPortFinder {
   private static final Pattern PORT_NAME = Pattern.compile("(?i)\\w*port");
   private static final Pattern PATH_PORT = Pattern.compile("(?<![\\d.])(\\d{4,5})(?![\\d.])");
   private static final int MAX_SOURCE_DEPTH = 4;
+  private static final long MAX_SCRIPT_BYTES = 1L << 20;
 
   private final ScriptFiles files;
 
@@ -119,10 +128,8 @@ final class RedisPortFinder {
       String what,
       List<Clue> clues,
       int depth) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+    String text = scriptText(file);
+    if (text == null) {
       return;
     }
     String name = Path.of(hostPath).getFileName().toString();
@@ -148,6 +155,33 @@ final class RedisPortFinder {
       }
     }
     scanRedisCli(text, variables, args, what + ": " + name, clues);
+  }
+
+  /**
+   * The text of a script, or null for what is no script: unreadable, larger than a script, or
+   * binary (a command such as {@code /usr/bin/redis-cli} found on this host). Bytes that are not
+   * UTF-8 (a Latin-1 comment) do not hide the rest of the script.
+   */
+  private static String scriptText(Path file) {
+    try {
+      if (Files.size(file) > MAX_SCRIPT_BYTES) {
+        return null;
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      for (byte b : bytes) {
+        if (b == 0) {
+          return null;
+        }
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static void scanRedisCli(

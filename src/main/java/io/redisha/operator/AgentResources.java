@@ -29,7 +29,9 @@ import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.SecretKeyRef;
+import io.redisha.api.VipHookSpec;
 import io.redisha.kube.PairResources;
+import io.redisha.pair.AdminHooks;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +40,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The objects the operator owns for one pair, as pure functions of the resource, the nodes'
@@ -57,13 +60,16 @@ public final class AgentResources {
 
   /** Builds every owned object of {@code pair}; {@code nodeAddresses} maps name to InternalIP. */
   public static Desired desired(
-      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+      RedisHAPair pair,
+      Map<String, String> nodeAddresses,
+      AgentSettings settings,
+      OperatorConfig config) {
     return new Desired(
         serviceAccount(pair),
         role(pair),
         roleBinding(pair),
-        configMap(pair, nodeAddresses),
-        daemonSet(pair, nodeAddresses, settings));
+        configMap(pair, nodeAddresses, config.hooks()),
+        daemonSet(pair, nodeAddresses, settings, config));
   }
 
   private static ObjectMeta meta(RedisHAPair pair, String name) {
@@ -149,8 +155,14 @@ public final class AgentResources {
         .build();
   }
 
-  /** The ConfigMap with the rendered pair file and the generation it was rendered from. */
-  public static ConfigMap configMap(RedisHAPair pair, Map<String, String> nodeAddresses) {
+  /**
+   * The ConfigMap with the rendered pair file, the generation it was rendered from and, when the
+   * pair names one, the hook of the operator's configuration in a file of its own: the agent under
+   * {@code --kubernetes} takes a command from that file only (S10), so nothing the resource says
+   * can become one.
+   */
+  public static ConfigMap configMap(
+      RedisHAPair pair, Map<String, String> nodeAddresses, AdminHooks hooks) {
     RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
     long generation = generation(pair);
     Map<String, String> data = new LinkedHashMap<>();
@@ -159,6 +171,10 @@ public final class AgentResources {
         PairFileRenderer.toYaml(
             file, pair.getMetadata().getNamespace(), pair.getMetadata().getName(), generation));
     data.put(PairResources.GENERATION_KEY, Long.toString(generation));
+    AdminHooks named = namedHooks(pair, hooks);
+    if (!named.hooks().isEmpty()) {
+      data.put(PairResources.HOOKS_FILE_KEY, named.toYaml());
+    }
     return new ConfigMapBuilder()
         .withMetadata(meta(pair, PairResources.configMapName(pair.getMetadata().getName())))
         .withData(data)
@@ -171,10 +187,18 @@ public final class AgentResources {
    * change restarts the agents one node at a time and a new group restarts nothing.
    */
   public static String restartDigest(
-      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+      RedisHAPair pair,
+      Map<String, String> nodeAddresses,
+      AgentSettings settings,
+      AdminHooks hooks) {
     RedisHAPairSpec file = PairFileRenderer.render(pair.getSpec(), nodeAddresses);
     file.setInstances(null);
-    String material = PairFileRenderer.write(file) + "\nimage: " + settings.image();
+    String material =
+        PairFileRenderer.write(file)
+            + "\n"
+            + namedHooks(pair, hooks).toYaml()
+            + "\nimage: "
+            + settings.image();
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
@@ -184,8 +208,19 @@ public final class AgentResources {
     }
   }
 
+  /** The hooks of {@code hooks} that {@code pair} names (at most one, its vipHook's). */
+  static AdminHooks namedHooks(RedisHAPair pair, AdminHooks hooks) {
+    VipHookSpec hook = pair.getSpec() == null ? null : pair.getSpec().getVipHook();
+    return hook == null || hook.getHookRef() == null
+        ? AdminHooks.NONE
+        : hooks.only(Set.of(hook.getHookRef()));
+  }
+
   public static DaemonSet daemonSet(
-      RedisHAPair pair, Map<String, String> nodeAddresses, AgentSettings settings) {
+      RedisHAPair pair,
+      Map<String, String> nodeAddresses,
+      AgentSettings settings,
+      OperatorConfig config) {
     String pairName = pair.getMetadata().getName();
     String name = PairResources.agentName(pairName);
     RedisHAPairSpec spec = pair.getSpec();
@@ -211,17 +246,45 @@ public final class AgentResources {
             .build());
     SecretKeyRef vrrpAuth = spec.getVrrp() == null ? null : spec.getVrrp().getAuthSecretRef();
     if (vrrpAuth != null) {
-      addSecret(volumes, mounts, "vrrp-auth", vrrpAuth, PairResources.VRRP_SECRET_DIR);
+      addSecret(
+          volumes,
+          mounts,
+          "vrrp-auth",
+          vrrpAuth,
+          PairResources.VRRP_SECRET_DIR,
+          PairResources.SECRET_FILE);
     }
     SecretKeyRef redisAuth =
         spec.getRedis() == null ? null : spec.getRedis().getPasswordSecretRef();
     if (redisAuth != null) {
-      addSecret(volumes, mounts, "redis-auth", redisAuth, PairResources.REDIS_SECRET_DIR);
+      addSecret(
+          volumes,
+          mounts,
+          "redis-auth",
+          redisAuth,
+          PairResources.REDIS_SECRET_DIR,
+          PairResources.SECRET_FILE);
+    }
+    SecretKeyRef cloudCredentials =
+        spec.getVipHook() == null ? null : spec.getVipHook().getCredentialsSecretRef();
+    if (cloudCredentials != null) {
+      addSecret(
+          volumes,
+          mounts,
+          "cloud-credentials",
+          cloudCredentials,
+          PairResources.CLOUD_SECRET_DIR,
+          PairResources.CLOUD_CREDENTIALS_FILE);
     }
     EtcdSpec etcd = spec.getEtcd();
     if (etcd != null && etcd.getPasswordSecretRef() != null) {
       addSecret(
-          volumes, mounts, "etcd-auth", etcd.getPasswordSecretRef(), PairResources.ETCD_SECRET_DIR);
+          volumes,
+          mounts,
+          "etcd-auth",
+          etcd.getPasswordSecretRef(),
+          PairResources.ETCD_SECRET_DIR,
+          PairResources.SECRET_FILE);
     }
     if (etcd != null && etcd.getTlsSecretRef() != null) {
       addEtcdTls(volumes, mounts, etcd.getTlsSecretRef());
@@ -274,11 +337,19 @@ public final class AgentResources {
         .withAnnotations(
             Map.of(
                 PairResources.ANNOTATION_RESTART_DIGEST,
-                restartDigest(pair, nodeAddresses, settings)))
+                restartDigest(pair, nodeAddresses, settings, config.hooks())))
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(name)
         .withHostNetwork(true)
+        // The agents need NET_ADMIN and NET_RAW, nothing the runtime's default seccomp filter
+        // blocks; the namespace must still admit the Pod Security level privileged (hostNetwork).
+        .withNewSecurityContext()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withTolerations(config.agentTolerations())
         .withDnsPolicy("ClusterFirstWithHostNet")
         .withTerminationGracePeriodSeconds(30L)
         .withNewAffinity()
@@ -315,7 +386,7 @@ public final class AgentResources {
         .endPort()
         .withNewReadinessProbe()
         .withNewHttpGet()
-        .withPath("/healthz")
+        .withPath("/readyz")
         .withNewPort(PairResources.AGENT_HTTP_PORT)
         .endHttpGet()
         .withPeriodSeconds(2)
@@ -355,7 +426,12 @@ public final class AgentResources {
   }
 
   private static void addSecret(
-      List<Volume> volumes, List<VolumeMount> mounts, String name, SecretKeyRef ref, String dir) {
+      List<Volume> volumes,
+      List<VolumeMount> mounts,
+      String name,
+      SecretKeyRef ref,
+      String dir,
+      String file) {
     volumes.add(
         new VolumeBuilder()
             .withName(name)
@@ -363,7 +439,7 @@ public final class AgentResources {
             .withSecretName(ref.getName())
             .addNewItem()
             .withKey(ref.getKey())
-            .withPath(PairResources.SECRET_FILE)
+            .withPath(file)
             .endItem()
             .withDefaultMode(0400)
             .endSecret()

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.redisha.pair.InvalidPairException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -26,13 +28,15 @@ public final class OperatorProcess {
    * @param agentImage image of the agent DaemonSets
    * @param leaderElectionNamespace where the election Lease lives (with {@code leaderElection})
    * @param leaderElection elect one reconciling replica through a Lease
+   * @param adminConfig the cluster admin's configuration file ({@link OperatorConfig}), or null
    */
   public record Options(
       int httpPort,
       Set<String> namespaces,
       String agentImage,
       String leaderElectionNamespace,
-      boolean leaderElection) {
+      boolean leaderElection,
+      Path adminConfig) {
     public Options {
       if (httpPort < 0 || httpPort > 65535) {
         throw new IllegalArgumentException("httpPort: must be 0 to 65535, not " + httpPort);
@@ -50,8 +54,18 @@ public final class OperatorProcess {
     return AgentSettings.fromEnvironment().image();
   }
 
-  /** Runs the operator; returns only when interrupted. */
+  /** Runs the operator; returns only when interrupted, or 2 when the admin configuration is bad. */
   public static int run(Options options) throws IOException, InterruptedException {
+    OperatorConfig config;
+    try {
+      config =
+          options.adminConfig() == null
+              ? OperatorConfig.EMPTY
+              : OperatorConfig.load(options.adminConfig());
+    } catch (InvalidPairException e) {
+      System.err.println("redisha operator: --admin-config " + e.getMessage());
+      return 2;
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator =
@@ -66,7 +80,7 @@ public final class OperatorProcess {
             });
     RedisHAPairReconciler reconciler =
         new RedisHAPairReconciler(
-            AgentSettings.defaults(options.agentImage()), Clock.systemUTC(), true, metrics);
+            AgentSettings.defaults(options.agentImage()), config, Clock.systemUTC(), true, metrics);
     if (options.namespaces().isEmpty()) {
       operator.register(reconciler);
     } else {
@@ -93,7 +107,14 @@ public final class OperatorProcess {
               + http.port()
               + (options.leaderElection()
                   ? ", leader election in " + options.leaderElectionNamespace()
-                  : ", no leader election"));
+                  : ", no leader election")
+              + (options.namespaces().isEmpty()
+                  ? ", all namespaces"
+                  : ", namespaces " + String.join(",", options.namespaces()))
+              + ", hooks "
+              + (config.hooks().names().isEmpty()
+                  ? "none"
+                  : String.join(",", config.hooks().names())));
       stopped.await();
     }
     return 0;

@@ -1,6 +1,5 @@
 package io.redisha.operator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -9,12 +8,15 @@ import io.redisha.api.EtcdTlsSecretRef;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.kube.PairResources;
+import io.redisha.pair.PairFile;
 import java.util.Map;
 
 /**
  * Turns a resource's spec into the pair file the agents read: the same shape as the standalone pair
  * file, with each node's address filled from its InternalIP where the spec leaves it out, and
- * Secret references replaced by the paths where the DaemonSet mounts those Secrets. Pure.
+ * Secret references replaced by the paths where the DaemonSet mounts those Secrets. A {@code
+ * vipHook.hookRef} stays a name: the hook it names travels in its own file ({@link
+ * AgentResources#configMap}), never in this one. Pure.
  */
 public final class PairFileRenderer {
   private PairFileRenderer() {}
@@ -59,6 +61,12 @@ public final class PairFileRenderer {
         etcd.setKeyFile(PairResources.ETCD_TLS_DIR + "/" + EtcdTlsSecretRef.KEY_KEY);
       }
     }
+    if (file.getVipHook() != null && file.getVipHook().getCredentialsSecretRef() != null) {
+      file.getVipHook().setCredentialsSecretRef(null);
+      file.getVipHook()
+          .setCredentialsFile(
+              PairResources.CLOUD_SECRET_DIR + "/" + PairResources.CLOUD_CREDENTIALS_FILE);
+    }
     return file;
   }
 
@@ -76,11 +84,7 @@ public final class PairFileRenderer {
   }
 
   static String write(Object value) {
-    try {
-      return YAML.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot render the pair file", e);
-    }
+    return PairFile.write(value);
   }
 
   static RedisHAPairSpec copy(RedisHAPairSpec spec) {

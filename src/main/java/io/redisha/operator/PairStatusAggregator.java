@@ -75,11 +75,22 @@ public final class PairStatusAggregator {
     }
   }
 
-  record NoMaster(String group) implements NotServing {
+  /** No master; {@code faults} says, per node in FAULT, why (empty when none reports one). */
+  record NoMaster(String group, Map<String, String> faults) implements NotServing {
     @Override
     public String message() {
-      return "group " + group + " has no master";
+      return "group " + group + " has no master" + faultText(faults);
     }
+  }
+
+  /** " (vm-a in FAULT: carrier lost on eth0)", or "" when no node says why it is in FAULT. */
+  static String faultText(Map<String, String> faults) {
+    if (faults.isEmpty()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    faults.forEach((node, fault) -> parts.add(node + " in FAULT: " + fault));
+    return " (" + String.join("; ", parts) + ")";
   }
 
   record MasterNotServing(String group, String master, boolean healthy, RedisRole role)
@@ -95,8 +106,14 @@ public final class PairStatusAggregator {
     }
   }
 
+  /** A node that does not follow the master; {@code fault} is why it is in FAULT, or null. */
   record ReplicaNotFollowing(
-      String group, String node, ReportedVrrpState state, RedisRole role, boolean healthy)
+      String group,
+      String node,
+      ReportedVrrpState state,
+      RedisRole role,
+      boolean healthy,
+      String fault)
       implements GroupProblem {
     @Override
     public String message() {
@@ -106,6 +123,7 @@ public final class PairStatusAggregator {
           + node
           + ": "
           + state
+          + (fault == null ? "" : " (" + fault + ")")
           + ", Redis "
           + role
           + (healthy ? "" : ", unhealthy");
@@ -394,8 +412,12 @@ public final class PairStatusAggregator {
     InstanceStatus is = new InstanceStatus();
     is.setName(group);
     List<String> masterNodes = new ArrayList<>();
+    Map<String, String> faults = new LinkedHashMap<>();
     for (NodeSpec node : nodes) {
       GroupReport g = groupOf(fresh.get(node.getName()), group);
+      if (g != null && g.vrrpState() == ReportedVrrpState.FAULT && g.fault() != null) {
+        faults.put(node.getName(), g.fault());
+      }
       InstanceNodeStatus ns = nodeStatus(node.getName(), g);
       if (g != null && (g.vrrpState() == ReportedVrrpState.MASTER || g.holdsVip())) {
         masterNodes.add(node.getName());
@@ -431,7 +453,7 @@ public final class PairStatusAggregator {
       notRedundant =
           is.getNodes().stream()
               .filter(n -> !n.getName().equals(master))
-              .map(n -> replicaNotFollowing(group, n))
+              .map(n -> replicaNotFollowing(group, n, faults.get(n.getName())))
               .flatMap(Optional::stream)
               .findFirst();
     } else if (masterNodes.size() > 1) {
@@ -439,7 +461,7 @@ public final class PairStatusAggregator {
       splitBrain = Optional.of(new TwoMasters(group, List.copyOf(masterNodes)));
     } else {
       masters = group + "=-";
-      notServing = anyFresh ? Optional.of(new NoMaster(group)) : Optional.empty();
+      notServing = anyFresh ? Optional.of(new NoMaster(group, faults)) : Optional.empty();
     }
     is.setLastKnownMaster(lastKnown);
     is.setFailovers(count);
@@ -456,8 +478,12 @@ public final class PairStatusAggregator {
         new MasterNotServing(group, master.getName(), healthy, master.getRedisRole()));
   }
 
-  /** A reporting node other than the master, unless it is a healthy BACKUP with a replica. */
-  static Optional<ReplicaNotFollowing> replicaNotFollowing(String group, InstanceNodeStatus n) {
+  /**
+   * A reporting node other than the master, unless it is a healthy BACKUP with a replica; {@code
+   * fault} is why it is in FAULT, as its agent reports it, or null.
+   */
+  static Optional<ReplicaNotFollowing> replicaNotFollowing(
+      String group, InstanceNodeStatus n, String fault) {
     boolean healthy = Boolean.TRUE.equals(n.getHealthy());
     if (n.getVrrpState() == ReportedVrrpState.UNKNOWN
         || (n.getVrrpState() == ReportedVrrpState.BACKUP
@@ -466,7 +492,8 @@ public final class PairStatusAggregator {
       return Optional.empty();
     }
     return Optional.of(
-        new ReplicaNotFollowing(group, n.getName(), n.getVrrpState(), n.getRedisRole(), healthy));
+        new ReplicaNotFollowing(
+            group, n.getName(), n.getVrrpState(), n.getRedisRole(), healthy, fault));
   }
 
   /** A node's part of a group: what its agent reported, or Unknown without a current report. */

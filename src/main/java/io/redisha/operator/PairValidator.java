@@ -4,7 +4,9 @@ import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.pair.AdminHooks;
 import io.redisha.pair.PairValidation;
+import io.redisha.pair.PairValidation.Source;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,21 +16,29 @@ import java.util.Map;
  * The operator's own check of a spec before anything reaches the agents. It runs the same rules as
  * the agent ({@link PairValidation}: an older CRD, or a cluster without CEL, may let a bad spec
  * through) and adds what only the operator can know: whether a node without an address has an
- * InternalIP, and whether a VIP collides with a node's actual address. Every problem names its
- * field under {@code spec.}. Pure.
+ * InternalIP, whether a VIP collides with a node's actual address, and whether {@code
+ * vipHook.hookRef} names a hook of the operator's configuration. The rules are those of a resource
+ * ({@link Source#RESOURCE}): no command and no file path (S10). Every problem names its field under
+ * {@code spec.}. Pure.
  */
 public final class PairValidator {
   private PairValidator() {}
 
-  /** Problems of {@code spec}, each as {@code spec.field: what is wrong}; empty when none. */
+  /** {@link #validate(RedisHAPairSpec, Map, AdminHooks)} for an operator without hooks. */
   public static List<String> validate(RedisHAPairSpec spec, Map<String, String> nodeAddresses) {
+    return validate(spec, nodeAddresses, AdminHooks.NONE);
+  }
+
+  /** Problems of {@code spec}, each as {@code spec.field: what is wrong}; empty when none. */
+  public static List<String> validate(
+      RedisHAPairSpec spec, Map<String, String> nodeAddresses, AdminHooks hooks) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       problems.add("spec: missing");
       return problems;
     }
-    PairValidation.validate(spec).forEach(problem -> problems.add("spec." + problem));
-    PairValidation.resourceProblems(spec).forEach(problem -> problems.add("spec." + problem));
+    PairValidation.validate(spec, Source.RESOURCE, hooks)
+        .forEach(problem -> problems.add("spec." + problem));
     Map<String, String> owners = new HashMap<>();
     List<NodeSpec> nodes = spec.getNodes() == null ? List.of() : spec.getNodes();
     for (int i = 0; i < nodes.size(); i++) {

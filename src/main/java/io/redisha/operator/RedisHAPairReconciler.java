@@ -70,6 +70,7 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
   private static final String DESIRED = "redisha.desired";
 
   private final AgentSettings settings;
+  private final OperatorConfig config;
   private final Clock clock;
   private final boolean serverSideApply;
   private final OperatorMetrics metrics;
@@ -82,7 +83,25 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
    */
   public RedisHAPairReconciler(
       AgentSettings settings, Clock clock, boolean serverSideApply, OperatorMetrics metrics) {
+    this(settings, OperatorConfig.EMPTY, clock, serverSideApply, metrics);
+  }
+
+  /**
+   * @param settings how the agents run
+   * @param config the cluster admin's configuration: the hooks pairs may name, the agents'
+   *     tolerations
+   * @param clock the time for conditions and report freshness
+   * @param serverSideApply patch status with SSA (production) or JSON patch (mock API server)
+   * @param metrics where to count
+   */
+  public RedisHAPairReconciler(
+      AgentSettings settings,
+      OperatorConfig config,
+      Clock clock,
+      boolean serverSideApply,
+      OperatorMetrics metrics) {
     this.settings = settings;
+    this.config = config;
     this.clock = clock;
     this.serverSideApply = serverSideApply;
     this.metrics = metrics;
@@ -113,6 +132,9 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
     var nodes =
         InformerEventSourceConfiguration.from(Node.class, RedisHAPair.class)
             .withName("nodes")
+            // Nodes have no namespace: one informer for the cluster, also when the operator
+            // watches only some namespaces (its ClusterRole then reads nodes and writes nothing).
+            .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(
                 node ->
                     context
@@ -151,10 +173,10 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
         addresses.put(node.getMetadata().getName(), ip);
       }
     }
-    List<String> problems = PairValidator.validate(pair.getSpec(), addresses);
+    List<String> problems = PairValidator.validate(pair.getSpec(), addresses, config.hooks());
     if (problems.isEmpty()) {
       var workflow = context.managedWorkflowAndDependentResourceContext();
-      workflow.put(DESIRED, AgentResources.desired(pair, addresses, settings));
+      workflow.put(DESIRED, AgentResources.desired(pair, addresses, settings, config));
       workflow.reconcileManagedWorkflow();
     } else {
       metrics.specRejected();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.redisha.api.RedisHAPair;
@@ -68,6 +69,16 @@ public final class PairFile {
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .build();
+
+  /**
+   * Writes what {@link #parse} and {@link #readStrict} read back (the operator's rendered files).
+   */
+  private static final ObjectMapper WRITER =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build());
 
   private static final String API_VERSION = HasMetadata.getApiVersion(RedisHAPair.class);
   private static final String KIND = HasMetadata.getKind(RedisHAPair.class);
@@ -190,7 +201,7 @@ public final class PairFile {
     JsonNode checked =
         specNode == null
             ? null
-            : new TypeCheck(problems, positions)
+            : new TypeCheck(problems, positions, "spec")
                 .check(specNode, BINDER.constructType(RedisHAPairSpec.class), "");
     if (checked == null && specNode != null && problems.isEmpty()) {
       problems.add("spec: must not be empty", specNode.at());
@@ -222,6 +233,56 @@ public final class PairFile {
       throw new InvalidPairException(source, problems.list());
     }
     return loaded;
+  }
+
+  /**
+   * Reads {@code text} as one value of {@code type} by the rules of a pair file (one UTF-8
+   * document, each key once, no unknown field, every value of its field's type), for the files
+   * redisha reads besides pair files: the operator's admin configuration and the hooks the operator
+   * hands the agents. Returns null for an empty document.
+   */
+  public static <T> T readStrict(String text, String source, Class<T> type)
+      throws InvalidPairException {
+    Problems problems = new Problems();
+    Node root = readSingleDocument(text, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidPairException(source, problems.list());
+    }
+    if (root == null) {
+      return null;
+    }
+    JsonNode checked =
+        new TypeCheck(problems, new HashMap<>(), "file")
+            .check(root, BINDER.constructType(type), "");
+    if (!problems.isEmpty()) {
+      throw new InvalidPairException(source, problems.list());
+    }
+    try {
+      return checked == null ? null : BINDER.treeToValue(checked, type);
+    } catch (JacksonException e) {
+      throw new InvalidPairException(source, List.of("file: " + e.getOriginalMessage()));
+    }
+  }
+
+  /** {@code value} as YAML, in the form the readers of this class take back unchanged. */
+  public static String write(Object value) {
+    try {
+      return WRITER.writeValueAsString(value);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** {@link #readStrict} of a file; every problem names the field, the line and the column. */
+  public static <T> T loadStrict(Path file, Class<T> type) throws InvalidPairException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new InvalidPairException(
+          file.toString(), List.of("cannot read the file: " + e.getMessage()));
+    }
+    return readStrict(utf8(bytes, file.toString()), file.toString(), type);
   }
 
   private static String resourceName(Mapping top, String defaultName, Problems problems) {
@@ -500,9 +561,13 @@ public final class PairFile {
     private final Problems problems;
     private final Map<String, Position> positions;
 
-    TypeCheck(Problems problems, Map<String, Position> positions) {
+    /** What a problem of the whole document names ({@code spec} in a pair file). */
+    private final String root;
+
+    TypeCheck(Problems problems, Map<String, Position> positions, String root) {
       this.problems = problems;
       this.positions = positions;
+      this.root = root;
     }
 
     JsonNode check(Node node, JavaType type, String path) {
@@ -515,7 +580,10 @@ public final class PairFile {
         return text(node, path);
       }
       if (raw == Integer.class || raw == int.class) {
-        return integer(node, path);
+        return integer(node, path, 31);
+      }
+      if (raw == Long.class || raw == long.class) {
+        return integer(node, path, 63);
       }
       if (raw == Boolean.class || raw == boolean.class) {
         return bool(node, path);
@@ -526,7 +594,29 @@ public final class PairFile {
       if (type.isCollectionLikeType()) {
         return list(node, type.getContentType(), path);
       }
+      if (type.isMapLikeType()) {
+        return map(node, type.getContentType(), path);
+      }
       return object(node, type, path);
+    }
+
+    /** A mapping whose keys are names chosen by the writer (hook names), each of one type. */
+    private JsonNode map(Node node, JavaType valueType, String path) {
+      if (!(node instanceof Mapping mapping)) {
+        wrongType(path, "a mapping", node);
+        return null;
+      }
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      mapping
+          .entries()
+          .forEach(
+              (key, value) -> {
+                JsonNode checked = check(value, valueType, join(path, key));
+                if (checked != null) {
+                  out.set(key, checked);
+                }
+              });
+      return out;
     }
 
     private JsonNode object(Node node, JavaType type, String path) {
@@ -584,7 +674,7 @@ public final class PairFile {
       return null;
     }
 
-    private JsonNode integer(Node node, String path) {
+    private JsonNode integer(Node node, String path, int maxBits) {
       if (!(node instanceof Scalar s)) {
         wrongType(path, "a whole number", node);
         return null;
@@ -612,11 +702,13 @@ public final class PairFile {
           return null;
         }
         BigInteger value = new BigInteger(s.text());
-        if (value.bitLength() > 31) {
+        if (value.bitLength() > maxBits) {
           problem(path, s.text() + " is too large a number for this field", s);
           return null;
         }
-        return JsonNodeFactory.instance.numberNode(value.intValue());
+        return maxBits <= 31
+            ? JsonNodeFactory.instance.numberNode(value.intValue())
+            : JsonNodeFactory.instance.numberNode(value.longValue());
       }
       if (s.token() == JsonToken.VALUE_NUMBER_FLOAT) {
         problem(path, "wrong type: expected a whole number, not " + s.text(), s);
@@ -670,7 +762,7 @@ public final class PairFile {
     }
 
     private void problem(String path, String text, Node node) {
-      problems.add((path.isEmpty() ? "spec" : path) + ": " + text, node.at());
+      problems.add((path.isEmpty() ? root : path) + ": " + text, node.at());
     }
   }
 

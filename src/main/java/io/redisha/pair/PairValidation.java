@@ -1,5 +1,7 @@
 package io.redisha.pair;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.api.EtcdSpec;
 import io.redisha.api.GarpSpec;
 import io.redisha.api.HealthCheckSpec;
@@ -29,10 +31,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,8 +71,54 @@ public final class PairValidation {
 
   private PairValidation() {}
 
-  /** Every problem of {@code spec}, empty when it is valid. Pure: reads no files. */
+  /**
+   * Where the agents find the Secrets the operator mounts for them; under {@code --kubernetes} the
+   * agent reads no file outside it but its own configuration (S10).
+   */
+  public static final String KUBERNETES_SECRET_ROOT = "/var/run/secrets/redisha";
+
+  /**
+   * Where a spec comes from, which decides what it may carry (S10: the resource is not a shell).
+   *
+   * <p>Who can write what: a standalone pair file is written by whoever administers the VM, who is
+   * root there anyway, so it may name commands and files. A RedisHAPair is written by whoever may
+   * create one in its namespace; the agents it configures run as root in the nodes' network, so the
+   * resource may carry no command and no file path (the CRD refuses them too), only the name of a
+   * hook of the operator's configuration, which the cluster admin writes, and Secret references.
+   * The pair file the operator renders from the resource is read by the agent under {@code
+   * --kubernetes} with the resource's rules, except that the Secrets appear as files under {@link
+   * #KUBERNETES_SECRET_ROOT}; the command of a named hook reaches the agent in a separate file
+   * ({@link AdminHooks#FILE_NAME}) that the operator writes from its configuration alone.
+   */
+  public enum Source {
+    /** A standalone pair file: commands and file paths are the VM administrator's to give. */
+    PAIR_FILE,
+    /** A RedisHAPair resource: no command, no Exec, no file path; hooks by name, Secrets by ref. */
+    RESOURCE,
+    /**
+     * The pair file the operator rendered for the agents: as RESOURCE, Secrets as mounted files.
+     */
+    RENDERED
+  }
+
+  /** Every problem of a standalone pair file's {@code spec}, empty when it is valid. Pure. */
   public static List<String> validate(RedisHAPairSpec spec) {
+    return validate(spec, Source.PAIR_FILE, null);
+  }
+
+  /**
+   * Every problem of {@code spec} coming from {@code source}; a {@code vipHook.hookRef} is checked
+   * for its form only (the hooks are not known here). Pure: reads no files.
+   */
+  public static List<String> validate(RedisHAPairSpec spec, Source source) {
+    return validate(spec, source, null);
+  }
+
+  /**
+   * Every problem of {@code spec} coming from {@code source}, with {@code vipHook.hookRef} resolved
+   * against {@code hooks} (null: not resolved). Pure: reads no files.
+   */
+  public static List<String> validate(RedisHAPairSpec spec, Source source, AdminHooks hooks) {
     List<String> problems = new ArrayList<>();
     validateNodes(spec.getNodes(), problems);
     if (spec.getInterfaceName() == null || spec.getInterfaceName().isBlank()) {
@@ -86,7 +136,8 @@ public final class PairValidation {
     validateProtection(spec, problems);
     validateRedis(spec.getRedis(), problems);
     validateInstances(spec, problems);
-    validateVipHook(spec, problems);
+    validateVipHook(spec, source, hooks, problems);
+    validateNodeFiles(spec, source, problems);
     return problems;
   }
 
@@ -414,24 +465,6 @@ public final class PairValidation {
     }
   }
 
-  /**
-   * What only a RedisHAPair resource may not hold (S10: it may not name a file on the nodes); the
-   * operator checks these besides {@link #validate}, a standalone pair file may have them.
-   */
-  public static List<String> resourceProblems(RedisHAPairSpec spec) {
-    List<String> problems = new ArrayList<>();
-    EtcdSpec etcd = spec == null ? null : spec.getEtcd();
-    if (etcd != null) {
-      if (etcd.getPasswordFile() != null) {
-        problems.add(PairRules.ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE);
-      }
-      if (etcd.getCaFile() != null || etcd.getCertFile() != null || etcd.getKeyFile() != null) {
-        problems.add(PairRules.ETCD_NO_TLS_FILES_IN_RESOURCE_MESSAGE);
-      }
-    }
-    return problems;
-  }
-
   /** The fence timing of the spec's intervals, or null when they are out of range. */
   private static FenceTiming timing(RedisHAPairSpec spec) {
     VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
@@ -572,10 +605,30 @@ public final class PairValidation {
     }
   }
 
-  private static void validateVipHook(RedisHAPairSpec spec, List<String> problems) {
+  private static void validateVipHook(
+      RedisHAPairSpec spec, Source source, AdminHooks hooks, List<String> problems) {
     VipHookSpec hook = spec.getVipHook();
     List<InstanceSpec> instances = spec.getInstances() == null ? List.of() : spec.getInstances();
+    String hookRef = hook == null ? null : hook.getHookRef();
+    // The provider the groups' haVipId depend on; unknown while a hookRef is not resolved.
     HookProvider provider = hook == null ? null : hook.getProvider();
+    boolean providerKnown = hookRef == null;
+    if (hookRef != null && source != Source.PAIR_FILE && hooks != null) {
+      VipHookSpec named = hooks.find(hookRef);
+      if (named == null) {
+        problems.add(
+            "vipHook.hookRef: '"
+                + hookRef
+                + "' is not a hook of the operator's configuration ("
+                + (hooks.names().isEmpty()
+                    ? "it defines none; the cluster admin adds them with the Helm value hooks"
+                    : "it defines " + String.join(", ", hooks.names()))
+                + ")");
+      } else {
+        provider = named.getProvider();
+        providerKnown = true;
+      }
+    }
     for (int i = 0; i < instances.size(); i++) {
       InstanceSpec instance = instances.get(i);
       if (instance == null) {
@@ -587,31 +640,102 @@ public final class PairValidation {
             || !HAVIP.matcher(instance.getHaVipId()).matches()) {
           problems.add(field + ": '" + instance.getHaVipId() + "' is not a HAVIP id (havip-...)");
         }
-        if (provider != HookProvider.ALIBABA) {
+        if (providerKnown && provider != HookProvider.ALIBABA) {
           problems.add(field + ": only used with vipHook.provider Alibaba");
         }
-      } else if (provider == HookProvider.ALIBABA) {
+      } else if (providerKnown && provider == HookProvider.ALIBABA) {
         problems.add(field + ": required with vipHook.provider Alibaba (the group's HAVIP)");
       }
     }
     if (hook == null) {
       return;
     }
-    if (provider == null) {
-      problems.add("vipHook.provider: required: " + HookProvider.choices());
+    secretRef("vipHook.credentialsSecretRef", hook.getCredentialsSecretRef(), problems);
+    if (hookRef != null) {
+      validateHookRef(hook, source, problems);
+      timeouts("vipHook", hook, problems);
       return;
     }
+    if (hook.getProvider() == null) {
+      problems.add(
+          source == Source.PAIR_FILE
+              ? "vipHook.provider: required: " + HookProvider.choices()
+              : PairRules.PROVIDER_OR_HOOK_REF_MESSAGE);
+      return;
+    }
+    if (source != Source.PAIR_FILE) {
+      // S10: no command in a resource, nor in the pair file rendered from one. The command of an
+      // admin hook reaches the agent in its own file (AdminHooks), never through this one.
+      if (hook.getProvider() == HookProvider.EXEC) {
+        problems.add(PairRules.NO_EXEC_IN_RESOURCE_MESSAGE);
+      }
+      if (hook.getCommand() != null) {
+        problems.add(PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE);
+      }
+    }
+    validateProviderSettings("vipHook", hook, source, problems);
+    if (hook.getCredentialsSecretRef() != null
+        && hook.getProvider() != HookProvider.AWS
+        && hook.getProvider() != HookProvider.ALIBABA) {
+      problems.add(PairRules.CREDENTIALS_ONLY_FOR_CLOUD_MESSAGE);
+    }
+    if (hook.getCredentialsSecretRef() != null && hook.getCredentialsFile() != null) {
+      problems.add("vipHook.credentialsFile: give either credentialsSecretRef or credentialsFile");
+    }
+    timeouts("vipHook", hook, problems);
+  }
+
+  private static void validateHookRef(VipHookSpec hook, Source source, List<String> problems) {
+    String name = hook.getHookRef();
+    if (source == Source.PAIR_FILE) {
+      problems.add(
+          "vipHook.hookRef: names a hook of the operator's configuration, which exists only under"
+              + " Kubernetes; a standalone pair file gives provider and its settings");
+    } else if (name.length() > PairLimits.HOOK_NAME_MAX_LENGTH
+        || !GROUP_NAME.matcher(name).matches()) {
+      problems.add(
+          "vipHook.hookRef: '"
+              + name
+              + "' is not a hook name (lower-case letters, digits and '-', at most "
+              + PairLimits.HOOK_NAME_MAX_LENGTH
+              + " characters)");
+    }
+    if (hook.getProvider() != null) {
+      problems.add(PairRules.PROVIDER_OR_HOOK_REF_MESSAGE);
+    }
+    // credentialsFile is left to validateNodeFiles: refused in a resource, the mounted Secret in
+    // the rendered file.
+    if (hook.getCommand() != null
+        || hook.getUrl() != null
+        || hook.getRegion() != null
+        || hook.getEndpoint() != null
+        || hook.getMetadataEndpoint() != null) {
+      problems.add(PairRules.HOOK_REF_ALONE_MESSAGE);
+    }
+  }
+
+  /**
+   * The checks of a hook's provider and the settings it needs, for the pair's {@code vipHook} and
+   * for the hooks of the operator's configuration; {@code at} is where the hook sits.
+   */
+  private static void validateProviderSettings(
+      String at, VipHookSpec hook, Source source, List<String> problems) {
+    HookProvider provider = hook.getProvider();
     switch (provider) {
       case EXEC -> {
+        if (source != Source.PAIR_FILE) {
+          break; // refused as a whole
+        }
         if (hook.getCommand() == null
             || hook.getCommand().isEmpty()
             || hook.getCommand().getFirst() == null
             || hook.getCommand().getFirst().isBlank()) {
           problems.add(
-              "vipHook.command: required with provider Exec, for example [/usr/local/bin/route-vip]");
+              at + ".command: required with provider Exec, for example [/usr/local/bin/route-vip]");
         } else if (hook.getCommand().size() > PairLimits.HOOK_COMMAND_MAX_ITEMS) {
           problems.add(
-              "vipHook.command: at most "
+              at
+                  + ".command: at most "
                   + PairLimits.HOOK_COMMAND_MAX_ITEMS
                   + " words, found "
                   + hook.getCommand().size());
@@ -619,46 +743,50 @@ public final class PairValidation {
       }
       case WEBHOOK -> {
         if (hook.getUrl() == null) {
-          problems.add("vipHook.url: required with provider Webhook");
+          problems.add(at + ".url: required with provider Webhook");
         } else {
-          url("vipHook.url", hook.getUrl(), problems);
+          url(at + ".url", hook.getUrl(), problems);
         }
       }
       case AWS, ALIBABA -> {
         if (hook.getRegion() == null) {
           problems.add(
-              "vipHook.region: required with provider "
+              at
+                  + ".region: required with provider "
                   + provider
                   + (provider == HookProvider.AWS
                       ? ", for example us-east-1"
                       : ", for example cn-hangzhou"));
         } else if (hook.getRegion().length() > PairLimits.REGION_MAX_LENGTH
             || !REGION.matcher(hook.getRegion()).matches()) {
-          problems.add("vipHook.region: '" + hook.getRegion() + "' is not a region name");
+          problems.add(at + ".region: '" + hook.getRegion() + "' is not a region name");
         }
       }
     }
     if (provider != HookProvider.EXEC && hook.getCommand() != null) {
-      problems.add("vipHook.command: only used with provider Exec");
+      problems.add(at + ".command: only used with provider Exec");
     }
     if (provider != HookProvider.WEBHOOK && hook.getUrl() != null) {
-      problems.add("vipHook.url: only used with provider Webhook");
+      problems.add(at + ".url: only used with provider Webhook");
     }
     if (hook.getEndpoint() != null) {
-      url("vipHook.endpoint", hook.getEndpoint(), problems);
+      url(at + ".endpoint", hook.getEndpoint(), problems);
     }
     if (hook.getMetadataEndpoint() != null) {
-      url("vipHook.metadataEndpoint", hook.getMetadataEndpoint(), problems);
+      url(at + ".metadataEndpoint", hook.getMetadataEndpoint(), problems);
     }
-    path("vipHook.credentialsFile", hook.getCredentialsFile(), problems);
+    path(at + ".credentialsFile", hook.getCredentialsFile(), problems);
+  }
+
+  private static void timeouts(String at, VipHookSpec hook, List<String> problems) {
     range(
-        "vipHook.timeoutMillis",
+        at + ".timeoutMillis",
         hook.getTimeoutMillis(),
         PairLimits.HOOK_TIMEOUT_MIN_MILLIS,
         PairLimits.HOOK_TIMEOUT_MAX_MILLIS,
         problems);
     range(
-        "vipHook.retryMaxMillis",
+        at + ".retryMaxMillis",
         hook.getRetryMaxMillis(),
         PairLimits.HOOK_RETRY_MAX_MIN_MILLIS,
         PairLimits.HOOK_RETRY_MAX_MAX_MILLIS,
@@ -666,14 +794,163 @@ public final class PairValidation {
   }
 
   /**
-   * Validates {@code loaded} and resolves it for the node {@code nodeName}, reading the password
-   * files it names. Every problem is reported at once, each with its place in the file where the
-   * file has one.
+   * A hook of the operator's configuration: a standalone {@code vipHook} (written by the cluster
+   * admin, so it may name a command and files inside the agent's container) without what belongs to
+   * each pair.
+   */
+  static void validateAdminHook(
+      String prefix, String name, VipHookSpec hook, List<String> problems) {
+    String at = prefix + "." + name;
+    if (name.length() > PairLimits.HOOK_NAME_MAX_LENGTH || !GROUP_NAME.matcher(name).matches()) {
+      problems.add(
+          at
+              + ": '"
+              + name
+              + "' is not a hook name (lower-case letters, digits and '-', at most "
+              + PairLimits.HOOK_NAME_MAX_LENGTH
+              + " characters)");
+    }
+    if (hook == null) {
+      problems.add(at + ": must not be empty; give provider and its settings");
+      return;
+    }
+    if (hook.getHookRef() != null) {
+      problems.add(at + ".hookRef: a hook of the operator cannot name another hook");
+    }
+    if (hook.getCredentialsSecretRef() != null) {
+      problems.add(
+          at
+              + ".credentialsSecretRef: Secrets belong to a pair's namespace; give it in the"
+              + " RedisHAPair (vipHook.credentialsSecretRef) or use credentialsFile");
+    }
+    if (hook.getTimeoutMillis() != null || hook.getRetryMaxMillis() != null) {
+      problems.add(
+          at
+              + ": timeoutMillis and retryMaxMillis are set by each pair (vipHook.timeoutMillis,"
+              + " vipHook.retryMaxMillis), not by the hook");
+    }
+    if (hook.getProvider() == null) {
+      problems.add(at + ".provider: required: " + HookProvider.choices());
+      return;
+    }
+    validateProviderSettings(at, hook, Source.PAIR_FILE, problems);
+  }
+
+  /**
+   * S10 for files: a resource names none (passwords and keys come from Secrets), and the agent
+   * under {@code --kubernetes} reads none but the Secrets the operator mounted. Every field named
+   * {@code ...File} is checked, so a file field added later is covered without being listed here.
+   */
+  private static void validateNodeFiles(
+      RedisHAPairSpec spec, Source source, List<String> problems) {
+    if (source == Source.PAIR_FILE) {
+      return;
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    fileFields(FILES.valueToTree(spec), "", files);
+    files.forEach(
+        (field, value) -> {
+          if (source == Source.RESOURCE) {
+            problems.add(
+                RESOURCE_FILE_MESSAGES.getOrDefault(
+                    field,
+                    field
+                        + ": a RedisHAPair may not name a file on the nodes;"
+                        + " give the Secret reference of this setting instead"));
+          } else if (!underSecretRoot(value)) {
+            problems.add(
+                field
+                    + ": under --kubernetes the agent reads files only where the operator mounts"
+                    + " Secrets ("
+                    + KUBERNETES_SECRET_ROOT
+                    + "/), not "
+                    + value);
+          }
+        });
+  }
+
+  private static final ObjectMapper FILES = new ObjectMapper();
+
+  private static final Map<String, String> RESOURCE_FILE_MESSAGES =
+      Map.of(
+          "vrrp.authPasswordFile", PairRules.NO_VRRP_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+          "redis.passwordFile", PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+          "vipHook.credentialsFile", PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.passwordFile", PairRules.ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.caFile", PairRules.ETCD_NO_CA_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.certFile", PairRules.ETCD_NO_CERT_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.keyFile", PairRules.ETCD_NO_KEY_FILE_IN_RESOURCE_MESSAGE);
+
+  private static void fileFields(JsonNode node, String path, Map<String, String> out) {
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              e -> {
+                String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getKey().endsWith("File") && !e.getValue().isNull()) {
+                  out.put(field, e.getValue().asText());
+                } else {
+                  fileFields(e.getValue(), field, out);
+                }
+              });
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        fileFields(node.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
+  /** Whether {@code file} is a path under {@link #KUBERNETES_SECRET_ROOT}, with no way out. */
+  private static boolean underSecretRoot(String file) {
+    try {
+      Path path = Path.of(file);
+      return path.isAbsolute()
+          && path.normalize().equals(path)
+          && path.startsWith(KUBERNETES_SECRET_ROOT)
+          && !path.equals(Path.of(KUBERNETES_SECRET_ROOT));
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Validates the standalone pair file {@code loaded} and resolves it for the node {@code
+   * nodeName}, reading the password files it names. Every problem is reported at once, each with
+   * its place in the file where the file has one.
    */
   public static PairSettings resolve(PairFile.Loaded loaded, String nodeName, String source)
       throws InvalidPairException {
+    return resolve(loaded, nodeName, source, Source.PAIR_FILE, AdminHooks.NONE);
+  }
+
+  /**
+   * Loads and resolves the agent's pair file {@code file}: a standalone pair file, or under {@code
+   * --kubernetes} the file the operator rendered, with the hooks it wrote beside it ({@link
+   * AdminHooks#FILE_NAME}), the only place a command may come from there.
+   */
+  public static PairSettings resolveAgentFile(Path file, String nodeName, boolean kubernetes)
+      throws InvalidPairException {
+    PairFile.Loaded loaded = PairFile.load(file);
+    if (!kubernetes) {
+      return resolve(loaded, nodeName, file.toString());
+    }
+    AdminHooks hooks = AdminHooks.load(file.resolveSibling(AdminHooks.FILE_NAME));
+    return resolve(loaded, nodeName, file.toString(), Source.RENDERED, hooks);
+  }
+
+  /**
+   * {@link #resolve(PairFile.Loaded, String, String)} for a pair file from {@code kind} (a
+   * standalone file, or the file the operator rendered), with a {@code vipHook.hookRef} taken from
+   * {@code hooks}.
+   */
+  public static PairSettings resolve(
+      PairFile.Loaded loaded, String nodeName, String source, Source kind, AdminHooks hooks)
+      throws InvalidPairException {
+    if (kind == Source.RESOURCE) {
+      throw new IllegalArgumentException("a resource is rendered to a pair file first");
+    }
     RedisHAPairSpec spec = loaded.spec();
-    List<String> problems = new ArrayList<>(validate(spec));
+    List<String> problems = new ArrayList<>(validate(spec, kind, hooks));
     NodeSpec local = null;
     NodeSpec peer = null;
     List<NodeSpec> nodes = spec.getNodes() == null ? List.of() : spec.getNodes();
@@ -743,10 +1020,15 @@ public final class PairValidation {
       readable("etcd.certFile", etcd.getCertFile(), problems);
       readable("etcd.keyFile", etcd.getKeyFile(), problems);
     }
+    if (spec.getVipHook() != null && spec.getVipHook().getCredentialsSecretRef() != null) {
+      problems.add(
+          "vipHook.credentialsSecretRef: Secrets are read by the operator; standalone needs"
+              + " credentialsFile");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidPairException(source, loaded.locateAll(problems));
     }
-    return settings(loaded.name(), spec, local, peer, password, redisPassword, etcdPassword);
+    return settings(loaded.name(), spec, local, peer, password, redisPassword, etcdPassword, hooks);
   }
 
   /** The settings of a spec that passed {@link #validate}, seen from {@code local}. */
@@ -757,7 +1039,8 @@ public final class PairValidation {
       NodeSpec peer,
       String password,
       String redisPassword,
-      String etcdPassword) {
+      String etcdPassword,
+      AdminHooks hooks) {
     String nodeName = local.getName();
     VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
     VrrpVersion version = VrrpVersion.of(orDefault(vrrp.getVersion(), PairDefaults.VRRP_VERSION));
@@ -819,12 +1102,12 @@ public final class PairValidation {
                 ? null
                 : etcdSettings(
                     etcd, etcd.getEndpoints().stream().map(URI::create).toList(), etcdPassword)),
-        hookSettings(spec),
+        hookSettings(spec, hooks),
         groups);
   }
 
-  private static HookSettings hookSettings(RedisHAPairSpec spec) {
-    VipHookSpec hook = spec.getVipHook();
+  private static HookSettings hookSettings(RedisHAPairSpec spec, AdminHooks hooks) {
+    VipHookSpec hook = effectiveHook(spec.getVipHook(), hooks);
     if (hook == null) {
       return null;
     }
@@ -845,6 +1128,30 @@ public final class PairValidation {
         millis(hook.getTimeoutMillis(), PairDefaults.HOOK_TIMEOUT_MILLIS),
         millis(hook.getRetryMaxMillis(), PairDefaults.HOOK_RETRY_MAX_MILLIS),
         haVipIds);
+  }
+
+  /**
+   * The hook a pair's {@code vipHook} stands for: itself, or with a {@code hookRef} the named hook
+   * of the operator's configuration with the pair's own parts (timeouts, and the credentials file
+   * of its Secret). Null without a hook; the hookRef must name a hook of {@code hooks}.
+   */
+  public static VipHookSpec effectiveHook(VipHookSpec hook, AdminHooks hooks) {
+    if (hook == null || hook.getHookRef() == null) {
+      return hook;
+    }
+    VipHookSpec named = hooks.find(hook.getHookRef());
+    VipHookSpec effective = new VipHookSpec();
+    effective.setProvider(named.getProvider());
+    effective.setCommand(named.getCommand());
+    effective.setUrl(named.getUrl());
+    effective.setRegion(named.getRegion());
+    effective.setEndpoint(named.getEndpoint());
+    effective.setMetadataEndpoint(named.getMetadataEndpoint());
+    effective.setCredentialsFile(
+        hook.getCredentialsFile() != null ? hook.getCredentialsFile() : named.getCredentialsFile());
+    effective.setTimeoutMillis(hook.getTimeoutMillis());
+    effective.setRetryMaxMillis(hook.getRetryMaxMillis());
+    return effective;
   }
 
   private static ChecksumMode checksum(String text) {

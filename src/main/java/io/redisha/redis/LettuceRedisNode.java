@@ -13,6 +13,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +43,7 @@ final class LettuceRedisNode implements RedisNode {
   private final Duration commandTimeout;
   private final Listener listener;
   private final AtomicReference<String> lastRunId = new AtomicReference<>();
+  private final AtomicBoolean fenceUnreadable = new AtomicBoolean();
 
   private final Object lock = new Object();
   private CompletableFuture<Link> link; // guarded by lock
@@ -72,6 +75,7 @@ final class LettuceRedisNode implements RedisNode {
     CompletionStage<String> server = commands.info("server");
     CompletionStage<String> replication = commands.info("replication");
     CompletionStage<String> keyspace = commands.info("keyspace");
+    CompletionStage<Map<String, String>> fence = commands.configGet("min-replicas-*");
     String pong;
     String text;
     try {
@@ -89,10 +93,11 @@ final class LettuceRedisNode implements RedisNode {
       }
       throw e;
     } finally {
-      for (CompletionStage<String> stage : List.of(ping, server, replication, keyspace)) {
+      for (CompletionStage<?> stage : List.of(ping, server, replication, keyspace)) {
         stage.toCompletableFuture().cancel(false);
       }
     }
+    OptionalInt minReplicasToWrite = writeFenceSetting(fence, deadline);
     if (!"PONG".equals(pong)) {
       throw new RedisNodeException(describe("PING answered '" + pong + "' instead of PONG"));
     }
@@ -106,7 +111,37 @@ final class LettuceRedisNode implements RedisNode {
     if (previous != null && !previous.equals(info.runId())) {
       listener.restarted(previous, info.runId());
     }
-    return info;
+    return minReplicasToWrite.isPresent()
+        ? info.withMinReplicasToWrite(minReplicasToWrite.getAsInt())
+        : info;
+  }
+
+  /**
+   * {@code min-replicas-to-write} as it acts (0 when {@code min-replicas-max-lag} is 0, which turns
+   * it off); empty when CONFIG GET is not allowed, which leaves the agent without a write fence.
+   */
+  private OptionalInt writeFenceSetting(CompletionStage<Map<String, String>> reply, long deadline) {
+    Map<String, String> settings;
+    try {
+      settings = await(reply, deadline, "CONFIG GET min-replicas-*");
+    } catch (RedisNodeException e) {
+      reply.toCompletableFuture().cancel(false);
+      if (fenceUnreadable.compareAndSet(false, true)) {
+        LOG.warn(
+            "{}: cannot read min-replicas-to-write ({}); the write fence is off: allow CONFIG"
+                + " GET/SET for the agent's user",
+            endpoint,
+            e.getMessage());
+      }
+      return OptionalInt.empty();
+    }
+    try {
+      int toWrite = Integer.parseInt(settings.getOrDefault("min-replicas-to-write", "0"));
+      int maxLag = Integer.parseInt(settings.getOrDefault("min-replicas-max-lag", "10"));
+      return OptionalInt.of(maxLag == 0 ? 0 : toWrite);
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   @Override
@@ -127,6 +162,14 @@ final class LettuceRedisNode implements RedisNode {
           "CONFIG SET masterauth");
     }
     await(commands.replicaof(host, port), deadline, "REPLICAOF " + master.address());
+  }
+
+  @Override
+  public void setWriteFence(boolean closed) {
+    int value = closed ? WriteFence.CLOSED : WriteFence.OPEN;
+    run(
+        "CONFIG SET min-replicas-to-write " + value,
+        commands -> commands.configSet("min-replicas-to-write", Integer.toString(value)));
   }
 
   @Override

@@ -24,6 +24,16 @@ public record PeerAdverts(boolean claimsMaster, Duration silence, Duration silen
     return Duration.ofMillis(intervalCentis * 30L);
   }
 
+  /**
+   * How long a peer whose Redis still serves must be silent on VRRP before its agent counts as
+   * stalled or dead ({@link TakeoverEvidence}): twenty advert intervals, at least one second. A
+   * link that drops 30 % of the packets loses twenty adverts in a row once in 10^10 tries; a
+   * stalled agent sends none.
+   */
+  public static Duration stallLimit(int intervalCentis) {
+    return Duration.ofMillis(Math.max(1_000L, intervalCentis * 200L));
+  }
+
   /** Whether the peer has been quiet for at least {@link #silenceLimit}. */
   public boolean silent() {
     return silence.compareTo(silenceLimit) >= 0;

@@ -11,7 +11,8 @@ import java.time.Duration;
 public interface RedisNode extends AutoCloseable {
 
   /**
-   * PING and INFO. Returns what the server says about its replication.
+   * PING, INFO and {@code CONFIG GET min-replicas-*}, in one round trip. Returns what the server
+   * says about its replication, with its write fence setting when it could be read.
    *
    * @throws RedisNodeException on a timeout, a refused or lost connection, or an error reply (for
    *     example {@code LOADING} while Redis loads its dataset)
@@ -26,6 +27,12 @@ public interface RedisNode extends AutoCloseable {
    * password. Re-applying the master it already follows is harmless (Redis keeps the link).
    */
   void follow(String host, int port);
+
+  /**
+   * {@code CONFIG SET min-replicas-to-write}: {@link WriteFence#CLOSED} when {@code closed} (a
+   * master then refuses every write with NOREPLICAS), {@link WriteFence#OPEN} otherwise.
+   */
+  void setWriteFence(boolean closed);
 
   /**
    * {@code CLIENT KILL TYPE normal SKIPME yes}: disconnects every ordinary client but this node's

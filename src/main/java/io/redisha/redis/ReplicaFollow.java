@@ -20,12 +20,19 @@ import java.util.Optional;
  *
  * Otherwise it stays as it is, without the VIP, until one of them holds.
  *
+ * <p>One exception comes first: a Redis that {@link ReplicaDetach} let go of because the peer's
+ * Redis came back empty does not follow that same empty process again, even when the peer is heard
+ * as master. Its adverts may be stale: a stalled agent wakes and sends the advert it owed before it
+ * notices its Redis restarted, and that advert may overtake its release (simulation seeds 697,
+ * 2877). Following it would wipe ours.
+ *
  * <p>Pure: a function of the two INFO snapshots and what the router heard.
  */
 public final class ReplicaFollow {
 
   /** Which case of the rule applied. */
   public enum Reason {
+    PEER_STILL_EMPTY,
     PEER_HEARD_AS_MASTER,
     NOTHING_TO_LOSE,
     PEER_HOLDS_OUR_DATA,
@@ -55,9 +62,32 @@ public final class ReplicaFollow {
    */
   public static Verdict decide(
       ReplicationInfo local, Optional<ReplicationInfo> peer, PeerAdverts adverts) {
+    return decide(local, peer, adverts, Optional.empty());
+  }
+
+  /**
+   * @param detachedFromEmpty the run id of the peer's empty Redis that ours was detached from
+   *     ({@link ReplicaDetach.Reason#PEER_RESTARTED_EMPTY}), empty when it was not
+   */
+  public static Verdict decide(
+      ReplicationInfo local,
+      Optional<ReplicationInfo> peer,
+      PeerAdverts adverts,
+      Optional<String> detachedFromEmpty) {
     Objects.requireNonNull(local, "local");
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(adverts, "adverts");
+    Objects.requireNonNull(detachedFromEmpty, "detachedFromEmpty");
+    if (peer.isPresent()
+        && detachedFromEmpty.isPresent()
+        && detachedFromEmpty.get().equals(peer.get().runId())
+        && peer.get().keys().orElse(1) == 0
+        && local.keys().orElse(1) > 0) {
+      return new Verdict(
+          false,
+          Reason.PEER_STILL_EMPTY,
+          "our Redis was detached from the peer's because it came back empty, and it still is");
+    }
     if (adverts.heardAsMaster()) {
       return new Verdict(true, Reason.PEER_HEARD_AS_MASTER, "the peer is master by VRRP");
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -26,6 +27,10 @@ import java.util.OptionalLong;
  * @param keys sum of the keys of all databases; empty when the text has no keyspace section
  * @param masterLink for a replica, its link to the master; empty for a master
  * @param replicas for a master, the replicas connected to it (a replica may have some too)
+ * @param minReplicasToWrite the server's {@code min-replicas-to-write} (0 when {@code
+ *     min-replicas-max-lag} is 0, which turns the setting off), read with {@code CONFIG GET}; empty
+ *     when it could not be read. The agents use it as the Redis-level write fence ({@link
+ *     WriteFence})
  */
 public record ReplicationInfo(
     Role role,
@@ -37,7 +42,8 @@ public record ReplicationInfo(
     long secondReplOffset,
     OptionalLong keys,
     Optional<MasterLink> masterLink,
-    List<ConnectedReplica> replicas) {
+    List<ConnectedReplica> replicas,
+    OptionalInt minReplicasToWrite) {
 
   /** The replication id Redis reports when a server has no previous history. */
   public static final String NO_REPL_ID = "0000000000000000000000000000000000000000";
@@ -92,7 +98,85 @@ public record ReplicationInfo(
     Objects.requireNonNull(replId2, "replId2");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(masterLink, "masterLink");
+    Objects.requireNonNull(minReplicasToWrite, "minReplicasToWrite");
     replicas = List.copyOf(replicas);
+  }
+
+  /** INFO without the write-fence setting (it comes from {@code CONFIG GET}, not from INFO). */
+  public ReplicationInfo(
+      Role role,
+      String runId,
+      long uptimeSeconds,
+      String replId,
+      String replId2,
+      long replOffset,
+      long secondReplOffset,
+      OptionalLong keys,
+      Optional<MasterLink> masterLink,
+      List<ConnectedReplica> replicas) {
+    this(
+        role,
+        runId,
+        uptimeSeconds,
+        replId,
+        replId2,
+        replOffset,
+        secondReplOffset,
+        keys,
+        masterLink,
+        replicas,
+        OptionalInt.empty());
+  }
+
+  /** This INFO with {@code min-replicas-to-write} as read from the server. */
+  public ReplicationInfo withMinReplicasToWrite(int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("min-replicas-to-write must not be negative: " + value);
+    }
+    return new ReplicationInfo(
+        role,
+        runId,
+        uptimeSeconds,
+        replId,
+        replId2,
+        replOffset,
+        secondReplOffset,
+        keys,
+        masterLink,
+        replicas,
+        OptionalInt.of(value));
+  }
+
+  /** This INFO with another previous stream, as {@link ReplicationLineage} resolves it. */
+  public ReplicationInfo withPreviousStream(String previousReplId, long previousSecondOffset) {
+    return new ReplicationInfo(
+        role,
+        runId,
+        uptimeSeconds,
+        replId,
+        previousReplId,
+        replOffset,
+        previousSecondOffset,
+        keys,
+        masterLink,
+        replicas,
+        minReplicasToWrite);
+  }
+
+  /**
+   * Whether a client write would be accepted now: a master whose {@code min-replicas-to-write} is
+   * off, unknown, or met by its online replicas. Redis counts only replicas within {@code
+   * min-replicas-max-lag}; counting every online one errs towards "accepts".
+   */
+  public boolean acceptsWrites() {
+    if (!isMaster()) {
+      return false;
+    }
+    int needed = minReplicasToWrite.orElse(0);
+    if (needed == 0) {
+      return true;
+    }
+    return replicas.stream().filter(ConnectedReplica::online).count() >= needed;
   }
 
   /** Whether Redis reports {@code role:master}. */

@@ -67,6 +67,7 @@ public final class VrrpRouter {
   private int priority;
   private boolean eligible = true;
   private String faultReason;
+  private String linkFault;
   private int masterIntervalCentis;
   private long startedNanos;
   private long lastHeardNanos = -1;
@@ -74,6 +75,7 @@ public final class VrrpRouter {
   private Cancellable advertTimer = Cancellable.NONE;
   private Cancellable masterDownTimer = Cancellable.NONE;
   private long transitions;
+  private String refusedTakeover;
 
   public VrrpRouter(VrrpRouterConfig config, Scheduler scheduler, Output output) {
     this.config = Objects.requireNonNull(config, "config");
@@ -113,6 +115,25 @@ public final class VrrpRouter {
     return Duration.ofNanos(Math.max(0, scheduler.nanoTime() - since));
   }
 
+  /**
+   * Master_Down_Interval as it stands now: how long a backup waits after the master's last advert
+   * before it considers taking over.
+   */
+  public Duration masterDownInterval() {
+    return Duration.ofNanos(masterDownNanos());
+  }
+
+  /**
+   * Asks the takeover gate again at once, for a backup whose master-down interval ran out and whose
+   * takeover the gate refused: the gate was waiting for something (a look at the peer's Redis, a
+   * fence) that has just arrived. Does nothing in any other case.
+   */
+  public void retryTakeover() {
+    if (state == VrrpState.BACKUP && refusedTakeover != null) {
+      takeOver(refusedTakeover);
+    }
+  }
+
   /** Whether the last advert heard from the peer was its priority 0 release of the role. */
   public boolean peerReleased() {
     return lastHeardNanos >= 0 && lastMaster == null;
@@ -132,7 +153,9 @@ public final class VrrpRouter {
       return;
     }
     startedNanos = scheduler.nanoTime();
-    if (!eligible) {
+    if (linkFault != null) {
+      enter(VrrpState.FAULT, linkFault);
+    } else if (!eligible) {
       enter(VrrpState.FAULT, faultReason);
     } else if (priority == 255) {
       becomeMaster("address owner (priority 255)");
@@ -180,18 +203,63 @@ public final class VrrpRouter {
       return;
     }
     if (!eligible) {
-      cancelTimers();
-      if (state == VrrpState.MASTER) {
-        output.send(config.advertisement(0));
-      }
-      enter(VrrpState.FAULT, reason);
-    } else {
+      enterFault(reason);
+    } else if (linkFault == null) {
       becomeBackup(reason);
     }
   }
 
   public boolean eligible() {
     return eligible;
+  }
+
+  /**
+   * The node's interface lost its link (S11, keepalived's interface tracking): FAULT whatever the
+   * health, until {@link #linkRestored}. A master first sends priority 0, which gets out only if
+   * the interface still sends; every timer stops, so nothing is taken over in FAULT.
+   */
+  public void linkLost(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    boolean already = linkFault != null;
+    linkFault = reason;
+    if (!already && state != VrrpState.INITIALIZE) {
+      enterFault(reason);
+    }
+  }
+
+  /**
+   * The interface carries traffic again: a node that is otherwise eligible goes back to BACKUP,
+   * never straight to MASTER, and its master-down timer runs from now.
+   */
+  public void linkRestored(String reason) {
+    if (linkFault == null) {
+      return;
+    }
+    linkFault = null;
+    if (state == VrrpState.FAULT && eligible) {
+      becomeBackup(reason);
+    }
+  }
+
+  /** Why the interface is not usable, or null while it is. */
+  public String linkFault() {
+    return linkFault;
+  }
+
+  /** Why the router is in FAULT (the link first, then the health), or null outside FAULT. */
+  public String fault() {
+    if (state != VrrpState.FAULT) {
+      return null;
+    }
+    return linkFault != null ? linkFault : faultReason;
+  }
+
+  private void enterFault(String reason) {
+    cancelTimers();
+    if (state == VrrpState.MASTER) {
+      output.send(config.advertisement(0));
+    }
+    enter(VrrpState.FAULT, reason);
   }
 
   /** Changes the priority we advertise (1 to 254). */
@@ -272,6 +340,7 @@ public final class VrrpRouter {
   }
 
   private void noteHeard(VrrpAdvertisement advert, Inet4Address source, long now) {
+    refusedTakeover = null;
     lastHeardNanos = now;
     lastMaster = advert.priority() == 0 ? null : source;
   }
@@ -279,9 +348,11 @@ public final class VrrpRouter {
   private void takeOver(String reason) {
     String refusal = gate.refusal();
     if (refusal != null) {
+      refusedTakeover = reason;
       armMasterDown(intervalNanos(masterIntervalCentis), null);
       return;
     }
+    refusedTakeover = null;
     masterDownTimer.cancel();
     becomeMaster(reason);
   }
@@ -337,6 +408,7 @@ public final class VrrpRouter {
   }
 
   private void enter(VrrpState next, String reason) {
+    refusedTakeover = null;
     VrrpState previous = state;
     state = next;
     if (previous != next) {

@@ -1,13 +1,19 @@
 package io.redisha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.api.AgentReport;
+import io.redisha.api.ReportedVrrpState;
+import io.redisha.lab.RespClient;
+import io.redisha.net.SettableLinkWatch;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
+import io.redisha.testing.RequiresHost;
 import io.redisha.vrrp.ChecksumMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +48,10 @@ class AgentRuntimeTest {
   @TempDir Path dir;
 
   @BeforeAll
-  static void closedPorts() throws IOException {
+  static synchronized void closedPorts() throws IOException {
+    if (!CLOSED_PORTS.isEmpty()) {
+      return;
+    }
     List<ServerSocket> sockets = new ArrayList<>();
     for (int i = 0; i < MAX_GROUPS; i++) {
       sockets.add(new ServerSocket(0));
@@ -95,16 +107,15 @@ class AgentRuntimeTest {
   }
 
   static AgentRuntime start(Path file, FakeNodeNetwork network, ReportSink sink) throws Exception {
+    return start(file, network, sink, SettableLinkWatch.usable("lo"));
+  }
+
+  static AgentRuntime start(
+      Path file, FakeNodeNetwork network, ReportSink sink, SettableLinkWatch link)
+      throws Exception {
     PairSettings settings = PairValidation.resolve(PairFile.load(file), "vm-a", file.toString());
     return AgentRuntime.start(
-        file,
-        false,
-        settings,
-        network.transport(),
-        network.addresses(),
-        network.arp(),
-        sink,
-        AgentRuntime.GuardFactory.NONE);
+        file, false, settings, network.edges(link.factory()), sink, AgentRuntime.GuardFactory.NONE);
   }
 
   /** The last report the agent handed to its sink, as the operator reads it (JSON). */
@@ -271,6 +282,250 @@ class AgentRuntimeTest {
       runtime.reloadNow();
       assertThat(runtime.configError()).isNull();
       assertThat(sink.json().path("configGeneration").isMissingNode()).isTrue();
+    }
+  }
+
+  @Test
+  void aLostLinkPutsEveryGroupInFaultWithItsReasonInStatusMetricsAndOneLogLinePerChange()
+      throws Exception {
+    Path file = writePair(pairYaml(3));
+    LastReport sink = new LastReport();
+    SettableLinkWatch link = SettableLinkWatch.usable("lo");
+    try (AgentRuntime runtime = start(file, network(), sink, link)) {
+      AgentMetrics metrics =
+          new AgentMetrics(
+              runtime::report, runtime::drops, runtime::checkLatencies, runtime::configError);
+      assertThat(sink.json().path("link").path("usable").asBoolean()).isTrue();
+      assertThat(metrics.render()).contains("redisha_link_usable{interface=\"lo\"} 1.0");
+
+      String down =
+          logOf(
+              () -> {
+                link.carrierLost();
+                runtime.reloadNow(); // a task after the link's: the change has been applied
+              });
+
+      assertThat(linesContaining(down, "link lo: carrier lost on lo: every group in FAULT"))
+          .as(down)
+          .isEqualTo(1);
+      assertThat(runtime.report().groups())
+          .allSatisfy(
+              g -> {
+                assertThat(g.vrrpState()).isEqualTo(io.redisha.api.ReportedVrrpState.FAULT);
+                assertThat(g.fault()).isEqualTo("carrier lost on lo");
+              });
+      JsonNode report = sink.json();
+      assertThat(report.path("link").path("usable").asBoolean()).isFalse();
+      assertThat(report.path("link").path("reason").asText()).isEqualTo("carrier lost on lo");
+      assertThat(report.path("groups").get(0).path("fault").asText())
+          .isEqualTo("carrier lost on lo");
+      assertThat(metrics.render()).contains("redisha_link_usable{interface=\"lo\"} 0.0");
+
+      String up =
+          logOf(
+              () -> {
+                link.linkUp();
+                runtime.reloadNow();
+              });
+      assertThat(linesContaining(up, "link lo: link up again")).as(up).isEqualTo(1);
+      assertThat(metrics.render()).contains("redisha_link_usable{interface=\"lo\"} 1.0");
+      assertThat(runtime.report().groups())
+          .as("back to the health's own reason: these groups' Redis servers are down")
+          .allSatisfy(g -> assertThat(g.fault()).isNotNull().doesNotContain("carrier lost"));
+      assertThat(sink.json().path("link").path("reason").asText()).isEqualTo("link up");
+    }
+    assertThat(link.closed()).as("the watch is closed with the agent").isTrue();
+  }
+
+  @Test
+  void aLinkDownAtStartStartsEveryGroupInFaultAndAGroupAddedMeanwhileToo() throws Exception {
+    Path file = writePair(pairYaml(1));
+    SettableLinkWatch link = SettableLinkWatch.usable("lo");
+    link.linkDown();
+    try (AgentRuntime runtime = start(file, network(), ReportSink.NONE, link)) {
+      assertThat(runtime.report().groups().getFirst().fault()).isEqualTo("link down on lo");
+      replace(file, pairYaml(2));
+      runtime.reloadNow();
+      assertThat(runtime.report().groups())
+          .extracting(AgentReport.GroupReport::fault)
+          .containsExactly("link down on lo", "link down on lo");
+    }
+  }
+
+  @Test
+  void vipsAPreviousAgentLeftAreRemovedBeforeTheGroupsStart() throws Exception {
+    Path file = writePair(pairYaml(2));
+    FakeNodeNetwork network = network();
+    network.leftBehind("203.0.113.1/24");
+    network.leftBehind("203.0.113.2/24");
+    network.leftBehind("198.51.100.7/24"); // not a VIP of this pair: not this agent's to remove
+    String log =
+        logOf(
+            () -> {
+              try (AgentRuntime runtime = start(file, network)) {
+                assertThat(network.holds("203.0.113.1/24")).isFalse();
+                assertThat(network.holds("203.0.113.2/24")).isFalse();
+              }
+            });
+    assertThat(network.holds("198.51.100.7/24")).isTrue();
+    assertThat(linesContaining(log, "left by a previous agent; removed")).as(log).isEqualTo(2);
+    assertThat(log.indexOf("left by a previous agent"))
+        .as("before any group starts")
+        .isLessThan(log.indexOf("group g0: port"));
+  }
+
+  @Test
+  void aReCreatedInterfaceGetsNewSocketsAndTheGroupsWaitInFaultUntilThen() throws Exception {
+    Path file = writePair(pairYaml(1));
+    FakeNodeNetwork network = network();
+    SettableLinkWatch link = SettableLinkWatch.usable("lo");
+    try (AgentRuntime runtime = start(file, network, ReportSink.NONE, link)) {
+      assertThat(network.transportsOpened()).isEqualTo(1);
+      link.linkDown();
+      link.linkUp();
+      runtime.reloadNow();
+      assertThat(network.transportsOpened()).as("same interface: same sockets").isEqualTo(1);
+
+      link.gone();
+      runtime.reloadNow();
+      assertThat(runtime.report().groups().getFirst().fault()).isEqualTo("interface gone on lo");
+      link.linkUp(); // created again, with a new index
+      runtime.reloadNow();
+      assertThat(network.transportsOpened()).isEqualTo(2);
+      assertThat(network.arpsOpened()).isEqualTo(2);
+      assertThat(runtime.report().link().usable()).isTrue();
+    }
+  }
+
+  /**
+   * The whole runtime with real Redis servers on loopback (vm-a's on 127.0.0.1, vm-b's a replica of
+   * it on 127.0.0.2, same port) and vm-b's agent silent, so vm-a becomes master; then its link goes
+   * down, with every send failing as ENETDOWN makes it.
+   */
+  @Test
+  @RequiresHost(
+      tools = {"redis-server"},
+      root = false)
+  void aMasterWhoseLinkGoesDownFaultsReleasesHoldsItsRedisAndRejoinsOnlyByTheRules()
+      throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<Process> servers = new ArrayList<>();
+    try {
+      servers.add(startRedis("127.0.0.1", port, null));
+      servers.add(startRedis("127.0.0.2", port, "127.0.0.1"));
+      redis("127.0.0.1", port, "SET", "before", "1");
+      Path file =
+          writePair(
+              pairYaml(0)
+                  + "- {name: g0, port: "
+                  + port
+                  + ", vip: 203.0.113.1/24, virtualRouterId: 1, preferredMaster: vm-a}\n");
+      FakeNodeNetwork network = network();
+      SettableLinkWatch link = SettableLinkWatch.usable("lo");
+      try (AgentRuntime runtime = start(file, network, ReportSink.NONE, link)) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> group(runtime).vrrpState() == ReportedVrrpState.MASTER);
+        await().atMost(Duration.ofSeconds(2)).until(() -> network.holds("203.0.113.1/24"));
+
+        network.failSends("sendto: Network is down (errno 100)");
+        String down =
+            logOf(
+                () -> {
+                  link.linkDown();
+                  runtime.reloadNow();
+                  Thread.sleep(300);
+                });
+        assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.FAULT);
+        assertThat(group(runtime).fault()).isEqualTo("link down on lo");
+        assertThat(network.holds("203.0.113.1/24")).isFalse();
+        assertThat(network.lastSentPriority(1)).as("a release was attempted").isZero();
+        assertThat(network.sendFailures()).isEqualTo(1);
+        assertThat(linesContaining(down, "Network is down")).as(down).isEqualTo(1);
+        assertThat(linesContaining(down, "Redis writes held (link down on lo)")).isEqualTo(1);
+        assertThatThrownBy(() -> redisWithin("127.0.0.1", port, 300, "SET", "during", "1"))
+            .as("a write on vm-a's Redis waits, unanswered")
+            .isInstanceOf(IOException.class);
+        Thread.sleep(3000); // healthy Redis, passing checks: the link alone keeps it in FAULT
+        assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.FAULT);
+        assertThat(redis("127.0.0.1", port, "GET", "during")).as("never written").isNull();
+        assertThatThrownBy(() -> redisWithin("127.0.0.1", port, 300, "SET", "during", "2"))
+            .as("still held after the first pause would have run out")
+            .isInstanceOf(IOException.class);
+
+        network.failSends(null);
+        // The report's transition time is wall-clock milliseconds: compare at that precision.
+        Instant back = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        link.linkUp();
+        runtime.reloadNow();
+        assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> group(runtime).vrrpState() == ReportedVrrpState.MASTER);
+        Instant master = Instant.parse(group(runtime).lastTransition().time());
+        assertThat(Duration.between(back, master))
+            .as("master after 3 adverts and skew of silence from the link's return, not before")
+            .isGreaterThanOrEqualTo(Duration.ofMillis(341));
+        await().atMost(Duration.ofSeconds(2)).until(() -> network.holds("203.0.113.1/24"));
+        assertThat(redisWithin("127.0.0.1", port, 1000, "SET", "after", "1")).isEqualTo("OK");
+        assertThat(redis("127.0.0.1", port, "GET", "during")).isNull();
+      }
+    } finally {
+      for (Process server : servers) {
+        server.destroyForcibly();
+        server.onExit().join();
+      }
+    }
+  }
+
+  static AgentReport.GroupReport group(AgentRuntime runtime) {
+    return runtime.report().groups().getFirst();
+  }
+
+  Process startRedis(String address, int port, String replicaOf) throws IOException {
+    Path data = Files.createDirectories(dir.resolve("redis-" + address));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                address,
+                "--replica-announce-ip",
+                address,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                data.toString()));
+    if (replicaOf != null) {
+      command.addAll(List.of("--replicaof", replicaOf, Integer.toString(port)));
+    }
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("redis.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> "PONG".equals(redis(address, port, "PING")));
+    return process;
+  }
+
+  static Object redis(String address, int port, String... command) throws IOException {
+    return redisWithin(address, port, 2000, command);
+  }
+
+  static Object redisWithin(String address, int port, int timeoutMillis, String... command)
+      throws IOException {
+    try (RespClient client = new RespClient(address, port, 1000, timeoutMillis)) {
+      return client.command(command);
     }
   }
 }

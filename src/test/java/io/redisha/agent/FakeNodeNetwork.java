@@ -3,6 +3,7 @@ package io.redisha.agent;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
 import io.redisha.vrrp.ChecksumMode;
 import io.redisha.vrrp.MalformedPacketException;
@@ -19,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The network edges of one agent, in memory: adverts it sends are kept (and decoded on demand),
@@ -32,7 +34,10 @@ final class FakeNodeNetwork {
   private final BlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
   private final List<byte[]> sent = new ArrayList<>();
   private final Set<String> vips = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final AtomicInteger transportsOpened = new AtomicInteger();
+  private final AtomicInteger arpsOpened = new AtomicInteger();
+  private final AtomicInteger sendFailures = new AtomicInteger();
+  private volatile String sendError;
 
   FakeNodeNetwork(Inet4Address local, Inet4Address peer, ChecksumMode checksumMode) {
     this.local = local;
@@ -85,8 +90,43 @@ final class FakeNodeNetwork {
     return vips.contains(vip);
   }
 
+  /** Puts {@code vip} on the interface, as a previous agent that was killed left it. */
+  void leftBehind(String vip) {
+    vips.add(vip);
+  }
+
+  /**
+   * From now on every send fails with {@code error} (as with the link down: ENETDOWN), or works
+   * again with null; a failed send is counted, and its advert kept as attempted.
+   */
+  void failSends(String error) {
+    sendError = error;
+  }
+
+  int sendFailures() {
+    return sendFailures.get();
+  }
+
+  /** How many VRRP sockets were opened: one at start, one more for each re-created interface. */
+  int transportsOpened() {
+    return transportsOpened.get();
+  }
+
+  int arpsOpened() {
+    return arpsOpened.get();
+  }
+
+  /** The network edges of an agent: these fakes, and {@code links} for the interface. */
+  AgentRuntime.NetworkEdges edges(LinkWatch.Factory links) {
+    return new AgentRuntime.NetworkEdges(this::transport, this::arp, addresses(), links);
+  }
+
+  /** Opens a VRRP socket; each has its own closed state, all share the traffic. */
   VrrpTransport transport() {
+    transportsOpened.incrementAndGet();
     return new VrrpTransport() {
+      private volatile boolean closed;
+
       @Override
       public void send(Inet4Address destination, byte[] vrrpMessage) throws IOException {
         if (closed) {
@@ -94,6 +134,11 @@ final class FakeNodeNetwork {
         }
         synchronized (sent) {
           sent.add(vrrpMessage.clone());
+        }
+        String error = sendError;
+        if (error != null) {
+          sendFailures.incrementAndGet();
+          throw new IOException(error);
         }
       }
 
@@ -140,6 +185,7 @@ final class FakeNodeNetwork {
   }
 
   ArpAnnouncer arp() {
+    arpsOpened.incrementAndGet();
     return new ArpAnnouncer() {
       @Override
       public void announce(Inet4Address vip) {}

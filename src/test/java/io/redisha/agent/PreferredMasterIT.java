@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.redisha.api.AgentReport;
+import io.redisha.api.ReportedVrrpState;
 import io.redisha.lab.RespClient;
+import io.redisha.net.SettableLinkWatch;
 import io.redisha.pair.PairFile;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
@@ -176,9 +178,7 @@ class PreferredMasterIT {
         file,
         false,
         settings,
-        network.transport(),
-        network.addresses(),
-        network.arp(),
+        network.edges(SettableLinkWatch.usable(settings.link().interfaceName()).factory()),
         ReportSink.NONE,
         AgentRuntime.GuardFactory.NONE);
   }
@@ -202,7 +202,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("MASTER");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
                 assertThat(network.holds(VIP)).isTrue();
                 assertThat(network.lastSentPriority(ROUTER_ID)).isEqualTo(150);
                 String info = (String) redis("127.0.0.1", "INFO", "replication");
@@ -223,7 +223,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.holds(VIP)).isFalse();
                 assertThat(role("127.0.0.1")).isEqualTo("slave");
               });
@@ -237,7 +237,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofMillis(1700))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.sentAdverts(ROUTER_ID)).hasSize(sentBefore);
               });
 
@@ -258,7 +258,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(group(runtime).healthy()).isTrue();
                 assertThat(role("127.0.0.1")).isEqualTo("slave");
               });
@@ -273,7 +273,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofMillis(1700))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("BACKUP");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.BACKUP);
                 assertThat(network.holds(VIP)).isFalse();
               });
 
@@ -284,7 +284,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
-                assertThat(group(runtime).vrrpState()).isEqualTo("MASTER");
+                assertThat(group(runtime).vrrpState()).isEqualTo(ReportedVrrpState.MASTER);
                 assertThat(network.holds(VIP)).isTrue();
                 assertThat(network.lastSentPriority(ROUTER_ID)).isEqualTo(150);
               });

@@ -140,6 +140,27 @@ public final class CrdRules {
     }
   }
 
+  /** The path of every property of {@code spec}'s schema ({@code spec.redis.passwordFile}). */
+  public List<String> propertyPaths() {
+    List<String> paths = new ArrayList<>();
+    propertyPaths(openApiSchema.at("/properties/spec"), "spec", paths);
+    return paths;
+  }
+
+  private static void propertyPaths(JsonNode schema, String path, List<String> out) {
+    schema
+        .path("properties")
+        .properties()
+        .forEach(
+            p -> {
+              out.add(path + "." + p.getKey());
+              propertyPaths(p.getValue(), path + "." + p.getKey(), out);
+            });
+    if (schema.has("items")) {
+      propertyPaths(schema.get("items"), path + "[*]", out);
+    }
+  }
+
   /** The constraints of the schema this object breaks, with list indices as {@code [*]}. */
   public List<Constraint> schemaViolations(String yaml) {
     try {

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(35);
+    assertThat(crd.rules()).hasSize(41);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -69,7 +69,16 @@ class CrdValidationTest {
           interface: ens5
           instances: [{name: a, port: 6379, vip: 198.51.100.7/32, virtualRouterId: 1}]
         """;
-    for (String sample : List.of(GOOD, v2, minimal)) {
+    String namedHook =
+        with(
+            "  instances:\n",
+            "  vipHook: {hookRef: route-vip, timeoutMillis: 3000}\n  instances:\n");
+    String awsWithSecret =
+        with(
+            "  instances:\n",
+            "  vipHook: {provider: AWS, region: us-east-1,"
+                + " credentialsSecretRef: {name: cache-aws, key: credentials}}\n  instances:\n");
+    for (String sample : List.of(GOOD, v2, minimal, namedHook, awsWithSecret)) {
       assertThat(crd.schemaErrors(sample)).as(sample).isEmpty();
       assertThat(crd.celErrors(sample)).as(sample).isEmpty();
     }
@@ -126,6 +135,31 @@ class CrdValidationTest {
     String sample = with(from, to);
     assertThat(crd.schemaErrors(sample)).as(what).isEmpty();
     assertThat(crd.celErrors(sample)).as(what).containsExactly(expected);
+  }
+
+  /**
+   * Issue 12's first point: this spec would give its author a root shell on both nodes and send the
+   * agents' service-account token to the peer's Redis. The API server refuses it, naming each
+   * field.
+   */
+  @Test
+  void theResourceIsNotAShell() {
+    String sample =
+        with(
+            "redis: {passwordSecretRef: {name: cache-redis, key: password}}",
+            "redis: {passwordFile: /var/run/secrets/kubernetes.io/serviceaccount/token}\n"
+                + "  vipHook: {provider: Exec, command: [/bin/sh, -c, 'id; ip link']}");
+    assertThat(crd.schemaErrors(sample)).isEmpty();
+    assertThat(crd.celErrors(sample))
+        .containsExactlyInAnyOrder(
+            "spec.redis.passwordFile: " + PairRules.NO_REDIS_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.provider: " + PairRules.NO_EXEC_IN_RESOURCE_MESSAGE,
+            "spec.vipHook.command: " + PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE);
+    assertThat(PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE)
+        .isEqualTo(
+            "vipHook.command: a RedisHAPair may not carry a command (the agents would run it as"
+                + " root on the nodes); the cluster admin defines commands as hooks of the operator"
+                + " (Helm value hooks), and the pair names one with vipHook.hookRef");
   }
 
   @ParameterizedTest(name = "{0}")

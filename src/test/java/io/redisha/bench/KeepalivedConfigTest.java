@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisha.lab.PairLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KeepalivedConfigTest {
   private static KeepalivedConfig config(KeepalivedConfig.Flavor flavor) {
@@ -56,6 +60,69 @@ class KeepalivedConfigTest {
         .doesNotContain("auth_type")
         .contains("interval 1\n")
         .contains("fall 1\n");
+  }
+
+  @Test
+  void tuned24ChecksEveryHundredMillisecondsWithTheSameScriptsAsTuned() {
+    KeepalivedConfig tuned = config(KeepalivedConfig.Flavor.TUNED);
+    KeepalivedConfig tuned24 = config(KeepalivedConfig.Flavor.TUNED_24);
+
+    assertThat(tuned24.config())
+        .contains("vrrp_version 3")
+        .contains("advert_int 0.1")
+        .contains("interval 0.1\n")
+        .contains("fall 1\n")
+        .contains("rise 1\n")
+        .doesNotContain("auth_type");
+    assertThat(tuned24.scripts()).isEqualTo(tuned.scripts());
+    assertThat(tuned24.config().replace("interval 0.1", "interval 1").replace("tuned_24", "tuned"))
+        .isEqualTo(tuned.config());
+    assertThat(KeepalivedConfig.Flavor.TUNED_24.summary())
+        .startsWith("keepalived 2.4.3")
+        .contains("every 0.1 s");
+    assertThat(KeepalivedConfig.Flavor.TUNED.summary()).startsWith("keepalived 2.2.7");
+  }
+
+  @Test
+  void keepalived24RunsTheSharedBuildWithItsReadmeFlagsAndNoChecker(@TempDir Path dir)
+      throws Exception {
+    Path binary = dir.resolve("keepalived");
+    Files.writeString(binary, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String before = System.getProperty(KeepalivedBinary.PROPERTY);
+    System.setProperty(KeepalivedBinary.PROPERTY, binary.toString());
+    try {
+      List<String> command =
+          KeepalivedSystem.command(KeepalivedConfig.Flavor.TUNED_24, Path.of("/run/k"));
+
+      assertThat(command)
+          .containsExactly(
+              binary.toString(),
+              "-f",
+              "/run/k/keepalived.conf",
+              "-p",
+              "/run/k/keepalived.pid",
+              "-r",
+              "/run/k/vrrp.pid",
+              "-D",
+              "-l",
+              "-n");
+      assertThat(KeepalivedSystem.command(KeepalivedConfig.Flavor.TUNED, Path.of("/run/k")))
+          .startsWith("keepalived")
+          .contains("--vrrp");
+
+      System.setProperty(KeepalivedBinary.PROPERTY, dir.resolve("missing").toString());
+      assertThat(KeepalivedBinary.find24()).isEmpty();
+      assertThat(KeepalivedBinary.notFound())
+          .contains("missing")
+          .contains(KeepalivedBinary.PROPERTY);
+    } finally {
+      if (before == null) {
+        System.clearProperty(KeepalivedBinary.PROPERTY);
+      } else {
+        System.setProperty(KeepalivedBinary.PROPERTY, before);
+      }
+    }
   }
 
   @Test

@@ -52,15 +52,16 @@ class CommandLineTest {
   void commandOptionsAreWhatTheCommandsTookBefore() {
     assertThat(commandsAndOptions().map(a -> a.get()[0] + " " + a.get()[1]))
         .containsExactly(
-            "agent [--config, --node, --http-address, --http-port, --kubernetes, --help]",
+            "agent [--config, --node, --api-token-file, --http-address, --http-port, --kubernetes,"
+                + " --help]",
             "validate [--config, --node, --help]",
             "vrrp [--config, --node, --priority, --state-file, --help]",
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",
-            "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --work-dir,"
-                + " --help]",
+            "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --clients,"
+                + " --runs-baselines, --footprint-groups, --agent-package, --work-dir, --help]",
             "import [--peer-conf, --scripts-dir, --port, --format, --nodes, --name, --namespace,"
                 + " --auth-password-file, --output, --help]",
-            "operator [--http-port, --namespaces, --agent-image, --leader-election-namespace,"
+            "operator [--http-port, --namespaces, --agent-image, --admin-config, --leader-election-namespace,"
                 + " --no-leader-election, --help]",
             "test [--help]");
   }
@@ -109,7 +110,7 @@ class CommandLineTest {
   @Test
   void usageErrorsNameTheOptionOnOneLine() {
     assertThat(CommandRun.of("agent").errLines())
-        .containsExactly("redisha agent: required: --config, --node; see redisha agent --help");
+        .containsExactly("redisha agent: --config: required; see redisha agent --help");
     assertThat(CommandRun.of("agent", "--node", "vm-a", "--config").errLines())
         .containsExactly("redisha agent: --config: missing value; see redisha agent --help");
     assertThat(CommandRun.of("bench", "--runs", "many").errLines())

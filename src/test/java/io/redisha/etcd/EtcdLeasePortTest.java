@@ -94,8 +94,12 @@ class EtcdLeasePortTest {
     return port;
   }
 
+  /**
+   * A port for the tests of what is sent and answered, not of timing: a call timeout long enough
+   * that a loaded machine's first HTTP exchange (class loading, the fake's own thread) fits in it.
+   */
   private EtcdLeasePort port(URI... endpoints) {
-    return port(EtcdSettings.of(List.of(endpoints)));
+    return port(EtcdSettings.of(List.of(endpoints)).withCallTimeout(Duration.ofSeconds(5)));
   }
 
   private static String b64(String text) {
@@ -338,6 +342,30 @@ class EtcdLeasePortTest {
     assertThat(refused.result()).isInstanceOf(Conflict.class);
     assertThat(((Conflict) refused.result()).detail())
         .isEqualTo("key /redisha/pair/a is at revision 17, held by vm-b");
+  }
+
+  @Test
+  void aFailedCompareThatFindsOurOwnRecordIsOurWriteAlreadyCommitted() throws Exception {
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    request.path().equals("/v3/lease/grant")
+                        ? granted("5")
+                        : compareFailed(kv("vm-a", "17")));
+    LeaseRecord ours = new LeaseRecord("vm-a", 4, 1767225600123L, 3, "16");
+
+    Delivery renewed = await(done -> port(etcd.uri()).update(ours, done));
+
+    assertThat(renewed.result()).isInstanceOf(Found.class);
+    assertThat(((Found) renewed.result()).lease().resourceVersion()).isEqualTo("17");
+    Delivery other =
+        await(
+            done ->
+                port(etcd.uri()).update(new LeaseRecord("vm-a", 4, 1767225600999L, 3, "16"), done));
+    assertThat(other.result())
+        .as("the same holder with another renew time is not our write")
+        .isInstanceOf(Conflict.class);
   }
 
   @Test

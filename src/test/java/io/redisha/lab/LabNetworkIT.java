@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,95 @@ class LabNetworkIT {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(ping("vm-a", "192.0.2.12")).isTrue());
     assertThat(lab.run("vm-a", "iptables", "-S", "INPUT")).doesNotContain("DROP");
+  }
+
+  @Test
+  void linkDownCutsTheHostAndKeepsItsAddressesUntilTheLinkIsUp() {
+    lab.linkDown("vm-b");
+    try {
+      assertThat(lab.linkState("vm-b")).contains("state DOWN").doesNotContain(",UP");
+      assertThat(lab.addresses("vm-b")).contains("192.0.2.12/24");
+      assertThat(cut("vm-a", "192.0.2.12")).isTrue();
+      assertThat(ping("client", "192.0.2.11")).isTrue();
+    } finally {
+      lab.linkUp("vm-b");
+    }
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(ping("vm-a", "192.0.2.12")).isTrue());
+    assertThat(lab.linkState("vm-b")).contains(",UP").doesNotContain("NO-CARRIER");
+  }
+
+  @Test
+  void carrierLossLeavesTheInterfaceUpWithoutCarrier() {
+    lab.carrierLoss("vm-b");
+    try {
+      assertThat(lab.linkState("vm-b")).contains("NO-CARRIER").contains(",UP>");
+      assertThat(cut("vm-a", "192.0.2.12")).isTrue();
+    } finally {
+      lab.carrierBack("vm-b");
+    }
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(ping("vm-a", "192.0.2.12")).isTrue());
+    assertThat(lab.linkState("vm-b")).doesNotContain("NO-CARRIER");
+  }
+
+  @Test
+  void aLossyLinkDropsAShareOfThePacketsBetweenTheTwoHostsOnly() {
+    assertThatThrownBy(() -> lab.lossyLink("vm-a", "vm-b", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("probability");
+    lab.lossyLink("vm-a", "vm-b", 0.3);
+    try {
+      assertThatThrownBy(() -> lab.lossyLink("vm-b", "vm-a", 0.3))
+          .hasMessageContaining("already lossy");
+      // 30 % each way: an echo and its reply both pass with 0.7 * 0.7, so about half are lost
+      assertThat(lossPercent("vm-a", "192.0.2.12", 200)).isBetween(30, 72);
+      assertThat(lossPercent("client", "192.0.2.12", 50)).isZero();
+      assertThat(lab.run("vm-b", "iptables", "-S", "INPUT")).contains("statistic");
+    } finally {
+      lab.clearLossyLink("vm-a", "vm-b");
+    }
+    assertThat(lab.run("vm-a", "iptables", "-S", "INPUT")).doesNotContain("statistic");
+    assertThat(lab.run("vm-b", "iptables", "-S", "INPUT")).doesNotContain("statistic");
+    assertThat(lossPercent("vm-a", "192.0.2.12", 50)).isZero();
+  }
+
+  @Test
+  void signalStopsAndContinuesAProcessByItsPid(@TempDir Path logs) throws Exception {
+    Process sleeper = lab.start("vm-a", List.of("sleep", "60"), logs.resolve("sleep.log"));
+    try {
+      LabNetwork.signal(sleeper.toHandle(), "STOP");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(processState(sleeper.pid())).isEqualTo("T"));
+      LabNetwork.signal(sleeper.toHandle(), "CONT");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(processState(sleeper.pid())).isEqualTo("S"));
+      assertThatThrownBy(() -> LabNetwork.signal(sleeper.toHandle(), "stop; true"))
+          .hasMessageContaining("signal must be a name");
+    } finally {
+      sleeper.destroyForcibly();
+      sleeper.waitFor();
+    }
+  }
+
+  /** The state letter of a process in /proc ({@code S} sleeping, {@code T} stopped). */
+  private static String processState(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  }
+
+  /** Percent of {@code count} pings, 10 ms apart, that got no answer. */
+  private static int lossPercent(String from, String to, int count) {
+    String output =
+        lab.exec(from, "ping", "-q", "-c", Integer.toString(count), "-i", "0.01", "-W", "1", to)
+            .output();
+    Matcher loss = Pattern.compile("([0-9.]+)% packet loss").matcher(output);
+    assertThat(loss.find()).as(output).isTrue();
+    return (int) Math.round(Double.parseDouble(loss.group(1)));
   }
 
   @Test

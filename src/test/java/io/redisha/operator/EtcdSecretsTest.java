@@ -51,7 +51,8 @@ class EtcdSecretsTest {
     assertThat(PairValidator.validate(pair.getSpec(), Map.of())).isEmpty();
 
     DaemonSet daemonSet =
-        AgentResources.daemonSet(pair, Map.of(), AgentSettings.defaults("redisha:test"));
+        AgentResources.daemonSet(
+            pair, Map.of(), AgentSettings.defaults("redisha:test"), OperatorConfig.EMPTY);
     List<Volume> volumes = daemonSet.getSpec().getTemplate().getSpec().getVolumes();
     Volume auth = volume(volumes, "etcd-auth");
     assertThat(auth.getSecret().getSecretName()).isEqualTo("etcd-redisha");
@@ -95,7 +96,8 @@ class EtcdSecretsTest {
                 "tlsSecretRef: {name: etcd-client}",
                 "tlsSecretRef: {name: etcd-ca, clientCertificate: false}"));
     DaemonSet daemonSet =
-        AgentResources.daemonSet(pair, Map.of(), AgentSettings.defaults("redisha:test"));
+        AgentResources.daemonSet(
+            pair, Map.of(), AgentSettings.defaults("redisha:test"), OperatorConfig.EMPTY);
     Volume tls = volume(daemonSet.getSpec().getTemplate().getSpec().getVolumes(), "etcd-tls");
     assertThat(tls.getSecret().getItems()).extracting(KeyToPath::getKey).containsExactly("ca.crt");
     RedisHAPairSpec rendered = PairFileRenderer.render(pair.getSpec(), Map.of());

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +25,15 @@ class OperatorCommandTest {
               "--agent-image",
               "x/y:1",
               "--leader-election-namespace",
-              "redisha-system"
+              "redisha-system",
+              "--admin-config",
+              "/etc/redisha-operator/admin.yaml"
             });
     assertThat(o.httpPort()).isEqualTo(9000);
     assertThat(o.namespaces()).containsExactly("redis", "cache");
     assertThat(o.agentImage()).isEqualTo("x/y:1");
     assertThat(o.leaderElection()).isTrue();
+    assertThat(o.adminConfig()).isEqualTo(Path.of("/etc/redisha-operator/admin.yaml"));
     assertThat(OperatorCommand.parse(new String[] {"--no-leader-election"}).leaderElection())
         .isFalse();
   }
@@ -42,6 +46,8 @@ class OperatorCommandTest {
         .hasMessage("--http-port: must be 0 to 65535, not 70000");
     assertThatThrownBy(() -> OperatorCommand.parse(new String[] {"--agent-image"}))
         .hasMessage("--agent-image: missing value");
+    assertThatThrownBy(() -> OperatorCommand.parse(new String[] {"--admin-config"}))
+        .hasMessage("--admin-config: missing value");
     assertThatThrownBy(() -> OperatorCommand.parse(new String[] {"--bogus"}))
         .hasMessage("unknown option --bogus");
   }

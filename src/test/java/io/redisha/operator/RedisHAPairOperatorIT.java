@@ -312,7 +312,7 @@ class RedisHAPairOperatorIT {
             "--kubernetes",
             "--http-port",
             Integer.toString(PairResources.AGENT_HTTP_PORT));
-    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);

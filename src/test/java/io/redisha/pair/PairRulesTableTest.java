@@ -3,13 +3,18 @@ package io.redisha.pair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.redisha.api.CrdRules;
+import io.redisha.api.RedisHAPair;
+import io.redisha.operator.PairValidator;
+import io.redisha.pair.PairValidation.Source;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +52,7 @@ class PairRulesTableTest {
       healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}
       splitBrainProtection: Etcd
       etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}
-      vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}
+      vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}
       instances:
       - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
       - {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}
@@ -61,7 +66,7 @@ class PairRulesTableTest {
   static final String HTTPS =
       "endpoints: ['https://198.51.100.11:2379', 'https://198.51.100.12:2379']";
   static final String HOOK =
-      "vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 5000}";
+      "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}";
 
   static CrdRules crd;
 
@@ -738,15 +743,13 @@ class PairRulesTableTest {
             "vipHook.region",
             HOOK,
             "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
-        row("provider GCP", "vipHook.provider", "provider: Exec", "provider: GCP"),
-        row("no provider", "vipHook.provider", "provider: Exec, ", ""),
-        row("Exec without command", "vipHook.command", "command: [/usr/local/bin/route-vip], ", ""),
-        row("Exec with a blank command", "vipHook.command", "[/usr/local/bin/route-vip]", "[' ']"),
+        row("provider GCP", "vipHook.provider", "provider: Webhook", "provider: GCP"),
+        row("no provider", "vipHook.provider", "provider: Webhook, ", ""),
         row(
             "command of 65 words",
             "vipHook.command",
-            "[/usr/local/bin/route-vip]",
-            "[/bin/x" + ", a".repeat(64) + "]"),
+            HOOK,
+            "vipHook: {provider: Exec, command: [/bin/x" + ", a".repeat(64) + "]}"),
         row(
             "command with Webhook",
             "vipHook.command",
@@ -754,10 +757,51 @@ class PairRulesTableTest {
             "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', command: [x]}"),
         row("Webhook without url", "vipHook.url", HOOK, "vipHook: {provider: Webhook}"),
         row(
-            "url with Exec",
+            "url with AWS",
             "vipHook.url",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, url: 'http://192.0.2.30/'}"),
+        row(
+            "provider and hookRef",
+            "vipHook.provider",
+            "provider: Webhook,",
+            "provider: Webhook, hookRef: route-vip,"),
+        row("hookRef with a url", "vipHook.hookRef", "provider: Webhook,", "hookRef: route-vip,"),
+        row("hookRef Route_VIP", "vipHook.hookRef", HOOK, "vipHook: {hookRef: Route_VIP}"),
+        row(
+            "hookRef of 64 characters",
+            "vipHook.hookRef",
+            HOOK,
+            "vipHook: {hookRef: " + aa64 + "}"),
+        row(
+            "cloud credentials Secret with Webhook",
+            "vipHook.credentialsSecretRef",
             "timeoutMillis: 5000}",
-            "timeoutMillis: 5000, url: 'http://192.0.2.30/'}"),
+            "timeoutMillis: 5000, credentialsSecretRef: {name: s, key: k}}"),
+        row(
+            "cloud credentials Secret without a key",
+            "vipHook.credentialsSecretRef.key",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s}}"),
+        row(
+            "cloud credentials Secret without a name",
+            "vipHook.credentialsSecretRef.name",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {key: k}}"),
+        row(
+            "cloud credentials Secret name of 254 characters",
+            "vipHook.credentialsSecretRef.name",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: "
+                + "s".repeat(254)
+                + ", key: k}}"),
+        row(
+            "cloud credentials Secret key of 254 characters",
+            "vipHook.credentialsSecretRef.key",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsSecretRef: {name: s, key: "
+                + "k".repeat(254)
+                + "}}"),
         row(
             "url ftp",
             "vipHook.url",
@@ -815,42 +859,168 @@ class PairRulesTableTest {
   }
 
   /**
-   * What a RedisHAPair may not hold but a standalone pair file may (S10: a resource names no file
-   * on the nodes): the CRD refuses it naming the field, the operator's own check does too, and the
-   * pair file is accepted (with the files in place).
+   * What a standalone pair file may say and a RedisHAPair may not (S10): a command, and a file on
+   * the nodes. The first two are the spec of issue 12's first point.
    */
-  static Stream<Row> resourceOnlyRules() {
+  static Stream<Row> kubernetesOnly() {
     return Stream.of(
         row(
-            "etcd password file in a resource",
+            "the issue's Exec hook: a root shell on the nodes",
+            "vipHook.command",
+            HOOK,
+            "vipHook: {provider: Exec, command: [/bin/sh, -c, 'id; ip link']}"),
+        row(
+            "any Exec provider",
+            "vipHook.provider",
+            HOOK,
+            "vipHook: {provider: Exec, command: [/usr/local/bin/route-vip]}"),
+        row(
+            "any command",
+            "vipHook.command",
+            HOOK,
+            "vipHook: {provider: Exec, command: [/usr/local/bin/route-vip], timeoutMillis: 900}"),
+        row(
+            "the issue's Redis password: the service-account token",
+            "redis.passwordFile",
+            "instances:\n",
+            "redis: {passwordFile: /var/run/secrets/kubernetes.io/serviceaccount/token}\n"
+                + "instances:\n"),
+        row(
+            "a VRRP password file",
+            "vrrp.authPasswordFile",
+            "version: 3",
+            "version: 2",
+            "advertIntervalMillis: 100",
+            "advertIntervalMillis: 1000",
+            "  minTtl: 255\n",
+            "  minTtl: 255\n  authPasswordFile: /etc/redisha/vrrp-password\n"),
+        row(
+            "a cloud credentials file",
+            "vipHook.credentialsFile",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /root/.aws/credentials}"),
+        row(
+            "an etcd password file",
             "etcd.passwordFile",
             "callTimeoutMillis: 500}",
             "callTimeoutMillis: 500, username: redisha, passwordFile: /etc/redisha/etcd-password}"),
         row(
-            "etcd TLS files in a resource",
+            "an etcd CA file",
             "etcd.caFile",
             "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
             HTTPS,
             "callTimeoutMillis: 500}",
-            "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt,"
-                + " certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"));
+            "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt}"),
+        row(
+            "an etcd client certificate and key",
+            "etcd.certFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"),
+        row(
+            "an etcd client key",
+            "etcd.keyFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"));
   }
 
+  /**
+   * Each is refused by the generated CRD and by the operator's own check (a cluster whose CRD is
+   * older, or an API server without CEL, still stops it there), naming the field, and accepted as a
+   * standalone pair file, whose file fields are the VM administrator's to give.
+   */
   @ParameterizedTest(name = "{0}")
-  @MethodSource("resourceOnlyRules")
-  void aResourceMayNotNameFilesOnTheNodesButAPairFileMay(Row row) throws Exception {
+  @MethodSource("kubernetesOnly")
+  void aResourceMayNotCarryACommandOrAFileButAPairFileMay(Row row) throws Exception {
     String sample = row.apply();
     assertThat(crdRefusals(sample))
         .as("%s: the CRD refuses it naming %s", row.what(), row.field())
         .anyMatch(r -> r.names(row.field()));
-    PairFile.Loaded loaded = PairFile.parse(sample, "pair.yaml", "pair");
-    assertThat(PairValidation.resourceProblems(loaded.spec()))
-        .as("%s: the operator refuses it too", row.what())
-        .anyMatch(p -> p.startsWith(row.field() + ": a RedisHAPair may not name a file"));
-    assertThat(PairValidation.validate(loaded.spec())).as(row.what()).isEmpty();
-    String standalone = withFilesInPlace(sample);
-    PairSettings settings = resolve(standalone);
-    assertThat(settings.splitBrain().etcd()).as(row.what()).isNotNull();
+    List<Refusal> operator =
+        PairValidator.validate(
+                Serialization.unmarshal(resource(sample), RedisHAPair.class).getSpec(),
+                Map.of(),
+                AdminHooks.NONE)
+            .stream()
+            .map(PairRulesTableTest::split)
+            .toList();
+    assertThat(operator)
+        .as("%s: the operator refuses it naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+    assertThat(operator)
+        .as("%s: the operator says what the CRD says", row.what())
+        .anySatisfy(
+            r ->
+                assertThat(crdRefusals(sample).stream().map(Refusal::message))
+                    .contains(r.field() + ": " + r.message()));
+
+    assertThat(PairValidation.validate(PairFile.parse(sample, "pair.yaml", "pair").spec()))
+        .as("%s: a standalone pair file may say it", row.what())
+        .isEmpty();
+    Path secret = Files.writeString(dir.resolve("secret"), "s3cr3t\n");
+    String standalone = sample.replaceAll("(File: )[^ ,}\n]+", "$1" + secret);
+    assertThat(resolve(standalone).groups()).hasSize(2);
+  }
+
+  /**
+   * Rules of a standalone pair file that the CRD has no counterpart for, because it refuses the
+   * whole of what they check (Exec): the pair file refuses each naming the field.
+   */
+  static Stream<Row> pairFileOnly() {
+    return Stream.of(
+        row(
+            "Exec without command",
+            "vipHook.command",
+            HOOK,
+            "vipHook: {provider: Exec, timeoutMillis: 5000}"),
+        row(
+            "Exec with a blank command",
+            "vipHook.command",
+            HOOK,
+            "vipHook: {provider: Exec, command: [' ']}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pairFileOnly")
+  void thePairFileRefusesWhatTheCrdRefusesAsAWhole(Row row) {
+    String sample = row.apply();
+    assertThat(crdRefusals(sample))
+        .as("%s: the CRD refuses Exec as a whole", row.what())
+        .anyMatch(r -> r.names("vipHook.provider"));
+    assertThat(pairRefusals(sample))
+        .as("%s: the pair file is refused naming %s", row.what(), row.field())
+        .anyMatch(r -> r.names(row.field()));
+  }
+
+  /**
+   * A file field added to the spec later (TLS keys, ...) cannot slip through: every property of the
+   * generated CRD whose name ends in {@code File} is refused by a CEL rule of its object, naming
+   * it, and by the operator's check.
+   */
+  @Test
+  void everyFileFieldOfTheCrdIsRefusedInAResource() {
+    List<String> fileFields = crd.propertyPaths().stream().filter(p -> p.endsWith("File")).toList();
+    assertThat(fileFields)
+        .contains("spec.redis.passwordFile", "spec.vrrp.authPasswordFile")
+        .contains("spec.vipHook.credentialsFile");
+    for (String field : fileFields) {
+      String relative = field.substring("spec.".length());
+      assertThat(crd.rules())
+          .as("a CEL rule refuses %s", field)
+          .anySatisfy(
+              rule -> {
+                assertThat(rule.path() + rule.fieldPath()).isEqualTo(field);
+                assertThat(rule.expression()).isEqualTo("!has(self." + leaf(relative) + ")");
+                assertThat(rule.message()).startsWith(relative + ": a RedisHAPair may not");
+              });
+    }
+  }
+
+  private static String leaf(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
   }
 
   /** {@code sample} with the etcd files it names written under the test's directory. */
@@ -941,6 +1111,12 @@ class PairRulesTableTest {
     assertThat(crdRefusals(BASE)).isEmpty();
     PairSettings settings = resolve(BASE);
     assertThat(settings.groups()).hasSize(2);
+    assertThat(
+            PairValidator.validate(
+                Serialization.unmarshal(resource(BASE), RedisHAPair.class).getSpec(),
+                Map.of(),
+                AdminHooks.NONE))
+        .isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -966,7 +1142,7 @@ class PairRulesTableTest {
   void theSamplesBreakEveryConstraintAndRuleOfTheCrd() {
     Set<CrdRules.Constraint> broken = new HashSet<>();
     Set<String> celMessages = new HashSet<>();
-    Stream.concat(rules(), resourceOnlyRules())
+    Stream.concat(Stream.concat(rules(), kubernetesOnly()), pairFileOnly())
         .forEach(
             row -> {
               String resource = resource(row.apply());
@@ -982,7 +1158,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(32);
+    assertThat(rules).hasSize(38);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();
@@ -997,20 +1173,53 @@ class PairRulesTableTest {
     assertThat(resolve(sample).group("b").vip().toString()).isEqualTo(vip);
   }
 
+  /** The hook the README's RedisHAPair examples name, as the cluster admin would configure it. */
+  static final String README_HOOKS =
+      """
+      hooks:
+        route-vip: {provider: Exec, command: [/usr/local/bin/route-vip]}
+      """;
+
+  /**
+   * Every pair of the README reads as a standalone pair file. A RedisHAPair of the README also
+   * passes the CRD and the operator; a bare pair file passes the CRD too, unless it names files on
+   * the VM, which the CRD then refuses for that reason alone (S10).
+   */
   @Test
   void theReadmePairFilesAreAcceptedByBoth() throws Exception {
     List<String> samples = readmePairFiles();
     assertThat(samples).as("pair files in README.md").hasSizeGreaterThanOrEqualTo(3);
+    AdminHooks hooks = AdminHooks.parse(README_HOOKS, "hooks");
+    int resources = 0;
+    for (String sample : readmeResources()) {
+      resources++;
+      assertThat(crdRefusals(sample)).as(sample).isEmpty();
+      assertThat(
+              PairValidator.validate(
+                  Serialization.unmarshal(resource(sample), RedisHAPair.class).getSpec(),
+                  Map.of("vm-a", "192.0.2.11", "vm-b", "192.0.2.12"),
+                  hooks))
+          .as(sample)
+          .isEmpty();
+    }
+    assertThat(resources).as("RedisHAPair examples in README.md").isGreaterThanOrEqualTo(2);
     for (String sample : samples) {
-      // A standalone pair file may name its files; only a resource may not (S10).
-      List<String> resourceOnly =
-          sample.contains("kind: RedisHAPair")
-              ? List.of()
-              : PairValidation.resourceProblems(PairFile.parse(sample, "README.md", "x").spec());
-      assertThat(crdRefusals(sample)).as(sample).allMatch(r -> resourceOnly.contains(r.message()));
       PairFile.Loaded loaded = PairFile.parse(sample, "README.md", "readme");
-      assertThat(PairValidation.validate(loaded.spec())).as(sample).isEmpty();
-      if (!sample.contains("SecretRef") && sample.contains("address:")) {
+      boolean kubernetes = sample.contains("SecretRef") || sample.contains("hookRef");
+      assertThat(
+              PairValidation.validate(
+                  loaded.spec(), kubernetes ? Source.RESOURCE : Source.PAIR_FILE, hooks))
+          .as(sample)
+          .isEmpty();
+      if (sample.contains("File:") || sample.contains("command:")) {
+        assertThat(crdRefusals(sample))
+            .as("refused by the CRD only for naming files or a command: %s", sample)
+            .isNotEmpty()
+            .allSatisfy(r -> assertThat(r.message()).contains("a RedisHAPair may not"));
+      } else {
+        assertThat(crdRefusals(sample)).as(sample).isEmpty();
+      }
+      if (!kubernetes && sample.contains("address:")) {
         Path vrrp = Files.writeString(dir.resolve("vrrp-password"), "s3cr3t\n");
         Path redis = Files.writeString(dir.resolve("redis-password"), "r3d1s\n");
         Path etcd = Files.writeString(dir.resolve("etcd-password"), "3tcd\n");
@@ -1032,28 +1241,47 @@ class PairRulesTableTest {
     }
   }
 
+  /** The specs of the RedisHAPair resources in README.md's YAML blocks. */
+  static List<String> readmeResources() throws Exception {
+    List<String> specs = new ArrayList<>();
+    for (String document : readmeDocuments()) {
+      if (document.contains("kind: RedisHAPair") && document.contains("instances:")) {
+        specs.add(
+            document.substring(document.indexOf("spec:\n") + "spec:\n".length()).stripIndent());
+      }
+    }
+    return specs;
+  }
+
   /**
    * The YAML blocks of README.md that hold a pair (a bare pair file or the spec of a RedisHAPair),
    * except the excerpt of a rendered file that the README cuts short with "...".
    */
   static List<String> readmePairFiles() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
     List<String> samples = new ArrayList<>();
-    while (block.find()) {
-      for (String document : block.group(1).split("(?m)^---\n")) {
-        if (!document.contains("instances:") || document.contains("\n  ...\n")) {
-          continue;
-        }
-        if (document.contains("kind: RedisHAPair")) {
-          String spec = document.substring(document.indexOf("spec:\n") + "spec:\n".length());
-          samples.add(spec.stripIndent());
-        } else {
-          samples.add(document);
-        }
+    for (String document : readmeDocuments()) {
+      if (!document.contains("instances:") || document.contains("\n  ...\n")) {
+        continue;
+      }
+      if (document.contains("kind: RedisHAPair")) {
+        String spec = document.substring(document.indexOf("spec:\n") + "spec:\n".length());
+        samples.add(spec.stripIndent());
+      } else {
+        samples.add(document);
       }
     }
     return samples;
+  }
+
+  /** The YAML documents of README.md's yaml blocks. */
+  static List<String> readmeDocuments() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    List<String> documents = new ArrayList<>();
+    while (block.find()) {
+      documents.addAll(List.of(block.group(1).split("(?m)^---\n")));
+    }
+    return documents;
   }
 
   /** A refusal: the field it names (spec-relative, {@code instances[1].port}) and its text. */

@@ -6,6 +6,7 @@ import io.redisha.redis.ReplicationInfo.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Builds the INFO snapshots the rule tests feed in; defaults are a master of stream A at 0. */
@@ -25,6 +26,7 @@ final class Info {
   private OptionalLong keys = OptionalLong.of(10);
   private Optional<MasterLink> link = Optional.empty();
   private final List<ConnectedReplica> replicas = new ArrayList<>();
+  private OptionalInt minReplicasToWrite = OptionalInt.empty();
 
   private Info() {}
 
@@ -84,8 +86,34 @@ final class Info {
     return this;
   }
 
+  /** {@code min-replicas-to-write} as CONFIG GET read it. */
+  Info minReplicasToWrite(int value) {
+    minReplicasToWrite = OptionalInt.of(value);
+    return this;
+  }
+
+  /** The write fence closed ({@link WriteFence#CLOSED}). */
+  Info fenced() {
+    return minReplicasToWrite(WriteFence.CLOSED);
+  }
+
+  /** The write fence open (0). */
+  Info open() {
+    return minReplicasToWrite(WriteFence.OPEN);
+  }
+
   ReplicationInfo build() {
     return new ReplicationInfo(
-        role, runId, 60, replId, replId2, offset, secondOffset, keys, link, replicas);
+        role,
+        runId,
+        60,
+        replId,
+        replId2,
+        offset,
+        secondOffset,
+        keys,
+        link,
+        replicas,
+        minReplicasToWrite);
   }
 }

@@ -65,4 +65,30 @@ class PromotionGateTest {
     assertThat(split.eligible()).isFalse();
     assertThat(split.explanation()).startsWith("Redis DIVERGED: ");
   }
+
+  @Test
+  void anEmptyRedisIsNotPromotedOverAnUnreachablePeerLastSeenWithData() {
+    ReplicationInfo emptyRestart = Info.replicaOfPeer(C, 0).keys(0).link(false, false).build();
+    ReplicationInfo peerWasEmpty = Info.master(A, 0).keys(0).build();
+
+    Verdict refused =
+        PromotionGate.decide(
+            emptyRestart, false, Optional.empty(), true, Optional.of(peerWithData));
+    Verdict neverSeen =
+        PromotionGate.decide(emptyRestart, false, Optional.empty(), true, Optional.empty());
+    Verdict seenEmpty =
+        PromotionGate.decide(
+            emptyRestart, false, Optional.empty(), true, Optional.of(peerWasEmpty));
+    Verdict withData =
+        PromotionGate.decide(
+            Info.master(B, 10).build(), false, Optional.empty(), true, Optional.of(peerWithData));
+
+    assertThat(refused.eligible()).isFalse();
+    assertThat(refused.reason()).isEqualTo(Reason.EMPTY_WHILE_PEER_HAD_DATA);
+    assertThat(refused.explanation())
+        .isEqualTo("our Redis is empty and the peer's, last seen with 10 keys, cannot be asked");
+    assertThat(neverSeen.eligible()).as("boot: nothing known about the peer").isTrue();
+    assertThat(seenEmpty.eligible()).isTrue();
+    assertThat(withData.eligible()).as("ours has data: the usual host-cut failover").isTrue();
+  }
 }

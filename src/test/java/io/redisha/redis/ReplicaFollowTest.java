@@ -115,4 +115,32 @@ class ReplicaFollowTest {
     assertThat(verdict.reason()).isEqualTo(Reason.PEER_HOLDS_OUR_DATA);
     assertThat(ReplicaFollow.decide(ours, Optional.of(equal), RELEASED).follow()).isTrue();
   }
+
+  @Test
+  void doesNotFollowAgainTheEmptyRedisItWasDetachedFromWhateverTheAdvertsSay() {
+    Optional<String> detachedFrom = Optional.of("run-1");
+
+    Verdict stillEmpty =
+        ReplicaFollow.decide(ours, Optional.of(emptyPeer), HEARD_AS_MASTER, detachedFrom);
+    Verdict otherProcess =
+        ReplicaFollow.decide(
+            ours,
+            Optional.of(Info.master(C, 0).keys(0).runId("run-2").build()),
+            HEARD_AS_MASTER,
+            detachedFrom);
+    Verdict refilled =
+        ReplicaFollow.decide(
+            ours, Optional.of(Info.master(C, 10).build()), HEARD_AS_MASTER, detachedFrom);
+    Verdict oursEmpty =
+        ReplicaFollow.decide(
+            Info.master(B, 0).keys(0).build(), Optional.of(emptyPeer), RELEASED, detachedFrom);
+
+    assertThat(stillEmpty.follow()).isFalse();
+    assertThat(stillEmpty.reason()).isEqualTo(Reason.PEER_STILL_EMPTY);
+    assertThat(otherProcess.reason()).isEqualTo(Reason.PEER_HEARD_AS_MASTER);
+    assertThat(refilled.reason()).isEqualTo(Reason.PEER_HEARD_AS_MASTER);
+    assertThat(oursEmpty.reason()).isEqualTo(Reason.NOTHING_TO_LOSE);
+    assertThat(ReplicaFollow.decide(ours, Optional.empty(), HEARD_AS_MASTER, detachedFrom).follow())
+        .isTrue();
+  }
 }

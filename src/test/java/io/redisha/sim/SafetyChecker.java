@@ -20,12 +20,15 @@ final class SafetyChecker {
   private String violation;
   private final Map<String, Long> overlapSince = new HashMap<>();
   private final long[] isolatedSince = {-1, -1};
+  // S4 is what a running agent does: a crashed or stalled one cannot fence (S1 still holds).
+  private final boolean[] agentAwayDuringIsolation = {false, false};
   private final Set<String> vipAtIsolation = new HashSet<>();
   private long lastLinkDownNanos;
   private long healedNanos;
   private boolean steadyRecorded;
   private final Map<String, Long> transitionsAtSteady = new HashMap<>();
   private final Map<String, Integer> holderAtSteady = new HashMap<>();
+  private final Map<String, Set<Long>> excused = new HashMap<>();
   int switchoversRunning;
 
   SafetyChecker(SimWorld world) {
@@ -71,13 +74,14 @@ final class SafetyChecker {
 
   /**
    * S1: never two nodes that hold the VIP and run a writable master, beyond one advert. A master
-   * paused by CLIENT PAUSE WRITE takes no write, so it does not count.
+   * paused by CLIENT PAUSE WRITE or fenced by min-replicas-to-write takes no write, so it does not
+   * count.
    */
   private void checkOneMaster(String group, long now) {
     int masters = 0;
     for (int node = 0; node < 2; node++) {
       SimRedis server = world.redis(node, group);
-      if (world.vip(node, group).held && server.alive && server.master && !server.paused()) {
+      if (world.vip(node, group).held && server.acceptsWrites()) {
         masters++;
       }
     }
@@ -110,6 +114,7 @@ final class SafetyChecker {
       boolean isolated = world.network.isolations[node] > 0;
       if (!isolated) {
         isolatedSince[node] = -1;
+        agentAwayDuringIsolation[node] = false;
         continue;
       }
       if (isolatedSince[node] < 0) {
@@ -122,9 +127,14 @@ final class SafetyChecker {
           }
         }
       }
+      if (!world.agentRunning(node)) {
+        agentAwayDuringIsolation[node] = true;
+      }
       long isolatedFor = now - isolatedSince[node];
       for (String group : SimWorld.GROUPS) {
-        if (world.vip(node, group).held && isolatedFor > world.timing.fenceTime().toNanos()) {
+        if (world.vip(node, group).held
+            && !agentAwayDuringIsolation[node]
+            && isolatedFor > world.timing.fenceTime().toNanos()) {
           fail(
               "S4: "
                   + world.nodeName(node)
@@ -178,9 +188,50 @@ final class SafetyChecker {
     }
   }
 
-  void acked(String group, int node) {}
+  /**
+   * A write was acknowledged. While the two nodes cannot reach each other it cannot be replicated,
+   * so losing it is the price of asynchronous replication under a partition, not a bug.
+   */
+  void acked(String group, int node, long id) {
+    if (!world.network.up(0, 1)) {
+      excuse(group, id);
+    }
+  }
 
-  void faultBegins(Fault fault) {}
+  /**
+   * A Redis dies: the writes it acknowledged that the other Redis does not have yet may be lost
+   * ("beyond those not yet replicated at the kill").
+   */
+  void redisCrashing(SimRedis server) {
+    excuseUnreplicated(server);
+  }
+
+  /** A partition begins: what either side has not replicated yet may be lost. */
+  void faultBegins(Fault fault) {
+    if (fault.kind() == Fault.Kind.PAIR_CUT || fault.kind() == Fault.Kind.ISOLATE) {
+      for (String group : SimWorld.GROUPS) {
+        for (int node = 0; node < 2; node++) {
+          excuseUnreplicated(world.redis(node, group));
+        }
+      }
+    }
+  }
+
+  /**
+   * Every write the server holds and the other does not (its acknowledgement may be on its way).
+   */
+  private void excuseUnreplicated(SimRedis server) {
+    Set<Long> other = new HashSet<>(server.peer().alive ? server.peer().log : java.util.List.of());
+    for (long id : server.log) {
+      if (!other.contains(id)) {
+        excuse(server.group, id);
+      }
+    }
+  }
+
+  private void excuse(String group, long id) {
+    excused.computeIfAbsent(group, g -> new HashSet<>()).add(id);
+  }
 
   void switchoverStarted(String group) {
     switchoversRunning++;
@@ -284,10 +335,25 @@ final class SafetyChecker {
           switch (world.scenario) {
             case PAIR_CUT, SWITCHOVER, API_OUTAGE -> true;
             case GROUP_FAULT -> group.equals("b");
-            case CHAOS -> false;
+            case CHAOS, AGENT_FAULT, NODE_CHAOS -> false;
           };
+      Set<Long> held = new HashSet<>(master.log);
+      Set<Long> allowed = excused.getOrDefault(group, Set.of());
+      long unexcused =
+          world.acked.get(group).keySet().stream()
+              .filter(id -> !held.contains(id) && !allowed.contains(id))
+              .count();
+      if (unexcused > 0 && guarded()) {
+        fail(
+            "loss: "
+                + unexcused
+                + " acknowledged writes of group "
+                + group
+                + " lost that were neither unreplicated at a Redis crash nor taken during a"
+                + " partition");
+        return;
+      }
       if (lossless) {
-        Set<Long> held = new HashSet<>(master.log);
         long lost =
             world.acked.get(group).keySet().stream().filter(id -> !held.contains(id)).count();
         if (lost > 0) {

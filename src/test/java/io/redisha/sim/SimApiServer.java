@@ -62,8 +62,11 @@ final class SimApiServer {
     return new LeasePort.Found(stored);
   }
 
-  /** One node's client for one Lease: each call is a request and a response over the network. */
-  LeasePort port(int node, String name) {
+  /**
+   * One node's client for one Lease: each call is a request and a response over the network, and
+   * the response reaches the agent through its scheduler.
+   */
+  LeasePort port(int node, String name, AgentScheduler agent) {
     return new LeasePort() {
       @Override
       public void get(Consumer<Result> done) {
@@ -85,7 +88,8 @@ final class SimApiServer {
         return "sim/" + name;
       }
 
-      private void call(java.util.function.Supplier<Result> apply, Consumer<Result> done) {
+      private void call(java.util.function.Supplier<Result> apply, Consumer<Result> reply) {
+        Consumer<Result> done = result -> agent.execute(() -> reply.accept(result));
         if (!world.network.apiReachable(node)) {
           world.scheduler.schedule(TIMEOUT, () -> done.accept(new Failed("timeout")));
           return;

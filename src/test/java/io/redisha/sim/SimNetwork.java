@@ -6,7 +6,9 @@ import java.util.Random;
 /**
  * The pair link and each node's reach to the API server and the clients. VRRP adverts are single
  * datagrams and suffer every fault (drop, delay, duplicate); Redis and API traffic runs over TCP,
- * so it is only delayed, or blocked by a partition.
+ * so it is only delayed, or blocked by a partition. A lossy pair link ({@link #lossRate}, like
+ * {@code iptables -m statistic} dropping packets each way) drops adverts and makes TCP segments
+ * between the nodes wait for retransmissions (200 ms, doubling).
  */
 final class SimNetwork {
   private final Random random;
@@ -17,6 +19,7 @@ final class SimNetwork {
   final int[] apiCuts = new int[2];
   final int[] isolations = new int[2];
   double dropRate;
+  double lossRate;
   double duplicateRate;
   long extraDelayNanos;
   int dropFaults;
@@ -47,8 +50,28 @@ final class SimNetwork {
     return Duration.ofNanos(base + extra);
   }
 
+  /**
+   * One-way delay of a TCP segment between the two nodes: {@link #delay}, plus a retransmission
+   * timeout (200 ms, doubling) for every time the lossy link dropped it.
+   */
+  Duration pairDelay() {
+    Duration delay = delay();
+    long rto = 200_000_000L;
+    while (lossRate > 0 && random.nextDouble() < lossRate && rto < 60_000_000_000L) {
+      delay = delay.plusNanos(rto);
+      rto *= 2;
+    }
+    return delay;
+  }
+
+  /** Whether the lossy link dropped one segment of a replication stream (resent later). */
+  boolean lossySegmentDropped() {
+    return lossRate > 0 && random.nextDouble() < lossRate;
+  }
+
   boolean dropDatagram() {
-    return dropRate > 0 && random.nextDouble() < dropRate;
+    double rate = 1 - (1 - dropRate) * (1 - lossRate);
+    return rate > 0 && random.nextDouble() < rate;
   }
 
   boolean duplicateDatagram() {

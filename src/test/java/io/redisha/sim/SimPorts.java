@@ -4,20 +4,30 @@ import io.redisha.agent.RedisPort;
 import io.redisha.agent.VipPort;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** The agent's ports onto the simulated world. */
+/**
+ * The agent's ports onto the simulated world. A command acts on the Redis server when it arrives
+ * there; its reply reaches the agent through the agent's own scheduler, so a stalled agent reads it
+ * only when it wakes and a crashed one never does.
+ */
 final class SimPorts {
   private static final Duration LOCAL_LATENCY = Duration.ofNanos(300_000);
+
+  /** The peer port's command timeout (the agent opens it with one second). */
+  private static final Duration PEER_COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
   private SimPorts() {}
 
   /** The agent's connection to its own node's Redis of one group. */
   static final class LocalRedis implements RedisPort {
     private final SimWorld world;
+    private final AgentScheduler agent;
     private final SimRedis redis;
 
-    LocalRedis(SimWorld world, SimRedis redis) {
+    LocalRedis(SimWorld world, AgentScheduler agent, SimRedis redis) {
       this.world = world;
+      this.agent = agent;
       this.redis = redis;
     }
 
@@ -25,10 +35,10 @@ final class SimPorts {
     public void check(Duration timeout, Consumer<CheckResult> done) {
       later(
           () ->
-              done.accept(
-                  redis.alive
-                      ? new CheckResult(redis.info(), null)
-                      : new CheckResult(null, "connection refused")));
+              redis.alive
+                  ? new CheckResult(redis.info(), null)
+                  : new CheckResult(null, "connection refused"),
+          done);
     }
 
     @Override
@@ -39,6 +49,11 @@ final class SimPorts {
     @Override
     public void follow(String host, int port, Consumer<String> done) {
       command(() -> redis.follow(host, port), done);
+    }
+
+    @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
+      command(() -> redis.setWriteFence(closed), done);
     }
 
     @Override
@@ -68,88 +83,82 @@ final class SimPorts {
       later(
           () -> {
             if (!redis.alive) {
-              done.accept("connection refused");
-              return;
+              return "connection refused";
             }
             action.run();
-            done.accept(null);
-          });
+            return null;
+          },
+          done);
     }
 
-    private void later(Runnable task) {
-      world.scheduler.schedule(LOCAL_LATENCY, task);
+    private <T> void later(Supplier<T> onRedis, Consumer<T> done) {
+      world.scheduler.schedule(
+          LOCAL_LATENCY,
+          () -> {
+            T result = onRedis.get();
+            agent.execute(() -> done.accept(result));
+          });
     }
   }
 
-  /** The agent's connection to the peer's Redis of one group, over the pair link. */
+  /**
+   * The agent's connection to the peer's Redis of one group, over the pair link: a request and a
+   * reply, each delayed (and retransmitted on a lossy link) or blocked by a partition; the caller
+   * gets "timeout" when no reply came within its timeout.
+   */
   static final class PeerRedis implements RedisPort {
     private final SimWorld world;
+    private final AgentScheduler agent;
     private final int from;
     private final SimRedis redis;
 
-    PeerRedis(SimWorld world, int from, SimRedis redis) {
+    PeerRedis(SimWorld world, AgentScheduler agent, int from, SimRedis redis) {
       this.world = world;
+      this.agent = agent;
       this.from = from;
       this.redis = redis;
     }
 
     @Override
     public void check(Duration timeout, Consumer<CheckResult> done) {
-      int to = redis.node;
-      Runnable timedOut =
+      roundTrip(
+          timeout,
           () ->
-              world.scheduler.schedule(
-                  timeout, () -> done.accept(new CheckResult(null, "timeout")));
-      if (!world.network.up(from, to)) {
-        timedOut.run();
-        return;
-      }
-      world.scheduler.schedule(
-          world.network.delay(),
-          () -> {
-            if (!world.network.up(from, to)) {
-              timedOut.run();
-              return;
-            }
-            CheckResult result =
-                redis.alive
-                    ? new CheckResult(redis.info(), null)
-                    : new CheckResult(null, "connection refused");
-            world.scheduler.schedule(
-                world.network.delay(),
-                () -> {
-                  if (world.network.up(to, from)) {
-                    done.accept(result);
-                  } else {
-                    timedOut.run();
-                  }
-                });
-          });
+              redis.alive
+                  ? new CheckResult(redis.info(), null)
+                  : new CheckResult(null, "connection refused"),
+          new CheckResult(null, "timeout"),
+          done);
     }
 
     @Override
     public void promote(Consumer<String> done) {
-      done.accept("not supported on the peer");
+      command(redis::promote, done);
     }
 
     @Override
     public void follow(String host, int port, Consumer<String> done) {
-      done.accept("not supported on the peer");
+      command(() -> redis.follow(host, port), done);
+    }
+
+    @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
+      command(() -> redis.setWriteFence(closed), done);
     }
 
     @Override
     public void killNormalClients(Consumer<String> done) {
-      done.accept("not supported on the peer");
+      command(redis::killNormalClients, done);
     }
 
     @Override
     public void pauseWrites(Duration duration, Consumer<String> done) {
-      done.accept("not supported on the peer");
+      command(() -> redis.pauseWrites(duration), done);
     }
 
     @Override
     public void unpause(Consumer<String> done) {
-      done.accept("not supported on the peer");
+      command(redis::unpause, done);
     }
 
     @Override
@@ -157,6 +166,59 @@ final class SimPorts {
 
     @Override
     public void close() {}
+
+    private void command(Runnable action, Consumer<String> done) {
+      roundTrip(
+          PEER_COMMAND_TIMEOUT,
+          () -> {
+            if (!redis.alive) {
+              return "connection refused";
+            }
+            action.run();
+            return null;
+          },
+          "timeout",
+          done);
+    }
+
+    private <T> void roundTrip(
+        Duration timeout, Supplier<T> onRedis, T timedOut, Consumer<T> done) {
+      int to = redis.node;
+      Runnable late =
+          () -> world.scheduler.schedule(timeout, () -> agent.execute(() -> done.accept(timedOut)));
+      if (!world.network.up(from, to)) {
+        late.run();
+        return;
+      }
+      Duration request = world.network.pairDelay();
+      world.scheduler.schedule(
+          request,
+          () -> {
+            if (!world.network.up(from, to)) {
+              world.scheduler.schedule(
+                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
+              return;
+            }
+            T result = onRedis.get();
+            Duration reply = world.network.pairDelay();
+            if (request.plus(reply).compareTo(timeout) > 0) {
+              world.scheduler.schedule(
+                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
+              return;
+            }
+            world.scheduler.schedule(
+                reply,
+                () -> {
+                  if (world.network.up(to, from)) {
+                    agent.execute(() -> done.accept(result));
+                  } else {
+                    world.scheduler.schedule(
+                        timeout.minus(request).minus(reply),
+                        () -> agent.execute(() -> done.accept(timedOut)));
+                  }
+                });
+          });
+    }
   }
 
   /** A VIP on one node: adding it announces it (gratuitous ARP), so the clients follow. */

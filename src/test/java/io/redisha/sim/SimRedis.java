@@ -3,6 +3,7 @@ package io.redisha.sim;
 import io.redisha.redis.ReplicationInfo;
 import io.redisha.redis.ReplicationInfo.ConnectedReplica;
 import io.redisha.redis.ReplicationInfo.MasterLink;
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,12 @@ import java.util.OptionalLong;
 /**
  * One simulated Redis server of one group on one node: its data is the list of write ids it holds,
  * one offset per write, with Redis's replication ids and its partial / full resync rules. It
- * replicates from the server it is told to follow whenever the pair link lets it.
+ * replicates from the server it is told to follow whenever the pair link lets it. Its {@code
+ * min-replicas-to-write} starts at {@link WriteFence#CLOSED}, as the documented {@code redis.conf}
+ * sets it, and a master refuses client writes (NOREPLICAS) while fewer good replicas are connected.
+ * In the agent and link scenarios it boots as a replica of its peer ({@code replicaof} in the same
+ * file, as the documentation recommends); in the first five it boots as a master, the setup of
+ * users who did not add it.
  */
 final class SimRedis {
   private static final long REPL_TIMEOUT_NANOS = Duration.ofSeconds(60).toNanos();
@@ -41,6 +47,7 @@ final class SimRedis {
   long secondOffset = -1;
   List<Long> log = new ArrayList<>();
   long pausedUntilNanos = Long.MIN_VALUE;
+  int minReplicasToWrite;
 
   /** A client write held back by CLIENT PAUSE WRITE. */
   record Blocked(long id, java.util.function.Consumer<Boolean> reply) {}
@@ -66,11 +73,17 @@ final class SimRedis {
     replId2 = ReplicationInfo.NO_REPL_ID;
     secondOffset = -1;
     startedNanos = world.now();
-    master = true;
-    masterHost = null;
+    // With replicaof in redis.conf a restarted Redis boots as a replica of its peer and serves no
+    // sync (-NOMASTERLINK) until an agent decides, so it cannot wipe the peer's replica even when
+    // its own agent is stalled or dead (seed 2877). Without it, it boots as an empty master.
+    master = !world.bootAsReplica;
+    masterHost = master ? null : world.nodeIp(1 - node);
+    masterPort = port;
+    reconnectAtNanos = world.now();
     connected = false;
     log = new ArrayList<>();
     pausedUntilNanos = Long.MIN_VALUE;
+    minReplicasToWrite = WriteFence.CLOSED;
     blocked.clear();
     replicaAcks.clear();
     nextAckNanos = world.now() + world.random.nextInt(1_000) * 1_000_000L;
@@ -94,6 +107,7 @@ final class SimRedis {
     if (!alive) {
       return;
     }
+    world.checker.redisCrashing(this);
     alive = false;
     killNormalClients();
     if (world.network.up(node, 1 - node)) {
@@ -103,7 +117,10 @@ final class SimRedis {
     connectionLost.run();
   }
 
-  /** Comes back as a fresh process without data, as master: the empty-restart trap. */
+  /**
+   * Comes back as a fresh process without data: as master (the empty-restart trap), or as a replica
+   * of the peer when redis.conf says so.
+   */
   void restartEmpty() {
     if (alive) {
       crash();
@@ -138,16 +155,36 @@ final class SimRedis {
                     now < syncDoneNanos,
                     offset()));
     return new ReplicationInfo(
-        master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
-        runId,
-        (now - startedNanos) / 1_000_000_000L,
-        replId,
-        replId2,
-        offset(),
-        secondOffset,
-        OptionalLong.of(log.size()),
-        link,
-        replicas);
+            master ? ReplicationInfo.Role.MASTER : ReplicationInfo.Role.REPLICA,
+            runId,
+            (now - startedNanos) / 1_000_000_000L,
+            replId,
+            replId2,
+            offset(),
+            secondOffset,
+            OptionalLong.of(log.size()),
+            link,
+            replicas)
+        .withMinReplicasToWrite(minReplicasToWrite);
+  }
+
+  /** CONFIG SET min-replicas-to-write. */
+  void setWriteFence(boolean closed) {
+    minReplicasToWrite = closed ? WriteFence.CLOSED : WriteFence.OPEN;
+  }
+
+  /**
+   * Replicas within min-replicas-max-lag (10 s), as Redis counts them for min-replicas-to-write.
+   */
+  private int goodReplicas() {
+    long now = world.now();
+    return (int)
+        replicaAcks.values().stream().filter(ack -> now - ack[0] <= 10_000_000_000L).count();
+  }
+
+  /** Whether a client write would be acknowledged now (alive, master, not paused, not fenced). */
+  boolean acceptsWrites() {
+    return alive && master && !paused() && minReplicasToWrite <= goodReplicas();
   }
 
   void promote() {
@@ -219,11 +256,15 @@ final class SimRedis {
       reply.accept(false); // READONLY
       return;
     }
+    if (minReplicasToWrite > goodReplicas()) {
+      reply.accept(false); // NOREPLICAS
+      return;
+    }
     log.add(id);
     reply.accept(true);
     for (int replica : replicaAcks.keySet()) {
       world.scheduler.schedule(
-          world.network.delay(), () -> world.redis(replica, group).replicate());
+          world.network.pairDelay(), () -> world.redis(replica, group).replicate());
     }
   }
 
@@ -281,7 +322,7 @@ final class SimRedis {
     if (!connected && !source.master && !source.connected) {
       return; // -NOMASTERLINK: a replica without its own master link refuses to serve a sync
     }
-    if (now < lagUntilNanos || now < syncDoneNanos) {
+    if (now < lagUntilNanos || now < syncDoneNanos || world.network.lossySegmentDropped()) {
       return;
     }
     if (!connected) {
@@ -294,6 +335,8 @@ final class SimRedis {
         world.fullSync(this, source);
         log = new ArrayList<>(source.log);
         syncDoneNanos = now + FULL_SYNC_NANOS;
+        // The master buffers what it takes during the sync and streams it right after.
+        world.scheduler.schedule(Duration.ofNanos(FULL_SYNC_NANOS), this::replicate);
       }
       replId = source.replId;
       replId2 = source.replId2;
@@ -309,6 +352,7 @@ final class SimRedis {
   private void acknowledge() {
     SimRedis source = source();
     if (source != null
+        && !world.network.lossySegmentDropped()
         && connected
         && source.alive
         && world.network.up(node, 1 - node)

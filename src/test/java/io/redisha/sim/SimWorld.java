@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Random;
  * Two nodes with two Redis groups each, run by the real {@link GroupController}s (with the real
  * VRRP state machine, codec, advertisement filter, health rules, S5 data guard and split-brain
  * guard) on a virtual clock, over a simulated link, Redis, API server and VIPs, with a client
- * writing through each VIP. One instance runs one schedule.
+ * writing through each VIP. Each node's agent runs on its own {@link AgentScheduler}, so it can
+ * stall or crash while its Redis serves. One instance runs one schedule.
  */
 final class SimWorld {
   static final List<String> GROUPS = List.of("a", "b");
@@ -53,11 +55,19 @@ final class SimWorld {
   final SimEtcd etcd;
   final FenceTiming timing;
   final SafetyChecker checker;
+
+  /** Whether redis.conf boots each Redis as a replica of its peer ({@code replicaof}). */
+  final boolean bootAsReplica;
+
   private final Inet4Address[] ips = new Inet4Address[2];
   private final PairSettings[] pairs = new PairSettings[2];
   private final Map<String, SimRedis[]> redis = new LinkedHashMap<>();
   private final Map<String, SimPorts.Vip[]> vips = new LinkedHashMap<>();
   private final Map<String, GroupController[]> controllers = new LinkedHashMap<>();
+  private final AgentScheduler[] agents = new AgentScheduler[2];
+  private final Map<Fault, Integer> faultTargets = new IdentityHashMap<>();
+  private final Map<Fault, AgentScheduler> stalled = new IdentityHashMap<>();
+  private final Map<Fault, Integer> crashed = new IdentityHashMap<>();
   private final Map<Integer, AdvertisementFilter> filters = new HashMap<>();
   private final ArrayDeque<String> trace = new ArrayDeque<>();
   private final Map<String, Long> writeIds = new HashMap<>();
@@ -72,6 +82,7 @@ final class SimWorld {
     this.protection = protection;
     this.faults = List.copyOf(faults);
     this.random = new Random(seed * 31 + 7);
+    this.bootAsReplica = scenario == Scenario.AGENT_FAULT || scenario == Scenario.NODE_CHAOS;
     this.network = new SimNetwork(random);
     this.api = new SimApiServer(this);
     this.etcd = new SimEtcd(this, seed);
@@ -170,6 +181,11 @@ final class SimWorld {
     return node == 0 ? "vm-a" : "vm-b";
   }
 
+  /** Whether the agent of {@code node} runs (neither crashed nor stalled). */
+  boolean agentRunning(int node) {
+    return agents[node] != null && !agents[node].stalled();
+  }
+
   String nodeIp(int node) {
     return ips[node].getHostAddress();
   }
@@ -261,7 +277,18 @@ final class SimWorld {
     return checker.violation();
   }
 
+  /**
+   * Starts the agent of {@code node} on a fresh scheduler. A restarted agent first brings the node
+   * to what its state implies ("a restart starts clean", AgentRuntime's part): the VIPs its
+   * predecessor left are removed; its controllers then close the write fence of their Redis at the
+   * first check, as for any node that is not master.
+   */
   private void startNode(int node) {
+    AgentScheduler agent = new AgentScheduler(scheduler);
+    agents[node] = agent;
+    for (String group : GROUPS) {
+      vip(node, group).remove();
+    }
     for (PairSettings.Group group : pairs[node].groups()) {
       String name = group.name();
       SimRedis local = redis(node, name);
@@ -272,9 +299,11 @@ final class SimWorld {
                 new LeaseGuard(
                     nodeName(node),
                     timing,
-                    scheduler,
+                    agent,
                     api.port(
-                        node, PairResources.groupLeaseName(pairs[node].pairName(), group.name())),
+                        node,
+                        PairResources.groupLeaseName(pairs[node].pairName(), group.name()),
+                        agent),
                     text -> event(nodeName(node) + "/" + name + ": " + text));
             case ETCD ->
                 etcd.guard(
@@ -287,9 +316,9 @@ final class SimWorld {
           new GroupController(
               pairs[node],
               group,
-              scheduler,
-              new SimPorts.LocalRedis(this, local),
-              new SimPorts.PeerRedis(this, node, redis(1 - node, name)),
+              agent,
+              new SimPorts.LocalRedis(this, agent, local),
+              new SimPorts.PeerRedis(this, agent, node, redis(1 - node, name)),
               vip(node, name),
               guard,
               advert -> send(node, advert),
@@ -321,10 +350,15 @@ final class SimWorld {
     }
   }
 
+  /** The datagram reaches the node's socket; its agent reads it when it runs. */
   private void deliver(int to, byte[] datagram) {
-    if (!network.up(1 - to, to)) {
+    if (!network.up(1 - to, to) || agents[to] == null) {
       return;
     }
+    agents[to].execute(() -> receive(to, datagram));
+  }
+
+  private void receive(int to, byte[] datagram) {
     if (filters.get(to).check(datagram, datagram.length) instanceof Accepted accepted) {
       for (GroupController[] pair : controllers.values()) {
         GroupController controller = pair[to];
@@ -375,7 +409,7 @@ final class SimWorld {
                           () -> {
                             if (ok && network.clientReaches(target)) {
                               acked.get(group).put(id, target);
-                              checker.acked(group, target);
+                              checker.acked(group, target, id);
                             }
                           }));
         });
@@ -395,9 +429,31 @@ final class SimWorld {
     return best;
   }
 
-  private void begin(Fault fault) {
-    event("FAULT begins: " + fault);
-    checker.faultBegins(fault);
+  /** The node a fault hits: {@link Fault#MASTER} is resolved when it begins. */
+  private int target(Fault fault) {
+    if (fault.node() != Fault.MASTER) {
+      return fault.node();
+    }
+    int holder = vipTarget(fault.group() == null ? "a" : fault.group());
+    return holder < 0 ? 0 : holder;
+  }
+
+  private void begin(Fault scheduled) {
+    int node = target(scheduled);
+    event(
+        "FAULT begins: "
+            + scheduled
+            + (scheduled.node() == Fault.MASTER ? " (" + nodeName(node) + ")" : ""));
+    checker.faultBegins(scheduled);
+    faultTargets.put(scheduled, node);
+    Fault fault =
+        new Fault(
+            scheduled.kind(),
+            scheduled.atMillis(),
+            scheduled.durationMillis(),
+            node,
+            scheduled.group(),
+            scheduled.rate());
     switch (fault.kind()) {
       case PAIR_CUT -> network.pairCuts++;
       case DROP -> network.dropRate = Math.max(network.dropRate, fault.rate());
@@ -412,22 +468,56 @@ final class SimWorld {
       case REDIS_LAG ->
           redis(fault.node(), fault.group()).lagFor(Duration.ofMillis(fault.durationMillis()));
       case SWITCHOVER -> requestSwitchover(fault.group());
+      case AGENT_STALL -> {
+        AgentScheduler agent = agents[node];
+        if (agent != null) {
+          agent.stall();
+          stalled.put(scheduled, agent);
+          event("agent " + nodeName(node) + " stalled");
+        }
+      }
+      case AGENT_CRASH -> {
+        AgentScheduler agent = agents[node];
+        if (agent != null) {
+          agent.crash();
+          agents[node] = null;
+          crashed.put(scheduled, node);
+          event("agent " + nodeName(node) + " killed (VIPs and Redis roles left as they were)");
+        }
+      }
+      case LOSSY -> network.lossRate = Math.max(network.lossRate, fault.rate());
     }
   }
 
-  private void end(Fault fault) {
-    event("FAULT ends: " + fault);
-    switch (fault.kind()) {
+  private void end(Fault scheduled) {
+    event("FAULT ends: " + scheduled);
+    int node = faultTargets.getOrDefault(scheduled, scheduled.node());
+    switch (scheduled.kind()) {
       case PAIR_CUT -> network.pairCuts--;
       case DROP -> network.dropRate = 0;
       case DELAY -> network.extraDelayNanos = 0;
       case DUPLICATE -> network.duplicateRate = 0;
-      case API_CUT -> network.apiCuts[fault.node()]--;
-      case ISOLATE -> network.isolations[fault.node()]--;
+      case API_CUT -> network.apiCuts[node]--;
+      case ISOLATE -> network.isolations[node]--;
       case REDIS_CRASH -> {
-        SimRedis server = redis(fault.node(), fault.group());
+        SimRedis server = redis(node, scheduled.group());
         if (!server.alive) {
           server.restartEmpty();
+        }
+      }
+      case LOSSY -> network.lossRate = 0;
+      case AGENT_STALL -> {
+        AgentScheduler agent = stalled.remove(scheduled);
+        if (agent != null) {
+          event("agent " + nodeName(node) + " runs again");
+          agent.resume();
+        }
+      }
+      case AGENT_CRASH -> {
+        Integer dead = crashed.remove(scheduled);
+        if (dead != null && agents[dead] == null) {
+          event("agent " + nodeName(dead) + " started again");
+          startNode(dead);
         }
       }
       default -> {}

@@ -244,7 +244,10 @@ class KeepalivedHmacInteropIT {
   @ValueSource(strings = {"ours", "keepalived"})
   void rotatesTheActiveKeyOnEachSideWithoutATransition(String master) throws Exception {
     boolean oursMaster = master.equals("ours");
-    int version = 3;
+    // Whole-second adverts: keepalived sends none while it reloads its configuration (SIGHUP), and
+    // on a loaded machine that pause outlasts VRRPv3's 361 ms master-down interval; the rotation
+    // itself is the same for both versions.
+    int version = 2;
     Duration soak = soak(version);
     Keepalived243.Config kaConfig =
         keepalivedConfig(version, hmacInstance(oursMaster ? 100 : 200, 1));
@@ -266,7 +269,7 @@ class KeepalivedHmacInteropIT {
     }
     List<Transition> settled = ours.transitions();
     long kaTransitions = ka.count("Entering ");
-    await().atMost(Duration.ofSeconds(5)).until(() -> adverts.keyIds().size() >= 5);
+    await().atMost(Duration.ofSeconds(15)).until(() -> adverts.keyIds().size() >= 5);
 
     // The master's side switches first, then the backup's: each step holds both keys.
     Runnable switchOurs = () -> ours.setHmac(51, hmac(2));

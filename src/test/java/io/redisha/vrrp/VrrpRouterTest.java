@@ -273,6 +273,48 @@ class VrrpRouterTest {
   }
 
   @Test
+  void aRefusedTakeoverIsAskedAgainAtOnceWhenTheGateIsReady() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    String[] refusal = {"looking at the peer's Redis"};
+    int[] asked = {0};
+    router.setTakeoverGate(
+        () -> {
+          asked[0]++;
+          return refusal[0];
+        });
+    router.retryTakeover();
+    assertThat(asked[0]).as("not started: nothing to retry").isZero();
+    router.start();
+    router.retryTakeover();
+    assertThat(asked[0]).as("master-down not run out yet").isZero();
+    clock.advanceTo(router.masterDownNanos());
+    assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
+    assertThat(asked[0]).isEqualTo(1);
+    clock.advance(Duration.ofMillis(30));
+    refusal[0] = null;
+    router.retryTakeover();
+    assertThat(router.state()).isEqualTo(VrrpState.MASTER);
+    assertThat(asked[0]).isEqualTo(2);
+    assertThat(transitions.getLast()).isEqualTo("BACKUP->MASTER: no master heard for 360 ms");
+    router.retryTakeover();
+    assertThat(asked[0]).as("a master does not ask").isEqualTo(2);
+  }
+
+  @Test
+  void anAdvertHeardAfterARefusalCancelsTheRetry() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    String[] refusal = {"the peer's Redis serves"};
+    router.setTakeoverGate(() -> refusal[0]);
+    router.start();
+    clock.advanceTo(router.masterDownNanos());
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    refusal[0] = null;
+    router.retryTakeover();
+    assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
+    assertThat(router.masterDownInterval()).isEqualTo(Duration.ofNanos(router.masterDownNanos()));
+  }
+
+  @Test
   void stepDownHandsTheRoleOverWithPriorityZero() {
     VrrpRouter router = becomeMaster(100, false);
     router.stepDown("switchover to vm-a");

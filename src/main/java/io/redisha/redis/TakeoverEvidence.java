@@ -1,0 +1,213 @@
+package io.redisha.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A backup whose peer stopped advertising is about to take the master role: is silence on VRRP
+ * enough, and must the peer's Redis be fenced first? Missed adverts are weak evidence: a lossy link
+ * drops a few in a row while the peer is alive, and a stalled agent (a GC pause, a frozen VM,
+ * {@code SIGSTOP}) sends none while its Redis goes on taking writes through the VIP. Taking over
+ * then makes a second master, and every write the old one takes until the clients move is lost.
+ *
+ * <p>What the backup looks at, since the adverts stopped (the first missed advert was due):
+ *
+ * <ul>
+ *   <li>Our Redis does not stream from the peer's (it was detached, restarted, or is syncing): only
+ *       a look at the peer's Redis taken after its last advert tells whether ours holds all its
+ *       data; until one answers (or fails) the backup waits, and while the peer's Redis has data
+ *       ours lacks it waits too, even after a release (simulation seed 1079: a master fenced itself
+ *       after a partition healed, released the role, and the backup's detached Redis lacked the
+ *       writes the master had taken since the heal).
+ *   <li>The peer released the role (priority 0): the guard decides at once, as before.
+ *   <li>Our fence on the peer's Redis is closed and our Redis has every byte it had ({@link
+ *       Decision#FENCED}): take over; the fence protects like a release.
+ *   <li>The peer's Redis answered a look, or our Redis received its stream (its offset moved): the
+ *       peer's host is alive.
+ *       <ul>
+ *         <li>Its Redis takes no writes (a replica, or its fence closed): the guard decides.
+ *         <li>Its Redis takes writes: it is provably serving. Until the adverts have been silent
+ *             for the stall limit the takeover is refused; after that its agent counts as stalled
+ *             or dead and the backup fences that Redis before taking over ({@link
+ *             Decision#FENCE_FIRST}), provided ours streams from it (else a takeover would lose the
+ *             writes ours does not have, and the serving Redis is left alone).
+ *       </ul>
+ *   <li>Nothing answered, and a look started after the last advert failed: the peer's host is gone
+ *       (its Redis unreachable too), the guard decides, as fast as before.
+ *   <li>Otherwise the backup waits for the look that is on its way.
+ * </ul>
+ *
+ * <p>Pure: a function of what the caller observed.
+ */
+public final class TakeoverEvidence {
+
+  /** What the backup does now. */
+  public enum Decision {
+    /** The peer is gone or gave the role up: the split-brain guard decides as before. */
+    GUARD_DECIDES,
+    /** Refuse for now; ask again later. */
+    WAIT,
+    /** Close the fence on the peer's Redis and let our Redis catch up, then ask again. */
+    FENCE_FIRST,
+    /** The peer's Redis is fenced and ours has its data: take over. */
+    FENCED
+  }
+
+  /** Which case applied. */
+  public enum Reason {
+    PEER_RELEASED,
+    PEER_FENCED_BY_US,
+    FENCE_IN_PROGRESS,
+    PEER_TAKES_NO_WRITES,
+    PEER_SERVES,
+    PEER_SERVES_OURS_DOES_NOT_STREAM,
+    PEER_AGENT_SILENT,
+    PEER_UNREACHABLE,
+    OURS_LACKS_DATA,
+    LOOKING
+  }
+
+  /**
+   * @param decision what to do
+   * @param reason which case applied
+   * @param explanation for the log and the refusal shown in status
+   */
+  public record Verdict(Decision decision, Reason reason, String explanation) {
+    public Verdict {
+      Objects.requireNonNull(decision, "decision");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(explanation, "explanation");
+    }
+  }
+
+  /**
+   * What the backup observed since the peer's adverts stopped.
+   *
+   * @param released the last advert was the peer's fresh priority 0 release
+   * @param silence how long since the last advert from the peer
+   * @param ours our Redis's INFO, empty before the first check
+   * @param answeredSinceAdvert the peer's Redis as the latest look started after the peer's last
+   *     advert found it; empty when no such look answered
+   * @param answered the peer's Redis as a look started after the first missed advert found it;
+   *     empty when no such look answered
+   * @param streamMoved our Redis, configured on the peer's, received its stream (its offset or
+   *     stream id changed) at a check taken after the first missed advert
+   * @param lookFailed a look at the peer's Redis started after the last advert failed
+   * @param oursStreams our Redis streams from the peer's now ({@link PeerLink#streaming})
+   * @param fence where our fence on the peer's Redis stands
+   */
+  public record Observed(
+      boolean released,
+      Duration silence,
+      Optional<ReplicationInfo> ours,
+      Optional<ReplicationInfo> answeredSinceAdvert,
+      Optional<ReplicationInfo> answered,
+      boolean streamMoved,
+      boolean lookFailed,
+      boolean oursStreams,
+      FenceProgress fence) {
+    public Observed {
+      Objects.requireNonNull(silence, "silence");
+      Objects.requireNonNull(ours, "ours");
+      Objects.requireNonNull(answeredSinceAdvert, "answeredSinceAdvert");
+      Objects.requireNonNull(answered, "answered");
+      Objects.requireNonNull(fence, "fence");
+    }
+  }
+
+  /** Where the backup's fence on the peer's Redis stands. */
+  public enum FenceProgress {
+    NONE,
+    IN_PROGRESS,
+    /** Closed on the peer's Redis, and ours has every byte the peer's has. */
+    DONE
+  }
+
+  private TakeoverEvidence() {}
+
+  /**
+   * @param seen what the backup observed
+   * @param stallLimit how long the adverts of a peer whose Redis serves must be silent before its
+   *     agent counts as stalled or dead ({@link PeerAdverts#stallLimit})
+   */
+  public static Verdict decide(Observed seen, Duration stallLimit) {
+    Objects.requireNonNull(seen, "seen");
+    Objects.requireNonNull(stallLimit, "stallLimit");
+    if (!seen.oursStreams() && seen.ours().isPresent()) {
+      if (seen.answeredSinceAdvert().isPresent()) {
+        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), seen.answeredSinceAdvert());
+        if (!data.mayBecomeMaster()) {
+          return new Verdict(
+              Decision.WAIT,
+              Reason.OURS_LACKS_DATA,
+              "our Redis lacks data the peer's has: " + data.explanation());
+        }
+      } else if (!seen.lookFailed()) {
+        return new Verdict(
+            Decision.WAIT,
+            Reason.LOOKING,
+            "our Redis does not stream from the peer's: looking at it before taking over");
+      }
+    }
+    if (seen.released()) {
+      return new Verdict(
+          Decision.GUARD_DECIDES, Reason.PEER_RELEASED, "the peer released the role");
+    }
+    if (seen.fence() == FenceProgress.DONE) {
+      return new Verdict(
+          Decision.FENCED,
+          Reason.PEER_FENCED_BY_US,
+          "the peer's Redis is fenced and ours has all its data");
+    }
+    if (seen.fence() == FenceProgress.IN_PROGRESS) {
+      return new Verdict(
+          Decision.WAIT, Reason.FENCE_IN_PROGRESS, "fencing the peer's Redis before taking over");
+    }
+    boolean alive = seen.answered().isPresent() || seen.streamMoved();
+    if (!alive) {
+      return seen.lookFailed()
+          ? new Verdict(
+              Decision.GUARD_DECIDES,
+              Reason.PEER_UNREACHABLE,
+              "peer silent and its Redis unreachable")
+          : new Verdict(
+              Decision.WAIT,
+              Reason.LOOKING,
+              "peer silent; looking at its Redis before taking over");
+    }
+    boolean serving = seen.answered().map(ReplicationInfo::acceptsWrites).orElse(true);
+    if (!serving) {
+      return new Verdict(
+          Decision.GUARD_DECIDES, Reason.PEER_TAKES_NO_WRITES, "the peer's Redis takes no writes");
+    }
+    long silentMillis = seen.silence().toMillis();
+    if (seen.silence().compareTo(stallLimit) < 0) {
+      return new Verdict(
+          Decision.WAIT,
+          Reason.PEER_SERVES,
+          "no adverts for "
+              + silentMillis
+              + " ms, but the peer's Redis serves"
+              + (seen.oursStreams() ? " and ours streams from it" : "")
+              + ": missed adverts alone are weak evidence; its agent counts as stalled after "
+              + stallLimit.toMillis()
+              + " ms");
+    }
+    if (!seen.oursStreams()) {
+      return new Verdict(
+          Decision.WAIT,
+          Reason.PEER_SERVES_OURS_DOES_NOT_STREAM,
+          "the peer's agent is silent for "
+              + silentMillis
+              + " ms and its Redis serves, but ours does not stream from it: taking over would"
+              + " lose its writes");
+    }
+    return new Verdict(
+        Decision.FENCE_FIRST,
+        Reason.PEER_AGENT_SILENT,
+        "the peer's agent is silent for "
+            + silentMillis
+            + " ms while its Redis serves: fencing that Redis before taking over");
+  }
+}

@@ -1,0 +1,140 @@
+package io.redisha.agent;
+
+import io.redisha.arbiter.FenceTiming;
+import io.redisha.lab.PairLab;
+import io.redisha.testing.RequiresHost;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The faults of issue 13 on a pair with {@code splitBrainProtection: Lease}: see {@link
+ * FaultScenarios}. The agents run with {@code --kubernetes} against fabric8's mock API server in
+ * CRUD mode, a process of its own in a third host ({@code api}, 192.0.2.30), as in {@code
+ * LeaseProtectionIT}. A peer takes over only after the fence time (see {@link #takeoverBound}); the
+ * downed host must still let go within 3 adverts + skew.
+ */
+@RequiresHost(tools = {"ip", "iptables", "redis-server", "redis-cli"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultScenariosLeaseIT extends FaultScenarios {
+  @TempDir Path dir;
+
+  @Override
+  String protection() {
+    return "Lease";
+  }
+
+  @Override
+  void prepare(PairLab lab) throws Exception {
+    lab.startKubernetesApi(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.redisha.arbiter.MockApiServerMain",
+            "0.0.0.0",
+            Integer.toString(PairLab.API_PORT)));
+  }
+
+  /**
+   * The fence time, then the 3 health ticks for which the peer's replication stream still counts as
+   * proof that it serves (the arbiter's rule: a takeover waits out both), then the takeover itself,
+   * 3 adverts + skew.
+   */
+  @Override
+  Duration takeoverBound() {
+    FenceTiming timing =
+        FenceTiming.of(
+            Duration.ofMillis(PairLab.ADVERT_MILLIS),
+            Duration.ofMillis(PairLab.HEALTH_CHECK_MILLIS));
+    return timing
+        .fenceTime()
+        .plus(timing.tick().multipliedBy(3))
+        .plus(PairLab.masterDownInterval());
+  }
+
+  @Override
+  Path dir() {
+    return dir;
+  }
+
+  @Test
+  void linkDownFigures() throws Exception {
+    assertMeasured(report("link-down"));
+  }
+
+  @Test
+  @Disabled(
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+  void linkDownOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
+    assertLinkDownLeavesOneHolderAndLosesNothing(report("link-down"));
+  }
+
+  @Test
+  void carrierLossFigures() throws Exception {
+    assertMeasured(report("carrier"));
+  }
+
+  @Test
+  @Disabled(
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+  void carrierLossOnTheMasterHostLeavesOnlyThePeerHoldingEachVipAndLosesNothing() throws Exception {
+    assertLinkDownLeavesOneHolderAndLosesNothing(report("carrier"));
+  }
+
+  @Test
+  void agentCrashFigures() throws Exception {
+    assertMeasured(report("crash"));
+  }
+
+  @Test
+  @Disabled(
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+  void aKilledAndRestartedMasterAgentEndsWithOneVipHolderPerGroupAndLosesNothing()
+      throws Exception {
+    assertCrashEndsWithOneHolderAndLosesNothing(report("crash"));
+  }
+
+  @Test
+  void agentStallFigures() throws Exception {
+    assertMeasured(report("stall"));
+  }
+
+  @Test
+  void aStalledMasterAgentWhoseRedisServesLosesNoAcknowledgedWrite() throws Exception {
+    assertStallLosesNothing(report("stall"));
+  }
+
+  @Test
+  void lossyPairLinkFigures() throws Exception {
+    assertMeasured(report("lossy"));
+  }
+
+  @Test
+  @Disabled(
+      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
+          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
+  void aLossyPairLinkNeverMakesTwoWritableMastersAndLosesNothing() throws Exception {
+    assertLossyLinkKeepsOneWritableMasterAndLosesNothing(report("lossy"));
+  }
+
+  @Test
+  void emptyRestartAtOnceFigures() throws Exception {
+    assertMeasured(report("empty-now"));
+  }
+
+  @Test
+  void anEmptyRestartAtOnceLosesNothingButTheUnreplicatedWrites() throws Exception {
+    assertEmptyRestartLosesOnlyUnreplicatedWrites(report("empty-now"));
+  }
+}

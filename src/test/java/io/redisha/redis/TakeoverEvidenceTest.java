@@ -1,0 +1,229 @@
+package io.redisha.redis;
+
+import static io.redisha.redis.Info.A;
+import static io.redisha.redis.Info.B;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redisha.redis.TakeoverEvidence.Decision;
+import io.redisha.redis.TakeoverEvidence.FenceProgress;
+import io.redisha.redis.TakeoverEvidence.Observed;
+import io.redisha.redis.TakeoverEvidence.Reason;
+import io.redisha.redis.TakeoverEvidence.Verdict;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TakeoverEvidenceTest {
+  private static final Duration STALL = Duration.ofSeconds(2);
+  private static final ReplicationInfo STREAMING = Info.replicaOfPeer(A, 5000).fenced().build();
+  private static final ReplicationInfo SERVING = Info.master(A, 5000).open().build();
+
+  /** A backup whose Redis streams from the peer, the peer silent for {@code silenceMillis}. */
+  private static Observed seen(
+      long silenceMillis,
+      Optional<ReplicationInfo> answered,
+      boolean streamMoved,
+      boolean lookFailed,
+      FenceProgress fence) {
+    return new Observed(
+        false,
+        Duration.ofMillis(silenceMillis),
+        Optional.of(STREAMING),
+        answered,
+        answered,
+        streamMoved,
+        lookFailed,
+        true,
+        fence);
+  }
+
+  private static Verdict decide(Observed seen) {
+    return TakeoverEvidence.decide(seen, STALL);
+  }
+
+  @Test
+  void aFreshReleaseLeavesItToTheGuardAtOnce() {
+    Observed released =
+        new Observed(
+            true,
+            Duration.ZERO,
+            Optional.of(STREAMING),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            false,
+            true,
+            FenceProgress.NONE);
+
+    Verdict verdict = decide(released);
+
+    assertThat(verdict.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(verdict.reason()).isEqualTo(Reason.PEER_RELEASED);
+  }
+
+  @Test
+  void aHostThatIsGoneRedisIncludedLeavesItToTheGuard() {
+    Verdict verdict = decide(seen(360, Optional.empty(), false, true, FenceProgress.NONE));
+
+    assertThat(verdict.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(verdict.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+    assertThat(verdict.explanation()).isEqualTo("peer silent and its Redis unreachable");
+  }
+
+  @Test
+  void withoutAnyLookSinceTheAdvertsStoppedTheBackupWaitsForOne() {
+    Verdict verdict = decide(seen(360, Optional.empty(), false, false, FenceProgress.NONE));
+
+    assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
+    assertThat(verdict.reason()).isEqualTo(Reason.LOOKING);
+  }
+
+  @Test
+  void aPeerWhoseRedisTakesNoWritesLeavesItToTheGuard() {
+    ReplicationInfo replica = Info.replicaOf("192.0.2.1", 6379, A, 5000).open().build();
+    ReplicationInfo fenced = Info.master(A, 5000).fenced().build();
+
+    Verdict ofReplica = decide(seen(360, Optional.of(replica), false, false, FenceProgress.NONE));
+    Verdict ofFenced = decide(seen(360, Optional.of(fenced), false, true, FenceProgress.NONE));
+
+    assertThat(ofReplica.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(ofReplica.reason()).isEqualTo(Reason.PEER_TAKES_NO_WRITES);
+    assertThat(ofFenced.reason()).isEqualTo(Reason.PEER_TAKES_NO_WRITES);
+  }
+
+  @Test
+  void missedAdvertsAloneDoNotMakeASecondMasterWhileThePeersRedisServes() {
+    Verdict answered = decide(seen(1999, Optional.of(SERVING), false, true, FenceProgress.NONE));
+    Verdict streamed = decide(seen(500, Optional.empty(), true, true, FenceProgress.NONE));
+
+    assertThat(answered.decision()).isEqualTo(Decision.WAIT);
+    assertThat(answered.reason()).isEqualTo(Reason.PEER_SERVES);
+    assertThat(answered.explanation())
+        .isEqualTo(
+            "no adverts for 1999 ms, but the peer's Redis serves and ours streams from it: missed"
+                + " adverts alone are weak evidence; its agent counts as stalled after 2000 ms");
+    assertThat(streamed.decision())
+        .as("our stream moved: the peer is alive")
+        .isEqualTo(Decision.WAIT);
+    assertThat(streamed.reason()).isEqualTo(Reason.PEER_SERVES);
+  }
+
+  @Test
+  void aPeerAgentSilentForTheStallLimitWhileItsRedisServesIsFencedFirst() {
+    Verdict verdict = decide(seen(2000, Optional.of(SERVING), false, false, FenceProgress.NONE));
+
+    assertThat(verdict.decision()).isEqualTo(Decision.FENCE_FIRST);
+    assertThat(verdict.reason()).isEqualTo(Reason.PEER_AGENT_SILENT);
+  }
+
+  @Test
+  void aServingPeerIsLeftAloneWhenOurRedisDoesNotStreamFromIt() {
+    ReplicationInfo ours = Info.master(A, 5000).fenced().build();
+    Observed notStreaming =
+        new Observed(
+            false,
+            Duration.ofMillis(3000),
+            Optional.of(ours),
+            Optional.of(SERVING),
+            Optional.of(SERVING),
+            false,
+            false,
+            false,
+            FenceProgress.NONE);
+
+    Verdict verdict = decide(notStreaming);
+
+    assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
+    assertThat(verdict.reason()).isEqualTo(Reason.PEER_SERVES_OURS_DOES_NOT_STREAM);
+  }
+
+  @Test
+  void aFenceOnItsWayOrDoneDecides() {
+    Verdict running =
+        decide(seen(2500, Optional.of(SERVING), false, false, FenceProgress.IN_PROGRESS));
+    Verdict done = decide(seen(2500, Optional.empty(), false, true, FenceProgress.DONE));
+
+    assertThat(running.decision()).isEqualTo(Decision.WAIT);
+    assertThat(running.reason()).isEqualTo(Reason.FENCE_IN_PROGRESS);
+    assertThat(done.decision()).isEqualTo(Decision.FENCED);
+    assertThat(done.reason()).isEqualTo(Reason.PEER_FENCED_BY_US);
+  }
+
+  @Test
+  void aBackupThatDoesNotStreamWaitsForALookEvenAfterARelease() {
+    ReplicationInfo detached = Info.master(B, 121).promotedFrom(A, 121).fenced().build();
+    Observed released =
+        new Observed(
+            true,
+            Duration.ZERO,
+            Optional.of(detached),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            false,
+            false,
+            FenceProgress.NONE);
+
+    Verdict verdict = decide(released);
+
+    assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
+    assertThat(verdict.reason()).isEqualTo(Reason.LOOKING);
+  }
+
+  @Test
+  void aBackupThatDoesNotStreamWaitsWhileThePeersRedisHasDataOursLacks() {
+    ReplicationInfo detached = Info.master(B, 121).promotedFrom(A, 121).fenced().build();
+    ReplicationInfo ahead = Info.master(A, 123).fenced().build();
+    ReplicationInfo equal = Info.master(A, 121).fenced().build();
+
+    Verdict lacking =
+        decide(
+            new Observed(
+                true,
+                Duration.ZERO,
+                Optional.of(detached),
+                Optional.of(ahead),
+                Optional.empty(),
+                false,
+                false,
+                false,
+                FenceProgress.NONE));
+    Verdict holding =
+        decide(
+            new Observed(
+                true,
+                Duration.ZERO,
+                Optional.of(detached),
+                Optional.of(equal),
+                Optional.empty(),
+                false,
+                false,
+                false,
+                FenceProgress.NONE));
+    Verdict unreachable =
+        decide(
+            new Observed(
+                false,
+                Duration.ofMillis(400),
+                Optional.of(detached),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                true,
+                false,
+                FenceProgress.NONE));
+
+    assertThat(lacking.decision()).isEqualTo(Decision.WAIT);
+    assertThat(lacking.reason()).isEqualTo(Reason.OURS_LACKS_DATA);
+    assertThat(holding.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(holding.reason()).isEqualTo(Reason.PEER_RELEASED);
+    assertThat(unreachable.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+  }
+
+  @Test
+  void theStallLimitIsTwentyAdvertsAndAtLeastASecond() {
+    assertThat(PeerAdverts.stallLimit(10)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(PeerAdverts.stallLimit(100)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(PeerAdverts.stallLimit(3)).isEqualTo(Duration.ofSeconds(1));
+  }
+}
