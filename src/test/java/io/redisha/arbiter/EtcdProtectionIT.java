@@ -87,15 +87,7 @@ class EtcdProtectionIT {
       etcd = EtcdCluster.start(lab.network(), dir.resolve("etcd-data"), hosts, PairLab.CLIENT);
       lab.startAgents();
       awaitSettledWithVipOnMaster(lab);
-      // Each group on its preferred host, so that a pair-link cut finds a master on each side.
-      for (PairLab.Group group : lab.groups()) {
-        String master = masters(lab).get(group.name());
-        if (!group.preferredMaster().equals(master)) {
-          JsonNode answer = postSwitchover(lab, master, group.name());
-          assertThat(answer.path("switched").asBoolean()).as(answer.toString()).isTrue();
-          awaitMaster(lab, group.name(), group.preferredMaster());
-        }
-      }
+      onPreferredMasters(lab);
       figure(
           "etcd cluster %s, leader %s; pair settled: %s",
           etcd.endpoints(), etcd.leader().name(), masters(lab));
@@ -471,13 +463,7 @@ class EtcdProtectionIT {
             dir.resolve("none"), PairLab.DEFAULT_GROUPS, "splitBrainProtection: None\n")) {
       none.startAgents();
       awaitSettledWithVipOnMaster(none);
-      for (PairLab.Group group : none.groups()) {
-        String master = masters(none).get(group.name());
-        if (!group.preferredMaster().equals(master)) {
-          postSwitchover(none, master, group.name());
-          awaitMaster(none, group.name(), group.preferredMaster());
-        }
-      }
+      onPreferredMasters(none);
       Map<String, VipWriter> writers = startWriters(none, "none-cut");
       PairSampler sampler = new PairSampler(none).start();
       long t0;
@@ -528,6 +514,28 @@ class EtcdProtectionIT {
   }
 
   // ---- helpers ----
+
+  /**
+   * Each group on its preferred host, so that a pair-link cut finds a master on each side. Just
+   * after the pair settled the replica's link may still be coming up, and the agent refuses a
+   * switchover until the peer's Redis follows; the request is made again until one is accepted.
+   */
+  static void onPreferredMasters(PairLab pair) {
+    for (PairLab.Group group : pair.groups()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                String master = masters(pair).get(group.name());
+                if (!group.preferredMaster().equals(master)) {
+                  JsonNode answer = postSwitchover(pair, master, group.name());
+                  assertThat(answer.path("switched").asBoolean()).as(answer.toString()).isTrue();
+                }
+              });
+      awaitMaster(pair, group.name(), group.preferredMaster());
+    }
+  }
 
   /** Who the group's etcd key names as holder now, by etcdctl from the client host. */
   private String keyHolder(String group) throws Exception {
