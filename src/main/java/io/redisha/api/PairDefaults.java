@@ -34,7 +34,8 @@ public final class PairDefaults {
   /** Standalone and Kubernetes alike: no protection unless the pair asks for one. */
   public static final String SPLIT_BRAIN_PROTECTION = "None";
 
-  public static final int WITNESS_TIMEOUT_MILLIS = 200;
+  public static final String ETCD_PREFIX = "/redisha";
+  public static final int ETCD_CALL_TIMEOUT_MILLIS = 500;
 
   public static final int HOOK_TIMEOUT_MILLIS = 5000;
   public static final int HOOK_RETRY_MAX_MILLIS = 30000;

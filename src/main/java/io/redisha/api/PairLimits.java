@@ -70,8 +70,24 @@ public final class PairLimits {
   public static final int FALL_RISE_MIN = 1;
   public static final int FALL_RISE_MAX = 100;
 
-  public static final int WITNESS_TIMEOUT_MIN_MILLIS = 1;
-  public static final int WITNESS_TIMEOUT_MAX_MILLIS = 60_000;
+  /** Members of the etcd cluster a pair may list; etcd clusters have 3, 5 or 7. */
+  public static final int ETCD_ENDPOINTS_MIN = 1;
+
+  public static final int ETCD_ENDPOINTS_MAX = 9;
+
+  /** An etcd client URL, {@code https://etcd-1.example.internal:2379}. */
+  public static final int ETCD_ENDPOINT_MAX_LENGTH = 256;
+
+  public static final int ETCD_PREFIX_MAX_LENGTH = 256;
+  public static final int ETCD_USERNAME_MAX_LENGTH = 128;
+
+  /**
+   * One etcd call (every member tried in turn) may take this long; the pair's lease renewal
+   * interval bounds it further (a quarter of the fence time).
+   */
+  public static final int ETCD_CALL_TIMEOUT_MIN_MILLIS = 20;
+
+  public static final int ETCD_CALL_TIMEOUT_MAX_MILLIS = 10_000;
 
   public static final int HOOK_TIMEOUT_MIN_MILLIS = 100;
   public static final int HOOK_TIMEOUT_MAX_MILLIS = 120_000;

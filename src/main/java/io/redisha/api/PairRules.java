@@ -31,7 +31,7 @@ public final class PairRules {
   public static final String NODE_ADDRESSES_DIFFER_MESSAGE =
       "nodes: the two nodes must have different addresses";
 
-  /** Where an address of a node, a VIP or a witness cannot be: said once for the three rules. */
+  /** Where an address of a node or a VIP cannot be: said once for the rules. */
   private static final String NOT_UNICAST =
       "not in 0.0.0.0/8, 127.0.0.0/8 (loopback), 224.0.0.0/4 (multicast)"
           + " or 240.0.0.0/4 (reserved, with the broadcast address 255.255.255.255)";
@@ -71,14 +71,6 @@ public final class PairRules {
   public static final String VIP_IS_A_HOST_ADDRESS_MESSAGE =
       "instances[].vip: must not be the network or the broadcast address of its own prefix"
           + " (for example .0 or .255 of a /24); only /31 and /32 may use them";
-
-  /** On the witness. */
-  public static final String WITNESS_UNICAST =
-      "!has(self.address) || !self.address.matches('" + Patterns.NOT_UNICAST_START + "')";
-
-  public static final String WITNESS_UNICAST_MESSAGE =
-      "witness.address: must be a unicast address that both nodes reach over the network, "
-          + NOT_UNICAST;
 
   public static final String UNIQUE_GROUP_NAMES =
       "!has(self.instances) || self.instances.all(i, !has(i.name)"
@@ -130,11 +122,50 @@ public final class PairRules {
   public static final String HAVIP_WITH_ALIBABA_MESSAGE =
       "instances: haVipId is required in every group with vipHook.provider Alibaba";
 
-  public static final String WITNESS_WHEN_NEEDED =
-      "!has(self.splitBrainProtection) || self.splitBrainProtection != 'Witness'"
-          + " || has(self.witness)";
-  public static final String WITNESS_WHEN_NEEDED_MESSAGE =
-      "witness: required when splitBrainProtection is Witness";
+  public static final String ETCD_WHEN_NEEDED =
+      "!has(self.splitBrainProtection) || self.splitBrainProtection != 'Etcd' || has(self.etcd)";
+  public static final String ETCD_WHEN_NEEDED_MESSAGE =
+      "etcd: required when splitBrainProtection is Etcd (the client URLs of the etcd members)";
+
+  public static final String ETCD_ONLY_WITH_ETCD =
+      "!has(self.etcd) || (has(self.splitBrainProtection) && self.splitBrainProtection == 'Etcd')";
+  public static final String ETCD_ONLY_WITH_ETCD_MESSAGE =
+      "etcd: only used with splitBrainProtection Etcd";
+
+  // ---- the etcd block ----
+
+  public static final String ETCD_UNIQUE_ENDPOINTS =
+      "!has(self.endpoints) || self.endpoints.all(e, self.endpoints.exists_one(f, f == e))";
+  public static final String ETCD_UNIQUE_ENDPOINTS_MESSAGE =
+      "etcd.endpoints: each member's client URL once";
+
+  private static final String ETCD_PASSWORD =
+      "(has(self.passwordSecretRef) || has(self.passwordFile))";
+
+  public static final String ETCD_PASSWORD_NEEDS_USERNAME =
+      "!" + ETCD_PASSWORD + " || has(self.username)";
+  public static final String ETCD_PASSWORD_NEEDS_USERNAME_MESSAGE =
+      "etcd.username: required with an etcd password (the user the agents authenticate as)";
+
+  public static final String ETCD_USERNAME_NEEDS_PASSWORD =
+      "!has(self.username) || " + ETCD_PASSWORD;
+  public static final String ETCD_USERNAME_NEEDS_PASSWORD_MESSAGE =
+      "etcd.passwordSecretRef: required with etcd.username (standalone: etcd.passwordFile)";
+
+  public static final String ETCD_ONE_PASSWORD =
+      "!has(self.passwordSecretRef) || !has(self.passwordFile)";
+  public static final String ETCD_ONE_PASSWORD_MESSAGE =
+      "etcd.passwordFile: give either passwordSecretRef or passwordFile";
+
+  public static final String ETCD_CERT_WITH_KEY = "has(self.certFile) == has(self.keyFile)";
+  public static final String ETCD_CERT_WITH_KEY_MESSAGE =
+      "etcd.keyFile: etcd.certFile and etcd.keyFile go together (a client certificate and its key)";
+
+  public static final String ETCD_TLS_NEEDS_HTTPS =
+      "!(has(self.tlsSecretRef) || has(self.caFile) || has(self.certFile))"
+          + " || (has(self.endpoints) && self.endpoints.exists(e, e.startsWith('https://')))";
+  public static final String ETCD_TLS_NEEDS_HTTPS_MESSAGE =
+      "etcd.endpoints: TLS settings are given, but no endpoint uses https://";
 
   public static final String NODES_IMMUTABLE =
       "!has(self.nodes) || !has(oldSelf.nodes) || self.nodes == oldSelf.nodes";
@@ -252,6 +283,28 @@ public final class PairRules {
       "redis.tls.keyFile"
           + NO_NODE_FILES
           + "put the client key in a Secret and give redis.tls.keySecretRef";
+  // The etcd block's files: under the operator the password and certificates come from Secrets.
+
+  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE = "!has(self.passwordFile)";
+  public static final String ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.passwordFile"
+          + NO_NODE_FILES
+          + "put the password in a Secret and give etcd.passwordSecretRef";
+
+  private static final String ETCD_TLS_SECRET =
+      "put ca.crt, tls.crt and tls.key in a Secret and give etcd.tlsSecretRef";
+
+  public static final String ETCD_NO_CA_FILE_IN_RESOURCE = "!has(self.caFile)";
+  public static final String ETCD_NO_CA_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.caFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
+
+  public static final String ETCD_NO_CERT_FILE_IN_RESOURCE = "!has(self.certFile)";
+  public static final String ETCD_NO_CERT_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.certFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
+
+  public static final String ETCD_NO_KEY_FILE_IN_RESOURCE = "!has(self.keyFile)";
+  public static final String ETCD_NO_KEY_FILE_IN_RESOURCE_MESSAGE =
+      "etcd.keyFile" + NO_NODE_FILES + ETCD_TLS_SECRET;
 
   public static final String NO_CREDENTIALS_FILE_IN_RESOURCE = "!has(self.credentialsFile)";
   public static final String NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE =

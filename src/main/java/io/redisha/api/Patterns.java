@@ -18,7 +18,7 @@ public final class Patterns {
       "^(" + OCTET + "[.]){3}" + OCTET + "/([0-9]|[12][0-9]|3[0-2])$";
 
   /**
-   * The start of an address no node, VIP or witness can use: 0.0.0.0/8 (this network), 127.0.0.0/8
+   * The start of an address no node or VIP can use: 0.0.0.0/8 (this network), 127.0.0.0/8
    * (loopback), 224.0.0.0/4 (multicast) and 240.0.0.0/4 (reserved, with 255.255.255.255).
    */
   public static final String NOT_UNICAST_START = "^(0|127|22[4-9]|2[3-5][0-9])[.]";
@@ -43,7 +43,7 @@ public final class Patterns {
   public static final String REDIS_USERNAME = "^[!-~]+$";
 
   /** The split-brain protections. */
-  public static final String SPLIT_BRAIN_PROTECTION = "^(Lease|Witness|None)$";
+  public static final String SPLIT_BRAIN_PROTECTION = "^(Lease|Etcd|None)$";
 
   /** The VRRPv3 checksum variants. */
   public static final String V3_CHECKSUM = "^(PseudoHeader|MessageOnly)$";
@@ -59,6 +59,23 @@ public final class Patterns {
 
   /** An AWS region or an Alibaba Cloud region id. */
   public static final String REGION = "^[a-z0-9-]+$";
+
+  /**
+   * An etcd client URL: http or https, a host name, an IPv4 address or a bracketed IPv6 address, an
+   * optional port, nothing after it but an optional slash (the gateway's /v3/... paths are added).
+   * Not used in CEL, so it may escape the brackets.
+   */
+  public static final String ETCD_ENDPOINT =
+      "^https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$";
+
+  /**
+   * An etcd key prefix: a slash, then printable ASCII without blanks, not ending in a slash (the
+   * pair and group names are joined with one).
+   */
+  public static final String ETCD_PREFIX = "^/[!-~]*[!-.0-~]$";
+
+  /** An etcd user name: no blanks. */
+  public static final String ETCD_USERNAME = "^[!-~]+$";
 
   /** An Alibaba Cloud HAVIP id. */
   public static final String HAVIP_ID = "^havip-[a-z0-9]+$";

@@ -55,9 +55,13 @@ import java.util.List;
     message = PairRules.GROUP_PASS_NEEDS_V2_MESSAGE,
     fieldPath = ".instances")
 @ValidationRule(
-    value = PairRules.WITNESS_WHEN_NEEDED,
-    message = PairRules.WITNESS_WHEN_NEEDED_MESSAGE,
-    fieldPath = ".witness")
+    value = PairRules.ETCD_WHEN_NEEDED,
+    message = PairRules.ETCD_WHEN_NEEDED_MESSAGE,
+    fieldPath = ".etcd")
+@ValidationRule(
+    value = PairRules.ETCD_ONLY_WITH_ETCD,
+    message = PairRules.ETCD_ONLY_WITH_ETCD_MESSAGE,
+    fieldPath = ".etcd")
 @ValidationRule(
     value = PairRules.NODES_IMMUTABLE,
     message = PairRules.NODES_IMMUTABLE_MESSAGE,
@@ -93,15 +97,15 @@ public class RedisHAPairSpec {
   @JsonProperty("splitBrainProtection")
   @Pattern(Patterns.SPLIT_BRAIN_PROTECTION)
   @JsonPropertyDescription(
-      "Lease (Kubernetes Lease as third voter), Witness (an address both nodes must reach) or None (keepalived behaviour: fast, but two masters on a partition). Default "
+      "Lease (a Kubernetes Lease as third voter), Etcd (a key in an etcd cluster as third voter, for pairs without Kubernetes; see etcd) or None (keepalived behaviour: fast, but two masters on a partition of the pair link). Default "
           + PairDefaults.SPLIT_BRAIN_PROTECTION
           + ".")
   private String splitBrainProtection;
 
-  @JsonProperty("witness")
+  @JsonProperty("etcd")
   @JsonPropertyDescription(
-      "The witness used when splitBrainProtection is Witness (standalone mode).")
-  private WitnessSpec witness;
+      "The etcd cluster that arbitrates when splitBrainProtection is Etcd: consulted only when the pair cannot settle things by itself.")
+  private EtcdSpec etcd;
 
   @JsonProperty("healthCheck")
   @JsonPropertyDescription("How each agent checks its local Redis.")
@@ -154,12 +158,12 @@ public class RedisHAPairSpec {
     this.splitBrainProtection = splitBrainProtection;
   }
 
-  public WitnessSpec getWitness() {
-    return witness;
+  public EtcdSpec getEtcd() {
+    return etcd;
   }
 
-  public void setWitness(WitnessSpec witness) {
-    this.witness = witness;
+  public void setEtcd(EtcdSpec etcd) {
+    this.etcd = etcd;
   }
 
   public HealthCheckSpec getHealthCheck() {

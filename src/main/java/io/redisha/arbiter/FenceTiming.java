@@ -9,10 +9,11 @@ import java.util.Objects;
  * <p>A master learns that its peer follows it from its own Redis: the replica's {@code lag} (whole
  * seconds since the replica's last acknowledgement, sent once a second) must be at most one, so an
  * acknowledgement seen as fresh may in truth be up to {@link #proofStaleness} old. When that proof
- * is gone the master has {@link #holdGrace} to hold the arbiter (Lease or witness), else it fences
- * itself. The backup takes over after hearing nothing for {@link #fenceTime}, which is longer than
- * staleness plus grace plus {@link #margin} (a health tick, an advert interval, message delays and
- * the demotion command), so an isolated master has always fenced itself before the backup moves.
+ * is gone the master has {@link #holdGrace} to hold the arbiter (a Lease or an etcd key), else it
+ * fences itself. The backup takes over after hearing nothing for {@link #fenceTime}, which is
+ * longer than staleness plus grace plus {@link #margin} (a health tick, an advert interval, message
+ * delays and the demotion command), so an isolated master has always fenced itself before the
+ * backup moves.
  *
  * @param proofStaleness how old a "peer follows" proof can be when the master reads it
  * @param holdGrace how long a master without proof may go on without holding the arbiter
@@ -38,7 +39,7 @@ public record FenceTiming(
   /** Redis reports replica lag in whole seconds and replicas acknowledge once a second. */
   public static final Duration PROOF_STALENESS = Duration.ofSeconds(2);
 
-  /** Time a master gets to reach the Lease or the witness once its proof is gone. */
+  /** Time a master gets to hold its lease record once its proof is gone. */
   public static final Duration HOLD_GRACE = Duration.ofSeconds(1);
 
   public FenceTiming {

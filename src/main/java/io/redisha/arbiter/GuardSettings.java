@@ -7,17 +7,12 @@ import java.util.Objects;
  * What the split-brain guards of one node need to know, and nothing more.
  *
  * @param protection the pair's protection mode
- * @param localNode this node's name (the Lease holder identity)
+ * @param localNode this node's name (the holder identity in the lease record)
  * @param advertInterval the VRRP advert interval
  * @param healthInterval the Redis health-check interval
- * @param witnessTimeout how long one witness probe may take ({@link Protection#WITNESS} only)
  */
 public record GuardSettings(
-    Protection protection,
-    String localNode,
-    Duration advertInterval,
-    Duration healthInterval,
-    Duration witnessTimeout) {
+    Protection protection, String localNode, Duration advertInterval, Duration healthInterval) {
   public GuardSettings {
     Objects.requireNonNull(protection, "protection");
     Objects.requireNonNull(localNode, "localNode");

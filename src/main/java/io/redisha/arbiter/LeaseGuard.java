@@ -8,12 +8,15 @@ import io.redisha.arbiter.LeasePort.NotFound;
 import io.redisha.arbiter.LeasePort.Result;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Split-brain protection with a Kubernetes Lease as the third voter, used only when the pair cannot
- * settle things by itself.
+ * Split-brain protection with a lease record as the third voter, used only when the pair cannot
+ * settle things by itself. The record is a Kubernetes Lease ({@link Protection#LEASE}) or a key in
+ * etcd ({@link Protection#ETCD}); the rules are the same, and they never trust the store's own
+ * expiry: every bound below is measured on this node's clock.
  *
  * <ul>
  *   <li><b>Healthy pair, no API calls (S2).</b> A master whose peer provably follows it keeps its
@@ -27,7 +30,8 @@ import java.util.function.Consumer;
  *       FenceTiming#fenceTime} and after writing itself into the Lease. A Lease held by the peer
  *       counts as expired only once its resourceVersion has stayed the same for a whole lease
  *       duration as observed locally, so no clocks are compared. Writes carry the resourceVersion
- *       they were based on, and the API server's 409 on a stale one decides every race.
+ *       they were based on, and the store's refusal of a stale one (409, a failed etcd compare)
+ *       decides every race.
  *   <li>A fresh priority 0 release from the peer hands the role over at once, without the API.
  *   <li>The Lease is released (holder cleared) as soon as neither a master without proof nor a
  *       contender needs it, so the next episode starts from a free Lease.
@@ -61,6 +65,12 @@ public final class LeaseGuard implements SplitBrainGuard {
   private boolean closed;
   private String lastProblem;
   private Cancellable maintenance = Cancellable.NONE;
+  private long lastStamp = Long.MIN_VALUE;
+
+  /** A read made just before the fence time ran out, and when it was sent. */
+  private Result prefetched;
+
+  private long prefetchedAtNanos = Long.MIN_VALUE;
 
   /**
    * @param identity this node's name, written as the Lease holder
@@ -94,18 +104,23 @@ public final class LeaseGuard implements SplitBrainGuard {
       return null;
     }
     String silence = MasterTerm.silenceRefusal(timing, peer);
+    long now = scheduler.nanoTime();
     if (silence != null) {
+      if (peer.silence().compareTo(timing.fenceTime().minus(timing.margin())) > 0) {
+        prefetch(now);
+      }
       return silence;
     }
-    long now = scheduler.nanoTime();
     want(now);
     if (held(now)) {
       return null;
     }
     return "peer silent for "
         + peer.silence().toMillis()
-        + " ms but the Lease is not ours: "
-        + (lastProblem == null ? "asking the API server" : lastProblem);
+        + " ms but "
+        + port.title()
+        + " is not ours: "
+        + (lastProblem == null ? "asking " + port.store() : lastProblem);
   }
 
   @Override
@@ -121,14 +136,16 @@ public final class LeaseGuard implements SplitBrainGuard {
     }
     return "no proof that the peer follows for "
         + term.sinceProof(now) / 1_000_000
-        + " ms and the Lease is not held: "
-        + (lastProblem == null ? "no answer from the API server yet" : lastProblem);
+        + " ms and "
+        + port.title()
+        + " is not held: "
+        + (lastProblem == null ? "no answer from " + port.store() + " yet" : lastProblem);
   }
 
   @Override
   public String describe() {
     long now = scheduler.nanoTime();
-    String where = "Lease " + port.describe();
+    String where = port.title();
     if (held(now)) {
       return where + ": held for " + (heldUntilNanos - now) / 1_000_000 + " ms more";
     }
@@ -179,7 +196,51 @@ public final class LeaseGuard implements SplitBrainGuard {
   private void acquire(long now) {
     inFlight = true;
     lastAttemptNanos = now;
+    if (prefetched != null && now - prefetchedAtNanos <= timing.retryInterval().toNanos()) {
+      // Read a moment ago: write on what it found. A record that changed since makes the write a
+      // conflict, and the next attempt reads again.
+      Result cached = prefetched;
+      prefetched = null;
+      onRead(cached);
+      return;
+    }
     port.get(result -> onRead(result));
+  }
+
+  /**
+   * A backup whose peer has been silent for nearly the fence time reads the record (never writes
+   * it) so that once the fence time is over its first call is the write: one round trip fewer
+   * between the fence time and the takeover.
+   */
+  private void prefetch(long now) {
+    if (inFlight
+        || closed
+        || held(now)
+        || (prefetchedAtNanos != Long.MIN_VALUE
+            && now - prefetchedAtNanos < timing.retryInterval().toNanos())) {
+      return;
+    }
+    inFlight = true;
+    prefetchedAtNanos = now;
+    port.get(
+        result -> {
+          inFlight = false;
+          if (closed) {
+            return;
+          }
+          switch (result) {
+            case Found found -> {
+              observe(found.lease(), scheduler.nanoTime());
+              prefetched = result;
+            }
+            case NotFound ignored -> prefetched = result;
+            case Conflict conflict -> prefetched = null;
+            case Failed failed -> {
+              prefetched = null;
+              lastProblem = failure(failed);
+            }
+          }
+        });
   }
 
   private void onRead(Result result) {
@@ -189,10 +250,7 @@ public final class LeaseGuard implements SplitBrainGuard {
     long now = scheduler.nanoTime();
     switch (result) {
       case NotFound ignored ->
-          write(
-              new LeaseRecord(
-                  identity, timing.leaseDurationSeconds(), scheduler.epochMillis(), 0, null),
-              now);
+          write(new LeaseRecord(identity, timing.leaseDurationSeconds(), stamp(), 0, null), now);
       case Found found -> {
         observe(found.lease(), now);
         LeaseRecord current = found.lease();
@@ -216,7 +274,7 @@ public final class LeaseGuard implements SplitBrainGuard {
       }
       case Failed failed -> {
         inFlight = false;
-        lastProblem = "API server: " + failed.error();
+        lastProblem = failure(failed);
       }
     }
   }
@@ -246,24 +304,43 @@ public final class LeaseGuard implements SplitBrainGuard {
           lastRenewSentNanos = sentNanos;
           lastProblem = null;
           if (!wasHeld) {
-            log.accept("Lease " + port.describe() + " acquired");
+            log.accept(port.title() + " acquired");
           }
         }
       }
       case Conflict conflict -> {
         if (held(now)) {
-          log.accept("Lease " + port.describe() + " lost: " + conflict.detail());
+          log.accept(port.title() + " lost: " + conflict.detail());
         }
         heldUntilNanos = Long.MIN_VALUE;
-        lastProblem = "lost a race for the Lease (409)";
+        lastProblem = "lost a race for " + port.title() + ": " + conflict.detail();
       }
       case NotFound ignored -> {
         heldUntilNanos = Long.MIN_VALUE;
-        lastProblem = "the Lease disappeared";
+        lastProblem = port.title() + " disappeared";
         record = null;
       }
-      case Failed failed -> lastProblem = "API server: " + failed.error();
+      case Failed failed -> lastProblem = failure(failed);
     }
+  }
+
+  /**
+   * The renewal time of a new write: the wall clock, but never the same or earlier than this
+   * guard's previous write, so that each write of this node is told apart from its others (an etcd
+   * port that retried a write recognises it by its content).
+   */
+  private long stamp() {
+    lastStamp = Math.max(scheduler.epochMillis(), lastStamp == Long.MIN_VALUE ? 0 : lastStamp + 1);
+    return lastStamp;
+  }
+
+  /** A failed call as status shows it, prefixed by who failed unless the error says so. */
+  private String failure(Failed failed) {
+    String error = String.valueOf(failed.error());
+    String store = port.store();
+    return error.toLowerCase(Locale.ROOT).contains(store.toLowerCase(Locale.ROOT))
+        ? error
+        : store + ": " + error;
   }
 
   /** Remembers when we first saw this version of the Lease: expiry is measured from there. */
@@ -285,7 +362,7 @@ public final class LeaseGuard implements SplitBrainGuard {
     return new LeaseRecord(
         identity,
         timing.leaseDurationSeconds(),
-        scheduler.epochMillis(),
+        stamp(),
         base.transitions() + (takeover ? 1 : 0),
         base.resourceVersion());
   }
@@ -324,10 +401,10 @@ public final class LeaseGuard implements SplitBrainGuard {
         new LeaseRecord(
             null,
             record.durationSeconds(),
-            scheduler.epochMillis(),
+            stamp(),
             record.transitions(),
             record.resourceVersion());
-    log.accept("Lease " + port.describe() + " released: " + why);
+    log.accept(port.title() + " released: " + why);
     inFlight = true;
     port.update(
         free,

@@ -3,10 +3,11 @@ package io.redisha.arbiter;
 import java.util.function.Consumer;
 
 /**
- * One Kubernetes Lease (coordination.k8s.io/v1) as the {@link LeaseGuard} sees it. Every call
- * returns at once; its result arrives later on the guard's scheduler thread. Updates carry the
- * resourceVersion they were based on, and the server must refuse a stale one ({@link
- * Result.Conflict}): that refusal is what makes two contenders unable to both win.
+ * One group's lease record as the {@link LeaseGuard} sees it: a Kubernetes Lease
+ * (coordination.k8s.io/v1), or a key in etcd with the same fields. Every call returns at once; its
+ * result arrives later on the guard's scheduler thread. Updates carry the resourceVersion they were
+ * based on, and the store must refuse a stale one ({@link Result.Conflict}): that refusal is what
+ * makes two contenders unable to both win.
  */
 public interface LeasePort {
 
@@ -56,6 +57,19 @@ public interface LeasePort {
 
   /** Where the Lease lives, for status, e.g. "redis/redisha-cache-a". */
   String describe();
+
+  /**
+   * The record as messages name it: {@code "Lease redis/redisha-cache-a"}, or what {@link
+   * #describe} says when that names its kind already ({@code "etcd /redisha/cache/a"}).
+   */
+  default String title() {
+    return "Lease " + describe();
+  }
+
+  /** Who answers the calls, for messages: "API server", "etcd". */
+  default String store() {
+    return "API server";
+  }
 
   /** Frees resources; pending callbacks may be dropped. */
   default void close() {}

@@ -3,9 +3,9 @@ package io.redisha.arbiter;
 import java.time.Duration;
 
 /**
- * The part of the rules that Lease and witness share: when a master last had proof that its peer
+ * The part of the rules every arbiter guard shares: when a master last had proof that its peer
  * follows it, and whether a backup's view of the peer allows it to ask the arbiter at all.
- * Package-private; both guards own one.
+ * Package-private; each guard owns one.
  */
 final class MasterTerm {
   private final FenceTiming timing;

@@ -2,10 +2,12 @@ package io.redisha.arbiter;
 
 /**
  * Split-brain protection modes; {@link #text()} is how the resource and the pair file spell them.
+ * {@link #LEASE} and {@link #ETCD} are the same rules ({@link LeaseGuard}) over two stores: a
+ * Kubernetes Lease, or a key in an etcd cluster for pairs without Kubernetes.
  */
 public enum Protection {
   LEASE("Lease"),
-  WITNESS("Witness"),
+  ETCD("Etcd"),
   NONE("None");
 
   private final String text;

@@ -7,13 +7,13 @@ import java.util.function.Consumer;
 public final class SplitBrainGuards {
   private SplitBrainGuards() {}
 
-  /** Where a guard's third voter lives; only the one the mode needs is asked for. */
+  /** Where a guard's third voter lives; only asked for by the modes that have one. */
   public interface Arbiters {
-    /** The Lease of group {@code group} (only called for {@link Protection#LEASE}). */
+    /**
+     * The lease record of group {@code group} in the store of the pair's mode: a Kubernetes Lease
+     * for {@link Protection#LEASE}, an etcd key for {@link Protection#ETCD}.
+     */
     LeasePort lease(String group);
-
-    /** The witness (only called for {@link Protection#WITNESS}). */
-    WitnessPort witness();
   }
 
   /**
@@ -29,16 +29,13 @@ public final class SplitBrainGuards {
       Consumer<String> log) {
     return switch (settings.protection()) {
       case NONE -> SplitBrainGuard.NONE;
-      case LEASE ->
+      case LEASE, ETCD ->
           new LeaseGuard(
               settings.localNode(),
               settings.timing(),
               scheduler,
               arbiters.lease(group),
               message -> log.accept("group " + group + ": " + message));
-      case WITNESS ->
-          new WitnessGuard(
-              settings.timing(), scheduler, arbiters.witness(), settings.witnessTimeout());
     };
   }
 }

@@ -305,7 +305,7 @@ public final class Benchmark {
   static List<SystemUnderTest> allSystems() {
     return List.of(
         new RedishaSystem("None", AgentJvm.RECOMMENDED),
-        new RedishaSystem("Witness", AgentJvm.RECOMMENDED),
+        new RedishaSystem("Etcd", AgentJvm.RECOMMENDED),
         new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
         new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),

@@ -51,7 +51,7 @@ public enum Fault {
     UNREPLICATED,
     /**
      * Without a third voter both sides of a pair-link cut keep a master: losses are what the
-     * benchmark measures, a promise only under Lease protection.
+     * benchmark measures, a promise only with an arbiter (Lease or Etcd protection).
      */
     NEEDS_THIRD_VOTER
   }

@@ -1,14 +1,20 @@
 package io.redisha.bench;
 
+import io.redisha.lab.EtcdCluster;
 import io.redisha.lab.PairLab;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * redisha's agents on both hosts, started as a user starts them ({@code redisha agent --config
  * pair.yaml --node vm-a}) with the JVM options of {@link AgentJvm}, on the pair file the lab wrote.
+ * With protection Etcd the pair's arbiter is a real three-member etcd cluster in three more lab
+ * hosts ({@code etcd-1..3}, 192.0.2.31-33), started before the agents.
  */
 public final class RedishaSystem implements SystemUnderTest {
   private final String protection;
@@ -17,8 +23,19 @@ public final class RedishaSystem implements SystemUnderTest {
   private final DaemonProcesses agents = new DaemonProcesses();
   private PairLab lab;
 
+  /** The etcd members of protection Etcd: host and address. */
+  static final Map<String, String> ETCD_MEMBERS = etcdMembers();
+
+  private static Map<String, String> etcdMembers() {
+    Map<String, String> members = new LinkedHashMap<>();
+    for (int i = 1; i <= 3; i++) {
+      members.put("etcd-" + i, "192.0.2.3" + i);
+    }
+    return members;
+  }
+
   /**
-   * @param protection the pair file's {@code splitBrainProtection}: None or Witness
+   * @param protection the pair file's {@code splitBrainProtection}: None or Etcd
    * @param jvmOptions JVM options of the agents
    */
   public RedishaSystem(String protection, List<String> jvmOptions) {
@@ -55,7 +72,9 @@ public final class RedishaSystem implements SystemUnderTest {
   public String description() {
     return "redisha agents, VRRPv3 100 ms adverts, health check 100 ms fall 2, protection "
         + protection
-        + ("Witness".equals(protection) ? " (witness: a TCP port on the client host)" : "")
+        + ("Etcd".equals(protection)
+            ? " (a three-member etcd 3.4 cluster on three other hosts)"
+            : "")
         + ("Lease".equals(protection)
             ? " (agents with --kubernetes, the API server on host " + PairLab.API + ")"
             : "");
@@ -64,19 +83,18 @@ public final class RedishaSystem implements SystemUnderTest {
   /** The pair-file lines this system adds. */
   public String pairYaml() {
     String yaml = "splitBrainProtection: " + protection + "\n";
-    if ("Witness".equals(protection)) {
-      yaml += "witness: {address: 192.0.2.20, port: " + WITNESS_PORT + "}\n";
+    if ("Etcd".equals(protection)) {
+      List<String> urls = new ArrayList<>();
+      ETCD_MEMBERS.values().forEach(address -> urls.add("'http://" + address + ":2379'"));
+      yaml += "etcd: {endpoints: [" + String.join(", ", urls) + "]}\n";
     }
     return yaml;
   }
 
-  /**
-   * Only a Lease is a third voter for a pair-link cut: a witness that both nodes still reach lets
-   * both stay master (see WitnessGuard), so a Witness pair may lose writes there, as documented.
-   */
+  /** A Lease or an etcd key is a third voter: a pair-link cut may then cost no write. */
   @Override
   public boolean hasThirdVoter() {
-    return "Lease".equals(protection);
+    return "Lease".equals(protection) || "Etcd".equals(protection);
   }
 
   @Override
@@ -84,9 +102,6 @@ public final class RedishaSystem implements SystemUnderTest {
     Set<Fault> faults = EnumSet.allOf(Fault.class);
     return faults;
   }
-
-  /** Port of the witness on the client host (a plain TCP listener: a Redis server). */
-  static final int WITNESS_PORT = 7379;
 
   @Override
   public void switchover(String group) throws Exception {
@@ -131,25 +146,9 @@ public final class RedishaSystem implements SystemUnderTest {
     if (apiServerCommand != null) {
       lab.startKubernetesApi(apiServerCommand);
     }
-    if ("Witness".equals(protection)) {
-      lab.network()
-          .start(
-              PairLab.CLIENT,
-              List.of(
-                  "redis-server",
-                  "--port",
-                  Integer.toString(WITNESS_PORT),
-                  "--bind",
-                  "0.0.0.0",
-                  "--protected-mode",
-                  "no",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--dir",
-                  dir.toAbsolutePath().toString()),
-              dir.resolve("witness.log"));
+    if ("Etcd".equals(protection)) {
+      // Its members are processes of the lab's hosts: closing the lab stops them.
+      EtcdCluster.start(lab.network(), dir.resolve("etcd"), ETCD_MEMBERS, PairLab.CLIENT);
     }
     startDaemon(PairLab.VM_A);
     startDaemon(PairLab.VM_B);

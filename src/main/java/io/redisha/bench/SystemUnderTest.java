@@ -54,7 +54,7 @@ public interface SystemUnderTest {
 
   /**
    * Whether something besides the two hosts votes on who is master (Sentinel's third sentinel,
-   * redisha's Lease), so that a pair-link cut may cost no acknowledged write.
+   * redisha's Lease or etcd key), so that a pair-link cut may cost no acknowledged write.
    */
   default boolean hasThirdVoter() {
     return false;

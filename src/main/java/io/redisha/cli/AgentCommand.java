@@ -149,7 +149,18 @@ final class AgentCommand implements Callable<Integer> {
           .err()
           .println(
               "redisha agent: splitBrainProtection: Lease needs the Kubernetes API (run under the"
-                  + " operator with --kubernetes); standalone pairs use Witness or None");
+                  + " operator with --kubernetes); standalone pairs use Etcd or None");
+      return Main.USAGE_ERROR;
+    }
+    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    AgentWiring.Guards guards;
+    try {
+      guards = AgentWiring.guards(client, AgentWiring.leaseNamespace(), settings, LOG::info);
+    } catch (IllegalArgumentException e) {
+      if (client != null) {
+        client.close();
+      }
+      streams.err().println("redisha agent: " + config + ": " + e.getMessage());
       return Main.USAGE_ERROR;
     }
     InetSocketAddress httpAt =
@@ -162,14 +173,18 @@ final class AgentCommand implements Callable<Integer> {
     try {
       http = AgentHttpServer.bind(httpAt, access);
     } catch (IOException e) {
+      guards.close();
+      closeClient(client);
       streams.err().println("redisha agent: " + StartFailures.httpBind(httpAt, e));
       return Main.FAILED;
     }
     AgentRuntime runtime;
     try {
-      runtime = start(settings);
+      runtime = start(settings, client, guards);
     } catch (Exception e) {
       http.close();
+      guards.close();
+      closeClient(client);
       streams
           .err()
           .println("redisha agent: " + StartFailures.network(settings, config.toString(), e));
@@ -199,6 +214,7 @@ final class AgentCommand implements Callable<Integer> {
                 () -> {
                   LOG.info("stopping: handing over every group this node is master of");
                   runtime.close();
+                  guards.close();
                   http.close();
                   LOG.info("stopped");
                   done.countDown();
@@ -207,17 +223,16 @@ final class AgentCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The Kubernetes side, then the network edges, then the runtime; undone on a failure. */
-  private AgentRuntime start(PairSettings settings) throws Exception {
+  /** The network edges, then the runtime; undone on a failure. */
+  private AgentRuntime start(
+      PairSettings settings, KubernetesClient client, AgentRuntime.GuardFactory guards)
+      throws Exception {
     String interfaceName = settings.link().interfaceName();
     // An absent interface is found with a datagram socket, before any raw socket exists.
     InterfaceInfo.lookup(interfaceName);
-    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       ReportSink sink = AgentWiring.reportSink(client);
-      AgentRuntime.GuardFactory guards =
-          AgentWiring.guards(client, AgentWiring.leaseNamespace(), LOG::info);
       NetlinkAddressManager addresses = NetlinkAddressManager.open();
       opened.add(addresses);
       return AgentRuntime.start(
@@ -235,10 +250,13 @@ final class AgentCommand implements Callable<Integer> {
           e.addSuppressed(closing);
         }
       }
-      if (client != null) {
-        client.close();
-      }
       throw e;
+    }
+  }
+
+  private static void closeClient(KubernetesClient client) {
+    if (client != null) {
+      client.close();
     }
   }
 }

@@ -25,14 +25,19 @@ import picocli.CommandLine.Spec;
           + " prints each one's write gap and lost writes. Removes everything it made at the end,"
           + " on Ctrl-C and on any error.",
       "",
-      "Needs root and ip, iptables, redis-server and redis-cli; the launcher script installs them."
+      "With protection Etcd (the default) a three-member etcd cluster runs in three more"
+          + " namespaces (etcd-1..3, 192.0.2.31-33) as the pair's arbiter.",
+      "",
+      "Needs root and ip, iptables, redis-server and redis-cli, and etcd and etcdctl for Etcd;"
+          + " the launcher script installs them."
     },
     optionListHeading = "%nOptions:%n",
     footerHeading = "%n",
     footer = {
       "Scenarios: kill (the Redis master of group a is killed, comes back empty), cut (the master"
-          + " host's link is cut for 3 s), empty (the master's Redis restarts empty at once), stop"
-          + " (the master's agent gets SIGTERM and starts again).",
+          + " host's link is cut for 3 s), pair-cut (only the link between the hosts is cut for 5"
+          + " s; with Etcd, then again with None beside it), empty (the master's Redis restarts"
+          + " empty at once), stop (the master's agent gets SIGTERM and starts again).",
       "",
       "Exit codes: 0 every scenario passed; 1 one failed or the lab broke; 2 usage error or a"
           + " missing prerequisite."
@@ -43,17 +48,18 @@ final class LabCommand implements Callable<Integer> {
   @Option(
       names = "--protection",
       paramLabel = "MODE",
-      defaultValue = "None",
+      defaultValue = LabSession.DEFAULT_PROTECTION,
       description =
-          "splitBrainProtection of the lab's pair; only None for now (the lab has no third"
-              + " voter). Default: ${DEFAULT-VALUE}.")
+          "splitBrainProtection of the lab's pair: Etcd (its own three-member etcd cluster) or"
+              + " None. Default: ${DEFAULT-VALUE}.")
   String protection;
 
   @Option(
       names = "--scenarios",
       paramLabel = "LIST",
       split = ",",
-      description = "The scenarios to run after the boot, in order. Default: kill,cut,empty,stop.")
+      description =
+          "The scenarios to run after the boot, in order. Default: kill,cut,pair-cut,empty,stop.")
   List<String> scenarios;
 
   @Option(

@@ -31,10 +31,14 @@ import javax.net.ssl.SSLException;
  * URL) through the JDK's HTTP client: no gRPC, no Netty, no dependency beyond Jackson. One gateway
  * serves every group of an agent and is safe to use from several threads.
  *
- * <p>A call tries the member that answered last, then the others in turn, all within one deadline:
- * each try gets an equal share of the time left, so one member that swallows packets cannot use up
- * the whole call. Transport failures, timeouts and etcd's "unavailable" answers (no leader, leader
- * changed, request timed out) move on to the next member; any other etcd error is the answer.
+ * <p>A call tries the member that answered last, then the others in turn, all within one deadline.
+ * Each try but the last gets half the time left, and at least half the call timeout while that much
+ * is left (the last try gets all of it): a member that swallows packets costs at most half the call
+ * timeout, and a member that is only slow (a busy disk, a far zone) has half the call timeout to
+ * answer, even for the second request of a call (a lease grant, then the write). Equal shares would
+ * give it a third, and fail every call of a healthy but slow cluster. Transport failures, timeouts
+ * and etcd's "unavailable" answers (no leader, leader changed, request timed out) move on to the
+ * next member; any other etcd error is the answer.
  */
 public final class EtcdGateway implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -129,7 +133,8 @@ public final class EtcdGateway implements AutoCloseable {
         misses.add(endpoint.getAuthority() + " not tried");
         continue;
       }
-      long tryDeadline = System.nanoTime() + left / (count - i);
+      long share = Math.max(left / 2, Math.min(left, callTimeout.toNanos() / 2));
+      long tryDeadline = i == count - 1 ? deadlineNanos : System.nanoTime() + share;
       try {
         JsonNode answer = authorizedExchange(endpoint, path, body, tryDeadline);
         preferred.set(index);

@@ -7,11 +7,13 @@ import io.redisha.arbiter.LeasePort;
 import io.redisha.clock.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -23,9 +25,14 @@ import java.util.function.Consumer;
  *
  * <p>The key is bound to an etcd lease of this port with a TTL of twice the record's duration, so
  * an abandoned key disappears by itself. That TTL is no fence (etcd restarts lease timers when its
- * own leader changes); the {@code LeaseGuard} fences on its own clock. The etcd lease is kept alive
- * whenever a quarter of its TTL has passed since the last refresh was sent, so after any successful
- * write the key lives at least 1.5 record durations longer, which outlasts the writer's own hold.
+ * own leader changes); the {@code LeaseGuard} fences on its own clock. But the key must not vanish
+ * while its writer still counts on it (a contender that finds no key may create it at once), so a
+ * write is bound to a lease refreshed within the last half TTL: the key then lives at least one
+ * record duration after the write, longer than the writer's hold. While renewals follow each other
+ * a write is one round trip, as the lease is kept alive after a write once a quarter of its TTL has
+ * passed since the last refresh; the first write after a quiet spell takes a new lease first. A
+ * lease that etcd forgot anyway makes the write fail with "lease not found", and the write is made
+ * again on a new lease.
  *
  * <p>Calls run one after another on a virtual thread of their own, each bounded by the gateway's
  * call timeout counted from the moment the guard asked; results go back to the scheduler.
@@ -67,7 +74,7 @@ public final class EtcdLeasePort implements LeasePort {
 
   @Override
   public void create(LeaseRecord lease, Consumer<Result> done) {
-    call(deadline -> write(lease, compareCreated(), deadline), done);
+    call(deadline -> write(lease, compareCreated(), deadline, false), done);
   }
 
   @Override
@@ -81,7 +88,7 @@ public final class EtcdLeasePort implements LeasePort {
       scheduler.execute(() -> done.accept(bad));
       return;
     }
-    call(deadline -> write(lease, compareModified(revision), deadline), done);
+    call(deadline -> write(lease, compareModified(revision), deadline, false), done);
   }
 
   @Override
@@ -89,11 +96,33 @@ public final class EtcdLeasePort implements LeasePort {
     return "etcd " + key;
   }
 
-  /** Stops the calls; the gateway stays open for the other groups. */
+  @Override
+  public String title() {
+    return describe();
+  }
+
+  @Override
+  public String store() {
+    return "etcd";
+  }
+
+  /**
+   * Delivers no more results. Calls already asked for still go out, each within its deadline, so
+   * the release a closing guard asks for reaches etcd; the gateway stays open for the other groups.
+   */
   @Override
   public void close() {
     closed = true;
-    calls.shutdownNow();
+    calls.shutdown();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Waits up to {@code timeout} for the calls asked for before {@link #close} to be over. */
+  public boolean awaitClosed(Duration timeout) throws InterruptedException {
+    return calls.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The etcd key this port writes. */
@@ -126,6 +155,7 @@ public final class EtcdLeasePort implements LeasePort {
             if (!closed) {
               scheduler.execute(() -> done.accept(answer));
             }
+            keepAliveIfDue();
           });
     } catch (RejectedExecutionException e) {
       // closed meanwhile: pending callbacks may be dropped
@@ -144,11 +174,20 @@ public final class EtcdLeasePort implements LeasePort {
   /**
    * One transaction: if {@code compare} holds, put the record bound to our etcd lease; else read
    * the key, so a conflict says who holds it.
+   *
+   * @param rebased whether this is the second transaction of the call, made on the revision of a
+   *     record this node wrote in an earlier call
    */
-  private Result write(LeaseRecord lease, ObjectNode compare, long deadline)
+  private Result write(LeaseRecord lease, ObjectNode compare, long deadline, boolean rebased)
       throws EtcdCallException {
     long ttl = Math.max(2, 2L * lease.durationSeconds());
-    ensureLease(ttl, deadline);
+    // The key must outlive the hold this write gives: bound to a lease refreshed within the last
+    // half TTL (one record duration), it lives at least one record duration after the write.
+    if (leaseId == 0
+        || leaseTtlSeconds != ttl
+        || System.nanoTime() - leaseRefreshSentNanos >= ttl * 1_000_000_000L / 2) {
+      grant(ttl, deadline);
+    }
     JsonNode answer;
     try {
       answer = gateway.post("/v3/kv/txn", transaction(lease, compare), deadline);
@@ -156,9 +195,8 @@ public final class EtcdLeasePort implements LeasePort {
       if (!e.leaseNotFound()) {
         throw e;
       }
-      // Our etcd lease ran out between refreshes (the port was idle): take a new one, once.
-      leaseId = 0;
-      ensureLease(ttl, deadline);
+      // etcd forgot our lease before our own reckoning said it would: take a new one, once.
+      grant(ttl, deadline);
       answer = gateway.post("/v3/kv/txn", transaction(lease, compare), deadline);
     }
     if (answer.path("succeeded").asBoolean(false)) {
@@ -179,10 +217,21 @@ public final class EtcdLeasePort implements LeasePort {
       return new Conflict("key " + key + " changed while we wrote it");
     }
     Result current = decode(kvs.get(0));
-    if (current instanceof Found found && sameRecord(found.lease(), lease)) {
-      // Our own write: a member committed it, then the answer was lost and the gateway asked the
-      // next member, whose compare now sees the record we wrote. It is ours, at that revision.
+    if (current instanceof Found found && ownWrite(found.lease(), lease)) {
+      // An earlier try of this call was applied, but its answer was lost or came as "leader
+      // changed", and the gateway tried again on another member: the key holds what we wrote,
+      // committed after this call was asked, so the guard's hold counted from then is safe.
       return found;
+    }
+    if (current instanceof Found found
+        && !rebased
+        && !lease.free()
+        && lease.holder().equals(found.lease().holder())) {
+      // An earlier call of ours was applied although it failed for us (its answer came too late
+      // or not at all). Its commit may be older than this call, so it proves nothing about now:
+      // write again on its revision, and the new commit is the proof.
+      long revision = Long.parseLong(found.lease().resourceVersion());
+      return write(lease, compareModified(revision), deadline, true);
     }
     if (current instanceof Found found) {
       return new Conflict(
@@ -196,29 +245,23 @@ public final class EtcdLeasePort implements LeasePort {
     return current;
   }
 
-  /** Whether {@code stored} is exactly the record {@code written} (its renew time is per write). */
-  static boolean sameRecord(LeaseRecord stored, LeaseRecord written) {
-    return java.util.Objects.equals(stored.holder(), written.holder())
-        && stored.durationSeconds() == written.durationSeconds()
-        && stored.renewEpochMillis() == written.renewEpochMillis()
-        && stored.transitions() == written.transitions();
+  /**
+   * Whether {@code stored} is the record this call wrote: the same holder, duration, renewal time
+   * and transitions. Only this node writes its own name, and each of its writes carries a new
+   * renewal time, so an equal record is this write, applied by an earlier try.
+   */
+  static boolean ownWrite(LeaseRecord stored, LeaseRecord written) {
+    return !written.free()
+        && written.holder().equals(stored.holder())
+        && written.durationSeconds() == stored.durationSeconds()
+        && written.renewEpochMillis() == stored.renewEpochMillis()
+        && written.transitions() == stored.transitions();
   }
 
-  /** Makes sure we have an etcd lease with at least three quarters of its TTL left. */
-  private void ensureLease(long ttlSeconds, long deadline) throws EtcdCallException {
-    long now = System.nanoTime();
-    if (leaseId != 0 && leaseTtlSeconds == ttlSeconds) {
-      if (now - leaseRefreshSentNanos < ttlSeconds * 1_000_000_000L / 4) {
-        return;
-      }
-      ObjectNode keepAlive = EtcdGateway.JSON.createObjectNode().put("ID", Long.toString(leaseId));
-      JsonNode answer = gateway.post("/v3/lease/keepalive", keepAlive, deadline);
-      if (answer.path("result").path("TTL").asLong(0) > 0) {
-        leaseRefreshSentNanos = now;
-        return;
-      }
-      leaseId = 0; // expired or revoked: etcd answers without a TTL
-    }
+  /** A new etcd lease of {@code ttlSeconds} for the writes from now on. */
+  private void grant(long ttlSeconds, long deadline) throws EtcdCallException {
+    leaseId = 0;
+    long sent = System.nanoTime();
     ObjectNode grant =
         EtcdGateway.JSON.createObjectNode().put("TTL", Long.toString(ttlSeconds)).put("ID", "0");
     JsonNode answer = gateway.post("/v3/lease/grant", grant, deadline);
@@ -228,7 +271,32 @@ public final class EtcdLeasePort implements LeasePort {
     }
     leaseId = granted;
     leaseTtlSeconds = ttlSeconds;
-    leaseRefreshSentNanos = now;
+    leaseRefreshSentNanos = sent;
+  }
+
+  /**
+   * After a call: keeps the etcd lease alive once a quarter of its TTL has passed since the last
+   * refresh was sent, within a call timeout of its own. Its failure only means the next write may
+   * need a new lease.
+   */
+  private void keepAliveIfDue() {
+    long sent = System.nanoTime();
+    if (closed
+        || leaseId == 0
+        || sent - leaseRefreshSentNanos < leaseTtlSeconds * 1_000_000_000L / 4) {
+      return;
+    }
+    ObjectNode keepAlive = EtcdGateway.JSON.createObjectNode().put("ID", Long.toString(leaseId));
+    try {
+      JsonNode answer = gateway.post("/v3/lease/keepalive", keepAlive, gateway.deadlineFromNow());
+      if (answer.path("result").path("TTL").asLong(0) > 0) {
+        leaseRefreshSentNanos = sent;
+      } else {
+        leaseId = 0; // expired or revoked: etcd answers without a TTL
+      }
+    } catch (EtcdCallException | RuntimeException e) {
+      // the next write grants a new lease if this one runs out meanwhile
+    }
   }
 
   private ObjectNode compareCreated() {

@@ -1,5 +1,7 @@
 package io.redisha.etcd;
 
+import io.redisha.api.PairDefaults;
+import io.redisha.api.PairLimits;
 import io.redisha.arbiter.FenceTiming;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,10 +35,13 @@ public record EtcdSettings(
     Path certFile,
     Path keyFile) {
 
-  public static final String DEFAULT_PREFIX = "/redisha";
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
-  static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(20);
-  static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
+  public static final String DEFAULT_PREFIX = PairDefaults.ETCD_PREFIX;
+  public static final Duration DEFAULT_CALL_TIMEOUT =
+      Duration.ofMillis(PairDefaults.ETCD_CALL_TIMEOUT_MILLIS);
+  static final Duration MIN_CALL_TIMEOUT =
+      Duration.ofMillis(PairLimits.ETCD_CALL_TIMEOUT_MIN_MILLIS);
+  static final Duration MAX_CALL_TIMEOUT =
+      Duration.ofMillis(PairLimits.ETCD_CALL_TIMEOUT_MAX_MILLIS);
 
   /** Null prefix and call timeout mean the defaults; a null endpoint list means none. */
   public EtcdSettings {
@@ -103,7 +108,7 @@ public record EtcdSettings(
     if (callTimeout.compareTo(MIN_CALL_TIMEOUT) < 0
         || callTimeout.compareTo(MAX_CALL_TIMEOUT) > 0) {
       problems.add(
-          "etcd.callTimeout: "
+          "etcd.callTimeoutMillis: "
               + callTimeout.toMillis()
               + " ms must be between "
               + MIN_CALL_TIMEOUT.toMillis()
@@ -144,7 +149,7 @@ public record EtcdSettings(
   public List<String> timingProblems(FenceTiming timing) {
     if (callTimeout.compareTo(timing.renewInterval()) > 0) {
       return List.of(
-          "etcd.callTimeout: "
+          "etcd.callTimeoutMillis: "
               + callTimeout.toMillis()
               + " ms must be at most the lease renewal interval of this pair ("
               + timing.renewInterval().toMillis()

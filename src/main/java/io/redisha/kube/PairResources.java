@@ -121,6 +121,11 @@ public final class PairResources {
       "/var/run/secrets/redisha/redis-tls-cert/tls.crt";
   public static final String REDIS_TLS_KEY_FILE = "/var/run/secrets/redisha/redis-tls-key/tls.key";
 
+  /** Where the DaemonSet mounts the etcd password Secret and the etcd TLS Secret. */
+  public static final String ETCD_SECRET_DIR = "/var/run/secrets/redisha/etcd";
+
+  public static final String ETCD_TLS_DIR = "/var/run/secrets/redisha/etcd-tls";
+
   /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
   public static final int AGENT_HTTP_PORT = AgentDefaults.HTTP_PORT;
 

@@ -257,6 +257,67 @@ public final class LabRun {
     }
   }
 
+  /**
+   * Only the link between the two hosts breaks for {@code cut}; both still reach the client (and
+   * the arbiter). With an arbiter each master keeps its role and loses nothing; without one the
+   * backups take over too and one side's acknowledged writes are thrown away at the heal.
+   *
+   * @param protection the pair's protection, for the summary
+   * @param arbiter whether the pair has one: then a second master or a lost write fails the row
+   */
+  public void cutPairLink(String protection, Duration cut, boolean arbiter) throws Exception {
+    announce(
+        "cut only the link between vm-a and vm-b for "
+            + cut.toSeconds()
+            + " s (both still reach the client), protection "
+            + protection);
+    Map<String, GroupView> before = lab.view();
+    Map<String, Long> twoMasters = new LinkedHashMap<>();
+    Map<String, Long> since = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    lab.network().partition(PairLab.VM_A, PairLab.VM_B);
+    long end = t0 + cut.toNanos();
+    long nextShow = t0;
+    while (System.nanoTime() < end) {
+      long now = System.nanoTime();
+      for (Map.Entry<String, GroupView> view : lab.view().entrySet()) {
+        String group = view.getKey();
+        boolean two = view.getValue().master() != null && view.getValue().master().contains("+");
+        if (two) {
+          since.putIfAbsent(group, now);
+          twoMasters.merge(group, (now - since.get(group)) / 1_000_000, Math::max);
+        } else {
+          since.remove(group);
+        }
+      }
+      if (now >= nextShow) {
+        show();
+        nextShow = now + 1_000_000_000L;
+      }
+      PairLab.sleep(50);
+    }
+    lab.network().heal(PairLab.VM_A, PairLab.VM_B);
+    boolean settled =
+        waitFor(
+            () -> lab.view().values().stream().allMatch(GroupView::settled),
+            Duration.ofSeconds(20));
+    pause(Duration.ofSeconds(1));
+    long t1 = System.nanoTime();
+    for (PairLab.Group g : lab.groups()) {
+      String was = before.get(g.name()).master();
+      String now = lab.view().get(g.name()).master();
+      Long both = twoMasters.get(g.name());
+      boolean oneMaster = both == null;
+      String outcome =
+          (oneMaster
+                  ? "one master throughout (" + was + ")"
+                  : "two masters for " + both + " ms, " + now + " kept the role")
+              + (settled ? "" : "; not settled after the heal");
+      boolean ok = settled && (!arbiter || (oneMaster && was.equals(now)));
+      recordFault("pair link cut, " + protection, g, t0, t1, ok, outcome, -1, !arbiter);
+    }
+  }
+
   /** SIGTERM to the agent that is master of {@code groupName}: the peer takes over at once. */
   public void stopMasterAgent(String groupName) throws Exception {
     announce("stop the agent of group " + groupName + "'s master cleanly, then start it again");
@@ -303,6 +364,23 @@ public final class LabRun {
       String outcome,
       long killNanos)
       throws Exception {
+    recordFault(scenario, group, t0, t1, ok, outcome, killNanos, false);
+  }
+
+  /**
+   * As above; with {@code lossExpected} lost writes are the row's point (a pair without an
+   * arbiter), shown but not a failure.
+   */
+  private void recordFault(
+      String scenario,
+      PairLab.Group group,
+      long t0,
+      long t1,
+      boolean ok,
+      String outcome,
+      long killNanos,
+      boolean lossExpected)
+      throws Exception {
     String master = lab.view().get(group.name()).master();
     List<String> holders = lab.vipHolders(group);
     if (master == null || !holders.equals(List.of(master))) {
@@ -324,7 +402,13 @@ public final class LabRun {
         previouslyLost.add(group.name() + ":" + seq);
       }
     }
-    String note = newlyLost > 0 && onlyUnreplicated ? " (not yet replicated when Redis died)" : "";
+    String note =
+        newlyLost > 0 && lossExpected
+            ? " (no arbiter: the other side's writes were thrown away)"
+            : newlyLost > 0 && onlyUnreplicated ? " (not yet replicated when Redis died)" : "";
+    if (lossExpected) {
+      onlyUnreplicated = true;
+    }
     results.add(
         new Result(
             scenario,

@@ -6,21 +6,26 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * The lab behind {@code redisha lab}: two simulated hosts and a client in network namespaces, real
  * Redis servers, the agents, a writer through each VIP, and the failure scenarios one after another
- * with their write gaps and lost writes.
+ * with their write gaps and lost writes. With protection Etcd (the default) the arbiter is a real
+ * three-member etcd cluster, one member per namespace, as a pair on VMs would use one.
  */
 public final class LabSession {
   private static final List<String> TOOLS = List.of("ip", "iptables", "redis-server", "redis-cli");
+  private static final List<String> ETCD_TOOLS = List.of("etcd", "etcdctl");
 
   /** The scenarios the lab runs by default, in this order. */
-  public static final List<String> SCENARIOS = List.of("kill", "cut", "empty", "stop");
+  public static final List<String> SCENARIOS = List.of("kill", "cut", "pair-cut", "empty", "stop");
 
   /**
    * The faults of issue 13, run only when named: the link of the master's host down ({@code
@@ -34,8 +39,39 @@ public final class LabSession {
   /** Every scenario the lab knows. */
   public static final List<String> KNOWN_SCENARIOS = concat(SCENARIOS, FAULT_SCENARIOS);
 
-  /** The split-brain protections the lab can run (it has no third voter for Lease). */
-  public static final List<String> PROTECTIONS = List.of("None");
+  /**
+   * The split-brain protections the lab can run: Etcd, with its own etcd cluster, or None. (The lab
+   * has no Kubernetes API for Lease.)
+   */
+  public static final List<String> PROTECTIONS = List.of("Etcd", "None");
+
+  public static final String DEFAULT_PROTECTION = "Etcd";
+
+  /** The lab's etcd members, each a host of its own on the lab's bridge. */
+  static final Map<String, String> ETCD_MEMBERS = etcdMembers();
+
+  /** How long the pair-cut scenario cuts the link between the hosts. */
+  static final Duration PAIR_CUT = Duration.ofSeconds(5);
+
+  private static Map<String, String> etcdMembers() {
+    Map<String, String> members = new LinkedHashMap<>();
+    members.put("etcd-1", "192.0.2.31");
+    members.put("etcd-2", "192.0.2.32");
+    members.put("etcd-3", "192.0.2.33");
+    return Map.copyOf(members);
+  }
+
+  /** The pair file's protection lines for {@code protection}. */
+  static String protectionYaml(String protection) {
+    if (!protection.equals("Etcd")) {
+      return "splitBrainProtection: " + protection + "\n";
+    }
+    List<String> urls = new ArrayList<>();
+    for (String member : List.of("etcd-1", "etcd-2", "etcd-3")) {
+      urls.add("'http://" + ETCD_MEMBERS.get(member) + ":2379'");
+    }
+    return "splitBrainProtection: Etcd\netcd: {endpoints: [" + String.join(", ", urls) + "]}\n";
+  }
 
   /**
    * What to run.
@@ -77,7 +113,7 @@ public final class LabSession {
    */
   public static int run(Options options, PrintStream out, PrintStream err) throws Exception {
     String protection = options.protection();
-    List<String> problems = missingPrerequisites();
+    List<String> problems = missingPrerequisites(protection);
     if (!problems.isEmpty()) {
       err.println("redisha lab: cannot build the lab: " + String.join("; ", problems));
       return 2;
@@ -95,30 +131,55 @@ public final class LabSession {
         (group b, VIP 192.0.2.101) on both hosts; one agent per host; the client writes through
         each VIP every 2 ms. Split-brain protection: %s. Work files: %s
         """
-            .formatted(protection, workDir));
+            .formatted(
+                protection
+                    + (protection.equals("Etcd")
+                        ? " (a three-member etcd cluster: etcd-1..3 at 192.0.2.31-33)"
+                        : ""),
+                workDir));
     PairLab lab = null;
+    EtcdCluster etcd = null;
     Thread cleanup = null;
     try {
-      lab =
-          PairLab.create(
-              workDir, PairLab.DEFAULT_GROUPS, "splitBrainProtection: " + protection + "\n");
+      lab = PairLab.create(workDir, PairLab.DEFAULT_GROUPS, protectionYaml(protection));
+      if (protection.equals("Etcd")) {
+        long started = System.nanoTime();
+        Map<String, String> hosts = new LinkedHashMap<>();
+        for (String member : List.of("etcd-1", "etcd-2", "etcd-3")) {
+          hosts.put(member, ETCD_MEMBERS.get(member));
+        }
+        etcd = EtcdCluster.start(lab.network(), workDir.resolve("etcd"), hosts, PairLab.CLIENT);
+        out.printf(
+            "etcd cluster up in %d ms: %s, leader %s%n",
+            (System.nanoTime() - started) / 1_000_000, etcd.endpoints(), etcd.leader().name());
+      }
       PairLab built = lab;
+      EtcdCluster builtEtcd = etcd;
       cleanup =
           new Thread(
               () -> {
                 out.println("\nstopping: removing the lab");
+                if (builtEtcd != null) {
+                  builtEtcd.close();
+                }
                 built.close();
                 deleteTree(workDir);
                 out.println("lab removed: namespaces, processes and " + workDir);
               });
       Runtime.getRuntime().addShutdownHook(cleanup);
       List<String> scenarios = options.scenarios();
-      LabRun run = new LabRun(lab, out, scenarios.size() + 1);
+      // With an arbiter the pair-cut scenario runs twice: once with it, once with None beside it.
+      int steps =
+          scenarios.size()
+              + 1
+              + (scenarios.contains("pair-cut") && !protection.equals("None") ? 1 : 0);
+      LabRun run = new LabRun(lab, out, steps);
       run.simultaneousBoot();
       for (String scenario : scenarios) {
         switch (scenario) {
           case "kill" -> run.killRedisMaster("a");
           case "cut" -> run.cutMasterHost("a");
+          case "pair-cut" -> pairCut(lab, run, protection, out);
           case "empty" -> run.restartRedisMasterEmpty("a");
           case "stop" -> run.stopMasterAgent("a");
           case "link-down" -> run.linkDown("a", false);
@@ -166,6 +227,9 @@ public final class LabSession {
       if (cleanup != null) {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       }
+      if (etcd != null) {
+        etcd.close();
+      }
       if (lab != null) {
         lab.close();
       }
@@ -177,7 +241,46 @@ public final class LabSession {
     }
   }
 
-  static List<String> missingPrerequisites() {
+  /**
+   * The pair-link cut with the lab's protection; with Etcd, then the same cut with None beside it
+   * (the agents reload the pair file), and back to Etcd for the scenarios that follow.
+   */
+  private static void pairCut(PairLab lab, LabRun run, String protection, PrintStream out)
+      throws Exception {
+    run.cutPairLink(protection, PAIR_CUT, !protection.equals("None"));
+    if (protection.equals("None")) {
+      return;
+    }
+    switchProtection(lab, "None", out);
+    run.cutPairLink("None", PAIR_CUT, false);
+    switchProtection(lab, protection, out);
+  }
+
+  /** Rewrites the pair file and waits until both agents run every group with {@code protection}. */
+  private static void switchProtection(PairLab lab, String protection, PrintStream out)
+      throws Exception {
+    out.println("      pair file: splitBrainProtection " + protection + " (the agents reload it)");
+    lab.rewritePairFile(protectionYaml(protection));
+    String prefix = protection.equals("Etcd") ? "etcd " : protection;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean switched = true;
+      for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+        for (PairLab.Group group : lab.groups()) {
+          String now = lab.protection(host, group.name());
+          switched &= now != null && now.startsWith(prefix);
+        }
+      }
+      if (switched && lab.awaitSettled(Duration.ofSeconds(20))) {
+        PairLab.sleep(1000);
+        return;
+      }
+      PairLab.sleep(200);
+    }
+    throw new IllegalStateException("the agents did not switch to protection " + protection);
+  }
+
+  static List<String> missingPrerequisites(String protection) {
     List<String> problems = new ArrayList<>();
     if (!"root".equals(System.getProperty("user.name"))) {
       problems.add("must run as root (network namespaces, raw sockets): sudo ./redisha lab");
@@ -189,6 +292,19 @@ public final class LabSession {
               .anyMatch(dir -> !dir.isEmpty() && new File(dir, tool).canExecute());
       if (!found) {
         problems.add(tool + " is missing (apt-get install -y redis-server iproute2 iptables)");
+      }
+    }
+    if (protection.equals("Etcd")) {
+      for (String tool : ETCD_TOOLS) {
+        boolean found =
+            Stream.of(path.split(File.pathSeparator))
+                .anyMatch(dir -> !dir.isEmpty() && new File(dir, tool).canExecute());
+        if (!found) {
+          problems.add(
+              tool
+                  + " is missing (apt-get install -y etcd-server etcd-client, or --protection"
+                  + " None)");
+        }
       }
     }
     return problems;

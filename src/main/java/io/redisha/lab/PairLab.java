@@ -69,7 +69,7 @@ public final class PairLab implements AutoCloseable {
   private final LabNetwork network;
   private final Path workDir;
   private final List<Group> groups;
-  private final String extraPairYaml;
+  private String extraPairYaml;
   private RedisOptions redisOptions = RedisOptions.NONE;
   private final Map<String, Process> redis = new HashMap<>();
   private final Map<String, Process> agents = new HashMap<>();
@@ -185,6 +185,29 @@ public final class PairLab implements AutoCloseable {
       yaml.append("}\n");
     }
     return yaml.toString();
+  }
+
+  /**
+   * Rewrites the pair file with other lines in place of {@code extraPairYaml} (another
+   * splitBrainProtection, say); the running agents pick it up within a second.
+   */
+  public void rewritePairFile(String newExtraPairYaml) throws IOException {
+    this.extraPairYaml = newExtraPairYaml;
+    Files.writeString(pairFile(), pairYaml());
+  }
+
+  /** What the agent of {@code host} reports as the protection of {@code group}, or null. */
+  public String protection(String host, String group) {
+    JsonNode status = status(host);
+    if (status == null) {
+      return null;
+    }
+    for (JsonNode g : status.path("groups")) {
+      if (g.path("name").asText().equals(group)) {
+        return g.path("protection").asText(null);
+      }
+    }
+    return null;
   }
 
   /** Starts a fresh, empty Redis on {@code host}:{@code port}. */

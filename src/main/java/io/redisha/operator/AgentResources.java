@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -21,6 +22,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.redisha.api.EtcdSpec;
+import io.redisha.api.EtcdTlsSecretRef;
 import io.redisha.api.InstanceSpec;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPair;
@@ -293,6 +296,19 @@ public final class AgentResources {
           tls.getKeySecretRef(),
           PairResources.REDIS_TLS_KEY_FILE);
     }
+    EtcdSpec etcd = spec.getEtcd();
+    if (etcd != null && etcd.getPasswordSecretRef() != null) {
+      addSecret(
+          volumes,
+          mounts,
+          "etcd-auth",
+          etcd.getPasswordSecretRef(),
+          PairResources.ETCD_SECRET_DIR,
+          PairResources.SECRET_FILE);
+    }
+    if (etcd != null && etcd.getTlsSecretRef() != null) {
+      addEtcdTls(volumes, mounts, etcd.getTlsSecretRef());
+    }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
@@ -459,6 +475,30 @@ public final class AgentResources {
             .build());
     mounts.add(
         new VolumeMountBuilder().withName(name).withMountPath(dir).withReadOnly(true).build());
+  }
+
+  /** The etcd TLS Secret: ca.crt always, tls.crt and tls.key with the client certificate. */
+  private static void addEtcdTls(
+      List<Volume> volumes, List<VolumeMount> mounts, EtcdTlsSecretRef ref) {
+    List<String> keys = new ArrayList<>(List.of(EtcdTlsSecretRef.CA_KEY));
+    if (ref.clientCertificate()) {
+      keys.addAll(List.of(EtcdTlsSecretRef.CERT_KEY, EtcdTlsSecretRef.KEY_KEY));
+    }
+    volumes.add(
+        new VolumeBuilder()
+            .withName("etcd-tls")
+            .withNewSecret()
+            .withSecretName(ref.getName())
+            .withItems(keys.stream().map(key -> new KeyToPath(key, null, key)).toList())
+            .withDefaultMode(0400)
+            .endSecret()
+            .build());
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName("etcd-tls")
+            .withMountPath(PairResources.ETCD_TLS_DIR)
+            .withReadOnly(true)
+            .build());
   }
 
   static long generation(RedisHAPair pair) {

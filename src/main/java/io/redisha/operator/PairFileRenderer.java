@@ -3,6 +3,8 @@ package io.redisha.operator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.redisha.api.EtcdSpec;
+import io.redisha.api.EtcdTlsSecretRef;
 import io.redisha.api.NodeSpec;
 import io.redisha.api.RedisHAPairSpec;
 import io.redisha.api.TlsSpec;
@@ -46,6 +48,20 @@ public final class PairFileRenderer {
       file.getRedis().setPasswordSecretRef(null);
       file.getRedis()
           .setPasswordFile(PairResources.REDIS_SECRET_DIR + "/" + PairResources.SECRET_FILE);
+    }
+    EtcdSpec etcd = file.getEtcd();
+    if (etcd != null && etcd.getPasswordSecretRef() != null) {
+      etcd.setPasswordSecretRef(null);
+      etcd.setPasswordFile(PairResources.ETCD_SECRET_DIR + "/" + PairResources.SECRET_FILE);
+    }
+    if (etcd != null && etcd.getTlsSecretRef() != null) {
+      EtcdTlsSecretRef tls = etcd.getTlsSecretRef();
+      etcd.setTlsSecretRef(null);
+      etcd.setCaFile(PairResources.ETCD_TLS_DIR + "/" + EtcdTlsSecretRef.CA_KEY);
+      if (tls.clientCertificate()) {
+        etcd.setCertFile(PairResources.ETCD_TLS_DIR + "/" + EtcdTlsSecretRef.CERT_KEY);
+        etcd.setKeyFile(PairResources.ETCD_TLS_DIR + "/" + EtcdTlsSecretRef.KEY_KEY);
+      }
     }
     if (file.getVipHook() != null && file.getVipHook().getCredentialsSecretRef() != null) {
       file.getVipHook().setCredentialsSecretRef(null);

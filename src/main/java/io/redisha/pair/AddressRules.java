@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The address rules of a pair on parsed addresses: the same text the CRD's patterns admit (dotted
- * quads without leading zeros), and only addresses a node, a VIP or a witness can use. Each check
- * adds {@code field: what is wrong} to the problems and returns null when the value is refused.
+ * quads without leading zeros), and only addresses a node or a VIP can use. Each check adds {@code
+ * field: what is wrong} to the problems and returns null when the value is refused.
  */
 final class AddressRules {
   private static final Pattern IPV4 = Pattern.compile(Patterns.IPV4);
@@ -18,8 +18,8 @@ final class AddressRules {
   private AddressRules() {}
 
   /**
-   * A node's or the witness's address. {@code loopbackAllowed} for node addresses: two agents on
-   * one host (127.0.0.1 and 127.0.0.2) make a working pair, which tests use.
+   * A node's address. {@code loopbackAllowed} for node addresses: two agents on one host (127.0.0.1
+   * and 127.0.0.2) make a working pair, which tests use.
    */
   static Inet4Address unicastAddress(
       String field, String text, boolean loopbackAllowed, List<String> problems) {
@@ -93,7 +93,7 @@ final class AddressRules {
     return (address.getAddress()[0] & 0xff) == 127;
   }
 
-  /** Why no node, VIP or witness can use {@code address}, or null when one can. */
+  /** Why no node or VIP can use {@code address}, or null when one can. */
   static String unusable(Inet4Address address) {
     int first = address.getAddress()[0] & 0xff;
     if (first == 0) {

@@ -90,6 +90,9 @@ public final class PairFile {
       Set.of("true", "True", "TRUE", "false", "False", "FALSE");
   private static final Map<Class<?>, Map<String, JavaType>> PROPERTIES = new ConcurrentHashMap<>();
 
+  /** The block of the removed Witness protection: named as such, not as a typo. */
+  private static final String REMOVED_WITNESS_FIELD = "witness";
+
   private PairFile() {}
 
   /**
@@ -631,7 +634,12 @@ public final class PairFile {
                 JavaType propertyType = properties.get(key);
                 if (propertyType == null) {
                   problems.add(
-                      field + ": unknown field" + suggestion(key, properties.keySet()),
+                      field
+                          + ": unknown field"
+                          + (field.equals(REMOVED_WITNESS_FIELD)
+                              ? "; splitBrainProtection Witness was removed, use Etcd with an"
+                                  + " etcd block"
+                              : suggestion(key, properties.keySet())),
                       mapping.keyPosition(key));
                   return;
                 }

@@ -3,6 +3,7 @@ package io.redisha.pair;
 import io.redisha.arbiter.GuardSettings;
 import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
+import io.redisha.etcd.EtcdSettings;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.redis.RedisAccess;
 import io.redisha.redis.RedisTls;
@@ -135,12 +136,9 @@ public record PairSettings(
    * Split-brain protection.
    *
    * @param mode the protection mode
-   * @param witness witness for {@link Protection#WITNESS}, or null
+   * @param etcd the etcd cluster for {@link Protection#ETCD} (password read from its file), or null
    */
-  public record SplitBrain(Protection mode, Witness witness) {}
-
-  /** Witness settings. */
-  public record Witness(Inet4Address address, int port, Duration timeout) {}
+  public record SplitBrain(Protection mode, EtcdSettings etcd) {}
 
   /**
    * One Redis group.
@@ -236,11 +234,7 @@ public record PairSettings(
   /** What this node's split-brain guards need. */
   public GuardSettings guardSettings() {
     return new GuardSettings(
-        splitBrain.mode(),
-        link.localNode(),
-        vrrp.interval(),
-        health.interval(),
-        splitBrain.witness() == null ? Duration.ZERO : splitBrain.witness().timeout());
+        splitBrain.mode(), link.localNode(), vrrp.interval(), health.interval());
   }
 
   /** The group named {@code name}, or null. */

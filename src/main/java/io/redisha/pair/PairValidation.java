@@ -2,6 +2,7 @@ package io.redisha.pair;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.api.EtcdSpec;
 import io.redisha.api.GarpSpec;
 import io.redisha.api.HealthCheckSpec;
 import io.redisha.api.HookProvider;
@@ -17,9 +18,10 @@ import io.redisha.api.SecretKeyRef;
 import io.redisha.api.TlsSpec;
 import io.redisha.api.VipHookSpec;
 import io.redisha.api.VrrpSpec;
-import io.redisha.api.WitnessSpec;
+import io.redisha.arbiter.FenceTiming;
 import io.redisha.arbiter.Protection;
 import io.redisha.cloud.HookSettings;
+import io.redisha.etcd.EtcdSettings;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.redis.Pem;
 import io.redisha.redis.RedisTls;
@@ -65,6 +67,12 @@ public final class PairValidation {
   private static final Pattern REGION = Pattern.compile(Patterns.REGION);
   private static final Pattern HAVIP = Pattern.compile(Patterns.HAVIP_ID);
   private static final Pattern REDIS_USERNAME = Pattern.compile(Patterns.REDIS_USERNAME);
+  private static final Pattern ETCD_ENDPOINT = Pattern.compile(Patterns.ETCD_ENDPOINT);
+  private static final Pattern ETCD_PREFIX = Pattern.compile(Patterns.ETCD_PREFIX);
+  private static final Pattern ETCD_USERNAME = Pattern.compile(Patterns.ETCD_USERNAME);
+
+  /** The protection that was removed; pair files that still name it get a pointer to Etcd. */
+  private static final String REMOVED_WITNESS = "Witness";
 
   private PairValidation() {}
 
@@ -315,37 +323,192 @@ public final class PairValidation {
 
   private static void validateProtection(RedisHAPairSpec spec, List<String> problems) {
     String mode = spec.getSplitBrainProtection();
-    if (mode != null && !PROTECTION.matcher(mode).matches()) {
-      problems.add("splitBrainProtection: must be Lease, Witness or None, not '" + mode + "'");
+    if (REMOVED_WITNESS.equals(mode)) {
+      problems.add(
+          "splitBrainProtection: Witness was removed: a witness that both nodes still reach keeps"
+              + " two masters when only the pair link breaks (the benchmark lost more acknowledged"
+              + " writes with it than with None); use Etcd, with an etcd block that names an etcd"
+              + " cluster, or None");
+    } else if (mode != null && !PROTECTION.matcher(mode).matches()) {
+      problems.add("splitBrainProtection: must be Lease, Etcd or None, not '" + mode + "'");
     }
-    WitnessSpec witness = spec.getWitness();
-    boolean needed = "Witness".equals(mode);
-    if (witness == null || witness.getAddress() == null) {
-      if (needed) {
-        problems.add("witness.address: required when splitBrainProtection is Witness");
-      } else if (witness != null) {
-        problems.add("witness.address: required");
+    EtcdSpec etcd = spec.getEtcd();
+    boolean etcdMode = Protection.ETCD.text().equals(mode);
+    if (etcdMode && etcd == null) {
+      problems.add(PairRules.ETCD_WHEN_NEEDED_MESSAGE);
+    }
+    if (etcd != null && !etcdMode) {
+      problems.add(PairRules.ETCD_ONLY_WITH_ETCD_MESSAGE);
+    }
+    if (etcd != null) {
+      validateEtcd(spec, etcd, problems);
+    }
+  }
+
+  /**
+   * The etcd block: the CRD's bounds and rules, then what {@link EtcdSettings#validate} and {@link
+   * EtcdSettings#timingProblems} find that they do not already name.
+   */
+  private static void validateEtcd(RedisHAPairSpec spec, EtcdSpec etcd, List<String> problems) {
+    List<String> own = new ArrayList<>();
+    List<String> endpoints = etcd.getEndpoints() == null ? List.of() : etcd.getEndpoints();
+    if (endpoints.size() > PairLimits.ETCD_ENDPOINTS_MAX) {
+      own.add(
+          "etcd.endpoints: at most "
+              + PairLimits.ETCD_ENDPOINTS_MAX
+              + " members, found "
+              + endpoints.size());
+    }
+    List<URI> uris = new ArrayList<>();
+    for (int i = 0; i < endpoints.size(); i++) {
+      String field = "etcd.endpoints[" + i + "]";
+      String text = endpoints.get(i);
+      URI uri = null;
+      if (text == null) {
+        own.add(field + ": missing");
+      } else if (text.length() > PairLimits.ETCD_ENDPOINT_MAX_LENGTH) {
+        own.add(
+            field
+                + ": at most "
+                + PairLimits.ETCD_ENDPOINT_MAX_LENGTH
+                + " characters, not "
+                + text.length());
+      } else if (!ETCD_ENDPOINT.matcher(text).matches()) {
+        own.add(
+            field
+                + ": '"
+                + text
+                + "' is not an etcd client URL: http:// or https://, a host and a port, nothing"
+                + " after them (for example http://etcd-1:2379)");
+      } else {
+        uri = URI.create(text);
+        if (uri.getPort() > PairLimits.PORT_MAX) {
+          own.add(field + ": port " + uri.getPort() + " is above " + PairLimits.PORT_MAX);
+          uri = null;
+        }
       }
-    } else {
-      AddressRules.unicastAddress("witness.address", witness.getAddress(), false, problems);
+      uris.add(uri);
     }
-    if (witness == null || witness.getPort() == null) {
-      if (needed) {
-        problems.add("witness.port: required when splitBrainProtection is Witness");
-      } else if (witness != null) {
-        problems.add("witness.port: required");
+    if (etcd.getPrefix() != null) {
+      if (etcd.getPrefix().length() > PairLimits.ETCD_PREFIX_MAX_LENGTH) {
+        own.add(
+            "etcd.prefix: at most "
+                + PairLimits.ETCD_PREFIX_MAX_LENGTH
+                + " characters, not "
+                + etcd.getPrefix().length());
+      } else if (!ETCD_PREFIX.matcher(etcd.getPrefix()).matches()) {
+        own.add(
+            "etcd.prefix: '"
+                + etcd.getPrefix()
+                + "' must start with /, hold printable ASCII without blanks and not end with /"
+                + " (for example /redisha)");
       }
-    } else {
-      port("witness.port", witness.getPort(), problems);
     }
-    if (witness != null) {
-      range(
-          "witness.timeoutMillis",
-          witness.getTimeoutMillis(),
-          PairLimits.WITNESS_TIMEOUT_MIN_MILLIS,
-          PairLimits.WITNESS_TIMEOUT_MAX_MILLIS,
-          problems);
+    range(
+        "etcd.callTimeoutMillis",
+        etcd.getCallTimeoutMillis(),
+        PairLimits.ETCD_CALL_TIMEOUT_MIN_MILLIS,
+        PairLimits.ETCD_CALL_TIMEOUT_MAX_MILLIS,
+        own);
+    String username = etcd.getUsername();
+    if (username != null
+        && (username.length() > PairLimits.ETCD_USERNAME_MAX_LENGTH
+            || !ETCD_USERNAME.matcher(username).matches())) {
+      own.add(
+          "etcd.username: '"
+              + username
+              + "' must be 1 to "
+              + PairLimits.ETCD_USERNAME_MAX_LENGTH
+              + " printable ASCII characters without blanks");
     }
+    if (etcd.getPasswordSecretRef() != null && etcd.getPasswordFile() != null) {
+      own.add(PairRules.ETCD_ONE_PASSWORD_MESSAGE);
+    }
+    if (etcd.hasPassword() && username == null) {
+      own.add(PairRules.ETCD_PASSWORD_NEEDS_USERNAME_MESSAGE);
+    }
+    if (username != null && !etcd.hasPassword()) {
+      own.add(PairRules.ETCD_USERNAME_NEEDS_PASSWORD_MESSAGE);
+    }
+    secretRef("etcd.passwordSecretRef", etcd.getPasswordSecretRef(), own);
+    if (etcd.getTlsSecretRef() != null) {
+      String name = etcd.getTlsSecretRef().getName();
+      if (name == null || name.isEmpty()) {
+        own.add("etcd.tlsSecretRef.name: required");
+      } else if (name.length() > PairLimits.SECRET_NAME_MAX_LENGTH) {
+        own.add(
+            "etcd.tlsSecretRef.name: at most "
+                + PairLimits.SECRET_NAME_MAX_LENGTH
+                + " characters, not "
+                + name.length());
+      }
+    }
+    path("etcd.passwordFile", etcd.getPasswordFile(), own);
+    path("etcd.caFile", etcd.getCaFile(), own);
+    path("etcd.certFile", etcd.getCertFile(), own);
+    path("etcd.keyFile", etcd.getKeyFile(), own);
+    if ((etcd.getCertFile() == null) != (etcd.getKeyFile() == null)) {
+      own.add(PairRules.ETCD_CERT_WITH_KEY_MESSAGE);
+    }
+    boolean tls =
+        etcd.getTlsSecretRef() != null || etcd.getCaFile() != null || etcd.getCertFile() != null;
+    boolean https = endpoints.stream().anyMatch(e -> e != null && e.startsWith("https://"));
+    if (tls && !https) {
+      own.add(PairRules.ETCD_TLS_NEEDS_HTTPS_MESSAGE);
+    }
+    problems.addAll(own);
+    // What the client itself would refuse, for the fields not already named above (its checks
+    // normalise URLs: http://etcd-1 and http://etcd-1:2379 are the same member).
+    EtcdSettings settings = etcdSettings(etcd, uris, etcd.hasPassword() ? "checked" : null);
+    List<String> named = own.stream().map(PairValidation::fieldOf).toList();
+    List<String> client = new ArrayList<>(settings.validate());
+    FenceTiming timing = timing(spec);
+    if (timing != null) {
+      client.addAll(settings.timingProblems(timing));
+    }
+    for (String problem : client) {
+      String field = fieldOf(problem);
+      if (named.stream().noneMatch(f -> f.equals(field) || field.startsWith(f + "["))
+          && !field.equals("etcd.password")
+          && !(tls && !https && (field.equals("etcd.caFile") || field.equals("etcd.certFile")))) {
+        problems.add(problem);
+      }
+    }
+  }
+
+  /** The fence timing of the spec's intervals, or null when they are out of range. */
+  private static FenceTiming timing(RedisHAPairSpec spec) {
+    VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
+    int version = orDefault(vrrp.getVersion(), PairDefaults.VRRP_VERSION);
+    int advert =
+        orDefault(
+            vrrp.getAdvertIntervalMillis(),
+            version == 2
+                ? PairDefaults.ADVERT_INTERVAL_V2_MILLIS
+                : PairDefaults.ADVERT_INTERVAL_V3_MILLIS);
+    HealthCheckSpec health =
+        spec.getHealthCheck() == null ? new HealthCheckSpec() : spec.getHealthCheck();
+    int tick = orDefault(health.getIntervalMillis(), PairDefaults.HEALTH_INTERVAL_MILLIS);
+    if (advert < PairLimits.ADVERT_V3_MIN_MILLIS
+        || advert > PairLimits.ADVERT_V2_MAX_MILLIS
+        || tick < PairLimits.HEALTH_MIN_MILLIS
+        || tick > PairLimits.HEALTH_MAX_MILLIS) {
+      return null;
+    }
+    return FenceTiming.of(Duration.ofMillis(advert), Duration.ofMillis(tick));
+  }
+
+  /** The client settings of an etcd block; {@code uris} holds the endpoints that parsed. */
+  private static EtcdSettings etcdSettings(EtcdSpec etcd, List<URI> uris, String password) {
+    return new EtcdSettings(
+        uris,
+        etcd.getPrefix(),
+        etcd.getCallTimeoutMillis() == null ? null : Duration.ofMillis(etcd.getCallTimeoutMillis()),
+        etcd.getUsername(),
+        password,
+        etcd.getCaFile() == null ? null : Path.of(etcd.getCaFile()),
+        etcd.getCertFile() == null ? null : Path.of(etcd.getCertFile()),
+        etcd.getKeyFile() == null ? null : Path.of(etcd.getKeyFile()));
   }
 
   private static void validateRedis(RedisSpec redis, List<String> problems) {
@@ -775,7 +938,11 @@ public final class PairValidation {
           "vipHook.credentialsFile", PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE,
           "redis.tls.caFile", PairRules.NO_TLS_CA_FILE_IN_RESOURCE_MESSAGE,
           "redis.tls.certFile", PairRules.NO_TLS_CERT_FILE_IN_RESOURCE_MESSAGE,
-          "redis.tls.keyFile", PairRules.NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE);
+          "redis.tls.keyFile", PairRules.NO_TLS_KEY_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.passwordFile", PairRules.ETCD_NO_PASSWORD_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.caFile", PairRules.ETCD_NO_CA_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.certFile", PairRules.ETCD_NO_CERT_FILE_IN_RESOURCE_MESSAGE,
+          "etcd.keyFile", PairRules.ETCD_NO_KEY_FILE_IN_RESOURCE_MESSAGE);
 
   private static void fileFields(JsonNode node, String path, Map<String, String> out) {
     if (node.isObject()) {
@@ -871,6 +1038,27 @@ public final class PairValidation {
     }
     List<PairSettings.Auth> auths = AuthRules.resolve(spec, problems);
     PairSettings.Redis redis = redisAccess(spec.getRedis(), problems);
+    EtcdSpec etcd = spec.getEtcd();
+    String etcdPassword = null;
+    if (etcd != null) {
+      if (etcd.getPasswordSecretRef() != null) {
+        problems.add(
+            "etcd.passwordSecretRef: Secrets are read by the operator; standalone needs"
+                + " passwordFile");
+      } else if (etcd.getPasswordFile() != null) {
+        etcdPassword =
+            readSecret(
+                "etcd.passwordFile", etcd.getPasswordFile(), "the etcd user's password", problems);
+      }
+      if (etcd.getTlsSecretRef() != null) {
+        problems.add(
+            "etcd.tlsSecretRef: Secrets are read by the operator; standalone needs caFile, and"
+                + " certFile and keyFile for a client certificate");
+      }
+      readable("etcd.caFile", etcd.getCaFile(), problems);
+      readable("etcd.certFile", etcd.getCertFile(), problems);
+      readable("etcd.keyFile", etcd.getKeyFile(), problems);
+    }
     if (spec.getVipHook() != null && spec.getVipHook().getCredentialsSecretRef() != null) {
       problems.add(
           "vipHook.credentialsSecretRef: Secrets are read by the operator; standalone needs"
@@ -879,7 +1067,7 @@ public final class PairValidation {
     if (!problems.isEmpty()) {
       throw new InvalidPairException(source, loaded.locateAll(problems));
     }
-    return settings(loaded.name(), spec, local, peer, auths, redis, hooks);
+    return settings(loaded.name(), spec, local, peer, auths, redis, etcdPassword, hooks);
   }
 
   /**
@@ -998,6 +1186,7 @@ public final class PairValidation {
       NodeSpec peer,
       List<PairSettings.Auth> auths,
       PairSettings.Redis redis,
+      String etcdPassword,
       AdminHooks hooks) {
     String nodeName = local.getName();
     VrrpSpec vrrp = spec.getVrrp() == null ? new VrrpSpec() : spec.getVrrp();
@@ -1011,7 +1200,7 @@ public final class PairValidation {
     GarpSpec garp = vrrp.getGarp() == null ? new GarpSpec() : vrrp.getGarp();
     HealthCheckSpec health =
         spec.getHealthCheck() == null ? new HealthCheckSpec() : spec.getHealthCheck();
-    WitnessSpec witness = spec.getWitness();
+    EtcdSpec etcd = spec.getEtcd();
     List<PairSettings.Group> groups = new ArrayList<>();
     for (int i = 0; i < spec.getInstances().size(); i++) {
       InstanceSpec instance = spec.getInstances().get(i);
@@ -1057,12 +1246,10 @@ public final class PairValidation {
             Protection.of(
                 Objects.requireNonNullElse(
                     spec.getSplitBrainProtection(), PairDefaults.SPLIT_BRAIN_PROTECTION)),
-            witness == null
+            etcd == null
                 ? null
-                : new PairSettings.Witness(
-                    Ipv4Cidr.parseAddress(witness.getAddress()),
-                    witness.getPort(),
-                    millis(witness.getTimeoutMillis(), PairDefaults.WITNESS_TIMEOUT_MILLIS))),
+                : etcdSettings(
+                    etcd, etcd.getEndpoints().stream().map(URI::create).toList(), etcdPassword)),
         hookSettings(spec, hooks),
         groups);
   }
@@ -1141,6 +1328,19 @@ public final class PairValidation {
       return null;
     }
     return text;
+  }
+
+  /** A file the agent reads later (a TLS file): it must be there now, so a reload cannot break. */
+  private static void readable(String field, String file, List<String> problems) {
+    if (file == null) {
+      return;
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      problems.add(field + ": " + file + " is not a file");
+    } else if (!Files.isReadable(path)) {
+      problems.add(field + ": cannot read " + file + ": permission denied");
+    }
   }
 
   static void secretRef(String field, SecretKeyRef ref, List<String> problems) {
@@ -1224,6 +1424,11 @@ public final class PairValidation {
 
   private static Duration millis(Integer value, int fallback) {
     return Duration.ofMillis(orDefault(value, fallback));
+  }
+
+  private static String fieldOf(String problem) {
+    int colon = problem.indexOf(": ");
+    return colon < 0 ? problem : problem.substring(0, colon);
   }
 
   private static String quoted(String text) {

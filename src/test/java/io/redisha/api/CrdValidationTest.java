@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(51);
+    assertThat(crd.rules()).hasSize(61);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(
@@ -158,7 +158,7 @@ class CrdValidationTest {
           same router ids     | virtualRouterId: 52                   | virtualRouterId: 51              | spec.instances: instances: virtualRouterIds must be unique
           VIP is a node       | vip: 192.0.2.101/24                   | vip: 192.0.2.2/24                | spec.instances: instances: a VIP must not be the address of a node
           preferred stranger  | preferredMaster: vm-a                 | preferredMaster: vm-c            | spec.instances: instances: preferredMaster must name one of the two nodes
-          witness missing     | splitBrainProtection: Lease           | splitBrainProtection: Witness    | spec.witness: witness: required when splitBrainProtection is Witness
+          etcd missing        | splitBrainProtection: Lease           | splitBrainProtection: Etcd       | spec.etcd: etcd: required when splitBrainProtection is Etcd (the client URLs of the etcd members)
           v3 advert not step  | advertIntervalMillis: 100             | advertIntervalMillis: 105        | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v3 advert too long  | advertIntervalMillis: 100             | advertIntervalMillis: 50000      | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2
           v2 advert sub-second| {version: 3, advertIntervalMillis: 100} | {version: 2, advertIntervalMillis: 1500} | spec.vrrp.advertIntervalMillis: vrrp.advertIntervalMillis: must be 10 to 40950 in steps of 10 for version 3, 1000 to 255000 in steps of 1000 for version 2

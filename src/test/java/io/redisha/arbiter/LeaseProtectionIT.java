@@ -546,7 +546,7 @@ class LeaseProtectionIT {
     return nanos < 0 ? -1 : (nanos - t0) / 1_000_000;
   }
 
-  private static List<String> java(String mainClass, String... args) {
+  static List<String> java(String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -561,7 +561,7 @@ class LeaseProtectionIT {
     return command;
   }
 
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
@@ -569,13 +569,13 @@ class LeaseProtectionIT {
     }
   }
 
-  private static Map<String, String> masters(PairLab lab) {
+  static Map<String, String> masters(PairLab lab) {
     Map<String, String> masters = new LinkedHashMap<>();
     lab.view().forEach((name, view) -> masters.put(name, view.master()));
     return masters;
   }
 
-  private static Map<String, VipWriter> startWriters(PairLab lab, String prefix) {
+  static Map<String, VipWriter> startWriters(PairLab lab, String prefix) {
     Map<String, VipWriter> writers = new LinkedHashMap<>();
     for (PairLab.Group group : lab.groups()) {
       writers.put(
@@ -592,7 +592,7 @@ class LeaseProtectionIT {
     return writers;
   }
 
-  private static void stop(Map<String, VipWriter> writers) throws InterruptedException {
+  static void stop(Map<String, VipWriter> writers) throws InterruptedException {
     for (VipWriter writer : writers.values()) {
       writer.close();
     }
@@ -634,7 +634,7 @@ class LeaseProtectionIT {
   private void switchoverOnceReplicaStreams(String host, String group) throws Exception {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     while (true) {
-      String response = switchoverResponse(host, group);
+      String response = switchoverResponse(lab, host, group);
       if (response.startsWith("HTTP/1.1 409")
           && response.contains("not following ours")
           && System.nanoTime() < deadline) {
@@ -647,12 +647,17 @@ class LeaseProtectionIT {
     }
   }
 
-  /** {@code POST /switchover?group=...} on the agent of {@code host}, from inside its namespace. */
   private JsonNode postSwitchover(String host, String group) throws Exception {
-    return parseSwitchover(switchoverResponse(host, group));
+    return postSwitchover(lab, host, group);
   }
 
-  private String switchoverResponse(String host, String group) throws Exception {
+  /** {@code POST /switchover?group=...} on the agent of {@code host}, from inside its namespace. */
+  static JsonNode postSwitchover(PairLab lab, String host, String group) throws Exception {
+    return parseSwitchover(switchoverResponse(lab, host, group));
+  }
+
+  private static String switchoverResponse(PairLab lab, String host, String group)
+      throws Exception {
     String response =
         lab.network()
             .inNamespace(

@@ -107,4 +107,47 @@ class AgentCommandTest {
         .asString()
         .contains("splitBrainProtection: Lease needs the Kubernetes API");
   }
+
+  @Test
+  void anEtcdKeyFileThatIsNoKeyIsAUsageErrorOfOneLineNamingTheField() throws IOException {
+    Path cert = Files.writeString(dir.resolve("etcd.crt"), "not a certificate\n");
+    Path key =
+        Files.writeString(
+            dir.resolve("etcd.key"),
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    Path config =
+        pairFile(
+            "splitBrainProtection: Etcd\netcd: {endpoints: ['https://203.0.113.50:2379'],"
+                + " certFile: "
+                + cert
+                + ", keyFile: "
+                + key
+                + "}\n");
+
+    CommandRun run = CommandRun.of("agent", "--config", config.toString(), "--node", "vm-a");
+
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("redisha agent: " + config + ": etcd.")
+        .containsAnyOf("etcd.certFile", "etcd.keyFile");
+    assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnreadableEtcdPasswordFileIsRefusedNamingTheField() throws IOException {
+    Path config =
+        pairFile(
+            "splitBrainProtection: Etcd\netcd: {endpoints: ['http://203.0.113.50:2379'],"
+                + " username: redisha, passwordFile: "
+                + dir.resolve("absent")
+                + "}\n");
+
+    CommandRun run = CommandRun.of("agent", "--config", config.toString(), "--node", "vm-a");
+
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("etcd.passwordFile: cannot read " + dir.resolve("absent"));
+    assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
 }

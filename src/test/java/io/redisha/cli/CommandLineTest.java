@@ -125,11 +125,12 @@ class CommandLineTest {
         .startsWith("redisha bench: --faults: unknown fault 'meteor'; known: kill,");
     assertThat(CommandRun.of("lab", "--protection", "Lease").errLines())
         .containsExactly(
-            "redisha lab: --protection: must be None, not 'Lease'; see redisha lab --help");
+            "redisha lab: --protection: must be Etcd or None, not 'Lease'; see redisha lab"
+                + " --help");
     assertThat(CommandRun.of("lab", "--scenarios", "kill,flood").errLines())
         .containsExactly(
-            "redisha lab: --scenarios: unknown scenario 'flood'; known: kill,cut,empty,stop; see"
-                + " redisha lab --help");
+            "redisha lab: --scenarios: unknown scenario 'flood'; known:"
+                + " kill,cut,pair-cut,empty,stop; see redisha lab --help");
     assertThat(CommandRun.of("vrrp", "--config", "p.yaml", "--node", "a", "--priority", "255"))
         .extracting(CommandRun::code, CommandRun::errLines)
         .containsExactly(

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
   private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern SECRET_FILE =
-      Pattern.compile("(authPasswordFile|passwordFile|secretFile):\\s*([^\\s,}]+)");
+      Pattern.compile(
+          "(authPasswordFile|passwordFile|secretFile|caFile|certFile|keyFile):\\s*([^\\s,}]+)");
 
   @TempDir Path dir;
 
@@ -54,7 +55,8 @@ class ValidateCommandTest {
 
   /**
    * The example with each password and key file it names pointed at a file of the test's own (a key
-   * of 32 bytes for an auth_hmac key's {@code secretFile}).
+   * of 32 bytes for an auth_hmac key's {@code secretFile}; the etcd TLS files, which the agent
+   * opens later, too).
    */
   Path write(String name, String yaml) throws IOException {
     Map<String, Path> secrets = new LinkedHashMap<>();

@@ -1,10 +1,9 @@
 package io.redisha.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.lab.EtcdCluster;
+import io.redisha.lab.EtcdCluster.Member;
 import io.redisha.lab.LabNetwork;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +28,11 @@ import java.util.regex.Pattern;
  * A real three-member etcd cluster for the tests: each member in its own lab host (network
  * namespace) on the lab bridge, which sits in a namespace of its own, data under the test's
  * temporary directory, plus lab hosts for the clients ({@link Driver}s) and one for {@code
- * etcdctl}. Every process is started here and stopped by its PID; {@link #close()} removes the
- * namespaces.
+ * etcdctl}. The members are the lab's {@link EtcdCluster}, started and stopped by their PIDs;
+ * {@link #close()} removes the namespaces.
  */
 final class EtcdLab implements AutoCloseable {
   static final String CTL = "ctl";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S+)");
 
   /**
@@ -44,36 +41,17 @@ final class EtcdLab implements AutoCloseable {
    */
   record Tls(Path ca, Path serverCert, Path serverKey, Path ctlCert, Path ctlKey) {}
 
-  record Member(String name, String address, String scheme) {
-    String clientUrl() {
-      return scheme + "://" + address + ":2379";
-    }
-
-    String peerUrl() {
-      return "http://" + address + ":2380";
-    }
-  }
-
   final LabNetwork network;
   final List<Member> members;
   private final Path dir;
-  private final String clusterToken;
-  private final Map<String, Process> running = new LinkedHashMap<>();
+  private final EtcdCluster cluster;
   private final List<Driver> drivers = new ArrayList<>();
 
-  private final Tls tls;
-  private final List<String> ctlFlags = new ArrayList<>();
-
-  private EtcdLab(LabNetwork network, List<Member> members, Path dir, Tls tls) {
+  private EtcdLab(LabNetwork network, Path dir, EtcdCluster cluster) {
     this.network = network;
-    this.members = members;
+    this.members = cluster.members();
     this.dir = dir;
-    this.tls = tls;
-    if (tls != null) {
-      ctlFlags.addAll(
-          List.of("--cacert=" + tls.ca(), "--cert=" + tls.ctlCert(), "--key=" + tls.ctlKey()));
-    }
-    this.clusterToken = "redisha-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    this.cluster = cluster;
   }
 
   /**
@@ -98,12 +76,21 @@ final class EtcdLab implements AutoCloseable {
         network.addHost(clientHosts.get(i), "198.51.100." + (21 + i) + "/24");
       }
       network.addHost(CTL, "198.51.100.30/24");
-      EtcdLab lab = new EtcdLab(network, members, dir, tls);
-      for (Member member : members) {
-        lab.start(member);
+      List<String> memberFlags = List.of();
+      List<String> ctlFlags = List.of();
+      if (tls != null) {
+        memberFlags =
+            List.of(
+                "--cert-file=" + tls.serverCert(),
+                "--key-file=" + tls.serverKey(),
+                "--trusted-ca-file=" + tls.ca(),
+                "--client-cert-auth",
+                "--auth-token-ttl=2");
+        ctlFlags =
+            List.of("--cacert=" + tls.ca(), "--cert=" + tls.ctlCert(), "--key=" + tls.ctlKey());
       }
-      lab.awaitHealthy(members);
-      return lab;
+      EtcdCluster cluster = EtcdCluster.start(network, dir, members, CTL, memberFlags, ctlFlags);
+      return new EtcdLab(network, dir, cluster);
     } catch (RuntimeException | Error e) {
       network.close();
       throw e;
@@ -111,155 +98,54 @@ final class EtcdLab implements AutoCloseable {
   }
 
   String endpoints() {
-    return String.join(",", members.stream().map(Member::clientUrl).toList());
+    return cluster.endpoints();
   }
 
   Member member(String name) {
-    return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    return cluster.member(name);
   }
 
   /** Starts (or restarts, on its existing data) one member. */
   void start(Member member) {
-    String cluster =
-        String.join(",", members.stream().map(m -> m.name() + "=" + m.peerUrl()).toList());
-    Path data = dir.resolve(member.name());
-    boolean existing = Files.isDirectory(data.resolve("member"));
-    List<String> command =
-        List.of(
-            "etcd",
-            "--name",
-            member.name(),
-            "--data-dir",
-            data.toString(),
-            "--listen-client-urls",
-            member.clientUrl(),
-            "--advertise-client-urls",
-            member.clientUrl(),
-            "--listen-peer-urls",
-            member.peerUrl(),
-            "--initial-advertise-peer-urls",
-            member.peerUrl(),
-            "--initial-cluster",
-            cluster,
-            "--initial-cluster-token",
-            clusterToken,
-            "--initial-cluster-state",
-            existing ? "existing" : "new",
-            "--heartbeat-interval",
-            "100",
-            "--election-timeout",
-            "1000");
-    if (tls != null) {
-      command = new ArrayList<>(command);
-      command.addAll(
-          List.of(
-              "--cert-file=" + tls.serverCert(),
-              "--key-file=" + tls.serverKey(),
-              "--trusted-ca-file=" + tls.ca(),
-              "--client-cert-auth",
-              "--auth-token-ttl=2"));
-    }
-    Process process = network.start(member.name(), command, dir.resolve(member.name() + ".log"));
-    synchronized (running) {
-      running.put(member.name(), process);
-    }
+    cluster.start(member);
   }
 
   /** SIGKILL to the member's etcd process (by its PID), and wait for it to be gone. */
   void kill(Member member) throws InterruptedException {
-    Process process;
-    synchronized (running) {
-      process = running.remove(member.name());
-    }
-    assertThat(process).as("%s is running", member.name()).isNotNull();
-    process.destroyForcibly();
-    assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("%s died", member.name()).isTrue();
+    assertThat(cluster.running(member)).as("%s is running", member.name()).isTrue();
+    cluster.kill(member);
   }
 
   void awaitHealthy(List<Member> expected) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(300))
-        .untilAsserted(
-            () -> {
-              for (Member member : expected) {
-                LabNetwork.ExecResult health =
-                    ctl("--endpoints=" + member.clientUrl(), "endpoint", "health");
-                assertThat(health.succeeded())
-                    .as("%s healthy: %s\n%s", member.name(), health.output(), log(member))
-                    .isTrue();
-              }
-            });
+    cluster.awaitHealthy(expected);
   }
 
   String log(Member member) {
-    return read(dir.resolve(member.name() + ".log"));
+    return read(cluster.log(member));
   }
 
   /** etcd's member id of each running member, by name. */
   Map<String, BigInteger> memberIds() {
-    Map<String, BigInteger> ids = new LinkedHashMap<>();
-    for (Member member : members) {
-      JsonNode status = status(member);
-      if (status != null) {
-        ids.put(member.name(), status.path("header").path("member_id").bigIntegerValue());
-      }
-    }
-    return ids;
+    return cluster.memberIds();
   }
 
   /** The member that its peers (all reachable ones) call leader. */
   Member leader() {
-    Map<String, BigInteger> ids = memberIds();
-    for (Member member : members) {
-      JsonNode status = status(member);
-      if (status != null) {
-        BigInteger leader = status.path("leader").bigIntegerValue();
-        for (Map.Entry<String, BigInteger> entry : ids.entrySet()) {
-          if (entry.getValue().equals(leader)) {
-            return member(entry.getKey());
-          }
-        }
-      }
+    Member leader = cluster.leader();
+    if (leader == null) {
+      throw new AssertionError("no member reports a leader");
     }
-    throw new AssertionError("no member reports a leader");
+    return leader;
   }
 
   /** Hands leadership to {@code target} with etcdctl move-leader, and waits until it has it. */
   void moveLeader(Member target) {
-    Member leader = leader();
-    if (leader.equals(target)) {
-      return;
-    }
-    String id = memberIds().get(target.name()).toString(16);
-    ctl("--endpoints=" + leader.clientUrl(), "move-leader", id).requireSuccess();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(() -> assertThat(leader()).isEqualTo(target));
+    cluster.moveLeader(target);
   }
 
   /** etcdctl in host {@link #CTL}, with the lab's TLS flags and a 2 s command timeout. */
   LabNetwork.ExecResult ctl(String... args) {
-    List<String> command = new ArrayList<>(List.of("etcdctl", "--command-timeout=2s"));
-    command.addAll(ctlFlags);
-    command.addAll(List.of(args));
-    return network.exec(CTL, command.toArray(new String[0]));
-  }
-
-  private JsonNode status(Member member) {
-    LabNetwork.ExecResult result =
-        ctl("--endpoints=" + member.clientUrl(), "endpoint", "status", "-w", "json");
-    if (!result.succeeded()) {
-      return null;
-    }
-    try {
-      String output = result.output();
-      JsonNode parsed = JSON.readTree(output.substring(output.indexOf('[')));
-      return parsed.path(0).path("Status");
-    } catch (IOException | StringIndexOutOfBoundsException e) {
-      return null;
-    }
+    return cluster.ctl(args);
   }
 
   /**
@@ -280,21 +166,7 @@ final class EtcdLab implements AutoCloseable {
     for (Driver driver : drivers) {
       driver.close();
     }
-    synchronized (running) {
-      for (Process process : running.values()) {
-        process.destroy();
-      }
-      for (Process process : running.values()) {
-        try {
-          if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      running.clear();
-    }
+    cluster.close();
     network.close();
   }
 

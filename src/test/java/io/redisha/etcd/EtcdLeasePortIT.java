@@ -5,7 +5,7 @@ import static io.redisha.etcd.EtcdLab.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisha.etcd.EtcdLab.Driver;
-import io.redisha.etcd.EtcdLab.Member;
+import io.redisha.lab.EtcdCluster.Member;
 import io.redisha.testing.RequiresHost;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -275,7 +275,7 @@ class EtcdLeasePortTest {
   }
 
   @Test
-  void theEtcdLeaseIsKeptAliveOnceAQuarterOfItsTtlHasPassedAndReplacedWhenEtcdForgotIt()
+  void theEtcdLeaseIsKeptAliveAfterAWriteOnceAQuarterOfItsTtlHasPassedAndReplacedWhenEtcdForgotIt()
       throws Exception {
     AtomicInteger keepAlives = new AtomicInteger();
     FakeEtcd etcd =
@@ -304,11 +304,15 @@ class EtcdLeasePortTest {
     await(done -> port.update(new LeaseRecord("vm-a", 1, 3, 0, "50"), done));
     Thread.sleep(600);
     await(done -> port.update(new LeaseRecord("vm-a", 1, 4, 0, "50"), done));
+    Thread.sleep(100); // the keep-alive after the last update
+    await(done -> port.update(new LeaseRecord("vm-a", 1, 5, 0, "50"), done));
 
+    // The keep-alive follows the write that found it due, so a write is one round trip.
     assertThat(etcd.requests())
         .extracting(FakeEtcd.Request::path)
         .containsExactly(
             "/v3/lease/grant",
+            "/v3/kv/txn",
             "/v3/kv/txn",
             "/v3/kv/txn",
             "/v3/lease/keepalive",
@@ -626,6 +630,133 @@ class EtcdLeasePortTest {
     port.get(delivered::complete);
     Thread.sleep(100);
     assertThat(delivered).isNotDone();
+  }
+
+  /** A record with the holder and fields {@link #kv} writes, as a LeaseRecord to write. */
+  private static LeaseRecord asWritten(String holder, String revision) {
+    return new LeaseRecord(holder, 4, 1767225600123L, 3, revision);
+  }
+
+  @Test
+  void aRetriedWriteThatFindsItsOwnRecordIsFoundNotAConflict() throws Exception {
+    // The first try was applied and its answer lost: the try on the next member fails its compare
+    // and reads back exactly what this call wrote.
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    request.path().equals("/v3/lease/grant")
+                        ? granted("5")
+                        : compareFailed(kv("vm-a", "17")));
+
+    Delivery written = await(done -> port(etcd.uri()).update(asWritten("vm-a", "16"), done));
+
+    assertThat(written.result()).isEqualTo(new Found(asWritten("vm-a", "17")));
+    assertThat(etcd.requests("/v3/kv/txn")).hasSize(1);
+  }
+
+  @Test
+  void anEarlierWriteOfOursThatCameThroughLateIsWrittenAgainOnItsRevision() throws Exception {
+    // The key holds a record of ours from an earlier call that failed for us: its commit proves
+    // nothing about now, so the port writes again, comparing with that revision.
+    AtomicInteger txns = new AtomicInteger();
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    switch (request.path()) {
+                      case "/v3/lease/grant" -> granted("5");
+                      case "/v3/kv/txn" ->
+                          txns.incrementAndGet() == 1
+                              ? compareFailed(kv("vm-a", "17"))
+                              : committed("18");
+                      default -> Answer.error(404, 5, "unexpected");
+                    });
+
+    LeaseRecord renewal = new LeaseRecord("vm-a", 4, 1767225601000L, 3, "16");
+    Delivery written = await(done -> port(etcd.uri()).update(renewal, done));
+
+    assertThat(written.result())
+        .isEqualTo(new Found(new LeaseRecord("vm-a", 4, 1767225601000L, 3, "18")));
+    List<FakeEtcd.Request> writes = etcd.requests("/v3/kv/txn");
+    assertThat(writes)
+        .extracting(r -> r.body().path("compare").path(0).path("mod_revision").asText())
+        .containsExactly("16", "17");
+  }
+
+  @Test
+  void aRecordOfTheOtherNodeStaysAConflictAndIsNotWrittenAgain() throws Exception {
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    request.path().equals("/v3/lease/grant")
+                        ? granted("5")
+                        : compareFailed(kv("vm-b", "17")));
+    Delivery refused =
+        await(
+            done ->
+                port(etcd.uri()).update(new LeaseRecord("vm-a", 4, 1767225601000L, 3, "16"), done));
+    assertThat(refused.result()).isInstanceOf(Conflict.class);
+    assertThat(etcd.requests("/v3/kv/txn")).hasSize(1);
+  }
+
+  @Test
+  void aWriteAfterAQuietSpellTakesANewLeaseFirstSoTheKeyOutlivesTheHold() throws Exception {
+    AtomicInteger grants = new AtomicInteger();
+    FakeEtcd etcd =
+        fake()
+            .answering(
+                request ->
+                    switch (request.path()) {
+                      case "/v3/lease/grant" -> granted(Integer.toString(grants.incrementAndGet()));
+                      case "/v3/kv/txn" -> committed("50");
+                      default -> Answer.error(404, 5, "unexpected");
+                    });
+    EtcdLeasePort port = port(etcd.uri());
+    // durationSeconds 1: TTL 2 s; a write more than 1 s after the last refresh needs a new lease.
+    await(done -> port.create(new LeaseRecord("vm-a", 1, 1, 0, null), done));
+    Thread.sleep(1100);
+    await(done -> port.update(new LeaseRecord("vm-a", 1, 2, 0, "50"), done));
+
+    assertThat(etcd.requests())
+        .extracting(FakeEtcd.Request::path)
+        .startsWith("/v3/lease/grant", "/v3/kv/txn", "/v3/lease/grant", "/v3/kv/txn");
+    assertThat(etcd.requests("/v3/kv/txn"))
+        .extracting(
+            r -> r.body().path("success").path(0).path("request_put").path("lease").asText())
+        .containsExactly("1", "2");
+  }
+
+  @Test
+  void aSlowButHealthyFirstMemberHasHalfTheCallTimeoutToAnswer() throws Exception {
+    // With equal shares a member needing 200 ms would fail every call of 500 ms over three members.
+    FakeEtcd slow =
+        fake()
+            .answering(
+                request -> {
+                  try {
+                    Thread.sleep(200);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return rangeAnswer(kv("vm-a", "3"));
+                });
+    EtcdLeasePort port =
+        port(
+            EtcdSettings.of(List.of(slow.uri(), swallowing(), swallowing()))
+                .withCallTimeout(Duration.ofMillis(500)));
+
+    Delivery got = await(port::get);
+
+    System.out.println(
+        "FIGURE fake: first of three members answers in 200 ms (call timeout 500 ms): "
+            + got.result().getClass().getSimpleName()
+            + " after "
+            + got.millis()
+            + " ms");
+    assertThat(got.result()).isInstanceOf(Found.class);
+    assertThat(slow.requests()).hasSize(1);
   }
 
   @Test

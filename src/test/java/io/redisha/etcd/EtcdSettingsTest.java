@@ -70,9 +70,9 @@ class EtcdSettingsTest {
     assertThat(base.withPrefix("/red isha").validate())
         .containsExactly("etcd.prefix: must not contain spaces or control characters");
     assertThat(base.withCallTimeout(Duration.ofMillis(5)).validate())
-        .containsExactly("etcd.callTimeout: 5 ms must be between 20 ms and 10 s");
+        .containsExactly("etcd.callTimeoutMillis: 5 ms must be between 20 ms and 10 s");
     assertThat(base.withCallTimeout(Duration.ofSeconds(11)).validate())
-        .containsExactly("etcd.callTimeout: 11000 ms must be between 20 ms and 10 s");
+        .containsExactly("etcd.callTimeoutMillis: 11000 ms must be between 20 ms and 10 s");
   }
 
   @Test
@@ -83,7 +83,7 @@ class EtcdSettingsTest {
                 .withCallTimeout(Duration.ofSeconds(2))
                 .timingProblems(timing))
         .containsExactly(
-            "etcd.callTimeout: 2000 ms must be at most the lease renewal interval of this pair ("
+            "etcd.callTimeoutMillis: 2000 ms must be at most the lease renewal interval of this pair ("
                 + timing.renewInterval().toMillis()
                 + " ms)");
   }

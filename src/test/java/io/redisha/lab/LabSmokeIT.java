@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's run command, end to end: {@code redisha lab} as its own process. */
-@RequiresHost(tools = {"ip", "iptables", "redis-server", "redis-cli"})
+/**
+ * The README's run command, end to end: {@code redisha lab} as its own process, with its default
+ * protection Etcd (a three-member etcd cluster in namespaces of its own).
+ */
+@RequiresHost(tools = {"ip", "iptables", "redis-server", "redis-cli", "etcd", "etcdctl"})
 class LabSmokeIT {
   @TempDir Path dir;
 
@@ -42,12 +45,34 @@ class LabSmokeIT {
     assertThat(finished).as("lab finished").isTrue();
     assertThat(lab.exitValue()).as(output).isZero();
     assertThat(output)
-        .contains("[1/5] both hosts boot at the same moment")
+        .contains("[1/7] both hosts boot at the same moment")
+        .contains("etcd cluster up in")
+        .contains("[7/7] stop the agent")
         .contains("summary")
         .contains("all scenarios passed")
         .contains("lab removed");
+    // The pair-link cut with Etcd loses nothing; the same cut with None, beside it, loses writes.
+    List<String> etcdRows = rows(output, "pair link cut, Etcd");
+    List<String> noneRows = rows(output, "pair link cut, None");
+    assertThat(etcdRows).hasSize(2).allMatch(row -> lost(row) == 0).allMatch(r -> r.endsWith("ok"));
+    assertThat(noneRows).hasSize(2);
+    assertThat(noneRows.stream().mapToLong(LabSmokeIT::lost).sum())
+        .as("writes lost without an arbiter: %s", noneRows)
+        .isPositive();
     String ours = "rha-" + lab.pid() + "-";
     assertThat(LabNetwork.listNamespaces()).noneMatch(name -> name.startsWith(ours));
     assertThat(dir.resolve("lab")).doesNotExist();
+  }
+
+  /** The summary's rows of {@code scenario}. */
+  static List<String> rows(String output, String scenario) {
+    String summary = output.substring(output.lastIndexOf("summary"));
+    return summary.lines().filter(line -> line.startsWith(scenario)).toList();
+  }
+
+  /** The "lost" column of a summary row: the number before the result. */
+  static long lost(String row) {
+    String[] words = row.strip().split("\\s+");
+    return Long.parseLong(words[words.length - 2]);
   }
 }

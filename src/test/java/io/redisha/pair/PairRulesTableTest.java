@@ -50,8 +50,8 @@ class PairRulesTableTest {
         preemptDelayMillis: 0
         garp: {count: 5, intervalMillis: 0, secondBurstDelayMillis: 5000, refreshMillis: 0}
       healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}
-      splitBrainProtection: Witness
-      witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}
+      splitBrainProtection: Etcd
+      etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}
       vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}
       instances:
       - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
@@ -61,6 +61,10 @@ class PairRulesTableTest {
   static final String NODE_B = "- {name: vm-b, address: 192.0.2.12}\n";
   static final String GROUP_B =
       "- {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}\n";
+  static final String ETCD =
+      "etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}";
+  static final String HTTPS =
+      "endpoints: ['https://198.51.100.11:2379', 'https://198.51.100.12:2379']";
   static final String HOOK =
       "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}";
 
@@ -381,52 +385,209 @@ class PairRulesTableTest {
             row("fall 101", "healthCheck.fall", "fall: 2", "fall: 101"),
             row("rise 0", "healthCheck.rise", "rise: 2", "rise: 0"),
             row("rise 101", "healthCheck.rise", "rise: 2", "rise: 101"),
-            // protection and witness
+            // protection and etcd
             row(
                 "protection Maybe",
                 "splitBrainProtection",
-                "splitBrainProtection: Witness",
+                "splitBrainProtection: Etcd",
                 "splitBrainProtection: Maybe"),
             row(
-                "witness missing",
-                "witness",
-                "witness: {address: 192.0.2.20, port: 7379, timeoutMillis: 200}\n",
-                ""),
+                "protection Witness, which was removed",
+                "splitBrainProtection",
+                "splitBrainProtection: Etcd",
+                "splitBrainProtection: Witness"),
+            row("etcd missing", "etcd", ETCD + "\n", ""),
             row(
-                "witness.timeoutMillis -5",
-                "witness.timeoutMillis",
-                "timeoutMillis: 200",
-                "timeoutMillis: -5"),
+                "etcd with protection None",
+                "etcd",
+                "splitBrainProtection: Etcd",
+                "splitBrainProtection: None"),
+            row("no etcd endpoints", "etcd.endpoints", ETCD, "etcd: {endpoints: []}"),
+            row("etcd endpoints left out", "etcd.endpoints", ETCD, "etcd: {prefix: /redisha}"),
             row(
-                "witness.timeoutMillis 60001",
-                "witness.timeoutMillis",
-                "timeoutMillis: 200",
-                "timeoutMillis: 60001"),
-            row("witness.port 0", "witness.port", "port: 7379", "port: 0"),
-            row("witness.port 65536", "witness.port", "port: 7379", "port: 65536"),
-            row("witness without port", "witness.port", "port: 7379, ", ""),
-            row("witness without address", "witness.address", "address: 192.0.2.20, ", ""),
+                "ten etcd endpoints",
+                "etcd.endpoints",
+                ETCD,
+                "etcd: {endpoints: ["
+                    + String.join(
+                        ", ",
+                        Stream.iterate(1, i -> i + 1)
+                            .limit(10)
+                            .map(i -> "'http://198.51.100." + i + ":2379'")
+                            .toList())
+                    + "]}"),
             row(
-                "witness address of 16 characters",
-                "witness.address",
-                "address: 192.0.2.20",
-                "address: 192.168.100.1011"),
+                "etcd endpoint ftp",
+                "etcd.endpoints[1]",
+                "'http://198.51.100.12:2379'",
+                "'ftp://198.51.100.12:2379'"),
             row(
-                "witness on loopback",
-                "witness.address",
-                "address: 192.0.2.20",
-                "address: 127.0.0.1"),
-            row("witness 0.0.0.0", "witness.address", "address: 192.0.2.20", "address: 0.0.0.0"),
+                "etcd endpoint with a path",
+                "etcd.endpoints[1]",
+                "'http://198.51.100.12:2379'",
+                "'http://198.51.100.12:2379/v3'"),
             row(
-                "witness multicast",
-                "witness.address",
-                "address: 192.0.2.20",
-                "address: 239.1.2.3"),
+                "etcd endpoint with credentials",
+                "etcd.endpoints[1]",
+                "'http://198.51.100.12:2379'",
+                "'http://agent:secret@198.51.100.12:2379'"),
             row(
-                "witness octet 256",
-                "witness.address",
-                "address: 192.0.2.20",
-                "address: 192.0.2.256"),
+                "etcd endpoint of 257 characters",
+                "etcd.endpoints[1]",
+                "'http://198.51.100.12:2379'",
+                "'http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:2379'"),
+            row(
+                "same etcd endpoint twice",
+                "etcd.endpoints",
+                "'http://198.51.100.12:2379'",
+                "'http://198.51.100.11:2379'"),
+            row(
+                "etcd prefix without a slash",
+                "etcd.prefix",
+                "prefix: /redisha",
+                "prefix: redisha"),
+            row(
+                "etcd prefix ending in a slash",
+                "etcd.prefix",
+                "prefix: /redisha",
+                "prefix: /redisha/"),
+            row("etcd prefix /", "etcd.prefix", "prefix: /redisha", "prefix: /"),
+            row(
+                "etcd prefix with a blank",
+                "etcd.prefix",
+                "prefix: /redisha",
+                "prefix: '/redis ha'"),
+            row(
+                "etcd prefix of 257 characters",
+                "etcd.prefix",
+                "prefix: /redisha",
+                "prefix: /" + "p".repeat(256)),
+            row(
+                "etcd call timeout 5 ms",
+                "etcd.callTimeoutMillis",
+                "callTimeoutMillis: 500",
+                "callTimeoutMillis: 5"),
+            row(
+                "etcd call timeout 10001 ms",
+                "etcd.callTimeoutMillis",
+                "callTimeoutMillis: 500",
+                "callTimeoutMillis: 10001"),
+            row(
+                "etcd user with a blank",
+                "etcd.username",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: 'red isha', passwordSecretRef: {name: e, key: k}}"),
+            row(
+                "etcd user of 129 characters",
+                "etcd.username",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: " + "u".repeat(129) + "}"),
+            row(
+                "etcd user without a password",
+                "etcd.passwordSecretRef",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha}"),
+            row(
+                "etcd password without a user",
+                "etcd.username",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, passwordSecretRef: {name: e, key: k}}"),
+            row(
+                "etcd password Secret without a key",
+                "etcd.passwordSecretRef.key",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e}}"),
+            row(
+                "etcd password Secret name of 254 characters",
+                "etcd.passwordSecretRef.name",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: "
+                    + "e".repeat(254)
+                    + ", key: k}}"),
+            row(
+                "etcd password Secret without a name",
+                "etcd.passwordSecretRef.name",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {key: k}}"),
+            row(
+                "etcd password Secret key of 254 characters",
+                "etcd.passwordSecretRef.key",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e, key: "
+                    + "k".repeat(254)
+                    + "}}"),
+            row(
+                "two etcd passwords",
+                "etcd.passwordFile",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordSecretRef: {name: e, key: k},"
+                    + " passwordFile: /etc/redisha/etcd-password}"),
+            row(
+                "etcd password file path of 4097 characters",
+                "etcd.passwordFile",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, username: redisha, passwordFile: /"
+                    + "p".repeat(4096)
+                    + "}"),
+            row(
+                "etcd TLS Secret with http endpoints",
+                "etcd.endpoints",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, tlsSecretRef: {name: etcd-client}}"),
+            row(
+                "etcd TLS Secret without a name",
+                "etcd.tlsSecretRef.name",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, tlsSecretRef: {clientCertificate: false}}"),
+            row(
+                "etcd TLS Secret name of 254 characters",
+                "etcd.tlsSecretRef.name",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, tlsSecretRef: {name: " + "t".repeat(254) + "}}"),
+            row(
+                "etcd clientCertificate as text",
+                "etcd.tlsSecretRef.clientCertificate",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, tlsSecretRef: {name: etcd-client, clientCertificate: 'no'}}"),
+            row(
+                "etcd certificate without its key",
+                "etcd.keyFile",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt}"),
+            row(
+                "etcd CA file with http endpoints",
+                "etcd.endpoints",
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt}"),
+            row(
+                "etcd CA file path of 4097 characters",
+                "etcd.caFile",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, caFile: /" + "c".repeat(4096) + "}"),
+            row(
+                "etcd certificate file path of 4097 characters",
+                "etcd.certFile",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, certFile: /" + "c".repeat(4096) + ", keyFile: /k}"),
+            row(
+                "etcd key file path of 4097 characters",
+                "etcd.keyFile",
+                "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+                HTTPS,
+                "callTimeoutMillis: 500}",
+                "callTimeoutMillis: 500, certFile: /c, keyFile: /" + "k".repeat(4096) + "}"),
             // redis
             row(
                 "two Redis passwords",
@@ -1101,7 +1262,33 @@ class PairRulesTableTest {
             "a cloud credentials file",
             "vipHook.credentialsFile",
             HOOK,
-            "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /root/.aws/credentials}"));
+            "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /root/.aws/credentials}"),
+        row(
+            "an etcd password file",
+            "etcd.passwordFile",
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, username: redisha, passwordFile: /etc/redisha/etcd-password}"),
+        row(
+            "an etcd CA file",
+            "etcd.caFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, caFile: /etc/redisha/etcd-ca.crt}"),
+        row(
+            "an etcd client certificate and key",
+            "etcd.certFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"),
+        row(
+            "an etcd client key",
+            "etcd.keyFile",
+            "endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379']",
+            HTTPS,
+            "callTimeoutMillis: 500}",
+            "callTimeoutMillis: 500, certFile: /etc/redisha/etcd.crt, keyFile: /etc/redisha/etcd.key}"));
   }
 
   /**
@@ -1312,6 +1499,89 @@ class PairRulesTableTest {
     return path.substring(path.lastIndexOf('.') + 1);
   }
 
+  /** {@code sample} with the etcd files it names written under the test's directory. */
+  String withFilesInPlace(String sample) throws Exception {
+    String text = sample;
+    for (String name : List.of("etcd-password", "etcd-ca.crt", "etcd.crt", "etcd.key")) {
+      Path file = Files.writeString(dir.resolve(name), "s3cr3t\n");
+      text = text.replace("/etc/redisha/" + name, file.toString());
+    }
+    return text;
+  }
+
+  @Test
+  void theEtcdBlockResolvesWithItsDefaultsAndThePasswordFromItsFile() throws Exception {
+    String sample =
+        BASE.replace(
+            ETCD,
+            "etcd: {endpoints: ['http://198.51.100.11:2379', 'http://etcd-2'], username: redisha,"
+                + " passwordFile: /etc/redisha/etcd-password}");
+    PairSettings settings = resolve(withFilesInPlace(sample));
+    io.redisha.etcd.EtcdSettings etcd = settings.splitBrain().etcd();
+    assertThat(etcd.endpoints())
+        .extracting(Object::toString)
+        .containsExactly("http://198.51.100.11:2379", "http://etcd-2");
+    assertThat(etcd.prefix()).isEqualTo("/redisha");
+    assertThat(etcd.callTimeout().toMillis()).isEqualTo(500);
+    assertThat(etcd.username()).isEqualTo("redisha");
+    assertThat(etcd.password()).isEqualTo("s3cr3t");
+    assertThat(etcd.toString()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void standaloneRefusesEtcdSecretsAndMissingFilesNamingTheField() {
+    String secrets =
+        BASE.replace(
+            ETCD,
+            "etcd: {"
+                + HTTPS
+                + ", username: redisha, passwordSecretRef: {name: e, key: k},"
+                + " tlsSecretRef: {name: etcd-client}}");
+    assertThat(pairRefusals(secrets))
+        .extracting(Refusal::field)
+        .contains("etcd.passwordSecretRef", "etcd.tlsSecretRef");
+    String missing =
+        BASE.replace(
+            ETCD,
+            "etcd: {"
+                + HTTPS
+                + ", caFile: "
+                + dir.resolve("no-ca.crt")
+                + ", certFile: "
+                + dir
+                + ", keyFile: "
+                + dir.resolve("no.key")
+                + "}");
+    assertThat(pairRefusals(missing))
+        .extracting(Refusal::field)
+        .contains("etcd.caFile", "etcd.certFile", "etcd.keyFile");
+  }
+
+  @Test
+  void aCallTimeoutLongerThanTheRenewalIntervalIsRefusedForThePair() {
+    // 100 ms adverts and checks: fence time 3700 ms, renewals every 925 ms.
+    String slow = BASE.replace("callTimeoutMillis: 500", "callTimeoutMillis: 2000");
+    assertThat(crdRefusals(slow)).as("the CRD's bounds allow it").isEmpty();
+    assertThat(pairRefusals(slow))
+        .extracting(Refusal::message)
+        .anyMatch(
+            m -> m.contains("must be at most the lease renewal interval of this pair (925 ms)"));
+  }
+
+  @Test
+  void aPairFileWithTheRemovedWitnessIsToldToUseEtcd() {
+    String old =
+        BASE.replace(
+            "splitBrainProtection: Etcd\n" + ETCD + "\n",
+            "splitBrainProtection: Witness\nwitness: {address: 192.0.2.20, port: 7379}\n");
+    List<Refusal> refusals = pairRefusals(old);
+    assertThat(refusals)
+        .anyMatch(
+            r -> r.field().equals("splitBrainProtection") && r.message().contains("use Etcd"));
+    assertThat(refusals)
+        .anyMatch(r -> r.field().equals("witness") && r.message().contains("Witness was removed"));
+  }
+
   @Test
   void theBaseIsAcceptedByBoth() throws Exception {
     assertThat(crdRefusals(BASE)).isEmpty();
@@ -1364,7 +1634,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(48);
+    assertThat(rules).hasSize(58);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();
@@ -1428,7 +1698,7 @@ class PairRulesTableTest {
       if (!kubernetes && sample.contains("address:")) {
         // Each file the sample names, in a temporary directory: a key of 32 bytes, or a password.
         String standalone = sample;
-        Matcher named = Pattern.compile("/etc/redisha/[a-z0-9-]+").matcher(sample);
+        Matcher named = Pattern.compile("/etc/redisha/[a-z0-9.-]+").matcher(sample);
         while (named.find()) {
           String name = named.group().substring("/etc/redisha/".length());
           Path file =

@@ -15,8 +15,8 @@ class PairSettingsTest {
       interface: eth0
       vrrp: {version: 3, advertIntervalMillis: 200, minTtl: 254, preempt: true}
       healthCheck: {intervalMillis: 150, timeoutMillis: 300, fall: 3, rise: 4}
-      splitBrainProtection: Witness
-      witness: {address: 192.0.2.20, port: 7379}
+      splitBrainProtection: Etcd
+      etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /ha}
       vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 2000}
       instances:
       - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
@@ -62,5 +62,9 @@ class PairSettingsTest {
     assertThat(before.sameExceptGroups(hookChanged)).isFalse();
     PairSettings healthChanged = resolve(PAIR.replace("fall: 3", "fall: 2"));
     assertThat(before.sameExceptGroups(healthChanged)).isFalse();
+    // A changed etcd block restarts the groups on a new gateway (AgentWiring reopens it).
+    PairSettings etcdChanged = resolve(PAIR.replace("prefix: /ha", "prefix: /other"));
+    assertThat(etcdChanged.splitBrain().etcd().prefix()).isEqualTo("/other");
+    assertThat(before.sameExceptGroups(etcdChanged)).isFalse();
   }
 }

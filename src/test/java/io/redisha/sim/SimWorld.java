@@ -52,6 +52,7 @@ final class SimWorld {
   final Random random;
   final SimNetwork network;
   final SimApiServer api;
+  final SimEtcd etcd;
   final FenceTiming timing;
   final SafetyChecker checker;
 
@@ -84,6 +85,7 @@ final class SimWorld {
     this.bootAsReplica = scenario == Scenario.AGENT_FAULT || scenario == Scenario.NODE_CHAOS;
     this.network = new SimNetwork(random);
     this.api = new SimApiServer(this);
+    this.etcd = new SimEtcd(this, seed);
     for (int node = 0; node < 2; node++) {
       ips[node] = Ipv4Cidr.parseAddress("192.0.2." + (11 + node));
     }
@@ -252,6 +254,9 @@ final class SimWorld {
             Duration.ofMillis(fault.atMillis() + fault.durationMillis()), () -> end(fault));
       }
     }
+    if (protection == Protection.ETCD) {
+      etcd.schedule();
+    }
     scheduler.schedule(Duration.ofMillis(Scenario.FAULTS_FROM_MILLIS - 2_000), this::startWriters);
     cron();
     try {
@@ -301,7 +306,12 @@ final class SimWorld {
                         PairResources.groupLeaseName(pairs[node].pairName(), group.name()),
                         agent),
                     text -> event(nodeName(node) + "/" + name + ": " + text));
-            case WITNESS -> throw new IllegalArgumentException("witness is not simulated");
+            case ETCD ->
+                etcd.guard(
+                    node,
+                    pairs[node].pairName(),
+                    group.name(),
+                    text -> event(nodeName(node) + "/" + name + ": " + text));
           };
       GroupController controller =
           new GroupController(
