@@ -266,6 +266,18 @@ public final class PairLab implements AutoCloseable {
     return network.exec(host, command.toArray(new String[0])).output();
   }
 
+  /**
+   * Whether the Redis of {@code host} on {@code port} is a replica with its link to the master up
+   * and no sync running: a "replica" role alone is also what a replica in its first full sync says,
+   * and its master cannot yet prove that it follows.
+   */
+  public boolean replicaStreaming(String host, int port) {
+    String info = redisCli(host, port, "INFO", "replication");
+    return info.contains("role:slave")
+        && info.contains("master_link_status:up")
+        && info.contains("master_sync_in_progress:0");
+  }
+
   /** SIGKILL of the Redis process on {@code host}:{@code port}. */
   public void killRedis(String host, int port) throws InterruptedException {
     Process process = redis.remove(host + ":" + port);

@@ -609,6 +609,12 @@ class LeaseProtectionIT {
                 assertThat(lab.vipHolders(lab.group(view.group())))
                     .as("VIP holder of " + view.group())
                     .containsExactly(view.master());
+                // A healthy pair: the replica streams, so its master can prove that it follows.
+                assertThat(
+                        lab.replicaStreaming(
+                            PairLab.other(view.master()), lab.group(view.group()).port()))
+                    .as("replica of " + view.group() + " streaming")
+                    .isTrue();
               }
             });
   }
