@@ -83,10 +83,24 @@ public final class AgentHttpServer implements AutoCloseable {
         probes = HttpServer.create(probeAddress, 16);
       } catch (IOException e) {
         server.stop(0);
-        throw e;
+        throw new ProbeListenerException(probeAddress, e);
       }
     }
     return new AgentHttpServer(server, probes, access);
+  }
+
+  /** The probe listener's address could not be bound (the main one was, and is closed again). */
+  public static final class ProbeListenerException extends IOException {
+    private final transient InetSocketAddress address;
+
+    ProbeListenerException(InetSocketAddress address, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.address = address;
+    }
+
+    public InetSocketAddress address() {
+      return address;
+    }
   }
 
   /** Binds {@code address}; only requests from this host may act. */

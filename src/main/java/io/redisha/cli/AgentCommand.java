@@ -189,6 +189,16 @@ final class AgentCommand implements Callable<Integer> {
                   ? null
                   : new InetSocketAddress(InetAddress.getLoopbackAddress(), probePort),
               access);
+    } catch (AgentHttpServer.ProbeListenerException e) {
+      guards.close();
+      closeClient(client);
+      streams
+          .err()
+          .println(
+              "redisha agent: --probe-port: "
+                  + StartFailures.httpBind(e.address(), (Exception) e.getCause())
+                      .replace("--http-port", "--probe-port"));
+      return Main.FAILED;
     } catch (IOException e) {
       guards.close();
       closeClient(client);
