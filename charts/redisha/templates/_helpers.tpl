@@ -44,4 +44,8 @@ agentTolerations:
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+# The agents' token Secret of each pair: created once, never read back, so no get/list/watch.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [create]
 {{- end }}

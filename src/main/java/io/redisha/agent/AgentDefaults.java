@@ -11,6 +11,9 @@ public final class AgentDefaults {
   /** The agent's HTTP port ({@code /healthz}, {@code /status}, {@code /metrics}). */
   public static final int HTTP_PORT = 9736;
 
+  /** The loopback port where only {@code /healthz} and {@code /readyz} answer, if asked for. */
+  public static final int PROBE_PORT = 9737;
+
   /**
    * The file beside the pair file that holds the resource generation the operator rendered it from;
    * absent in standalone mode.

@@ -17,28 +17,41 @@ import java.util.concurrent.Executors;
  * The agent's endpoint: {@code /status} (JSON), {@code /metrics} (Prometheus), {@code /healthz}
  * (liveness), {@code /readyz} (readiness) and {@code POST /switchover} (needs {@link ApiAccess}).
  * Every exchange runs on a virtual thread of its own, and the JDK server's limits bound how long a
- * request may take and how many connections may be open, so a slow or idle client never delays a
- * probe.
+ * request may take, how long a connection may stay idle and how many connections may be open, so a
+ * slow or idle client never delays a probe.
+ *
+ * <p>A client that opens connections as fast as the server closes them can still fill the bound of
+ * a listener anyone reaches; so, optionally, the probes also answer on a second listener on
+ * loopback, with a bound of its own, that only this host reaches (the kubelet's probes of a
+ * hostNetwork pod, with {@code host: 127.0.0.1}).
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Open connections at most; more are closed as they arrive. */
+  /** Open connections per listener at most; more are closed as they arrive. */
   static final int MAX_CONNECTIONS = 256;
 
-  /** Seconds a client may take to send its request, and the agent to send its answer. */
+  /**
+   * Seconds a client may take to send its request (a connection that sends nothing is closed after
+   * this too), and the agent to send its answer.
+   */
   static final int MAX_REQUEST_SECONDS = 5;
 
   static final int MAX_RESPONSE_SECONDS = 30;
 
+  /** Seconds a kept-alive connection may stay idle between requests. */
+  static final int IDLE_SECONDS = 10;
+
   private final HttpServer server;
+  private final HttpServer probeServer;
   private final ApiAccess access;
   private volatile AgentRuntime runtime;
   private volatile AgentMetrics metrics;
 
-  private AgentHttpServer(HttpServer server, ApiAccess access) {
+  private AgentHttpServer(HttpServer server, HttpServer probeServer, ApiAccess access) {
     this.server = server;
+    this.probeServer = probeServer;
     this.access = access;
   }
 
@@ -50,8 +63,44 @@ public final class AgentHttpServer implements AutoCloseable {
    */
   public static AgentHttpServer bind(InetSocketAddress address, ApiAccess access)
       throws IOException {
+    return bind(address, null, access);
+  }
+
+  /**
+   * Binds {@code address} and, unless null, {@code probeAddress}, where only {@code /healthz} and
+   * {@code /readyz} answer.
+   *
+   * @throws java.net.BindException when an address is in use or not local
+   */
+  public static AgentHttpServer bind(
+      InetSocketAddress address, InetSocketAddress probeAddress, ApiAccess access)
+      throws IOException {
     limitConnections();
-    return new AgentHttpServer(HttpServer.create(address, 64), access);
+    HttpServer server = HttpServer.create(address, 64);
+    HttpServer probes = null;
+    if (probeAddress != null) {
+      try {
+        probes = HttpServer.create(probeAddress, 16);
+      } catch (IOException e) {
+        server.stop(0);
+        throw new ProbeListenerException(probeAddress, e);
+      }
+    }
+    return new AgentHttpServer(server, probes, access);
+  }
+
+  /** The probe listener's address could not be bound (the main one was, and is closed again). */
+  public static final class ProbeListenerException extends IOException {
+    private final transient InetSocketAddress address;
+
+    ProbeListenerException(InetSocketAddress address, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.address = address;
+    }
+
+    public InetSocketAddress address() {
+      return address;
+    }
   }
 
   /** Binds {@code address}; only requests from this host may act. */
@@ -61,13 +110,15 @@ public final class AgentHttpServer implements AutoCloseable {
 
   /**
    * The JDK server reads its limits once, from system properties, when its first server is made;
-   * the agent sets them unless the user did.
+   * the agent sets them unless the user did. Without {@code clockTick} the idle timer runs every 10
+   * s, so a connection that sends nothing would stay up to 15 s instead of 5.
    */
   private static void limitConnections() {
-    System.getProperties().putIfAbsent("sun.net.httpserver.maxConnections", "" + MAX_CONNECTIONS);
+    System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", "" + MAX_CONNECTIONS);
     System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "" + MAX_REQUEST_SECONDS);
     System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "" + MAX_RESPONSE_SECONDS);
-    System.getProperties().putIfAbsent("sun.net.httpserver.idleInterval", "30");
+    System.getProperties().putIfAbsent("sun.net.httpserver.idleInterval", "" + IDLE_SECONDS);
+    System.getProperties().putIfAbsent("sun.net.httpserver.clockTick", "1000");
   }
 
   /** Starts answering for {@code runtime} on the bound address. */
@@ -87,11 +138,23 @@ public final class AgentHttpServer implements AutoCloseable {
     server.setExecutor(
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agent-http-", 0).factory()));
     server.start();
+    if (probeServer != null) {
+      probeServer.createContext("/healthz", exchange -> probe(exchange, runtime.liveness()));
+      probeServer.createContext("/readyz", exchange -> probe(exchange, runtime.readiness()));
+      probeServer.setExecutor(
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agent-probe-", 0).factory()));
+      probeServer.start();
+    }
     return this;
   }
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The port of the loopback probe listener, or -1 without one. */
+  public int probePort() {
+    return probeServer == null ? -1 : probeServer.getAddress().getPort();
   }
 
   private void status(HttpExchange exchange) throws IOException {
@@ -129,12 +192,20 @@ public final class AgentHttpServer implements AutoCloseable {
         send(exchange, 401, "text/plain", "send the agent's token: Authorization: Bearer ...\n");
         return;
       }
+      case TOKEN_UNREADABLE -> {
+        send(
+            exchange,
+            503,
+            "text/plain",
+            access.tokenProblem() + "; mount the agent's token Secret and try again\n");
+        return;
+      }
       case FORBIDDEN -> {
         send(
             exchange,
             403,
             "text/plain",
-            access.token() == null
+            !access.needsToken()
                 ? "only a request from this host may act (or start the agent with"
                     + " --api-token-file)\n"
                 : "wrong token\n");
@@ -197,5 +268,8 @@ public final class AgentHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    if (probeServer != null) {
+      probeServer.stop(0);
+    }
   }
 }

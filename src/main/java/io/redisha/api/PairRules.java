@@ -318,6 +318,23 @@ public final class PairRules {
           + " on the nodes); the cluster admin defines commands as hooks of the operator"
           + " (Helm value hooks), and the pair names one with vipHook.hookRef";
 
+  private static final String NO_URLS =
+      ": a RedisHAPair may not carry an address for the agents to call (they call it from the"
+          + " node's network, where it reaches the node's own services and the cloud's metadata"
+          + " service, and sign cloud calls with the node's credentials); the cluster admin defines"
+          + " it in a hook of the operator (Helm value hooks), and the pair names one with"
+          + " vipHook.hookRef";
+
+  public static final String NO_URL_IN_RESOURCE = "!has(self.url)";
+  public static final String NO_URL_IN_RESOURCE_MESSAGE = "vipHook.url" + NO_URLS;
+
+  public static final String NO_ENDPOINT_IN_RESOURCE = "!has(self.endpoint)";
+  public static final String NO_ENDPOINT_IN_RESOURCE_MESSAGE = "vipHook.endpoint" + NO_URLS;
+
+  public static final String NO_METADATA_ENDPOINT_IN_RESOURCE = "!has(self.metadataEndpoint)";
+  public static final String NO_METADATA_ENDPOINT_IN_RESOURCE_MESSAGE =
+      "vipHook.metadataEndpoint" + NO_URLS;
+
   public static final String NO_EXEC_IN_RESOURCE = "!has(self.provider) || self.provider != 'Exec'";
   public static final String NO_EXEC_IN_RESOURCE_MESSAGE =
       "vipHook.provider: Exec runs a command, which a RedisHAPair may not carry;"

@@ -17,9 +17,11 @@ import java.util.List;
  *
  * <p>In a RedisHAPair the hook carries no command and no file (S10): a command is a hook of the
  * operator's own configuration, which the cluster admin writes and the pair names with {@code
- * hookRef}; cloud credentials come from a Secret ({@code credentialsSecretRef}). A standalone pair
- * file, written by whoever runs the VM, may give {@code Exec}, {@code command} and {@code
- * credentialsFile}.
+ * hookRef}; cloud credentials come from a Secret ({@code credentialsSecretRef}). Nor does it carry
+ * an address for the agents to call ({@code url}, {@code endpoint}, {@code metadataEndpoint}): the
+ * agents call it from the node's network, where it reaches the node's own services, and sign cloud
+ * calls with the node's role credentials; such hooks too are the admin's, named by {@code hookRef}.
+ * A standalone pair file, written by whoever runs the VM, may give all of these.
  */
 @ValidationRule(
     value = PairRules.PROVIDER_OR_HOOK_REF,
@@ -37,6 +39,18 @@ import java.util.List;
     value = PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE,
     message = PairRules.NO_CREDENTIALS_FILE_IN_RESOURCE_MESSAGE,
     fieldPath = ".credentialsFile")
+@ValidationRule(
+    value = PairRules.NO_URL_IN_RESOURCE,
+    message = PairRules.NO_URL_IN_RESOURCE_MESSAGE,
+    fieldPath = ".url")
+@ValidationRule(
+    value = PairRules.NO_ENDPOINT_IN_RESOURCE,
+    message = PairRules.NO_ENDPOINT_IN_RESOURCE_MESSAGE,
+    fieldPath = ".endpoint")
+@ValidationRule(
+    value = PairRules.NO_METADATA_ENDPOINT_IN_RESOURCE,
+    message = PairRules.NO_METADATA_ENDPOINT_IN_RESOURCE_MESSAGE,
+    fieldPath = ".metadataEndpoint")
 @ValidationRule(
     value = PairRules.HOOK_REF_ALONE,
     message = PairRules.HOOK_REF_ALONE_MESSAGE,

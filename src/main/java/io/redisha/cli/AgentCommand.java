@@ -16,8 +16,6 @@ import io.redisha.pair.PairValidation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +84,19 @@ final class AgentCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "A file holding the token that POST requests (/switchover) must send as 'Authorization:"
-              + " Bearer TOKEN'. Without it only requests from this host may act.")
+              + " Bearer TOKEN', read again at every request (a rotated Secret needs no restart)."
+              + " Without it only requests from this host may act.")
   Path apiTokenFile;
+
+  @Option(
+      names = "--probe-port",
+      paramLabel = "PORT",
+      converter = Converters.Port.class,
+      description =
+          "Also answer /healthz and /readyz on 127.0.0.1:PORT, a listener only this host reaches,"
+              + " so no remote client can crowd the kubelet's probes out (the DaemonSet sets this)."
+              + " Default: none.")
+  Integer probePort;
 
   @Option(
       names = "--http-address",
@@ -129,11 +138,13 @@ final class AgentCommand implements Callable<Integer> {
     ApiAccess access;
     try {
       node = node != null ? node : NodeName.beside(config);
-      access =
-          apiTokenFile == null
-              ? ApiAccess.LOOPBACK_ONLY
-              : new ApiAccess(Files.readString(apiTokenFile, StandardCharsets.UTF_8).strip());
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
+      streams.err().println("redisha agent: --node: " + e.getMessage());
+      return Main.USAGE_ERROR;
+    }
+    try {
+      access = apiTokenFile == null ? ApiAccess.LOOPBACK_ONLY : ApiAccess.fromFile(apiTokenFile);
+    } catch (IllegalArgumentException e) {
       streams.err().println("redisha agent: --api-token-file: " + e.getMessage());
       return Main.USAGE_ERROR;
     }
@@ -171,7 +182,23 @@ final class AgentCommand implements Callable<Integer> {
             httpPort);
     AgentHttpServer http;
     try {
-      http = AgentHttpServer.bind(httpAt, access);
+      http =
+          AgentHttpServer.bind(
+              httpAt,
+              probePort == null
+                  ? null
+                  : new InetSocketAddress(InetAddress.getLoopbackAddress(), probePort),
+              access);
+    } catch (AgentHttpServer.ProbeListenerException e) {
+      guards.close();
+      closeClient(client);
+      streams
+          .err()
+          .println(
+              "redisha agent: --probe-port: "
+                  + StartFailures.httpBind(e.address(), (Exception) e.getCause())
+                      .replace("--http-port", "--probe-port"));
+      return Main.FAILED;
     } catch (IOException e) {
       guards.close();
       closeClient(client);

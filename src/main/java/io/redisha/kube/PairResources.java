@@ -129,6 +129,23 @@ public final class PairResources {
   /** The agent's HTTP port (/healthz, /status, /metrics) on the host network. */
   public static final int AGENT_HTTP_PORT = AgentDefaults.HTTP_PORT;
 
+  /** The agent's loopback port for the kubelet's probes only. */
+  public static final int AGENT_PROBE_PORT = AgentDefaults.PROBE_PORT;
+
+  /**
+   * Where the DaemonSet mounts the pair's agent token Secret, which {@code POST /switchover} needs;
+   * the key of the token in that Secret and the file it becomes.
+   */
+  public static final String API_TOKEN_DIR = PairValidation.KUBERNETES_SECRET_ROOT + "/api-token";
+
+  public static final String API_TOKEN_KEY = "token";
+  public static final String API_TOKEN_FILE = API_TOKEN_DIR + "/" + API_TOKEN_KEY;
+
+  /** Name of the Secret with the token the pair's agents want on a mutating request. */
+  public static String agentTokenSecretName(String pair) {
+    return agentName(pair) + "-token";
+  }
+
   /** How long a report stays valid without a heartbeat. */
   public static final int REPORT_LEASE_SECONDS = 30;
 

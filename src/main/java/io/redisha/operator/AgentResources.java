@@ -309,6 +309,16 @@ public final class AgentResources {
     if (etcd != null && etcd.getTlsSecretRef() != null) {
       addEtcdTls(volumes, mounts, etcd.getTlsSecretRef());
     }
+    // The token POST /switchover needs: the pair's own Secret, in the agents only (S10 spirit:
+    // nothing of it in the ConfigMap, which every reader of the namespace's ConfigMaps sees).
+    addSecret(
+        volumes,
+        mounts,
+        "api-token",
+        PairResources.agentTokenSecretName(pairName),
+        PairResources.API_TOKEN_KEY,
+        PairResources.API_TOKEN_DIR,
+        PairResources.API_TOKEN_KEY);
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
@@ -397,25 +407,32 @@ public final class AgentResources {
             "$(" + PairResources.ENV_NODE_NAME + ")",
             "--kubernetes",
             "--http-port",
-            Integer.toString(PairResources.AGENT_HTTP_PORT))
+            Integer.toString(PairResources.AGENT_HTTP_PORT),
+            "--api-token-file",
+            PairResources.API_TOKEN_FILE,
+            "--probe-port",
+            Integer.toString(PairResources.AGENT_PROBE_PORT))
         .withEnv(env)
         .addNewPort()
         .withName("http")
         .withContainerPort(PairResources.AGENT_HTTP_PORT)
         .withProtocol("TCP")
         .endPort()
+        // The probes ask the loopback listener, which no client from elsewhere can crowd out.
         .withNewReadinessProbe()
         .withNewHttpGet()
+        .withHost("127.0.0.1")
         .withPath("/readyz")
-        .withNewPort(PairResources.AGENT_HTTP_PORT)
+        .withNewPort(PairResources.AGENT_PROBE_PORT)
         .endHttpGet()
         .withPeriodSeconds(2)
         .withFailureThreshold(3)
         .endReadinessProbe()
         .withNewLivenessProbe()
         .withNewHttpGet()
+        .withHost("127.0.0.1")
         .withPath("/healthz")
-        .withNewPort(PairResources.AGENT_HTTP_PORT)
+        .withNewPort(PairResources.AGENT_PROBE_PORT)
         .endHttpGet()
         .withInitialDelaySeconds(30)
         .withPeriodSeconds(10)
@@ -461,13 +478,24 @@ public final class AgentResources {
       SecretKeyRef ref,
       String dir,
       String file) {
+    addSecret(volumes, mounts, name, ref.getName(), ref.getKey(), dir, file);
+  }
+
+  private static void addSecret(
+      List<Volume> volumes,
+      List<VolumeMount> mounts,
+      String name,
+      String secret,
+      String key,
+      String dir,
+      String file) {
     volumes.add(
         new VolumeBuilder()
             .withName(name)
             .withNewSecret()
-            .withSecretName(ref.getName())
+            .withSecretName(secret)
             .addNewItem()
-            .withKey(ref.getKey())
+            .withKey(key)
             .withPath(file)
             .endItem()
             .withDefaultMode(0400)

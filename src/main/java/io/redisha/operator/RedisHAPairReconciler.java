@@ -24,6 +24,7 @@ import io.redisha.api.RedisHAPairStatus;
 import io.redisha.kube.PairResources;
 import io.redisha.kube.ReportLease;
 import io.redisha.kube.ReportLease.ReceivedReport;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,10 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a RedisHAPair: checks the spec, and only when it is sound lets the dependents
- * (ServiceAccount, Role, RoleBinding, ConfigMap, DaemonSet) converge on it; then turns the agents'
- * report Leases into the status and records an Event for every failover. A spec that fails the
- * check leaves every owned object as it was and says why in the conditions (S9).
+ * Reconciles a RedisHAPair: checks the spec, and only when it is sound makes sure the agents' token
+ * Secret exists ({@link AgentTokenSecret}) and lets the dependents (ServiceAccount, Role,
+ * RoleBinding, ConfigMap, DaemonSet) converge on it; then turns the agents' report Leases into the
+ * status and records an Event for every failover. A spec that fails the check leaves every owned
+ * object as it was and says why in the conditions (S9).
  */
 @Workflow(
     explicitInvocation = true,
@@ -74,6 +76,7 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
   private final Clock clock;
   private final boolean serverSideApply;
   private final OperatorMetrics metrics;
+  private final AgentTokenSecret tokens = new AgentTokenSecret(new SecureRandom());
 
   /**
    * @param settings how the agents run
@@ -175,6 +178,8 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
     }
     List<String> problems = PairValidator.validate(pair.getSpec(), addresses, config.hooks());
     if (problems.isEmpty()) {
+      // Before the DaemonSet: its pods mount the Secret and would not start without it.
+      tokens.ensure(context.getClient(), pair);
       var workflow = context.managedWorkflowAndDependentResourceContext();
       workflow.put(DESIRED, AgentResources.desired(pair, addresses, settings, config));
       workflow.reconcileManagedWorkflow();

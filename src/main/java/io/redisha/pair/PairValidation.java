@@ -732,6 +732,17 @@ public final class PairValidation {
       if (hook.getCommand() != null) {
         problems.add(PairRules.NO_COMMAND_IN_RESOURCE_MESSAGE);
       }
+      // Nor an address the agents would call from the node's network (loopback, the metadata
+      // service, the node's own ports) or send the node's signed cloud credentials to.
+      if (hook.getUrl() != null) {
+        problems.add(PairRules.NO_URL_IN_RESOURCE_MESSAGE);
+      }
+      if (hook.getEndpoint() != null) {
+        problems.add(PairRules.NO_ENDPOINT_IN_RESOURCE_MESSAGE);
+      }
+      if (hook.getMetadataEndpoint() != null) {
+        problems.add(PairRules.NO_METADATA_ENDPOINT_IN_RESOURCE_MESSAGE);
+      }
     }
     validateProviderSettings("vipHook", hook, source, problems);
     if (hook.getCredentialsSecretRef() != null

@@ -1,6 +1,7 @@
 package io.redisha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.redisha.api.AgentReport;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +183,61 @@ class AgentHttpServerTest {
       assertThat(right.body()).contains("\"switched\" : false");
       assertThat(post(http, "/switchover?group=nope", "s3cret-token").statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void theProbeListenerAnswersProbesOnlyAndABusyProbePortIsNamed() throws Exception {
+    Path file = dir.resolve("pair.yaml");
+    AgentRuntimeTest.replace(file, AgentRuntimeTest.pairYaml(1));
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    try (AgentRuntime runtime = AgentRuntimeTest.start(file, AgentRuntimeTest.network());
+        AgentHttpServer http =
+            AgentHttpServer.bind(loopback, loopback, new ApiAccess("t0ken")).serve(runtime)) {
+      HttpResponse<String> live =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + http.probePort() + "/healthz"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).isEqualTo(200);
+      HttpResponse<String> act =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + http.probePort() + "/switchover?group=g0"))
+                  .header("Authorization", "Bearer t0ken")
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(act.statusCode()).as("the probe listener cannot act").isEqualTo(404);
+
+      InetSocketAddress busy =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), http.probePort());
+      assertThatThrownBy(() -> AgentHttpServer.bind(loopback, busy, ApiAccess.LOOPBACK_ONLY))
+          .isInstanceOfSatisfying(
+              AgentHttpServer.ProbeListenerException.class,
+              e -> assertThat(e.address()).isEqualTo(busy));
+    }
+  }
+
+  @Test
+  void aTokenFileIsReadAtEveryRequest() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "first\n");
+    ApiAccess access = ApiAccess.fromFile(token);
+    InetAddress remote = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 20});
+    assertThat(access.decide(remote, "Bearer first")).isEqualTo(ApiAccess.Decision.ALLOWED);
+    Files.writeString(token, "second\n");
+    assertThat(access.decide(remote, "Bearer first")).isEqualTo(ApiAccess.Decision.FORBIDDEN);
+    assertThat(access.decide(remote, "Bearer second")).isEqualTo(ApiAccess.Decision.ALLOWED);
+    Files.delete(token);
+    assertThat(access.decide(remote, "Bearer second"))
+        .isEqualTo(ApiAccess.Decision.TOKEN_UNREADABLE);
+    assertThat(access.tokenProblem()).isEqualTo("token file " + token + ": no such file");
+    assertThatThrownBy(() -> ApiAccess.fromFile(token))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("token file " + token + ": no such file");
   }
 
   @Test

@@ -47,7 +47,7 @@ class CrdValidationTest {
 
   @Test
   void everyRuleOfTheCrdIsCoveredAndCompiles() {
-    assertThat(crd.rules()).hasSize(61);
+    assertThat(crd.rules()).hasSize(64);
     assertThat(crd.rules())
         .extracting(CrdRules.Rule::message)
         .contains(

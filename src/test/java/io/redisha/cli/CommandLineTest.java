@@ -52,8 +52,8 @@ class CommandLineTest {
   void commandOptionsAreWhatTheCommandsTookBefore() {
     assertThat(commandsAndOptions().map(a -> a.get()[0] + " " + a.get()[1]))
         .containsExactly(
-            "agent [--config, --node, --api-token-file, --http-address, --http-port, --kubernetes,"
-                + " --help]",
+            "agent [--config, --node, --api-token-file, --probe-port, --http-address, --http-port,"
+                + " --kubernetes, --help]",
             "validate [--config, --node, --help]",
             "vrrp [--config, --node, --priority, --state-file, --help]",
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",

@@ -191,7 +191,15 @@ class AgentResourcesTest {
             AgentSettings.defaults("x"),
             config("/usr/local/bin/route-vip", List.of()));
     PodSpec pod = ds.getSpec().getTemplate().getSpec();
-    assertThat(pod.getVolumes().stream().filter(v -> v.getSecret() != null))
+    // Besides the pair's own agent token Secret, which every pair has:
+    assertThat(
+            pod.getVolumes().stream()
+                .filter(v -> v.getSecret() != null)
+                .filter(
+                    v ->
+                        !v.getSecret()
+                            .getSecretName()
+                            .equals(PairResources.agentTokenSecretName("cache"))))
         .singleElement()
         .satisfies(
             v -> {

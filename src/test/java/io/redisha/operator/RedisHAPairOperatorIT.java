@@ -311,7 +311,11 @@ class RedisHAPairOperatorIT {
             "$(" + PairResources.ENV_NODE_NAME + ")",
             "--kubernetes",
             "--http-port",
-            Integer.toString(PairResources.AGENT_HTTP_PORT));
+            Integer.toString(PairResources.AGENT_HTTP_PORT),
+            "--api-token-file",
+            PairResources.API_TOKEN_FILE,
+            "--probe-port",
+            Integer.toString(PairResources.AGENT_PROBE_PORT));
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");

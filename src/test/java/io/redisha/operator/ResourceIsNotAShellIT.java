@@ -157,6 +157,16 @@ class ResourceIsNotAShellIT {
             "spec.vipHook.credentialsFile",
             List.of("/root/.aws/credentials")),
         new Attack(
+            "a webhook to a service of the node itself",
+            "  vipHook: {provider: Webhook, url: 'http://127.0.0.1:10255/pods'}\n",
+            "spec.vipHook.url",
+            List.of("127.0.0.1:10255")),
+        new Attack(
+            "a cloud endpoint that would receive the node's signed role credentials",
+            "  vipHook: {provider: AWS, region: us-east-1, endpoint: 'https://collector.example/'}\n",
+            "spec.vipHook.endpoint",
+            List.of("collector.example")),
+        new Attack(
             "a hook the admin did not define",
             "  vipHook: {hookRef: root-shell}\n",
             "spec.vipHook.hookRef",

@@ -52,7 +52,7 @@ class PairRulesTableTest {
       healthCheck: {intervalMillis: 100, timeoutMillis: 250, fall: 2, rise: 2}
       splitBrainProtection: Etcd
       etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}
-      vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}
+      vipHook: {provider: AWS, region: us-east-1, timeoutMillis: 5000}
       instances:
       - {name: a, port: 6379, vip: 192.0.2.100/24, virtualRouterId: 51, preferredMaster: vm-a}
       - {name: b, port: 6389, vip: 192.0.2.101/24, virtualRouterId: 52}
@@ -65,8 +65,7 @@ class PairRulesTableTest {
       "etcd: {endpoints: ['http://198.51.100.11:2379', 'http://198.51.100.12:2379'], prefix: /redisha, callTimeoutMillis: 500}";
   static final String HTTPS =
       "endpoints: ['https://198.51.100.11:2379', 'https://198.51.100.12:2379']";
-  static final String HOOK =
-      "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000}";
+  static final String HOOK = "vipHook: {provider: AWS, region: us-east-1, timeoutMillis: 5000}";
 
   static CrdRules crd;
 
@@ -932,8 +931,8 @@ class PairRulesTableTest {
                 "vipHook.region",
                 HOOK,
                 "vipHook: {provider: AWS, region: " + "r".repeat(65) + "}"),
-            row("provider GCP", "vipHook.provider", "provider: Webhook", "provider: GCP"),
-            row("no provider", "vipHook.provider", "provider: Webhook, ", ""),
+            row("provider GCP", "vipHook.provider", "provider: AWS", "provider: GCP"),
+            row("no provider", "vipHook.provider", "provider: AWS, ", ""),
             row(
                 "command of 65 words",
                 "vipHook.command",
@@ -953,13 +952,13 @@ class PairRulesTableTest {
             row(
                 "provider and hookRef",
                 "vipHook.provider",
-                "provider: Webhook,",
-                "provider: Webhook, hookRef: route-vip,"),
+                "provider: AWS,",
+                "provider: AWS, hookRef: route-vip,"),
             row(
                 "hookRef with a url",
                 "vipHook.hookRef",
-                "provider: Webhook,",
-                "hookRef: route-vip,"),
+                HOOK,
+                "vipHook: {hookRef: route-vip, url: 'http://192.0.2.30/route'}"),
             row("hookRef Route_VIP", "vipHook.hookRef", HOOK, "vipHook: {hookRef: Route_VIP}"),
             row(
                 "hookRef of 64 characters",
@@ -969,8 +968,9 @@ class PairRulesTableTest {
             row(
                 "cloud credentials Secret with Webhook",
                 "vipHook.credentialsSecretRef",
-                "timeoutMillis: 5000}",
-                "timeoutMillis: 5000, credentialsSecretRef: {name: s, key: k}}"),
+                HOOK,
+                "vipHook: {provider: Webhook, url: 'http://192.0.2.30/route', timeoutMillis: 5000,"
+                    + " credentialsSecretRef: {name: s, key: k}}"),
             row(
                 "cloud credentials Secret without a key",
                 "vipHook.credentialsSecretRef.key",
@@ -1263,6 +1263,33 @@ class PairRulesTableTest {
             "vipHook.credentialsFile",
             HOOK,
             "vipHook: {provider: AWS, region: us-east-1, credentialsFile: /root/.aws/credentials}"),
+        // Addresses the agents would call from the node's network: the node's own services, the
+        // metadata service, and (endpoint) the node's role credentials signed into every call.
+        row(
+            "a webhook to a service of the node itself",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://127.0.0.1:10255/pods'}"),
+        row(
+            "a webhook to the metadata service",
+            "vipHook.url",
+            HOOK,
+            "vipHook: {provider: Webhook, url: 'http://169.254.169.254/latest/api/token'}"),
+        row(
+            "a cloud API endpoint that receives the node's signed credentials",
+            "vipHook.endpoint",
+            HOOK,
+            "vipHook: {provider: AWS, region: us-east-1, endpoint: 'https://collector.example/'}"),
+        row(
+            "a metadata endpoint elsewhere",
+            "vipHook.metadataEndpoint",
+            HOOK,
+            "vipHook: {provider: Alibaba, region: cn-hangzhou,"
+                + " metadataEndpoint: 'http://127.0.0.1:8080'}",
+            "preferredMaster: vm-a}",
+            "preferredMaster: vm-a, haVipId: havip-a}",
+            "virtualRouterId: 52}",
+            "virtualRouterId: 52, haVipId: havip-b}"),
         row(
             "an etcd password file",
             "etcd.passwordFile",
@@ -1634,7 +1661,7 @@ class PairRulesTableTest {
             .filter(r -> !r.expression().contains("oldSelf"))
             .map(CrdRules.Rule::message)
             .toList();
-    assertThat(rules).hasSize(58);
+    assertThat(rules).hasSize(61);
     assertThat(rules.stream().filter(r -> !celMessages.contains(r)))
         .as("rules no sample breaks")
         .isEmpty();
