@@ -360,4 +360,33 @@ class VrrpRouterTest {
       }
     };
   }
+
+  @Test
+  void aMasterHeardAgainAfterAMissedAdvertMarksTheLinkAsDroppingPackets() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    router.start();
+    for (int i = 0; i < 5; i++) {
+      router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+      clock.advance(Duration.ofMillis(100));
+    }
+    assertThat(router.sinceAdvertsCameBack()).as("every advert arrived").isEmpty();
+
+    clock.advance(Duration.ofMillis(100)); // one advert lost: 200 ms between two
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    clock.advance(Duration.ofMillis(40));
+
+    assertThat(router.sinceAdvertsCameBack()).contains(Duration.ofMillis(40));
+    assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  @Test
+  void aLateAdvertIsNotAMissedOne() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    router.start();
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    clock.advance(Duration.ofMillis(170)); // within 1.8 intervals: late, not lost
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+
+    assertThat(router.sinceAdvertsCameBack()).isEmpty();
+  }
 }
