@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,6 +91,7 @@ abstract class FaultScenarios {
       figures.add("-- " + scenario + ", protection " + protection());
       figures.addAll(report.figures());
       reports.put(scenario, report);
+      keepLogs(lab, scenario, !report.settledAfter());
       return report;
     } catch (Exception | AssertionError e) {
       failures.put(scenario, e.toString());
@@ -102,6 +104,25 @@ abstract class FaultScenarios {
         run.stopWriters();
       }
       lab.close();
+    }
+  }
+
+  /**
+   * The agents' logs: printed when the pair did not settle, and copied to the directory named by
+   * {@code -Dfaults.logs} when one is (they go with the lab otherwise).
+   */
+  private void keepLogs(PairLab lab, String scenario, boolean print) throws Exception {
+    String keep = System.getProperty("faults.logs");
+    for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+      Path log = lab.agentLog(host);
+      if (print) {
+        System.out.println("agent log of " + host + " (not settled):\n" + tail(log));
+      }
+      if (keep != null && !keep.isBlank() && Files.exists(log)) {
+        Path target = Path.of(keep).resolve(protection() + "-" + scenario + "-" + host + ".log");
+        Files.createDirectories(target.getParent());
+        Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 
