@@ -6,7 +6,6 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The state machine of one virtual router (RFC 5798 section 6.4, RFC 3768 for version 2), with
@@ -74,7 +73,8 @@ public final class VrrpRouter {
   private long lastHeardNanos = -1;
   private Inet4Address lastMaster;
   private long backupSinceNanos = -1;
-  private long advertsCameBackNanos = -1;
+  private final long[] advertsCameBackNanos = new long[4];
+  private int advertsCameBackCount;
   private Cancellable advertTimer = Cancellable.NONE;
   private Cancellable masterDownTimer = Cancellable.NONE;
   private long transitions;
@@ -138,14 +138,19 @@ public final class VrrpRouter {
   }
 
   /**
-   * How long ago the master's adverts came back after at least one of them went missing while this
-   * node was backup throughout (the link dropped packets, or the master's agent paused), or empty
-   * when that never happened.
+   * How many times within {@code window} (up to four) the master's adverts came back after at least
+   * one of them went missing while this node was backup throughout: the link dropped packets, or
+   * the master's agent paused.
    */
-  public Optional<Duration> sinceAdvertsCameBack() {
-    return advertsCameBackNanos < 0
-        ? Optional.empty()
-        : Optional.of(Duration.ofNanos(Math.max(0, scheduler.nanoTime() - advertsCameBackNanos)));
+  public int advertGapsWithin(Duration window) {
+    long now = scheduler.nanoTime();
+    int count = 0;
+    for (int i = 0; i < Math.min(advertsCameBackCount, advertsCameBackNanos.length); i++) {
+      if (now - advertsCameBackNanos[i] < window.toNanos()) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Whether the last advert heard from the peer was its priority 0 release of the role. */
@@ -371,7 +376,7 @@ public final class VrrpRouter {
     long gap = now - lastHeardNanos;
     if (gap > MISSED_ADVERT_GAP * intervalNanos(masterIntervalCentis)
         && gap < masterDownNanos() + intervalNanos(masterIntervalCentis) * 20) {
-      advertsCameBackNanos = now;
+      advertsCameBackNanos[advertsCameBackCount++ % advertsCameBackNanos.length] = now;
     }
   }
 
