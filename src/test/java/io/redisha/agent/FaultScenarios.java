@@ -7,6 +7,7 @@ import io.redisha.lab.LabRun;
 import io.redisha.lab.PairLab;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,7 +92,7 @@ abstract class FaultScenarios {
       figures.add("-- " + scenario + ", protection " + protection());
       figures.addAll(report.figures());
       reports.put(scenario, report);
-      keepLogs(lab, scenario, !report.settledAfter());
+      keepLogs(lab, work, scenario, !report.settledAfter());
       return report;
     } catch (Exception | AssertionError e) {
       failures.put(scenario, e.toString());
@@ -108,20 +109,27 @@ abstract class FaultScenarios {
   }
 
   /**
-   * The agents' logs: printed when the pair did not settle, and copied to the directory named by
-   * {@code -Dfaults.logs} when one is (they go with the lab otherwise).
+   * The agents' logs: printed when the pair did not settle; with {@code -Dfaults.logs=DIR}, every
+   * log of the lab (agents, Redis servers) is copied there (they go with the lab otherwise).
    */
-  private void keepLogs(PairLab lab, String scenario, boolean print) throws Exception {
-    String keep = System.getProperty("faults.logs");
-    for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
-      Path log = lab.agentLog(host);
-      if (print) {
-        System.out.println("agent log of " + host + " (not settled):\n" + tail(log));
+  private void keepLogs(PairLab lab, Path work, String scenario, boolean print) throws Exception {
+    if (print) {
+      for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+        System.out.println("agent log of " + host + " (not settled):\n" + tail(lab.agentLog(host)));
       }
-      if (keep != null && !keep.isBlank() && Files.exists(log)) {
-        Path target = Path.of(keep).resolve(protection() + "-" + scenario + "-" + host + ".log");
-        Files.createDirectories(target.getParent());
-        Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    String keep = System.getProperty("faults.logs");
+    if (keep == null || keep.isBlank()) {
+      return;
+    }
+    Path target = Path.of(keep);
+    Files.createDirectories(target);
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(work, "*.log")) {
+      for (Path log : logs) {
+        Files.copy(
+            log,
+            target.resolve(protection() + "-" + scenario + "-" + log.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
