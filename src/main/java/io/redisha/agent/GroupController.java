@@ -79,6 +79,15 @@ public final class GroupController {
   /** How often a fence compares offsets while our Redis catches up. */
   private static final Duration FENCE_POLL = Duration.ofMillis(2);
 
+  /**
+   * Within how long the master's adverts must have come back after a gap twice to mark the pair
+   * link as one that drops packets, where silence and a failed look at the peer's Redis are weak
+   * evidence. Twice: a loaded host delays a single advert now and then (seen in the lab at boot).
+   */
+  private static final Duration LOSSY_LINK_MEMORY = Duration.ofSeconds(5);
+
+  private static final int LOSSY_LINK_GAPS = 2;
+
   /** What the controller tells the rest of the agent. */
   public interface Listener {
     /** A VRRP transition of this group, already logged. */
@@ -155,6 +164,7 @@ public final class GroupController {
   private ReplicationInfo okLook;
   private long failedLookStartedNanos = Long.MIN_VALUE;
   private Cancellable silenceLook = Cancellable.NONE;
+  private Cancellable overdueLook = Cancellable.NONE;
   private TakeoverEvidence.Reason lastEvidence;
   private PeerFence peerFence;
   private long fencedAtNanos = Long.MIN_VALUE;
@@ -350,6 +360,29 @@ public final class GroupController {
   private PeerAdverts peerAdverts() {
     return new PeerAdverts(router.lastMaster() != null, router.peerSilence(), peerSilenceLimit);
   }
+
+  /**
+   * Whether the master's adverts went missing and came back lately ({@link #LOSSY_LINK_MEMORY}).
+   */
+  private boolean linkDropsPackets() {
+    boolean lossy = router.advertGapsWithin(LOSSY_LINK_MEMORY) >= LOSSY_LINK_GAPS;
+    if (lossy != linkSeenLossy) {
+      linkSeenLossy = lossy;
+      if (lossy) {
+        log.accept(
+            "group "
+                + group.name()
+                + ": the peer's adverts went missing and came back "
+                + LOSSY_LINK_GAPS
+                + " times within "
+                + LOSSY_LINK_MEMORY.toSeconds()
+                + " s: silence counts as weak evidence for now");
+      }
+    }
+    return lossy;
+  }
+
+  private boolean linkSeenLossy;
 
   // ---- Health and S5 eligibility ----
 
@@ -704,6 +737,9 @@ public final class GroupController {
                           + ": detached our Redis to keep its data");
                   markRole(true);
                 }
+                // The router may have taken over while the detach was on its way (both follow
+                // from the same silence): go on at once rather than at the next check.
+                reconcileRole();
               });
         });
   }
@@ -855,8 +891,9 @@ public final class GroupController {
   }
 
   /**
-   * The interface carries traffic again: the group rejoins as a backup (when its Redis is eligible)
-   * under the normal rules, so S5 holds and the master-down timer runs from now.
+   * The interface carries traffic again: the group rejoins as a backup once its Redis is eligible
+   * under the normal rules, judged on a fresh look at the peer's Redis, so S5 holds and the
+   * master-down timer runs from then.
    */
   public void linkRestored(String reason) {
     writeHold.linkBack();
@@ -1231,6 +1268,7 @@ public final class GroupController {
     TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
       checkPeer(pair.health().timeout());
+      retryWhenLookOverdue();
     }
     String refusal =
         switch (verdict.decision()) {
@@ -1271,6 +1309,7 @@ public final class GroupController {
             : Optional.empty();
     boolean streamMoved = streamMovedNanos >= firstMissed && now - streamMovedNanos <= recent;
     boolean released = router.peerReleased() && silence.compareTo(advertInterval) <= 0;
+    boolean lookFailed = failedLookStartedNanos > lastHeard || lookOverdue(lastHeard, now);
     TakeoverEvidence.FenceProgress fence =
         peerFence != null
             ? TakeoverEvidence.FenceProgress.IN_PROGRESS
@@ -1284,9 +1323,47 @@ public final class GroupController {
         answeredSinceAdvert,
         answered,
         streamMoved,
-        failedLookStartedNanos > lastHeard,
+        lookFailed,
         local != null && peerLink.streaming(local),
-        fence);
+        fence,
+        linkDropsPackets());
+  }
+
+  /**
+   * How long a look at the peer's Redis may go unanswered before the takeover gate counts it as
+   * failed: as long as the look sent at the first missed advert has before the master-down interval
+   * ends, so a host that is gone is known to be gone when the takeover is due, whatever look was on
+   * its way then (a look of the health loop may have started just before the silence look was due,
+   * and its own timeout ends later).
+   */
+  private long lookBudgetNanos() {
+    long budget = router.masterDownInterval().minus(advertInterval).minusMillis(20).toNanos();
+    return Math.max(budget, Duration.ofMillis(50).toNanos());
+  }
+
+  /** A look started after the peer's last advert is on its way and over its budget. */
+  private boolean lookOverdue(long lastHeard, long now) {
+    return peerCheckInFlight
+        && lookStartedNanos > lastHeard
+        && now - lookStartedNanos >= lookBudgetNanos();
+  }
+
+  /** Asks the takeover gate again once the look on its way is over its budget. */
+  private void retryWhenLookOverdue() {
+    overdueLook.cancel();
+    long lastHeard = scheduler.nanoTime() - router.peerSilence().toNanos();
+    if (!peerCheckInFlight || lookStartedNanos <= lastHeard) {
+      return;
+    }
+    long due = lookStartedNanos + lookBudgetNanos() - scheduler.nanoTime();
+    overdueLook =
+        scheduler.schedule(
+            Duration.ofNanos(Math.max(0, due)),
+            () -> {
+              if (running && router.state() == VrrpState.BACKUP) {
+                router.retryTakeover();
+              }
+            });
   }
 
   /** Starts fencing the peer's Redis (once); the refusal to show meanwhile. */

@@ -39,6 +39,11 @@ import picocli.CommandLine.Spec;
           + " s; with Etcd, then again with None beside it), empty (the master's Redis restarts"
           + " empty at once), stop (the master's agent gets SIGTERM and starts again).",
       "",
+      "Fault scenarios, run only when named: link-down (ip link set eth0 down on the master's"
+          + " host), carrier (its carrier lost), crash (its agent SIGKILLed, started again 3 s"
+          + " later), stall (its agent SIGSTOPped 5 s), lossy (the pair link drops 30 % each way"
+          + " for 10 s), empty-now (the master's Redis restarted empty at 0 ms).",
+      "",
       "Exit codes: 0 every scenario passed; 1 one failed or the lab broke; 2 usage error or a"
           + " missing prerequisite."
     })
@@ -55,11 +60,12 @@ final class LabCommand implements Callable<Integer> {
   String protection;
 
   @Option(
-      names = "--scenarios",
+      names = {"--scenarios", "--scenario"},
       paramLabel = "LIST",
       split = ",",
       description =
-          "The scenarios to run after the boot, in order. Default: kill,cut,pair-cut,empty,stop.")
+          "The scenarios to run after the boot, in order (any of those below). Default:"
+              + " kill,cut,pair-cut,empty,stop.")
   List<String> scenarios;
 
   @Option(
@@ -105,13 +111,13 @@ final class LabCommand implements Callable<Integer> {
     List<String> chosen =
         scenarios == null ? LabSession.SCENARIOS : scenarios.stream().map(String::strip).toList();
     for (String scenario : chosen) {
-      if (!LabSession.SCENARIOS.contains(scenario)) {
+      if (!LabSession.KNOWN_SCENARIOS.contains(scenario)) {
         throw new ParameterException(
             spec.commandLine(),
             "--scenarios: unknown scenario '"
                 + scenario
                 + "'; known: "
-                + String.join(",", LabSession.SCENARIOS));
+                + String.join(",", LabSession.KNOWN_SCENARIOS));
       }
     }
     return LabSession.run(

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * The lab's failure scenarios, one after another, against a running {@link PairLab} with a writer
@@ -88,7 +89,7 @@ public final class LabRun {
   }
 
   /** Polls every 50 ms, showing the pair every second, until {@code done} or the timeout. */
-  private boolean waitFor(java.util.function.BooleanSupplier done, Duration timeout) {
+  private boolean waitFor(BooleanSupplier done, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextShow = System.nanoTime();
     while (System.nanoTime() < deadline) {
@@ -741,7 +742,7 @@ public final class LabRun {
     try {
       pause(Duration.ofSeconds(1));
       injection.inject(master, survivor, moments);
-      settled = waitFor(this::settledWithVipOnMaster, SETTLE_TIMEOUT);
+      settled = waitFor(steadily(this::settledWithVipOnMaster), SETTLE_TIMEOUT);
       pause(Duration.ofSeconds(1));
     } finally {
       watch.close();
@@ -794,6 +795,30 @@ public final class LabRun {
     throw new IOException(
         "cannot read the acknowledged writes back through the VIP: " + last, last);
   }
+
+  /**
+   * {@code condition}, true only once it has held at every look for {@link #STEADY}: a node whose
+   * link came back rejoins as a backup, then its Redis starts to catch up and the S5 gate may put
+   * it in FAULT until it has, so one look right after a repair can find the pair settled while it
+   * is not yet.
+   */
+  private static BooleanSupplier steadily(BooleanSupplier condition) {
+    long[] since = {-1};
+    return () -> {
+      if (!condition.getAsBoolean()) {
+        since[0] = -1;
+        return false;
+      }
+      long now = System.nanoTime();
+      if (since[0] < 0) {
+        since[0] = now;
+      }
+      return now - since[0] >= STEADY.toNanos();
+    };
+  }
+
+  /** How long the pair must look settled before a scenario counts it so. */
+  static final Duration STEADY = Duration.ofMillis(1500);
 
   private boolean settledWithVipOnMaster() {
     Map<String, GroupView> views = lab.view();

@@ -34,7 +34,9 @@ import java.util.Optional;
  *             writes ours does not have, and the serving Redis is left alone).
  *       </ul>
  *   <li>Nothing answered, and a look started after the last advert failed: the peer's host is gone
- *       (its Redis unreachable too), the guard decides, as fast as before.
+ *       (its Redis unreachable too), the guard decides, as fast as before; unless the peer's
+ *       adverts have lately gone missing and come back (a pair link that drops packets, where a
+ *       look fails as easily as an advert): then only once the silence reaches the stall limit.
  *   <li>Otherwise the backup waits for the look that is on its way.
  * </ul>
  *
@@ -64,6 +66,7 @@ public final class TakeoverEvidence {
     PEER_SERVES_OURS_DOES_NOT_STREAM,
     PEER_AGENT_SILENT,
     PEER_UNREACHABLE,
+    LINK_DROPS_PACKETS,
     OURS_LACKS_DATA,
     LOOKING
   }
@@ -96,6 +99,8 @@ public final class TakeoverEvidence {
    * @param lookFailed a look at the peer's Redis started after the last advert failed
    * @param oursStreams our Redis streams from the peer's now ({@link PeerLink#streaming})
    * @param fence where our fence on the peer's Redis stands
+   * @param linkDropsPackets the peer's adverts went missing and came back lately while this node
+   *     was backup: the pair link drops packets, so a silence and a failed look are weak evidence
    */
   public record Observed(
       boolean released,
@@ -106,7 +111,8 @@ public final class TakeoverEvidence {
       boolean streamMoved,
       boolean lookFailed,
       boolean oursStreams,
-      FenceProgress fence) {
+      FenceProgress fence,
+      boolean linkDropsPackets) {
     public Observed {
       Objects.requireNonNull(silence, "silence");
       Objects.requireNonNull(ours, "ours");
@@ -165,6 +171,19 @@ public final class TakeoverEvidence {
           Decision.WAIT, Reason.FENCE_IN_PROGRESS, "fencing the peer's Redis before taking over");
     }
     boolean alive = seen.answered().isPresent() || seen.streamMoved();
+    if (!alive && seen.lookFailed() && seen.linkDropsPackets()) {
+      if (seen.silence().compareTo(stallLimit) < 0) {
+        return new Verdict(
+            Decision.WAIT,
+            Reason.LINK_DROPS_PACKETS,
+            "no adverts for "
+                + seen.silence().toMillis()
+                + " ms and a look at the peer's Redis failed, but the pair link has been dropping"
+                + " adverts that came back: weak evidence until "
+                + stallLimit.toMillis()
+                + " ms of silence");
+      }
+    }
     if (!alive) {
       return seen.lookFailed()
           ? new Verdict(

@@ -72,6 +72,9 @@ public final class VrrpRouter {
   private long startedNanos;
   private long lastHeardNanos = -1;
   private Inet4Address lastMaster;
+  private long backupSinceNanos = -1;
+  private final long[] advertsCameBackNanos = new long[4];
+  private int advertsCameBackCount;
   private Cancellable advertTimer = Cancellable.NONE;
   private Cancellable masterDownTimer = Cancellable.NONE;
   private long transitions;
@@ -132,6 +135,22 @@ public final class VrrpRouter {
     if (state == VrrpState.BACKUP && refusedTakeover != null) {
       takeOver(refusedTakeover);
     }
+  }
+
+  /**
+   * How many times within {@code window} (up to four) the master's adverts came back after at least
+   * one of them went missing while this node was backup throughout: the link dropped packets, or
+   * the master's agent paused.
+   */
+  public int advertGapsWithin(Duration window) {
+    long now = scheduler.nanoTime();
+    int count = 0;
+    for (int i = 0; i < Math.min(advertsCameBackCount, advertsCameBackNanos.length); i++) {
+      if (now - advertsCameBackNanos[i] < window.toNanos()) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Whether the last advert heard from the peer was its priority 0 release of the role. */
@@ -297,6 +316,7 @@ public final class VrrpRouter {
     if (mayPreempt) {
       return; // RFC 5798: discard, so the master-down timer runs out and we preempt.
     }
+    noteMissedAdverts(source, now);
     noteHeard(advert, source, now);
     if (config.version() == VrrpVersion.V3) {
       masterIntervalCentis = advert.intervalCentis();
@@ -338,6 +358,30 @@ public final class VrrpRouter {
                 : "peer " + source.getHostAddress() + " has equal priority and a higher address";
     becomeBackup(why);
   }
+
+  /**
+   * A master heard again after a gap of more than {@link #MISSED_ADVERT_GAP} of its intervals (and
+   * less than twenty intervals past the master-down interval: longer is an agent that stopped, not
+   * a link that drops packets), with this node backup since the advert before the gap: at least one
+   * advert went missing on the way.
+   */
+  private void noteMissedAdverts(Inet4Address source, long now) {
+    if (lastHeardNanos < 0
+        || lastMaster == null
+        || !lastMaster.equals(source)
+        || backupSinceNanos < 0
+        || lastHeardNanos < backupSinceNanos) {
+      return;
+    }
+    long gap = now - lastHeardNanos;
+    if (gap > MISSED_ADVERT_GAP * intervalNanos(masterIntervalCentis)
+        && gap < masterDownNanos() + intervalNanos(masterIntervalCentis) * 20) {
+      advertsCameBackNanos[advertsCameBackCount++ % advertsCameBackNanos.length] = now;
+    }
+  }
+
+  /** A gap between two adverts of the master longer than this many intervals missed one. */
+  private static final double MISSED_ADVERT_GAP = 1.8;
 
   private void noteHeard(VrrpAdvertisement advert, Inet4Address source, long now) {
     refusedTakeover = null;
@@ -411,6 +455,11 @@ public final class VrrpRouter {
     refusedTakeover = null;
     VrrpState previous = state;
     state = next;
+    if (next == VrrpState.BACKUP && previous != VrrpState.BACKUP) {
+      backupSinceNanos = scheduler.nanoTime();
+    } else if (next != VrrpState.BACKUP) {
+      backupSinceNanos = -1;
+    }
     if (previous != next) {
       transitions++;
       output.transition(previous, next, reason);

@@ -7,8 +7,10 @@ import io.redisha.lab.LabRun;
 import io.redisha.lab.PairLab;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,6 +92,7 @@ abstract class FaultScenarios {
       figures.add("-- " + scenario + ", protection " + protection());
       figures.addAll(report.figures());
       reports.put(scenario, report);
+      keepLogs(lab, work, scenario, !report.settledAfter());
       return report;
     } catch (Exception | AssertionError e) {
       failures.put(scenario, e.toString());
@@ -102,6 +105,32 @@ abstract class FaultScenarios {
         run.stopWriters();
       }
       lab.close();
+    }
+  }
+
+  /**
+   * The agents' logs: printed when the pair did not settle; with {@code -Dfaults.logs=DIR}, every
+   * log of the lab (agents, Redis servers) is copied there (they go with the lab otherwise).
+   */
+  private void keepLogs(PairLab lab, Path work, String scenario, boolean print) throws Exception {
+    if (print) {
+      for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
+        System.out.println("agent log of " + host + " (not settled):\n" + tail(lab.agentLog(host)));
+      }
+    }
+    String keep = System.getProperty("faults.logs");
+    if (keep == null || keep.isBlank()) {
+      return;
+    }
+    Path target = Path.of(keep);
+    Files.createDirectories(target);
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(work, "*.log")) {
+      for (Path log : logs) {
+        Files.copy(
+            log,
+            target.resolve(protection() + "-" + scenario + "-" + log.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,9 +123,6 @@ class BenchLinkAndDaemonFaultsIT {
   }
 
   @Test
-  @Disabled(
-      "issue 13 open: not yet seen passing with S11, the clean start and the Redis fence merged;"
-          + " the None variant of this scenario failed on the loaded machine (see FaultScenariosNoneIT)")
   void redishaLosesNoAcknowledgedWriteAndSettlesAfterEveryFault() throws Exception {
     JsonNode json = bench();
     List<String> violations = new ArrayList<>();

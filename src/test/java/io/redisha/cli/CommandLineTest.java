@@ -130,7 +130,13 @@ class CommandLineTest {
     assertThat(CommandRun.of("lab", "--scenarios", "kill,flood").errLines())
         .containsExactly(
             "redisha lab: --scenarios: unknown scenario 'flood'; known:"
-                + " kill,cut,pair-cut,empty,stop; see redisha lab --help");
+                + " kill,cut,pair-cut,empty,stop,link-down,carrier,crash,stall,lossy,empty-now; see"
+                + " redisha lab --help");
+    assertThat(CommandRun.of("lab", "--scenario", "lossy,flood").errLines())
+        .containsExactly(
+            "redisha lab: --scenarios: unknown scenario 'flood'; known:"
+                + " kill,cut,pair-cut,empty,stop,link-down,carrier,crash,stall,lossy,empty-now; see"
+                + " redisha lab --help");
     assertThat(CommandRun.of("vrrp", "--config", "p.yaml", "--node", "a", "--priority", "255"))
         .extracting(CommandRun::code, CommandRun::errLines)
         .containsExactly(

@@ -34,7 +34,8 @@ class TakeoverEvidenceTest {
         streamMoved,
         lookFailed,
         true,
-        fence);
+        fence,
+        false);
   }
 
   private static Verdict decide(Observed seen) {
@@ -53,7 +54,8 @@ class TakeoverEvidenceTest {
             false,
             false,
             true,
-            FenceProgress.NONE);
+            FenceProgress.NONE,
+            false);
 
     Verdict verdict = decide(released);
 
@@ -129,7 +131,8 @@ class TakeoverEvidenceTest {
             false,
             false,
             false,
-            FenceProgress.NONE);
+            FenceProgress.NONE,
+            false);
 
     Verdict verdict = decide(notStreaming);
 
@@ -162,7 +165,8 @@ class TakeoverEvidenceTest {
             false,
             false,
             false,
-            FenceProgress.NONE);
+            FenceProgress.NONE,
+            false);
 
     Verdict verdict = decide(released);
 
@@ -187,7 +191,8 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
     Verdict holding =
         decide(
             new Observed(
@@ -199,7 +204,8 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
     Verdict unreachable =
         decide(
             new Observed(
@@ -211,13 +217,70 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
 
     assertThat(lacking.decision()).isEqualTo(Decision.WAIT);
     assertThat(lacking.reason()).isEqualTo(Reason.OURS_LACKS_DATA);
     assertThat(holding.decision()).isEqualTo(Decision.GUARD_DECIDES);
     assertThat(holding.reason()).isEqualTo(Reason.PEER_RELEASED);
     assertThat(unreachable.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+  }
+
+  @Test
+  void onALinkThatDropsPacketsAFailedLookIsWeakEvidenceUntilTheStallLimit() {
+    Observed lossy =
+        new Observed(
+            false,
+            Duration.ofMillis(1999),
+            Optional.of(STREAMING),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            true,
+            true,
+            FenceProgress.NONE,
+            true);
+    Observed lossyLong =
+        new Observed(
+            false,
+            Duration.ofMillis(2000),
+            Optional.of(STREAMING),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            true,
+            true,
+            FenceProgress.NONE,
+            true);
+    Observed lossyStillLooking =
+        new Observed(
+            false,
+            Duration.ofMillis(400),
+            Optional.of(STREAMING),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            false,
+            true,
+            FenceProgress.NONE,
+            true);
+
+    Verdict waits = decide(lossy);
+    Verdict takes = decide(lossyLong);
+    Verdict looks = decide(lossyStillLooking);
+
+    assertThat(waits.decision()).isEqualTo(Decision.WAIT);
+    assertThat(waits.reason()).isEqualTo(Reason.LINK_DROPS_PACKETS);
+    assertThat(waits.explanation())
+        .isEqualTo(
+            "no adverts for 1999 ms and a look at the peer's Redis failed, but the pair link has"
+                + " been dropping adverts that came back: weak evidence until 2000 ms of silence");
+    assertThat(takes.decision())
+        .as("silent for the stall limit: the host is gone after all")
+        .isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(takes.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+    assertThat(looks.reason()).isEqualTo(Reason.LOOKING);
   }
 
   @Test

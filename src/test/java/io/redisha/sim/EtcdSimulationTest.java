@@ -31,9 +31,11 @@ class EtcdSimulationTest {
    * once with the key: its Redis had 1234 writes, the old master's 1277. The restarted agent then
    * made its Redis follow the new master ("the peer is master by VRRP") and 44 acknowledged writes
    * were thrown away. The arbiter's part is correct (the old holder's hold had ended); the data
-   * rules let a Redis with less data win. 1538 and 2336 lose 2 and 1 writes the same way.
+   * rules let a Redis with less data win. 1538 loses 2 writes the same way. (2336, which lost 1,
+   * passes since a silence on a pair link that drops adverts is weak evidence until the stall
+   * limit: issue 13's lossy-link rule.)
    */
-  static final Map<Long, String> OPEN = Map.of(338L, "loss", 1538L, "loss", 2336L, "loss");
+  static final Map<Long, String> OPEN = Map.of(338L, "loss", 1538L, "loss");
 
   @Test
   void randomSchedulesWithEtcdTroubleKeepEverySafetyRule() {

@@ -360,4 +360,36 @@ class VrrpRouterTest {
       }
     };
   }
+
+  @Test
+  void aMasterHeardAgainAfterAMissedAdvertMarksTheLinkAsDroppingPackets() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    router.start();
+    for (int i = 0; i < 5; i++) {
+      router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+      clock.advance(Duration.ofMillis(100));
+    }
+    assertThat(router.advertGapsWithin(Duration.ofSeconds(5))).as("every advert arrived").isZero();
+
+    clock.advance(Duration.ofMillis(100)); // one advert lost: 200 ms between two
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    clock.advance(Duration.ofMillis(300)); // two more lost
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    clock.advance(Duration.ofMillis(40));
+
+    assertThat(router.advertGapsWithin(Duration.ofSeconds(5))).isEqualTo(2);
+    assertThat(router.advertGapsWithin(Duration.ofMillis(100))).isEqualTo(1);
+    assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  @Test
+  void aLateAdvertIsNotAMissedOne() {
+    VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
+    router.start();
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+    clock.advance(Duration.ofMillis(170)); // within 1.8 intervals: late, not lost
+    router.receive(advert(VrrpVersion.V3, 150, 10), SOURCE);
+
+    assertThat(router.advertGapsWithin(Duration.ofSeconds(5))).isZero();
+  }
 }
