@@ -14,14 +14,26 @@ rm -rf "$target/deb"
 mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/redisha" "$stage/lib/systemd/system" \
   "$stage/usr/share/man/man1" "$stage/usr/share/doc/redisha" "$stage/etc/redisha" "$stage/etc/default"
 
-modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 \
-  "$target/redisha.jar" "$target"/lib/*.jar 2>/dev/null | tail -1)
-# java.compiler is only needed to generate CRDs at build time; TLS needs nothing beyond java.base.
-modules=$(printf '%s' "$modules" | tr ',' '\n' | grep -vx 'java.compiler' | paste -sd, -)
-"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-  --compress=zip-6 --generate-cds-archive --output "$stage/usr/lib/redisha/runtime"
+# The VM runs the agent (and validate, import, vrrp): the operator's own libraries stay out
+# (java-operator-sdk and what only it pulls in); `redisha operator` then says so in one line.
+mkdir -p "$stage/usr/lib/redisha/lib"
+for jar in "$target"/lib/*.jar; do
+  case $(basename "$jar") in
+    operator-framework-*|java-diff-utils-*|commons-lang3-*|javapoet-*) ;;
+    *) cp "$jar" "$stage/usr/lib/redisha/lib/" ;;
+  esac
+done
 cp "$target/redisha.jar" "$stage/usr/lib/redisha/redisha.jar"
-cp -r "$target/lib" "$stage/usr/lib/redisha/lib"
+modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 \
+  "$target/redisha.jar" "$stage/usr/lib/redisha/lib"/*.jar 2>/dev/null | tail -1)
+runtime="$stage/usr/lib/redisha/runtime"
+"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+  --compress=zip-6 --output "$runtime"
+# The class-data archive for the launcher's settings: with compact object headers the JVM maps only
+# classes_coh.jsa (jlink's --generate-cds-archive makes the plain and no-compressed-oops ones,
+# which these settings never map, so the agent ran without class sharing).
+"$runtime/bin/java" -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xshare:dump >/dev/null
+test -f "$runtime/lib/server/classes_coh.jsa"
 
 install -m 0755 "$here/redisha" "$stage/usr/bin/redisha"
 install -m 0644 "$here/redisha-agent.service" "$stage/lib/systemd/system/redisha-agent.service"

@@ -120,6 +120,9 @@ public final class AgentRuntime implements AutoCloseable {
   /** The running groups; read and changed only on the scheduler thread. */
   private final Map<String, RunningGroup> groups = new LinkedHashMap<>();
 
+  /** Each group's part of the report last published; scheduler thread. */
+  private Map<String, AgentReport.GroupReport> reportedGroups = Map.of();
+
   /**
    * A copy of {@link #groups} that is never changed, replaced on the scheduler thread after every
    * change: the HTTP thread reads this one, so it neither waits for the scheduler nor meets a map
@@ -425,7 +428,7 @@ public final class AgentRuntime implements AutoCloseable {
 
               @Override
               public void changed(String name) {
-                publish();
+                publishIfChanged(name);
               }
             },
             LOG::info);
@@ -714,15 +717,36 @@ public final class AgentRuntime implements AutoCloseable {
         && a.virtualRouterId() == b.virtualRouterId();
   }
 
+  /**
+   * A group says its report may have changed (it says so after every health check): the agent's
+   * report is built and published only when that group's part differs from the one last published,
+   * so an idle agent builds one report per heartbeat instead of one per check. Scheduler thread.
+   */
+  private void publishIfChanged(String name) {
+    RunningGroup running = groups.get(name);
+    if (running != null && groupReport(running).equals(reportedGroups.get(name))) {
+      return;
+    }
+    publish();
+  }
+
+  private AgentReport.GroupReport groupReport(RunningGroup running) {
+    AgentReport.GroupReport report = running.controller().report();
+    HookedVip hooked = hookedVips.get(report.name());
+    report = hooked == null ? report : report.withCloudRouting(hooked.status());
+    return report.withRedisRefusal(redisRefusal(running));
+  }
+
   /** Builds the report and hands it to the sink. Runs on the scheduler thread. */
   private void publish() {
     List<AgentReport.GroupReport> reports = new ArrayList<>();
+    Map<String, AgentReport.GroupReport> published = new HashMap<>();
     for (RunningGroup running : groups.values()) {
-      AgentReport.GroupReport report = running.controller().report();
-      HookedVip hooked = hookedVips.get(report.name());
-      report = hooked == null ? report : report.withCloudRouting(hooked.status());
-      reports.add(report.withRedisRefusal(redisRefusal(running)));
+      AgentReport.GroupReport report = groupReport(running);
+      reports.add(report);
+      published.put(report.name(), report);
     }
+    reportedGroups = published;
     AgentReport next =
         new AgentReport(
             settings.pairName(),

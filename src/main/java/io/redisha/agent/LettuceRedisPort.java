@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production {@link RedisPort}: commands run one after another on a worker thread of their own
- * (so a hung Redis never stalls VRRP), and results hop back to the scheduler's thread.
+ * The production {@link RedisPort}: commands run one after another on a virtual worker thread of
+ * their own (so a hung Redis never stalls VRRP), and results hop back to the scheduler's thread.
  *
  * <p>A command Redis refuses for good (a missing ACL permission, a renamed command, refused
  * credentials: {@link RedisRefusedException}) is logged once, shows in {@link #refusal()} for the
@@ -74,9 +74,10 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   LettuceRedisPort(String name, Scheduler scheduler, LongSupplier nanoTime) {
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
+    // A virtual thread: a blocked Redis call parks it without holding a platform thread, so the
+    // agent's threads do not grow with its groups (two ports per group).
     this.worker =
-        Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("redis-" + name).unstarted(r));
+        Executors.newSingleThreadExecutor(Thread.ofVirtual().name("redis-" + name).factory());
   }
 
   /** Attaches the node; the port is this node's listener. */

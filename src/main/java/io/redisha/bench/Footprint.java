@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,9 @@ final class Footprint {
 
   private static final String CLASS_PATH_AGENT = "redisha (class path)";
   private static final String PACKAGED_AGENT = "redisha (package)";
+
+  /** What {@code --footprint-daemons} picks from. */
+  static final List<String> DAEMONS = List.of("class-path", "package", "keepalived", "sentinel");
 
   /** The number of groups every JVM setting is compared with (the reference pair). */
   private static final int VARIANT_GROUPS = 2;
@@ -117,9 +121,13 @@ final class Footprint {
    * agent when there is one, keepalived 2.2.7 and 2.4.3 tuned, and a sentinel. A daemon that cannot
    * be measured is a problem of the report; the others are measured all the same.
    */
-  void measure(List<Integer> groupCounts, Optional<PackagedAgent> packaged, BenchReport report) {
+  void measure(
+      List<Integer> groupCounts,
+      Optional<PackagedAgent> packaged,
+      Set<String> daemons,
+      BenchReport report) {
     Optional<Path> keepalived24 = KeepalivedBinary.find24();
-    if (packaged.isEmpty()) {
+    if (packaged.isEmpty() && daemons.contains("package")) {
       out.println(
           "  footprint: "
               + PACKAGED_AGENT
@@ -129,7 +137,7 @@ final class Footprint {
               + PackagedAgent.INSTALLED_RUNTIME
               + " (install target/redisha_*_amd64.deb, or pass --agent-package FILE.deb)");
     }
-    if (keepalived24.isEmpty()) {
+    if (keepalived24.isEmpty() && daemons.contains("keepalived")) {
       out.println(
           "  footprint: keepalived 2.4.3 tuned not measured: " + KeepalivedBinary.notFound());
     }
@@ -138,38 +146,51 @@ final class Footprint {
       out.printf("  footprint with %d group%s%n", n, n == 1 ? "" : "s");
       List<AgentJvm.Variant> variants =
           n == VARIANT_GROUPS ? AgentJvm.VARIANTS : List.of(AgentJvm.RECOMMENDED_VARIANT);
-      attempt(
-          report, CLASS_PATH_AGENT + ", " + n + " groups", () -> agents(variants, groups, report));
-      if (packaged.isPresent()) {
+      if (daemons.contains("class-path")) {
+        attempt(
+            report,
+            CLASS_PATH_AGENT + ", " + n + " groups",
+            () -> agents(variants, groups, report));
+      }
+      if (packaged.isPresent() && daemons.contains("package")) {
         attempt(
             report,
             PACKAGED_AGENT + ", " + n + " groups",
             () -> report.addFootprint(packagedAgent(packaged.get(), groups)));
       }
+      if (daemons.contains("keepalived")) {
+        keepalivedRows(n, groups, keepalived24, report);
+      }
+      if (daemons.contains("sentinel")) {
+        attempt(
+            report,
+            "redis sentinel, " + n + " groups",
+            () -> report.addFootprint(baseline(new SentinelSystem(), "redis sentinel", groups)));
+      }
+    }
+  }
+
+  private void keepalivedRows(
+      int n, List<PairLab.Group> groups, Optional<Path> keepalived24, BenchReport report) {
+    attempt(
+        report,
+        "keepalived 2.2.7 tuned, " + n + " groups",
+        () ->
+            report.addFootprint(
+                baseline(
+                    new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
+                    "keepalived 2.2.7 tuned",
+                    groups)));
+    if (keepalived24.isPresent()) {
       attempt(
           report,
-          "keepalived 2.2.7 tuned, " + n + " groups",
+          "keepalived 2.4.3 tuned, " + n + " groups",
           () ->
               report.addFootprint(
                   baseline(
-                      new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
-                      "keepalived 2.2.7 tuned",
+                      new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
+                      "keepalived 2.4.3 tuned",
                       groups)));
-      if (keepalived24.isPresent()) {
-        attempt(
-            report,
-            "keepalived 2.4.3 tuned, " + n + " groups",
-            () ->
-                report.addFootprint(
-                    baseline(
-                        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
-                        "keepalived 2.4.3 tuned",
-                        groups)));
-      }
-      attempt(
-          report,
-          "redis sentinel, " + n + " groups",
-          () -> report.addFootprint(baseline(new SentinelSystem(), "redis sentinel", groups)));
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,20 +27,24 @@ import java.util.function.Function;
  *     --footprint-groups}, default 2,8,32)
  * @param agentPackage a {@code .deb} to unpack and measure as the packaged agent when none is
  *     installed ({@code --agent-package}), or null
+ * @param footprintDaemons the daemons the footprint measures ({@code --footprint-daemons}, default
+ *     all of {@link Footprint#DAEMONS})
  */
 public record MeasurementOptions(
     List<BenchClient> clients,
     int runsBaselines,
     List<Integer> footprintGroups,
-    Path agentPackage) {
+    Path agentPackage,
+    Set<String> footprintDaemons) {
 
   /** The option names this record reads (all take a value). */
   static final Set<String> OPTIONS =
-      Set.of("clients", "runs-baselines", "footprint-groups", "agent-package");
+      Set.of("clients", "runs-baselines", "footprint-groups", "agent-package", "footprint-daemons");
 
   public MeasurementOptions {
     clients = List.copyOf(clients);
     footprintGroups = List.copyOf(footprintGroups);
+    footprintDaemons = Set.copyOf(footprintDaemons);
   }
 
   /**
@@ -85,7 +90,21 @@ public record MeasurementOptions(
       throw new IllegalArgumentException(
           "--agent-package: " + packageText + " is not a .deb file (./mvnw package builds one)");
     }
-    return new MeasurementOptions(clients, runsBaselines, groups, agentPackage);
+    String daemonText = option.apply("footprint-daemons");
+    Set<String> daemons = new LinkedHashSet<>();
+    for (String part :
+        (daemonText == null ? String.join(",", Footprint.DAEMONS) : daemonText).split(",")) {
+      String daemon = part.strip();
+      if (!Footprint.DAEMONS.contains(daemon)) {
+        throw new IllegalArgumentException(
+            "--footprint-daemons: '"
+                + daemon
+                + "' is none of "
+                + String.join(", ", Footprint.DAEMONS));
+      }
+      daemons.add(daemon);
+    }
+    return new MeasurementOptions(clients, runsBaselines, groups, agentPackage, daemons);
   }
 
   /** What the selected systems need that this machine lacks, as one line each. */
@@ -130,7 +149,7 @@ public record MeasurementOptions(
         out.println("  footprint: the packaged agent could not be unpacked: " + e.getMessage());
       }
     }
-    footprint.measure(footprintGroups, packaged, report);
+    footprint.measure(footprintGroups, packaged, footprintDaemons, report);
   }
 
   /** Runs per fault of {@code system}: redisha's rows {@code runs}, the baselines theirs. */

@@ -118,6 +118,14 @@ final class BenchCommand implements Callable<Integer> {
   String footprintGroups;
 
   @Option(
+      names = "--footprint-daemons",
+      paramLabel = "LIST",
+      description =
+          "The daemons the footprint measures, from: class-path, package, keepalived, sentinel."
+              + " Default: all.")
+  String footprintDaemons;
+
+  @Option(
       names = "--agent-package",
       paramLabel = "DIR",
       description =
@@ -180,6 +188,7 @@ final class BenchCommand implements Callable<Integer> {
     measurement.put("runs-baselines", runsBaselines);
     measurement.put("footprint-groups", footprintGroups);
     measurement.put("agent-package", agentPackage);
+    measurement.put("footprint-daemons", footprintDaemons);
     MeasurementOptions measure;
     try {
       measure = MeasurementOptions.from(measurement::get, plan.quick(), plan.runs());

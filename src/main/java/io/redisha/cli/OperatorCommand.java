@@ -127,6 +127,15 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (OperatorCommand.class.getClassLoader().getResource(OPERATOR_FRAMEWORK) == null) {
+      // The Debian package carries the node agent only, without the operator's libraries.
+      throw new IllegalStateException(
+          "this installation has no operator (the Debian package carries the agent only); run"
+              + " the operator from the container image or the Helm chart");
+    }
     return OperatorProcess.run(options());
   }
+
+  /** A class file of java-operator-sdk, there when the operator's libraries are. */
+  private static final String OPERATOR_FRAMEWORK = "io/javaoperatorsdk/operator/Operator.class";
 }

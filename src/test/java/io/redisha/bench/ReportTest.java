@@ -254,6 +254,17 @@ class ReportTest {
             20);
     assertThat(options.clients()).containsExactly(BenchClient.RAW_20MS, BenchClient.LETTUCE);
     assertThat(options.footprintGroups()).containsExactly(2, 8, 32);
+    assertThat(options.footprintDaemons())
+        .containsExactlyInAnyOrder("class-path", "package", "keepalived", "sentinel");
+    assertThat(
+            MeasurementOptions.from(Map.of("footprint-daemons", "package, sentinel")::get, false, 0)
+                .footprintDaemons())
+        .containsExactlyInAnyOrder("package", "sentinel");
+    assertThatThrownBy(
+            () -> MeasurementOptions.from(Map.of("footprint-daemons", "heartbeat")::get, false, 0))
+        .hasMessageContaining("--footprint-daemons")
+        .hasMessageContaining("'heartbeat'")
+        .hasMessageContaining("keepalived");
     assertThat(options.runsFor(new RedishaSystem("None", List.of()), 20)).isEqualTo(20);
     assertThat(options.runsFor(new SentinelSystem(), 20)).isEqualTo(3);
 

@@ -58,7 +58,8 @@ class CommandLineTest {
             "vrrp [--config, --node, --priority, --state-file, --help]",
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",
             "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --clients,"
-                + " --runs-baselines, --footprint-groups, --agent-package, --work-dir, --help]",
+                + " --runs-baselines, --footprint-groups, --footprint-daemons, --agent-package,"
+                + " --work-dir, --help]",
             "import [--peer-conf, --scripts-dir, --port, --format, --nodes, --name, --namespace,"
                 + " --auth-password-file, --output, --help]",
             "operator [--http-port, --namespaces, --agent-image, --admin-config, --leader-election-namespace,"
