@@ -59,8 +59,12 @@ import java.util.function.Consumer;
  *       at a time is sent until they agree. A single lost or reordered command can never leave a
  *       stray master.
  *   <li>The VIP is added once our Redis answers as master, and removed the moment the node stops
- *       being master; the demoted Redis then drops its normal clients so they reconnect through the
- *       VIP.
+ *       being master, with one exception: when our Redis process is gone (its connection closed),
+ *       the VIP stays until the peer has announced itself as master and its Redis answers as master
+ *       (the peer adds the VIP right then), at most one advert interval, so a client that
+ *       reconnects meanwhile is refused at once by this host's kernel instead of sending its SYN
+ *       into an address nobody holds. The demoted Redis then drops its normal clients so they
+ *       reconnect through the VIP.
  *   <li>Fencing at Redis ({@link WriteFence}): our Redis's write fence is open only while this node
  *       is master, and closed the moment it is anything else, before any role change. A master that
  *       finds its fence closed or its Redis made a replica by someone else was fenced by the peer
@@ -145,6 +149,12 @@ public final class GroupController {
   private AgentReport.Transition lastTransition;
   private Switchover switchover;
   private boolean vipKeptForSwitchover;
+  private boolean redisGone;
+  private boolean vipKeptAfterRedisGone;
+  private boolean peerAnnouncedWhileVipKept;
+  private long vipKeptSinceNanos;
+  private Cancellable vipKeptLook = Cancellable.NONE;
+  private Cancellable vipKeptBound = Cancellable.NONE;
   private final WriteHold writeHold = new WriteHold();
 
   // Our Redis's write fence: checks and commands of the local port run in the order sent.
@@ -214,6 +224,15 @@ public final class GroupController {
               public void transition(VrrpState from, VrrpState to, String reason) {
                 onTransition(from, to, reason);
               }
+
+              @Override
+              public void heard(VrrpAdvertisement advertisement, Inet4Address source) {
+                if (advertisement.priority() > 0) {
+                  peerAnnouncedWhileVipKept = vipKeptAfterRedisGone;
+                  lookWhileVipKept();
+                  followNewMasterAtOnce();
+                }
+              }
             });
     router.setTakeoverGate(this::takeoverRefusal);
     router.setConflictPolicy(this::onPeerMaster);
@@ -250,6 +269,7 @@ public final class GroupController {
     running = false;
     tick.cancel();
     router.shutdown(reason);
+    releaseVipKeptAfterRedisGone("the group stops");
     vip.remove();
     if (wasMaster) {
       // The peer takes over at once on our release: our Redis takes no write from here on, and
@@ -312,6 +332,10 @@ public final class GroupController {
             failedLookStartedNanos = started;
           }
           notePeerServing();
+          if (peerAnnouncedWhileVipKept && result.ok() && result.info().isMaster()) {
+            // the peer adds the VIP as its Redis becomes master
+            releaseVipKeptAfterRedisGone("the peer's Redis answers as master");
+          }
           if (running && router.state() == VrrpState.BACKUP) {
             router.retryTakeover();
           } else if (running && router.state() == VrrpState.MASTER) {
@@ -393,6 +417,10 @@ public final class GroupController {
     }
     boolean wasUp = health.health() == HealthTracker.Health.UP;
     if (result.ok()) {
+      redisGone = false;
+      // Our Redis answers again (restarted, or it never died): no client may reach it through a VIP
+      // this node no longer serves as master.
+      releaseVipKeptAfterRedisGone("our Redis answers again");
       RestartQuarantine.Verdict restart =
           RestartQuarantine.decide(
               Optional.ofNullable(local), result.info(), router.state() == VrrpState.MASTER);
@@ -467,6 +495,7 @@ public final class GroupController {
     health.connectionLost();
     peerChecked = false;
     localError = reason;
+    redisGone = true;
     router.setEligible(false, "Redis on port " + group.port() + " connection lost: " + reason);
     listener.changed(group.name());
   }
@@ -663,6 +692,7 @@ public final class GroupController {
           }
           lastRoleFailure = null;
           markFence(true);
+          releaseVipKeptAfterRedisGone("our Redis answers again");
           then.run();
         });
   }
@@ -755,6 +785,22 @@ public final class GroupController {
             log.accept("group " + group.name() + ": CLIENT KILL failed: " + error);
           }
         });
+  }
+
+  /**
+   * In a planned switchover we handed over: the peer's advert as master arrived while our Redis
+   * does not follow it yet. Reconcile now rather than at the next check (up to a health interval
+   * later), since the switchover keeps writes paused until our Redis is a replica. The same
+   * level-triggered rules decide.
+   */
+  private void followNewMasterAtOnce() {
+    if (running
+        && vipKeptForSwitchover
+        && router.state() == VrrpState.BACKUP
+        && local != null
+        && !peerLink.configured(local)) {
+      reconcileRole();
+    }
   }
 
   /** Notes a role we just set, until the next check reads it back. */
@@ -885,6 +931,7 @@ public final class GroupController {
     writeHold.hold(reason, true);
     router.linkLost(reason);
     vipKeptForSwitchover = false;
+    releaseVipKeptAfterRedisGone("the link is lost");
     vip.remove();
     writeHold.enforce();
     listener.changed(group.name());
@@ -952,6 +999,11 @@ public final class GroupController {
 
     void linkBack() {
       whileLinkDown = false;
+    }
+
+    /** Whether writes are held, or a pause of ours may still be in effect. */
+    boolean active() {
+      return reason != null || inFlight || mayBeInEffect();
     }
 
     private boolean mayBeInEffect() {
@@ -1090,6 +1142,16 @@ public final class GroupController {
     if (to == VrrpState.MASTER) {
       demotePeer = fencedPeerRunId != null && scheduler.nanoTime() - fencedAtNanos < FENCE_VALID;
       fencedPeerRunId = null;
+      releaseVipKeptAfterRedisGone("this node is master again"); // the VIP stays
+      if (router.peerReleased()
+          && health.health() == HealthTracker.Health.UP
+          && local != null
+          && !writeHold.active()) {
+        // The peer gave the role up itself (priority 0): announce the VIP now, before our Redis is
+        // promoted, so clients leave the old host two round trips to Redis sooner; one that
+        // arrives meanwhile gets an error (READONLY) and retries instead of a black hole.
+        vip.add();
+      }
       reconcileRole();
     } else if (from == VrrpState.MASTER) {
       fenceOpenedAt = -1;
@@ -1101,15 +1163,78 @@ public final class GroupController {
         // write; it lets the clients' connections be cut while their FIN can still reach them,
         // and the switchover removes it once the peer serves (see releaseSwitchoverVip).
         vipKeptForSwitchover = true;
+      } else if (to == VrrpState.FAULT
+          && redisGone
+          && router.linkFault() == null
+          && running
+          && vip.held()) {
+        keepVipUntilPeerAnnounces();
       } else {
-        // At once, even when our Redis is dead: a supervisor may restart it empty within
-        // milliseconds, and clients must not find that empty master behind the VIP.
+        // At once otherwise: a Redis that still runs must not take writes through the VIP of a node
+        // that is no longer master.
         vip.remove();
       }
       reconcileRole();
     }
     listener.transition(group.name(), from, to, reason);
     listener.changed(group.name());
+  }
+
+  /**
+   * Our Redis process is gone (its connection closed) and the peer is about to take over: while the
+   * VIP stays here, a client that reconnects is refused at once (nothing listens on the port) and
+   * retries; without it, its SYN would go to our MAC until the peer's gratuitous ARP and wait out a
+   * connect timeout or a 1 s SYN retransmit. No write can reach a Redis through it: a restarted
+   * Redis answers a check (which removes the VIP at once) and starts with its write fence closed
+   * ({@link WriteFence}). Bounded by one advert interval, S1's allowance for a handover.
+   */
+  private void keepVipUntilPeerAnnounces() {
+    vipKeptAfterRedisGone = true;
+    peerAnnouncedWhileVipKept = false;
+    vipKeptBound.cancel();
+    vipKeptSinceNanos = scheduler.nanoTime();
+    vipKeptBound =
+        scheduler.schedule(
+            advertInterval, () -> releaseVipKeptAfterRedisGone("one advert interval passed"));
+  }
+
+  /**
+   * Once the peer announced itself, looks at its Redis every {@link #FENCE_POLL} until it answers
+   * as master: the peer adds the VIP (and sends its gratuitous ARP) right after its promotion, so
+   * dropping ours on the advert alone would still leave clients a few milliseconds of black hole.
+   */
+  private void lookWhileVipKept() {
+    if (!peerAnnouncedWhileVipKept) {
+      return;
+    }
+    checkPeer(advertInterval);
+    vipKeptLook.cancel();
+    vipKeptLook = scheduler.schedule(FENCE_POLL, this::lookWhileVipKept);
+  }
+
+  /**
+   * Ends {@link #keepVipUntilPeerAnnounces}: the peer announced, the bound passed, or Redis is
+   * back.
+   */
+  private void releaseVipKeptAfterRedisGone(String why) {
+    if (!vipKeptAfterRedisGone) {
+      return;
+    }
+    log.accept(
+        "group "
+            + group.name()
+            + ": VIP kept "
+            + (scheduler.nanoTime() - vipKeptSinceNanos) / 1_000_000
+            + " ms after our Redis went away, until now: "
+            + why);
+    vipKeptAfterRedisGone = false;
+    peerAnnouncedWhileVipKept = false;
+    vipKeptBound.cancel();
+    vipKeptLook.cancel();
+    if (router.state() != VrrpState.MASTER) {
+      vip.remove();
+      listener.changed(group.name());
+    }
   }
 
   private String describeError() {

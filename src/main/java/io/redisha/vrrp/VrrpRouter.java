@@ -22,6 +22,12 @@ public final class VrrpRouter {
 
     /** Reports a state change; the caller adds or removes the VIP and switches Redis roles. */
     void transition(VrrpState from, VrrpState to, String reason);
+
+    /**
+     * An advert from the peer was handled (in any state, after the state machine acted on it).
+     * Nothing by default.
+     */
+    default void heard(VrrpAdvertisement advertisement, Inet4Address source) {}
   }
 
   /**
@@ -297,6 +303,7 @@ public final class VrrpRouter {
       case MASTER -> receiveAsMaster(advert, source, now);
       case INITIALIZE, FAULT -> noteHeard(advert, source, now);
     }
+    output.heard(advert, source);
   }
 
   private void receiveAsBackup(VrrpAdvertisement advert, Inet4Address source, long now) {

@@ -1,0 +1,429 @@
+package io.redisha.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redisha.arbiter.SplitBrainGuard;
+import io.redisha.clock.VirtualScheduler;
+import io.redisha.pair.PairSettings;
+import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.ReplicationInfo.ConnectedReplica;
+import io.redisha.redis.ReplicationInfo.MasterLink;
+import io.redisha.redis.ReplicationInfo.Role;
+import io.redisha.vrrp.VrrpAdvertisement;
+import io.redisha.vrrp.VrrpState;
+import io.redisha.vrrp.VrrpVersion;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 16, on a virtual clock: when our Redis process dies on the master, the VIP stays on this
+ * host (so reconnecting clients are refused, not black-holed) until the peer announced itself and
+ * its Redis answers as master, at most one advert interval, and never once our Redis answers again;
+ * a backup that takes the role on a priority-0 release announces the VIP before promoting.
+ */
+class GroupControllerRedisGoneTest {
+  static final String PEER_HOST = "192.0.2.12";
+  static final String OUR_HOST = "192.0.2.11";
+  static final int PORT = 6379;
+  static final String HISTORY = "1111111111111111111111111111111111111111";
+  static final Duration ANSWER = Duration.ofNanos(300_000);
+
+  final VirtualScheduler scheduler = new VirtualScheduler();
+  final List<String> timeline = new ArrayList<>();
+  final List<VrrpAdvertisement> adverts = new ArrayList<>();
+  final LocalRedis ours = new LocalRedis();
+  final PeerRedis peer = new PeerRedis();
+  final Vip vip = new Vip();
+  final PairSettings pair = GroupControllerLinkTest.pair();
+  GroupController controller;
+
+  GroupController controller() {
+    return new GroupController(
+        pair,
+        pair.group("a"),
+        scheduler,
+        ours,
+        peer,
+        vip,
+        SplitBrainGuard.NONE,
+        advert -> {
+          adverts.add(advert);
+          timeline.add("advert " + advert.priority());
+        },
+        GroupController.Listener.NONE,
+        line -> timeline.add("log " + line));
+  }
+
+  void runAsMaster() {
+    controller = controller();
+    controller.start();
+    scheduler.advance(Duration.ofSeconds(2));
+    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
+    assertThat(vip.held).isTrue();
+    timeline.clear();
+  }
+
+  void killOurRedis() {
+    ours.alive = false;
+    ours.events.connectionLost("connection closed");
+    scheduler.advance(Duration.ofNanos(1));
+  }
+
+  @Test
+  void theVipStaysUntilThePeersRedisAnswersAsMasterAfterItsAdvert() {
+    runAsMaster();
+
+    killOurRedis();
+
+    assertThat(controller.router().state()).isEqualTo(VrrpState.FAULT);
+    assertThat(adverts.getLast().priority()).as("the release").isZero();
+    assertThat(vip.held).as("kept: a reconnecting client is refused here").isTrue();
+    scheduler.advance(Duration.ofMillis(20));
+    assertThat(vip.held).as("no advert from the peer yet").isTrue();
+
+    controller.router().receive(advert(100), peerAddress());
+    scheduler.advance(Duration.ofMillis(10));
+    assertThat(vip.held).as("the peer's Redis is still being promoted").isTrue();
+
+    peer.master = true;
+    scheduler.advance(Duration.ofMillis(3));
+    assertThat(vip.held).as("the peer's Redis answered as master").isFalse();
+    assertThat(timeline).anyMatch(l -> l.contains("until now: the peer's Redis answers as master"));
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(vip.held).isFalse();
+  }
+
+  @Test
+  void withoutThePeerTheVipGoesAfterOneAdvertInterval() {
+    runAsMaster();
+    long killed = scheduler.nanoTime();
+
+    killOurRedis();
+    while (vip.held) {
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(scheduler.nanoTime() - killed).isLessThanOrEqualTo(101_000_000L);
+    }
+
+    assertThat(scheduler.nanoTime() - killed)
+        .as("one advert interval, not less")
+        .isGreaterThanOrEqualTo(100_000_000L);
+    assertThat(timeline).anyMatch(l -> l.contains("until now: one advert interval passed"));
+  }
+
+  @Test
+  void aPeerAdvertAloneWhilePeersRedisStaysAReplicaStillEndsAtTheBound() {
+    runAsMaster();
+    long killed = scheduler.nanoTime();
+
+    killOurRedis();
+    controller.router().receive(advert(100), peerAddress());
+    while (vip.held) {
+      scheduler.advance(Duration.ofMillis(1));
+    }
+
+    assertThat(scheduler.nanoTime() - killed).isBetween(100_000_000L, 101_000_000L);
+  }
+
+  @Test
+  void ourRedisAnsweringAgainRemovesTheVipAtOnce() {
+    runAsMaster();
+    scheduler.advance(Duration.ofMillis(50)); // half-way between two checks (every 100 ms)
+
+    killOurRedis();
+    scheduler.advance(Duration.ofMillis(10));
+    assertThat(vip.held).isTrue();
+    ours.alive = true; // restarted by its supervisor before the peer announced itself
+    ours.restarted = true;
+    long back = scheduler.nanoTime();
+    while (vip.held) {
+      scheduler.advance(Duration.ofMillis(1));
+    }
+
+    assertThat(scheduler.nanoTime() - back)
+        .as("by the next check, 40 ms later, before the bound ran out")
+        .isLessThan(45_000_000L);
+    assertThat(timeline).anyMatch(l -> l.contains("until now: our Redis answers again"));
+  }
+
+  @Test
+  void theLinkLostDuringTheHoldRemovesTheVipAtOnce() {
+    runAsMaster();
+
+    killOurRedis();
+    assertThat(vip.held).isTrue();
+    controller.linkLost("carrier lost on eth0");
+
+    assertThat(vip.held).isFalse();
+  }
+
+  @Test
+  void aBackupTakingTheRoleOnAReleaseAnnouncesTheVipBeforeThePromotion() {
+    controller = controller();
+    ours.master = false;
+    peer.master = true;
+    controller.start();
+    for (int i = 0; i < 20; i++) {
+      controller.router().receive(advert(200), peerAddress());
+      scheduler.advance(Duration.ofMillis(100));
+    }
+    assertThat(controller.router().state()).isEqualTo(VrrpState.BACKUP);
+    assertThat(vip.held).isFalse();
+    timeline.clear();
+
+    controller.router().receive(advert(0), peerAddress());
+
+    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
+    assertThat(timeline)
+        .as("the gratuitous ARP before the first advert")
+        .containsSubsequence("VIP add", "advert 150");
+    scheduler.advance(Duration.ofMillis(5));
+    assertThat(timeline)
+        .as("the VIP before the fence and the promotion")
+        .containsSubsequence("VIP add", "ours: CONFIG SET fence open", "ours: REPLICAOF NO ONE");
+    assertThat(ours.master).isTrue();
+  }
+
+  @Test
+  void aTakeoverBySilenceStillAddsTheVipOnlyAfterThePromotion() {
+    controller = controller();
+    ours.master = false;
+    peer.master = true;
+    controller.start();
+    for (int i = 0; i < 20; i++) {
+      controller.router().receive(advert(200), peerAddress());
+      scheduler.advance(Duration.ofMillis(100));
+    }
+    peer.reachable = false; // the peer's host is gone
+    timeline.clear();
+
+    while (controller.router().state() != VrrpState.MASTER) {
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(scheduler.nanoTime()).isLessThan(10_000_000_000L);
+    }
+    scheduler.advance(Duration.ofMillis(5));
+
+    assertThat(timeline).containsSubsequence("ours: REPLICAOF NO ONE", "VIP add");
+  }
+
+  VrrpAdvertisement advert(int priority) {
+    try {
+      return new VrrpAdvertisement(
+          VrrpVersion.V3,
+          51,
+          priority,
+          10,
+          List.of((Inet4Address) InetAddress.getByName("192.0.2.100")),
+          null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Inet4Address peerAddress() {
+    try {
+      return (Inet4Address) InetAddress.getByName(PEER_HOST);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Our Redis: a master with data, replicated by the peer's, until it dies. */
+  final class LocalRedis implements RedisPort {
+    boolean alive = true;
+    boolean master = true;
+    boolean restarted;
+    Events events = reason -> {};
+
+    ReplicationInfo info() {
+      boolean linked = peer.reachable && !peer.master;
+      return new ReplicationInfo(
+          master ? Role.MASTER : Role.REPLICA,
+          restarted ? "run-ours-2" : "run-ours",
+          100,
+          HISTORY,
+          ReplicationInfo.NO_REPL_ID,
+          restarted ? 0 : 1000,
+          -1,
+          OptionalLong.of(restarted ? 0 : 10),
+          master
+              ? Optional.empty()
+              : Optional.of(new MasterLink(PEER_HOST, PORT, peer.reachable, false, 1000)),
+          master && linked
+              ? List.of(new ConnectedReplica(PEER_HOST, PORT, "online", 1000, 0))
+              : List.of());
+    }
+
+    private void command(String name, Runnable effect, Consumer<String> done) {
+      timeline.add("ours: " + name);
+      scheduler.schedule(
+          ANSWER,
+          () -> {
+            if (!alive) {
+              done.accept("connection refused");
+              return;
+            }
+            effect.run();
+            done.accept(null);
+          });
+    }
+
+    @Override
+    public void check(Duration timeout, Consumer<CheckResult> done) {
+      scheduler.schedule(
+          ANSWER,
+          () ->
+              done.accept(
+                  alive
+                      ? new CheckResult(info(), null)
+                      : new CheckResult(null, "connection refused")));
+    }
+
+    @Override
+    public void promote(Consumer<String> done) {
+      command("REPLICAOF NO ONE", () -> master = true, done);
+    }
+
+    @Override
+    public void follow(String host, int port, Consumer<String> done) {
+      command("REPLICAOF " + host + " " + port, () -> master = false, done);
+    }
+
+    @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
+      command("CONFIG SET fence " + (closed ? "closed" : "open"), () -> {}, done);
+    }
+
+    @Override
+    public void killNormalClients(Consumer<String> done) {
+      command("CLIENT KILL TYPE normal", () -> {}, done);
+    }
+
+    @Override
+    public void pauseWrites(Duration duration, Consumer<String> done) {
+      command("CLIENT PAUSE", () -> {}, done);
+    }
+
+    @Override
+    public void unpause(Consumer<String> done) {
+      command("CLIENT UNPAUSE", () -> {}, done);
+    }
+
+    @Override
+    public void setEvents(Events events) {
+      this.events = events;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** The peer's Redis as our agent reads it: a replica of ours until it answers as master. */
+  final class PeerRedis implements RedisPort {
+    boolean reachable = true;
+    boolean master;
+
+    @Override
+    public void check(Duration timeout, Consumer<CheckResult> done) {
+      if (!reachable) {
+        scheduler.schedule(timeout, () -> done.accept(new CheckResult(null, "timed out")));
+        return;
+      }
+      ReplicationInfo info =
+          master
+              ? new ReplicationInfo(
+                  Role.MASTER,
+                  "run-peer",
+                  100,
+                  "2222222222222222222222222222222222222222",
+                  HISTORY,
+                  1500,
+                  1001,
+                  OptionalLong.of(12),
+                  Optional.empty(),
+                  List.of())
+              : new ReplicationInfo(
+                  Role.REPLICA,
+                  "run-peer",
+                  100,
+                  HISTORY,
+                  ReplicationInfo.NO_REPL_ID,
+                  1000,
+                  -1,
+                  OptionalLong.of(10),
+                  Optional.of(new MasterLink(OUR_HOST, PORT, true, false, 1000)),
+                  List.of());
+      scheduler.schedule(ANSWER, () -> done.accept(new CheckResult(info, null)));
+    }
+
+    @Override
+    public void promote(Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void follow(String host, int port, Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void setWriteFence(boolean closed, Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void killNormalClients(Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void pauseWrites(Duration duration, Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void unpause(Consumer<String> done) {
+      done.accept("not the peer's agent");
+    }
+
+    @Override
+    public void setEvents(Events events) {}
+
+    @Override
+    public void close() {}
+  }
+
+  final class Vip implements VipPort {
+    boolean held;
+
+    @Override
+    public void add() {
+      if (!held) {
+        timeline.add("VIP add");
+      }
+      held = true;
+    }
+
+    @Override
+    public void remove() {
+      if (held) {
+        timeline.add("VIP remove");
+      }
+      held = false;
+    }
+
+    @Override
+    public void reannounce() {}
+
+    @Override
+    public boolean held() {
+      return held;
+    }
+  }
+}
