@@ -465,7 +465,9 @@ public final class GroupController {
 
   /** S4: a master that lost its proof drops the VIP and stops being master. */
   private void fence(String reason) {
-    router.setEligible(false, "fenced: " + reason);
+    // No priority 0 release: without the proof, our replica may lack acknowledged writes, and the
+    // peer must not take over before its Redis has them (simulation seeds 1538, 2336).
+    router.withdraw("fenced: " + reason);
   }
 
   // ---- Roles, level-triggered ----
@@ -1263,6 +1265,8 @@ public final class GroupController {
         okLook != null && okIsLatest && okLookStartedNanos > lastHeard
             ? Optional.of(okLook)
             : Optional.empty();
+    Optional<ReplicationInfo> lastAnswerSinceAdvert =
+        okLook != null && okLookStartedNanos > lastHeard ? Optional.of(okLook) : Optional.empty();
     Optional<ReplicationInfo> answered =
         okLook != null
                 && okLookStartedNanos >= firstMissed
@@ -1282,6 +1286,7 @@ public final class GroupController {
         silence,
         Optional.ofNullable(local),
         answeredSinceAdvert,
+        lastAnswerSinceAdvert,
         answered,
         streamMoved,
         failedLookStartedNanos > lastHeard,
