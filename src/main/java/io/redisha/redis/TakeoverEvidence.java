@@ -194,8 +194,7 @@ public final class TakeoverEvidence {
       return new Verdict(
           Decision.WAIT, Reason.FENCE_IN_PROGRESS, "fencing the peer's Redis before taking over");
     }
-    if (Boolean.getBoolean("noA") == false
-        && !seen.oursStreams()
+    if (!seen.oursStreams()
         && seen.answered().isEmpty()
         && seen.lastAnswerSinceAdvert().filter(ReplicationInfo::acceptsWrites).isPresent()) {
       // A look since the peer's last advert found its Redis serving, and ours has not streamed
