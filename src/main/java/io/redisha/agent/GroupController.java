@@ -1266,8 +1266,10 @@ public final class GroupController {
         okLook != null && okIsLatest && okLookStartedNanos > lastHeard
             ? Optional.of(okLook)
             : Optional.empty();
-    Optional<ReplicationInfo> lastAnswerSinceAdvert =
-        okLook != null && okLookStartedNanos > lastHeard ? Optional.of(okLook) : Optional.empty();
+    Optional<ReplicationInfo> lastAnswerSinceMissed =
+        okLook != null && okLookStartedNanos >= firstMissed
+            ? Optional.of(okLook)
+            : Optional.empty();
     Optional<ReplicationInfo> answered =
         okLook != null
                 && okLookStartedNanos >= firstMissed
@@ -1287,7 +1289,7 @@ public final class GroupController {
         silence,
         Optional.ofNullable(local),
         answeredSinceAdvert,
-        lastAnswerSinceAdvert,
+        lastAnswerSinceMissed,
         answered,
         streamMoved,
         failedLookStartedNanos > lastHeard,

@@ -91,8 +91,10 @@ public final class TakeoverEvidence {
    * @param ours our Redis's INFO, empty before the first check
    * @param answeredSinceAdvert the peer's Redis as the latest look started after the peer's last
    *     advert found it; empty when no such look answered
-   * @param lastAnswerSinceAdvert the peer's Redis as the last look that started after the peer's
-   *     last advert and answered found it, even when a later look failed; empty when none answered
+   * @param lastAnswerSinceMissed the peer's Redis as the last look that started after the first
+   *     missed advert and answered found it, even when a later look failed; empty when none
+   *     answered (a look started between the last advert and a host cut answers, and says nothing
+   *     then)
    * @param answered the peer's Redis as a look started after the first missed advert found it;
    *     empty when no such look answered
    * @param streamMoved our Redis, configured on the peer's, received its stream (its offset or
@@ -106,7 +108,7 @@ public final class TakeoverEvidence {
       Duration silence,
       Optional<ReplicationInfo> ours,
       Optional<ReplicationInfo> answeredSinceAdvert,
-      Optional<ReplicationInfo> lastAnswerSinceAdvert,
+      Optional<ReplicationInfo> lastAnswerSinceMissed,
       Optional<ReplicationInfo> answered,
       boolean streamMoved,
       boolean lookFailed,
@@ -116,7 +118,7 @@ public final class TakeoverEvidence {
       Objects.requireNonNull(silence, "silence");
       Objects.requireNonNull(ours, "ours");
       Objects.requireNonNull(answeredSinceAdvert, "answeredSinceAdvert");
-      Objects.requireNonNull(lastAnswerSinceAdvert, "lastAnswerSinceAdvert");
+      Objects.requireNonNull(lastAnswerSinceMissed, "lastAnswerSinceMissed");
       Objects.requireNonNull(answered, "answered");
       Objects.requireNonNull(fence, "fence");
     }
@@ -154,10 +156,11 @@ public final class TakeoverEvidence {
             Decision.WAIT,
             Reason.LOOKING,
             "our Redis does not stream from the peer's: looking at it before taking over");
-      } else if (seen.lastAnswerSinceAdvert().isPresent()) {
-        // The latest look failed, but one since the last advert answered: a failed look on a
+      } else if (seen.lastAnswerSinceMissed().isPresent()) {
+        // The latest look failed, but one since the first missed advert answered: a failed look on
+        // a
         // lossy link says nothing about the data the peer's Redis had then (simulation seed 338).
-        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), seen.lastAnswerSinceAdvert());
+        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), seen.lastAnswerSinceMissed());
         if (!data.mayBecomeMaster()) {
           return new Verdict(
               Decision.WAIT,
@@ -169,7 +172,7 @@ public final class TakeoverEvidence {
       }
     }
     if (seen.released()) {
-      Optional<ReplicationInfo> look = seen.answeredSinceAdvert().or(seen::lastAnswerSinceAdvert);
+      Optional<ReplicationInfo> look = seen.answeredSinceAdvert().or(seen::lastAnswerSinceMissed);
       if (seen.oursStreams() && seen.ours().isPresent() && look.isPresent()) {
         DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), look);
         if (behind(data)) {
@@ -196,15 +199,15 @@ public final class TakeoverEvidence {
     }
     if (!seen.oursStreams()
         && seen.answered().isEmpty()
-        && seen.lastAnswerSinceAdvert().filter(ReplicationInfo::acceptsWrites).isPresent()) {
-      // A look since the peer's last advert found its Redis serving, and ours has not streamed
+        && seen.lastAnswerSinceMissed().filter(ReplicationInfo::acceptsWrites).isPresent()) {
+      // A look since the first missed advert found its Redis serving, and ours has not streamed
       // since: later looks that failed prove no more than a lossy link, and that Redis may still
       // take writes ours lacks (simulation seed 338: the peer's agent crashed, its Redis served
       // through the VIP, and every look for four seconds failed).
       return new Verdict(
           Decision.WAIT,
           Reason.PEER_SERVES_OURS_DOES_NOT_STREAM,
-          "the peer's Redis served writes when looked at since its last advert and ours does not"
+          "the peer's Redis served writes when looked at after its adverts stopped and ours does not"
               + " stream from it; looks failed since, which a lossy link explains: taking over"
               + " would lose its writes");
     }

@@ -379,6 +379,12 @@ final class SimEtcd {
   }
 
   private void watch() {
+    checkHolders();
+    world.scheduler.schedule(Duration.ofMillis(5), this::watch);
+  }
+
+  /** Also run right after each answer reaches a guard, before anything it allows can happen. */
+  private void checkHolders() {
     guards.forEach(
         (group, pair) -> {
           if (pair[0] != null && pair[1] != null && pair[0].held() && pair[1].held()) {
@@ -387,7 +393,6 @@ final class SimEtcd {
                     + group);
           }
         });
-    world.scheduler.schedule(Duration.ofMillis(5), this::watch);
   }
 
   private final class Port implements LeasePort {
@@ -704,7 +709,11 @@ final class SimEtcd {
       if (result instanceof LeasePort.Failed) {
         counts.failedCalls++;
       }
-      port.agent.execute(() -> done.accept(result));
+      port.agent.execute(
+          () -> {
+            done.accept(result);
+            checkHolders();
+          });
       if (op != Op.GET) {
         port.queue.addFirst(
             new Call(port, Op.KEEP_ALIVE, null, r -> {}, world.now() + CALL_TIMEOUT.toNanos()));
