@@ -184,19 +184,10 @@ final class SimPorts {
     private <T> void roundTrip(
         Duration timeout, Supplier<T> onRedis, T timedOut, Consumer<T> done) {
       int to = redis.node;
-      // The caller's timeout runs from the call, whatever the network does: a request that the
-      // lossy link keeps retransmitting still times out on time, and the answer that comes later
-      // reaches nobody (it is still applied at the peer's Redis).
-      boolean[] over = {false};
-      Consumer<T> once =
-          value -> {
-            if (!over[0]) {
-              over[0] = true;
-              agent.execute(() -> done.accept(value));
-            }
-          };
-      world.scheduler.schedule(timeout, () -> once.accept(timedOut));
+      Runnable late =
+          () -> world.scheduler.schedule(timeout, () -> agent.execute(() -> done.accept(timedOut)));
       if (!world.network.up(from, to)) {
+        late.run();
         return;
       }
       Duration request = world.network.pairDelay();
@@ -204,14 +195,26 @@ final class SimPorts {
           request,
           () -> {
             if (!world.network.up(from, to)) {
+              world.scheduler.schedule(
+                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
               return;
             }
             T result = onRedis.get();
+            Duration reply = world.network.pairDelay();
+            if (request.plus(reply).compareTo(timeout) > 0) {
+              world.scheduler.schedule(
+                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
+              return;
+            }
             world.scheduler.schedule(
-                world.network.pairDelay(),
+                reply,
                 () -> {
                   if (world.network.up(to, from)) {
-                    once.accept(result);
+                    agent.execute(() -> done.accept(result));
+                  } else {
+                    world.scheduler.schedule(
+                        timeout.minus(request).minus(reply),
+                        () -> agent.execute(() -> done.accept(timedOut)));
                   }
                 });
           });
