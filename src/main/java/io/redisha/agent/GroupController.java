@@ -206,7 +206,6 @@ public final class GroupController {
               }
             });
     router.setTakeoverGate(this::takeoverRefusal);
-    guard.onTakeoverReady(router::retryTakeover);
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));

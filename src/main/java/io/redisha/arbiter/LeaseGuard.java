@@ -8,7 +8,6 @@ import io.redisha.arbiter.LeasePort.NotFound;
 import io.redisha.arbiter.LeasePort.Result;
 import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -66,9 +65,6 @@ public final class LeaseGuard implements SplitBrainGuard {
   private boolean closed;
   private String lastProblem;
   private Cancellable maintenance = Cancellable.NONE;
-  private Runnable takeoverReady = () -> {};
-  private Cancellable silenceOver = Cancellable.NONE;
-  private long silenceOverAtNanos = Long.MIN_VALUE;
   private long lastStamp = Long.MIN_VALUE;
 
   /** A read made just before the fence time ran out, and when it was sent. */
@@ -112,7 +108,6 @@ public final class LeaseGuard implements SplitBrainGuard {
     if (silence != null) {
       if (peer.silence().compareTo(timing.fenceTime().minus(timing.margin())) > 0) {
         prefetch(now);
-        askAgainWhenSilenceIsOver(now, MasterTerm.silenceLeft(timing, peer));
       }
       return silence;
     }
@@ -126,33 +121,6 @@ public final class LeaseGuard implements SplitBrainGuard {
         + port.title()
         + " is not ours: "
         + (lastProblem == null ? "asking " + port.store() : lastProblem);
-  }
-
-  @Override
-  public void onTakeoverReady(Runnable ready) {
-    takeoverReady = Objects.requireNonNull(ready, "ready");
-  }
-
-  /**
-   * The router asks again one advert interval after a refusal; the wait ends in between, so ask at
-   * its end (1 ms after, so that it has ended by the caller's reckoning too).
-   */
-  private void askAgainWhenSilenceIsOver(long now, Duration left) {
-    long at = now + left.toNanos() + 1_000_000L;
-    if (silenceOverAtNanos != Long.MIN_VALUE && Math.abs(at - silenceOverAtNanos) < 1_000_000L) {
-      return;
-    }
-    silenceOver.cancel();
-    silenceOverAtNanos = at;
-    silenceOver =
-        scheduler.schedule(
-            Duration.ofNanos(at - now),
-            () -> {
-              silenceOverAtNanos = Long.MIN_VALUE;
-              if (!closed) {
-                takeoverReady.run();
-              }
-            });
   }
 
   @Override
@@ -199,7 +167,6 @@ public final class LeaseGuard implements SplitBrainGuard {
     release("agent stopping");
     closed = true;
     maintenance.cancel();
-    silenceOver.cancel();
   }
 
   /** Whether this node holds the Lease now, by its own conservative reckoning. */
@@ -338,7 +305,6 @@ public final class LeaseGuard implements SplitBrainGuard {
           lastProblem = null;
           if (!wasHeld) {
             log.accept(port.title() + " acquired");
-            takeoverReady.run();
           }
         }
       }

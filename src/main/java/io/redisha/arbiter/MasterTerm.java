@@ -114,19 +114,6 @@ final class MasterTerm {
     return timing.fenceTime();
   }
 
-  /** The time until {@link #silenceRefusal} lets the takeover through, zero when it does now. */
-  static Duration silenceLeft(FenceTiming timing, SplitBrainGuard.PeerView peer) {
-    Duration left = timing.fenceTime().minus(peer.silence());
-    Duration served = peer.sincePeerServedOurRedis();
-    if (served != null) {
-      Duration servedLeft = servedWindow(timing).minus(served);
-      if (servedLeft.compareTo(left) > 0) {
-        left = servedLeft;
-      }
-    }
-    return left.isNegative() ? Duration.ZERO : left;
-  }
-
   /**
    * Whether the caller may skip the arbiter: a fresh release hands the role over directly, and so
    * does the peer's Redis fenced by this node (the old master can take no write any more, and its

@@ -49,13 +49,6 @@ public interface SplitBrainGuard {
   /** What the guard is doing, for status, e.g. "None" or "Lease held until ...". */
   String describe();
 
-  /**
-   * Registers what to run when a refused takeover may be allowed now (the arbiter's answer came, a
-   * wait is over), so that the caller asks again at once instead of one advert interval later. Runs
-   * on the scheduler's thread; the default never calls it.
-   */
-  default void onTakeoverReady(Runnable ready) {}
-
   /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 
