@@ -527,7 +527,9 @@ public final class GroupController {
 
   /** S4: a master that lost its proof drops the VIP and stops being master. */
   private void fence(String reason) {
-    router.setEligible(false, "fenced: " + reason);
+    // No priority 0 release: without the proof, our replica may lack acknowledged writes, and the
+    // peer must not take over before its Redis has them (simulation seeds 1538, 2336).
+    router.withdraw("fenced: " + reason);
   }
 
   // ---- Roles, level-triggered ----
@@ -1426,6 +1428,10 @@ public final class GroupController {
         okLook != null && okIsLatest && okLookStartedNanos > lastHeard
             ? Optional.of(okLook)
             : Optional.empty();
+    Optional<ReplicationInfo> lastAnswerSinceMissed =
+        okLook != null && okLookStartedNanos >= firstMissed
+            ? Optional.of(okLook)
+            : Optional.empty();
     Optional<ReplicationInfo> answered =
         okLook != null
                 && okLookStartedNanos >= firstMissed
@@ -1446,6 +1452,7 @@ public final class GroupController {
         silence,
         Optional.ofNullable(local),
         answeredSinceAdvert,
+        lastAnswerSinceMissed,
         answered,
         streamMoved,
         lookFailed,

@@ -85,7 +85,7 @@ final class MasterTerm {
           + " ms of silence";
     }
     Duration served = peer.sincePeerServedOurRedis();
-    Duration proofLasts = timing.fenceTime().plus(timing.tick().multipliedBy(3));
+    Duration proofLasts = servedWindow(timing);
     if (served != null && served.compareTo(proofLasts) <= 0) {
       // Our Redis acknowledged the peer's stream until recently: the peer may keep its role on
       // that proof, so the adverts alone say nothing (seeds 2250, 1760).
@@ -98,6 +98,20 @@ final class MasterTerm {
           + " ms";
     }
     return null;
+  }
+
+  /**
+   * How long after the peer last served our Redis (a check saw our Redis receive its stream, at
+   * most one tick after the bytes came) it may still hold its proof. Its last acknowledgement left
+   * while the link was up, at most a tick after that check; the proof then lasts {@link
+   * FenceTiming#proofStaleness}, the grace {@link FenceTiming#holdGrace} and a tick more, so the
+   * fence time (staleness + grace + margin of two ticks, two adverts and 200 ms, + one advert)
+   * counted from the check leaves the old master 300 ms and more to have fenced itself. The master
+   * isolated from its peer and the arbiter is the case this bound decides: the peer's adverts and
+   * its stream stop together, and the check comes up to a tick after the adverts' silence began.
+   */
+  static Duration servedWindow(FenceTiming timing) {
+    return timing.fenceTime();
   }
 
   /**

@@ -59,6 +59,7 @@ public final class TakeoverEvidence {
   /** Which case applied. */
   public enum Reason {
     PEER_RELEASED,
+    PEER_RELEASED_OURS_BEHIND,
     PEER_FENCED_BY_US,
     FENCE_IN_PROGRESS,
     PEER_TAKES_NO_WRITES,
@@ -68,6 +69,7 @@ public final class TakeoverEvidence {
     PEER_UNREACHABLE,
     LINK_DROPS_PACKETS,
     OURS_LACKS_DATA,
+    OURS_CATCHING_UP,
     LOOKING
   }
 
@@ -92,6 +94,10 @@ public final class TakeoverEvidence {
    * @param ours our Redis's INFO, empty before the first check
    * @param answeredSinceAdvert the peer's Redis as the latest look started after the peer's last
    *     advert found it; empty when no such look answered
+   * @param lastAnswerSinceMissed the peer's Redis as the last look that started after the first
+   *     missed advert and answered found it, even when a later look failed; empty when none
+   *     answered (a look started between the last advert and a host cut answers, and says nothing
+   *     then)
    * @param answered the peer's Redis as a look started after the first missed advert found it;
    *     empty when no such look answered
    * @param streamMoved our Redis, configured on the peer's, received its stream (its offset or
@@ -107,6 +113,7 @@ public final class TakeoverEvidence {
       Duration silence,
       Optional<ReplicationInfo> ours,
       Optional<ReplicationInfo> answeredSinceAdvert,
+      Optional<ReplicationInfo> lastAnswerSinceMissed,
       Optional<ReplicationInfo> answered,
       boolean streamMoved,
       boolean lookFailed,
@@ -117,6 +124,7 @@ public final class TakeoverEvidence {
       Objects.requireNonNull(silence, "silence");
       Objects.requireNonNull(ours, "ours");
       Objects.requireNonNull(answeredSinceAdvert, "answeredSinceAdvert");
+      Objects.requireNonNull(lastAnswerSinceMissed, "lastAnswerSinceMissed");
       Objects.requireNonNull(answered, "answered");
       Objects.requireNonNull(fence, "fence");
     }
@@ -154,9 +162,34 @@ public final class TakeoverEvidence {
             Decision.WAIT,
             Reason.LOOKING,
             "our Redis does not stream from the peer's: looking at it before taking over");
+      } else if (seen.lastAnswerSinceMissed().isPresent()) {
+        // The latest look failed, but one since the first missed advert answered: a failed look on
+        // a
+        // lossy link says nothing about the data the peer's Redis had then (simulation seed 338).
+        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), seen.lastAnswerSinceMissed());
+        if (!data.mayBecomeMaster()) {
+          return new Verdict(
+              Decision.WAIT,
+              Reason.OURS_LACKS_DATA,
+              "the latest look at the peer's Redis failed, but the one before found data ours"
+                  + " lacks: "
+                  + data.explanation());
+        }
       }
     }
     if (seen.released()) {
+      Optional<ReplicationInfo> look = seen.answeredSinceAdvert().or(seen::lastAnswerSinceMissed);
+      if (seen.oursStreams() && seen.ours().isPresent() && look.isPresent()) {
+        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), look);
+        if (behind(data)) {
+          return new Verdict(
+              Decision.FENCE_FIRST,
+              Reason.PEER_RELEASED_OURS_BEHIND,
+              "the peer released the role, but our Redis lacks bytes its Redis has: fencing that"
+                  + " Redis until ours has them; "
+                  + data.explanation());
+        }
+      }
       return new Verdict(
           Decision.GUARD_DECIDES, Reason.PEER_RELEASED, "the peer released the role");
     }
@@ -169,6 +202,20 @@ public final class TakeoverEvidence {
     if (seen.fence() == FenceProgress.IN_PROGRESS) {
       return new Verdict(
           Decision.WAIT, Reason.FENCE_IN_PROGRESS, "fencing the peer's Redis before taking over");
+    }
+    if (!seen.oursStreams()
+        && seen.answered().isEmpty()
+        && seen.lastAnswerSinceMissed().filter(ReplicationInfo::acceptsWrites).isPresent()) {
+      // A look since the first missed advert found its Redis serving, and ours has not streamed
+      // since: later looks that failed prove no more than a lossy link, and that Redis may still
+      // take writes ours lacks (simulation seed 338: the peer's agent crashed, its Redis served
+      // through the VIP, and every look for four seconds failed).
+      return new Verdict(
+          Decision.WAIT,
+          Reason.PEER_SERVES_OURS_DOES_NOT_STREAM,
+          "the peer's Redis served writes when looked at after its adverts stopped and ours does not"
+              + " stream from it; looks failed since, which a lossy link explains: taking over"
+              + " would lose its writes");
     }
     boolean alive = seen.answered().isPresent() || seen.streamMoved();
     if (!alive && seen.lookFailed() && seen.linkDropsPackets()) {
@@ -197,6 +244,18 @@ public final class TakeoverEvidence {
     }
     boolean serving = seen.answered().map(ReplicationInfo::acceptsWrites).orElse(true);
     if (!serving) {
+      if (seen.oursStreams() && seen.ours().isPresent()) {
+        // Its last acknowledged writes may still be on their way to ours (a lossy link, seeds
+        // 1538 and 2336): its offset no longer moves, so ours catches up and the takeover follows.
+        DataGuard.Verdict data = DataGuard.decide(seen.ours().get(), seen.answered());
+        if (behind(data)) {
+          return new Verdict(
+              Decision.WAIT,
+              Reason.OURS_CATCHING_UP,
+              "the peer's Redis takes no writes, and ours is still catching up with it: "
+                  + data.explanation());
+        }
+      }
       return new Verdict(
           Decision.GUARD_DECIDES, Reason.PEER_TAKES_NO_WRITES, "the peer's Redis takes no writes");
     }
@@ -228,5 +287,11 @@ public final class TakeoverEvidence {
         "the peer's agent is silent for "
             + silentMillis
             + " ms while its Redis serves: fencing that Redis before taking over");
+  }
+
+  /** Our Redis lacks bytes of the peer's history, as opposed to histories that differ. */
+  private static boolean behind(DataGuard.Verdict data) {
+    return data.reason() == DataGuard.Reason.BEHIND_PEER
+        || data.reason() == DataGuard.Reason.LOCAL_EMPTY;
   }
 }

@@ -234,6 +234,27 @@ public final class VrrpRouter {
     }
   }
 
+  /**
+   * Like {@code setEligible(false, reason)}, but a master goes to FAULT without its priority 0
+   * advert: the peer then takes over only after its master-down interval and its own checks, not at
+   * once. For a master that fences itself because it cannot prove that its peer follows it: its
+   * replica may lack writes it acknowledged, and a release would invite the peer to take over
+   * before its Redis has them.
+   */
+  public void withdraw(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (!eligible) {
+      return;
+    }
+    eligible = false;
+    faultReason = reason;
+    if (state == VrrpState.INITIALIZE) {
+      return;
+    }
+    cancelTimers();
+    enter(VrrpState.FAULT, reason);
+  }
+
   public boolean eligible() {
     return eligible;
   }

@@ -31,6 +31,7 @@ class TakeoverEvidenceTest {
         Optional.of(STREAMING),
         answered,
         answered,
+        answered,
         streamMoved,
         lookFailed,
         true,
@@ -49,6 +50,7 @@ class TakeoverEvidenceTest {
             true,
             Duration.ZERO,
             Optional.of(STREAMING),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             false,
@@ -128,6 +130,7 @@ class TakeoverEvidenceTest {
             Optional.of(ours),
             Optional.of(SERVING),
             Optional.of(SERVING),
+            Optional.of(SERVING),
             false,
             false,
             false,
@@ -162,6 +165,7 @@ class TakeoverEvidenceTest {
             Optional.of(detached),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             false,
             false,
             false,
@@ -187,6 +191,7 @@ class TakeoverEvidenceTest {
                 Duration.ZERO,
                 Optional.of(detached),
                 Optional.of(ahead),
+                Optional.of(ahead),
                 Optional.empty(),
                 false,
                 false,
@@ -199,6 +204,7 @@ class TakeoverEvidenceTest {
                 true,
                 Duration.ZERO,
                 Optional.of(detached),
+                Optional.of(equal),
                 Optional.of(equal),
                 Optional.empty(),
                 false,
@@ -214,6 +220,7 @@ class TakeoverEvidenceTest {
                 Optional.of(detached),
                 Optional.empty(),
                 Optional.empty(),
+                Optional.empty(),
                 false,
                 true,
                 false,
@@ -225,6 +232,144 @@ class TakeoverEvidenceTest {
     assertThat(holding.decision()).isEqualTo(Decision.GUARD_DECIDES);
     assertThat(holding.reason()).isEqualTo(Reason.PEER_RELEASED);
     assertThat(unreachable.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+  }
+
+  /**
+   * Seed 338: our Redis detached, a look since the peer's last advert found the peer's Redis
+   * serving, and the looks after it failed (a lossy link). A failed look is no proof that the
+   * serving Redis is gone.
+   */
+  @Test
+  void aFailedLookDoesNotUndoAnEarlierOneThatFoundThePeersRedisServing() {
+    ReplicationInfo detached = Info.master(B, 121).promotedFrom(A, 121).fenced().build();
+    ReplicationInfo servingAtTheDetach = Info.master(A, 110).open().build();
+    ReplicationInfo takesNoWrites = Info.master(A, 110).fenced().build();
+
+    Verdict afterServing =
+        decide(
+            new Observed(
+                false,
+                Duration.ofMillis(6800),
+                Optional.of(detached),
+                Optional.empty(),
+                Optional.of(servingAtTheDetach),
+                Optional.empty(),
+                false,
+                true,
+                false,
+                FenceProgress.NONE));
+    Verdict afterFenced =
+        decide(
+            new Observed(
+                false,
+                Duration.ofMillis(6800),
+                Optional.of(detached),
+                Optional.empty(),
+                Optional.of(takesNoWrites),
+                Optional.empty(),
+                false,
+                true,
+                false,
+                FenceProgress.NONE));
+
+    assertThat(afterServing.decision()).isEqualTo(Decision.WAIT);
+    assertThat(afterServing.reason()).isEqualTo(Reason.PEER_SERVES_OURS_DOES_NOT_STREAM);
+    assertThat(afterFenced.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(afterFenced.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+  }
+
+  /** A failed look after one that found data ours lacks: still lacking. */
+  @Test
+  void aFailedLookDoesNotUndoAnEarlierOneThatFoundDataOursLacks() {
+    ReplicationInfo detached = Info.master(B, 121).promotedFrom(A, 121).fenced().build();
+    ReplicationInfo ahead = Info.master(A, 130).fenced().build();
+
+    Verdict verdict =
+        decide(
+            new Observed(
+                false,
+                Duration.ofMillis(4000),
+                Optional.of(detached),
+                Optional.empty(),
+                Optional.of(ahead),
+                Optional.empty(),
+                false,
+                true,
+                false,
+                FenceProgress.NONE));
+
+    assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
+    assertThat(verdict.reason()).isEqualTo(Reason.OURS_LACKS_DATA);
+  }
+
+  /**
+   * Seeds 1538 and 2336: the peer's Redis takes no writes any more, and ours, streaming from it,
+   * has not yet applied its last bytes: wait until it has, then leave it to the guard.
+   */
+  @Test
+  void aBackupWaitsUntilItsStreamHasEveryByteOfAPeerThatTakesNoWrites() {
+    ReplicationInfo fencedPeer = Info.master(A, 5000).fenced().build();
+    ReplicationInfo lagging = Info.replicaOfPeer(A, 4990).fenced().build();
+
+    Verdict behind =
+        decide(
+            new Observed(
+                false,
+                Duration.ofMillis(3800),
+                Optional.of(lagging),
+                Optional.of(fencedPeer),
+                Optional.of(fencedPeer),
+                Optional.of(fencedPeer),
+                false,
+                false,
+                true,
+                FenceProgress.NONE));
+    Verdict caughtUp =
+        decide(seen(3800, Optional.of(fencedPeer), false, false, FenceProgress.NONE));
+
+    assertThat(behind.decision()).isEqualTo(Decision.WAIT);
+    assertThat(behind.reason()).isEqualTo(Reason.OURS_CATCHING_UP);
+    assertThat(caughtUp.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(caughtUp.reason()).isEqualTo(Reason.PEER_TAKES_NO_WRITES);
+  }
+
+  /** A release after a look that found ours behind: fence that Redis until ours has its bytes. */
+  @Test
+  void aReleaseFromAPeerWhoseBytesOursLacksFencesItFirst() {
+    ReplicationInfo peer = Info.master(A, 5000).open().build();
+    ReplicationInfo lagging = Info.replicaOfPeer(A, 4990).fenced().build();
+
+    Verdict behind =
+        decide(
+            new Observed(
+                true,
+                Duration.ZERO,
+                Optional.of(lagging),
+                Optional.of(peer),
+                Optional.of(peer),
+                Optional.empty(),
+                false,
+                false,
+                true,
+                FenceProgress.NONE));
+    Verdict caughtUp =
+        decide(
+            new Observed(
+                true,
+                Duration.ZERO,
+                Optional.of(STREAMING),
+                Optional.of(peer),
+                Optional.of(peer),
+                Optional.empty(),
+                false,
+                false,
+                true,
+                FenceProgress.NONE));
+
+    assertThat(behind.decision()).isEqualTo(Decision.FENCE_FIRST);
+    assertThat(behind.reason()).isEqualTo(Reason.PEER_RELEASED_OURS_BEHIND);
+    assertThat(caughtUp.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(caughtUp.reason()).isEqualTo(Reason.PEER_RELEASED);
   }
 
   @Test

@@ -3,14 +3,20 @@ package io.redisha.sim;
 import io.redisha.arbiter.Protection;
 
 /**
- * Prints one seed's run: java -cp ... io.redisha.sim.SimDebug SEED [None|Lease [SCENARIO
+ * Prints one seed's run: java -cp ... io.redisha.sim.SimDebug SEED [None|Lease|Etcd [SCENARIO
  * KIND,AT,DURATION,NODE,GROUP,RATE...]], the last form for an explicit schedule.
  */
 final class SimDebug {
   public static void main(String[] args) {
     long seed = Long.parseLong(args[0]);
     Protection protection =
-        args.length > 1 && args[1].equals("None") ? Protection.NONE : Protection.LEASE;
+        args.length < 2
+            ? Protection.LEASE
+            : switch (args[1]) {
+              case "None" -> Protection.NONE;
+              case "Etcd" -> Protection.ETCD;
+              default -> Protection.LEASE;
+            };
     java.util.List<Fault> faults = Simulation.faultsOf(seed);
     Scenario scenario = Simulation.scenarioOf(seed);
     if (args.length > 2) {

@@ -354,19 +354,22 @@ final class SimEtcd {
   // ---- the client ----
 
   /** Node {@code node}'s client for the key of {@code group}. */
-  LeasePort port(int node, String pair, String group) {
+  LeasePort port(int node, String pair, String group, AgentScheduler agent) {
     String key = "/redisha/" + pair + "/" + group;
-    return new Port(node, key);
+    return new Port(node, key, agent);
   }
 
   /**
    * Node {@code node}'s guard of {@code group} on its key. The guards are watched: two nodes that
    * both count themselves holders of one key at once is the arbiter failing, whatever the VIPs do.
    */
-  LeaseGuard guard(int node, String pair, String group, Consumer<String> log) {
+  LeaseGuard guard(
+      int node, String pair, String group, AgentScheduler agent, Consumer<String> log) {
+    // On the agent's scheduler, as in the agent: a crashed agent's guard renews and releases
+    // nothing, and answers to its calls reach nobody.
     LeaseGuard guard =
         new LeaseGuard(
-            world.nodeName(node), world.timing, world.scheduler, port(node, pair, group), log);
+            world.nodeName(node), world.timing, agent, port(node, pair, group, agent), log);
     guards.computeIfAbsent(group, g -> new LeaseGuard[2])[node] = guard;
     if (!watching) {
       watching = true;
@@ -376,6 +379,12 @@ final class SimEtcd {
   }
 
   private void watch() {
+    checkHolders();
+    world.scheduler.schedule(Duration.ofMillis(5), this::watch);
+  }
+
+  /** Also run right after each answer reaches a guard, before anything it allows can happen. */
+  private void checkHolders() {
     guards.forEach(
         (group, pair) -> {
           if (pair[0] != null && pair[1] != null && pair[0].held() && pair[1].held()) {
@@ -384,7 +393,6 @@ final class SimEtcd {
                     + group);
           }
         });
-    world.scheduler.schedule(Duration.ofMillis(5), this::watch);
   }
 
   private final class Port implements LeasePort {
@@ -398,9 +406,12 @@ final class SimEtcd {
     private long leaseTtlNanos;
     private long leaseRefreshSent;
 
-    Port(int node, String key) {
+    private final AgentScheduler agent;
+
+    Port(int node, String key, AgentScheduler agent) {
       this.node = node;
       this.key = key;
+      this.agent = agent;
     }
 
     @Override
@@ -440,6 +451,10 @@ final class SimEtcd {
     }
 
     void next() {
+      if (agent.dead()) {
+        queue.clear(); // calls not sent yet die with the process
+        return;
+      }
       if (!busy && !queue.isEmpty()) {
         busy = true;
         queue.removeFirst().start();
@@ -694,7 +709,11 @@ final class SimEtcd {
       if (result instanceof LeasePort.Failed) {
         counts.failedCalls++;
       }
-      done.accept(result);
+      port.agent.execute(
+          () -> {
+            done.accept(result);
+            checkHolders();
+          });
       if (op != Op.GET) {
         port.queue.addFirst(
             new Call(port, Op.KEEP_ALIVE, null, r -> {}, world.now() + CALL_TIMEOUT.toNanos()));

@@ -311,6 +311,7 @@ final class SimWorld {
                     node,
                     pairs[node].pairName(),
                     group.name(),
+                    agent,
                     text -> event(nodeName(node) + "/" + name + ": " + text));
           };
       GroupController controller =

@@ -249,6 +249,22 @@ class VrrpRouterTest {
   }
 
   @Test
+  void aWithdrawingMasterGoesToFaultWithoutARelease() {
+    VrrpRouter router = becomeMaster(100, false);
+    int count = sent.size();
+    router.withdraw("fenced: no proof");
+    assertThat(router.state()).isEqualTo(VrrpState.FAULT);
+    assertThat(transitions.getLast()).isEqualTo("MASTER->FAULT: fenced: no proof");
+    assertThat(sent).as("no priority 0 advert").hasSize(count);
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(sent).hasSize(count);
+    assertThat(router.state()).isEqualTo(VrrpState.FAULT);
+
+    router.setEligible(true, "redis up");
+    assertThat(router.state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  @Test
   void ineligibleBeforeStartEntersFault() {
     VrrpRouter router = router(VrrpVersion.V3, 100, false, true);
     router.setEligible(false, "redis behind peer");
