@@ -257,7 +257,8 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
     Verdict afterFenced =
         decide(
             new Observed(
@@ -270,7 +271,8 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
 
     assertThat(afterServing.decision()).isEqualTo(Decision.WAIT);
     assertThat(afterServing.reason()).isEqualTo(Reason.PEER_SERVES_OURS_DOES_NOT_STREAM);
@@ -296,7 +298,8 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 false,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
 
     assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
     assertThat(verdict.reason()).isEqualTo(Reason.OURS_LACKS_DATA);
@@ -323,7 +326,8 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 true,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
     Verdict caughtUp =
         decide(seen(3800, Optional.of(fencedPeer), false, false, FenceProgress.NONE));
 
@@ -351,7 +355,8 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 true,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
     Verdict caughtUp =
         decide(
             new Observed(
@@ -364,7 +369,8 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 true,
-                FenceProgress.NONE));
+                FenceProgress.NONE,
+                false));
 
     assertThat(behind.decision()).isEqualTo(Decision.FENCE_FIRST);
     assertThat(behind.reason()).isEqualTo(Reason.PEER_RELEASED_OURS_BEHIND);
@@ -381,6 +387,7 @@ class TakeoverEvidenceTest {
             Optional.of(STREAMING),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             false,
             true,
             true,
@@ -393,6 +400,7 @@ class TakeoverEvidenceTest {
             Optional.of(STREAMING),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             false,
             true,
             true,
@@ -403,6 +411,7 @@ class TakeoverEvidenceTest {
             false,
             Duration.ofMillis(400),
             Optional.of(STREAMING),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             false,
