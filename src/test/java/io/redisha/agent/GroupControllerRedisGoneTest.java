@@ -197,10 +197,12 @@ class GroupControllerRedisGoneTest {
     peer.master = true;
     controller.start();
     for (int i = 0; i < 20; i++) {
-      controller.router().receive(advert(200), peerAddress());
       scheduler.advance(Duration.ofMillis(100));
+      controller.router().receive(advert(200), peerAddress());
     }
-    peer.reachable = false; // the peer's host is gone
+    // The peer's host is gone right after its last advert: no look after it finds its Redis (one
+    // that did, after a missed advert, would rightly keep us waiting: TakeoverEvidence).
+    peer.reachable = false;
     timeline.clear();
 
     while (controller.router().state() != VrrpState.MASTER) {
