@@ -282,6 +282,9 @@ public final class GroupController {
     guard.close();
   }
 
+  /** When looks at the peer's Redis began to fail, {@code Long.MIN_VALUE} while they answer. */
+  private long peerUnreachableSinceNanos = Long.MIN_VALUE;
+
   private void scheduleTick() {
     tick = scheduler.schedule(pair.health().interval(), this::tick);
   }
@@ -332,6 +335,7 @@ public final class GroupController {
             failedLookStartedNanos = started;
           }
           notePeerServing();
+          notePeerReachability(result.ok());
           if (peerAnnouncedWhileVipKept && result.ok() && result.info().isMaster()) {
             // the peer adds the VIP as its Redis becomes master
             releaseVipKeptAfterRedisGone("the peer's Redis answers as master");
@@ -1608,6 +1612,46 @@ public final class GroupController {
   // ---- What the split-brain guard weighs ----
 
   /** Notes when the peer's Redis was last seen serving ours as its master. */
+  /**
+   * A master that reaches the peer's Redis again after at least a master-down interval without it
+   * announces the VIP again once the peer is quiet: the partition healed, and the peer, master on
+   * its side meanwhile, may have yielded before we heard any advert of it (so no conflict began
+   * here), leaving clients with its address for a VIP it no longer holds.
+   */
+  private void notePeerReachability(boolean reached) {
+    long now = scheduler.nanoTime();
+    if (!reached) {
+      if (peerUnreachableSinceNanos == Long.MIN_VALUE) {
+        peerUnreachableSinceNanos = now;
+      }
+      return;
+    }
+    long since = peerUnreachableSinceNanos;
+    peerUnreachableSinceNanos = Long.MIN_VALUE;
+    if (since != Long.MIN_VALUE
+        && running
+        && router.state() == VrrpState.MASTER
+        && now - since >= router.masterDownInterval().toNanos()) {
+      log.accept(
+          "group "
+              + group.name()
+              + ": the peer's Redis answers again after "
+              + (now - since) / 1_000_000
+              + " ms: announcing the VIP again once the peer is quiet");
+      long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
+      scheduler.schedule(
+          Duration.ofNanos(quiet),
+          () -> {
+            // A conflict meanwhile announces once it is over (scheduleReannounceAfterConflict).
+            if (running
+                && router.state() == VrrpState.MASTER
+                && scheduler.nanoTime() - lastConflictNanos >= quiet) {
+              vip.reannounce();
+            }
+          });
+    }
+  }
+
   private void notePeerServing() {
     if (peer != null && peer.isMaster() && local != null && peerLink.streaming(local)) {
       peerServedNanos = scheduler.nanoTime();

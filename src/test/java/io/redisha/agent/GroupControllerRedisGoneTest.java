@@ -190,6 +190,36 @@ class GroupControllerRedisGoneTest {
     assertThat(ours.master).isTrue();
   }
 
+  /**
+   * A partition heals: the peer, master on its side meanwhile, may yield before we hear any advert
+   * of it, so the master announces the VIP again once it reaches the peer's Redis again.
+   */
+  @Test
+  void aMasterThatReachesThePeersRedisAgainAfterAPartitionAnnouncesTheVipAgain() {
+    runAsMaster();
+    peer.reachable = false;
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
+    assertThat(timeline).doesNotContain("VIP reannounce");
+
+    peer.reachable = true;
+    scheduler.advance(Duration.ofMillis(200));
+    assertThat(timeline).as("only once the peer is quiet").doesNotContain("VIP reannounce");
+    scheduler.advance(Duration.ofMillis(300));
+    assertThat(timeline).containsOnlyOnce("VIP reannounce");
+    assertThat(timeline).anyMatch(l -> l.contains("the peer's Redis answers again after"));
+  }
+
+  @Test
+  void aLookThatFailsForLessThanTheMasterDownIntervalAnnouncesNothing() {
+    runAsMaster();
+    peer.reachable = false;
+    scheduler.advance(Duration.ofMillis(150));
+    peer.reachable = true;
+    scheduler.advance(Duration.ofSeconds(2));
+    assertThat(timeline).doesNotContain("VIP reannounce");
+  }
+
   @Test
   void aTakeoverBySilenceStillAddsTheVipOnlyAfterThePromotion() {
     controller = controller();
@@ -421,7 +451,9 @@ class GroupControllerRedisGoneTest {
     }
 
     @Override
-    public void reannounce() {}
+    public void reannounce() {
+      timeline.add("VIP reannounce");
+    }
 
     @Override
     public boolean held() {
