@@ -285,6 +285,11 @@ public final class GroupController {
   /** When looks at the peer's Redis began to fail, {@code Long.MIN_VALUE} while they answer. */
   private long peerUnreachableSinceNanos = Long.MIN_VALUE;
 
+  /**
+   * Since when looks at the peer's Redis answer without a failure, {@code Long.MIN_VALUE} if not.
+   */
+  private long peerReachableSinceNanos = Long.MIN_VALUE;
+
   private void scheduleTick() {
     tick = scheduler.schedule(pair.health().interval(), this::tick);
   }
@@ -1562,7 +1567,8 @@ public final class GroupController {
     if (peer == null
         || !peer.acceptsWrites()
         || demotingPeer
-        || router.peerSilence().compareTo(stallLimit) < 0) {
+        || router.peerSilence().compareTo(stallLimit) < 0
+        || !peerReachableForADownInterval()) {
       return;
     }
     demotingPeer = true;
@@ -1583,6 +1589,17 @@ public final class GroupController {
           demotePeer = false;
           demoteFencedPeer();
         });
+  }
+
+  /**
+   * Whether the peer's Redis has answered every look for a master-down interval: its agent's
+   * silence then means a stalled agent. Right after a partition heals the silence means nothing
+   * yet: the peer, master on its side with the writes of the cut, is heard within that interval,
+   * and the conflict of two masters decides on their data.
+   */
+  private boolean peerReachableForADownInterval() {
+    return peerReachableSinceNanos != Long.MIN_VALUE
+        && scheduler.nanoTime() - peerReachableSinceNanos >= router.masterDownInterval().toNanos();
   }
 
   /**
@@ -1621,10 +1638,14 @@ public final class GroupController {
   private void notePeerReachability(boolean reached) {
     long now = scheduler.nanoTime();
     if (!reached) {
+      peerReachableSinceNanos = Long.MIN_VALUE;
       if (peerUnreachableSinceNanos == Long.MIN_VALUE) {
         peerUnreachableSinceNanos = now;
       }
       return;
+    }
+    if (peerReachableSinceNanos == Long.MIN_VALUE) {
+      peerReachableSinceNanos = now;
     }
     long since = peerUnreachableSinceNanos;
     peerUnreachableSinceNanos = Long.MIN_VALUE;

@@ -210,6 +210,35 @@ class GroupControllerRedisGoneTest {
     assertThat(timeline).anyMatch(l -> l.contains("the peer's Redis answers again after"));
   }
 
+  /**
+   * A healed partition: the peer's Redis, master on its side with the writes of the cut, answers
+   * before the peer's first advert arrives. Its agent's silence is the partition's, not a stall: no
+   * fence, the conflict of two masters decides.
+   */
+  @Test
+  void rightAfterAPartitionHealsASilentPeerWhoseRedisServesIsNotFenced() {
+    runAsMaster();
+    peer.reachable = false;
+    scheduler.advance(Duration.ofSeconds(3));
+    peer.master = true;
+    peer.reachable = true;
+    scheduler.advance(Duration.ofMillis(150));
+    for (int i = 0; i < 5; i++) {
+      controller.router().receive(advert(100), peerAddress());
+      scheduler.advance(Duration.ofMillis(100));
+    }
+    assertThat(timeline).noneMatch(l -> l.contains("fencing it"));
+  }
+
+  /** A peer whose Redis kept answering while its agent went silent is fenced (a stalled agent). */
+  @Test
+  void aSilentPeerWhoseRedisKeptAnsweringIsFenced() {
+    runAsMaster();
+    peer.master = true;
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(timeline).anyMatch(l -> l.contains("fencing it"));
+  }
+
   @Test
   void aLookThatFailsForLessThanTheMasterDownIntervalAnnouncesNothing() {
     runAsMaster();
