@@ -76,90 +76,18 @@ class GroupControllerRedisGoneTest {
     scheduler.advance(Duration.ofNanos(1));
   }
 
+  /**
+   * Our Redis dies: the VIP goes at once, with the priority-0 release. A supervisor may restart it
+   * empty within milliseconds, and a client must not find that empty master behind the VIP.
+   */
   @Test
-  void theVipStaysUntilThePeersRedisAnswersAsMasterAfterItsAdvert() {
+  void whenOurRedisDiesTheVipGoesAtOnce() {
     runAsMaster();
 
     killOurRedis();
 
     assertThat(controller.router().state()).isEqualTo(VrrpState.FAULT);
     assertThat(adverts.getLast().priority()).as("the release").isZero();
-    assertThat(vip.held).as("kept: a reconnecting client is refused here").isTrue();
-    scheduler.advance(Duration.ofMillis(20));
-    assertThat(vip.held).as("no advert from the peer yet").isTrue();
-
-    controller.router().receive(advert(100), peerAddress());
-    scheduler.advance(Duration.ofMillis(10));
-    assertThat(vip.held).as("the peer's Redis is still being promoted").isTrue();
-
-    peer.master = true;
-    scheduler.advance(Duration.ofMillis(3));
-    assertThat(vip.held).as("the peer's Redis answered as master").isFalse();
-    assertThat(timeline).anyMatch(l -> l.contains("until now: the peer's Redis answers as master"));
-    scheduler.advance(Duration.ofSeconds(1));
-    assertThat(vip.held).isFalse();
-  }
-
-  @Test
-  void withoutThePeerTheVipGoesAfterOneAdvertInterval() {
-    runAsMaster();
-    long killed = scheduler.nanoTime();
-
-    killOurRedis();
-    while (vip.held) {
-      scheduler.advance(Duration.ofMillis(1));
-      assertThat(scheduler.nanoTime() - killed).isLessThanOrEqualTo(101_000_000L);
-    }
-
-    assertThat(scheduler.nanoTime() - killed)
-        .as("one advert interval, not less")
-        .isGreaterThanOrEqualTo(100_000_000L);
-    assertThat(timeline).anyMatch(l -> l.contains("until now: one advert interval passed"));
-  }
-
-  @Test
-  void aPeerAdvertAloneWhilePeersRedisStaysAReplicaStillEndsAtTheBound() {
-    runAsMaster();
-    long killed = scheduler.nanoTime();
-
-    killOurRedis();
-    controller.router().receive(advert(100), peerAddress());
-    while (vip.held) {
-      scheduler.advance(Duration.ofMillis(1));
-    }
-
-    assertThat(scheduler.nanoTime() - killed).isBetween(100_000_000L, 101_000_000L);
-  }
-
-  @Test
-  void ourRedisAnsweringAgainRemovesTheVipAtOnce() {
-    runAsMaster();
-    scheduler.advance(Duration.ofMillis(50)); // half-way between two checks (every 100 ms)
-
-    killOurRedis();
-    scheduler.advance(Duration.ofMillis(10));
-    assertThat(vip.held).isTrue();
-    ours.alive = true; // restarted by its supervisor before the peer announced itself
-    ours.restarted = true;
-    long back = scheduler.nanoTime();
-    while (vip.held) {
-      scheduler.advance(Duration.ofMillis(1));
-    }
-
-    assertThat(scheduler.nanoTime() - back)
-        .as("by the next check, 40 ms later, before the bound ran out")
-        .isLessThan(45_000_000L);
-    assertThat(timeline).anyMatch(l -> l.contains("until now: our Redis answers again"));
-  }
-
-  @Test
-  void theLinkLostDuringTheHoldRemovesTheVipAtOnce() {
-    runAsMaster();
-
-    killOurRedis();
-    assertThat(vip.held).isTrue();
-    controller.linkLost("carrier lost on eth0");
-
     assertThat(vip.held).isFalse();
   }
 
