@@ -63,6 +63,11 @@ final class PairSampler implements AutoCloseable {
     while (running) {
       long start = System.nanoTime();
       Map<String, GroupView> views = lab.view();
+      // A running agent that did not answer one /status (a 300 ms connect timeout on a loaded
+      // machine) says nothing of who is master: ask again rather than record a master lost.
+      for (int retry = 0; retry < 3 && unanswered(views); retry++) {
+        views = lab.view();
+      }
       Map<String, List<String>> holders = new LinkedHashMap<>();
       Map<String, String> addresses = new LinkedHashMap<>();
       for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
@@ -91,6 +96,17 @@ final class PairSampler implements AutoCloseable {
         }
       }
     }
+  }
+
+  private boolean unanswered(Map<String, GroupView> views) {
+    for (GroupView view : views.values()) {
+      for (Map.Entry<String, String> state : view.states().entrySet()) {
+        if (state.getValue().equals("DOWN") && lab.agentRunning(state.getKey())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   List<Sample> samples() {
