@@ -869,7 +869,7 @@ public final class GroupController {
    * again: while both claimed it, clients may have learnt the other's address.
    */
   private void scheduleReannounceAfterConflict() {
-    long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
+    long quiet = conflictQuietNanos();
     scheduler.schedule(
         Duration.ofNanos(quiet),
         () -> {
@@ -882,6 +882,11 @@ public final class GroupController {
             scheduleReannounceAfterConflict();
           }
         });
+  }
+
+  /** How long the other master must stay unheard before we announce the VIP again: 3 adverts. */
+  private long conflictQuietNanos() {
+    return 3 * pair.vrrp().intervalCentis() * 10_000_000L;
   }
 
   private void logConflict(ConflictPolicy.Decision decision, Inet4Address source, String why) {
@@ -1574,7 +1579,7 @@ public final class GroupController {
               + ": the peer's Redis answers again after "
               + (now - since) / 1_000_000
               + " ms: announcing the VIP again once the peer is quiet");
-      long quiet = 3 * pair.vrrp().intervalCentis() * 10_000_000L;
+      long quiet = conflictQuietNanos();
       scheduler.schedule(
           Duration.ofNanos(quiet),
           () -> {
