@@ -51,7 +51,10 @@ import sun.misc.Signal;
     optionListHeading = "%nOptions:%n",
     footerHeading = "%n",
     footer = {
-      "HTTP endpoint: /status (JSON), /metrics (Prometheus), /healthz, POST /switchover?group=G.",
+      "HTTP endpoint: /status (JSON), /metrics (Prometheus), /healthz (alive: the scheduler"
+          + " and the VRRP receive loop run), /readyz (ready: the pair file is in force and every"
+          + " group checks its Redis),"
+          + " POST /switchover?group=G (with --api-token-file: the token as a Bearer header).",
       "",
       "Exit codes: 0 stopped by SIGTERM after handing over; 1 failed to start (port in use,"
           + " missing interface or capability); 2 usage error or invalid pair file (every problem"

@@ -155,6 +155,14 @@ public final class PairLab implements AutoCloseable {
     this.pairFile = file;
   }
 
+  /**
+   * Runs the agents started from now on from {@code file} as it is (a pair file written by someone
+   * else, for example from README's text); the lab's own groups must match its instances.
+   */
+  public void usePairFile(Path file) {
+    this.pairFile = file;
+  }
+
   /** The pair file both agents run. */
   public String pairYaml() {
     StringBuilder yaml = new StringBuilder();
