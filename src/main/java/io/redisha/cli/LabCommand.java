@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "",
       "Fault scenarios, run only when named: link-down (ip link set eth0 down on the master's"
           + " host), carrier (its carrier lost), crash (its agent SIGKILLed, started again 3 s"
-          + " later), stall (its agent SIGSTOPped 5 s), lossy (the pair link drops 30 % each way"
+          + " later), stall (its agent SIGSTOPped 5 s), lossy (the pair link drops 30 %% each way"
           + " for 10 s), empty-now (the master's Redis restarted empty at 0 ms).",
       "",
       "Exit codes: 0 every scenario passed; 1 one failed or the lab broke; 2 usage error or a"
