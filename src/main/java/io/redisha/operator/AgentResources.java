@@ -88,15 +88,8 @@ public final class AgentResources {
         .build();
   }
 
-  /**
-   * What an agent may do: read and write the report Lease of each node and the split-brain Lease of
-   * each group of its pair, by name, create Leases, and record Events. Nothing else: it reads its
-   * configuration and secrets from mounted files. Creating cannot be limited by name (the API
-   * server authorizes a create before the object has one), so a Lease of another name can be
-   * created but never read or changed afterwards.
-   */
-  public static Role role(RedisHAPair pair) {
-    String pairName = pair.getMetadata().getName();
+  /** Every Lease the agents of {@code pair} write (its report and split-brain Leases). */
+  public static List<String> leaseNames(RedisHAPair pair) {
     RedisHAPairSpec spec = pair.getSpec();
     List<String> nodes =
         spec == null || spec.getNodes() == null
@@ -106,7 +99,19 @@ public final class AgentResources {
         spec == null || spec.getInstances() == null
             ? List.of()
             : spec.getInstances().stream().map(InstanceSpec::getName).toList();
-    List<String> leases = PairResources.agentLeaseNames(pairName, nodes, groups);
+    return PairResources.agentLeaseNames(pair.getMetadata().getName(), nodes, groups);
+  }
+
+  /**
+   * What an agent may do: read and write the report Lease of each node and the split-brain Lease of
+   * each group of its pair, by name, create Leases, and record Events. Nothing else: it reads its
+   * configuration and secrets from mounted files. Creating cannot be limited by name (the API
+   * server authorizes a create before the object has one), so a Lease of another name can be
+   * created but never read or changed afterwards.
+   */
+  public static Role role(RedisHAPair pair) {
+    String pairName = pair.getMetadata().getName();
+    List<String> leases = leaseNames(pair);
     List<PolicyRule> rules = new ArrayList<>();
     if (!leases.isEmpty()) {
       // Never with an empty list: a rule without resourceNames allows every name.

@@ -176,7 +176,11 @@ public class RedisHAPairReconciler implements Reconciler<RedisHAPair> {
         addresses.put(node.getMetadata().getName(), ip);
       }
     }
-    List<String> problems = PairValidator.validate(pair.getSpec(), addresses, config.hooks());
+    List<String> problems =
+        new ArrayList<>(PairValidator.validate(pair.getSpec(), addresses, config.hooks()));
+    problems.addAll(
+        LeaseNameConflicts.find(
+            pair, context.getPrimaryCache().list(pair.getMetadata().getNamespace()).toList()));
     if (problems.isEmpty()) {
       // Before the DaemonSet: its pods mount the Secret and would not start without it.
       tokens.ensure(context.getClient(), pair);

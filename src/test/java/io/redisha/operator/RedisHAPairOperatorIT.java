@@ -638,6 +638,108 @@ class RedisHAPairOperatorIT {
                             .get(PairResources.ANNOTATION_RESTART_DIGEST)));
   }
 
+  /**
+   * Pair {@code shop} with a group {@code report-vm-a} and pair {@code shop-group} on node {@code
+   * vm-a}: both name a Lease {@code redisha-shop-group-report-vm-a} (the first's split-brain Lease,
+   * the second's report). The second gets no agents, and both say why.
+   */
+  @Test
+  void twoPairsWhoseLeaseNamesMeetAreHeldAndSayWhy() {
+    String shop =
+        PAIR.replace("name: cache,", "name: shop,")
+            .replace("{name: b, port", "{name: report-vm-a, port");
+    client
+        .resources(RedisHAPair.class)
+        .inNamespace(NS)
+        .resource(
+            client
+                .resources(RedisHAPair.class)
+                .load(new ByteArrayInputStream(shop.getBytes(StandardCharsets.UTF_8)))
+                .item())
+        .create();
+    String shopAgent = PairResources.agentName("shop");
+    await()
+        .atMost(WAIT)
+        .until(() -> client.apps().daemonSets().inNamespace(NS).withName(shopAgent).get() != null);
+    String shopDaemonSetVersion =
+        client
+            .apps()
+            .daemonSets()
+            .inNamespace(NS)
+            .withName(shopAgent)
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+
+    String shopGroup =
+        PAIR.replace("name: cache,", "name: shop-group,")
+            .replace("192.0.2.100/24, virtualRouterId: 51", "192.0.2.110/24, virtualRouterId: 61")
+            .replace("192.0.2.101/24, virtualRouterId: 52", "192.0.2.111/24, virtualRouterId: 62");
+    client
+        .resources(RedisHAPair.class)
+        .inNamespace(NS)
+        .resource(
+            client
+                .resources(RedisHAPair.class)
+                .load(new ByteArrayInputStream(shopGroup.getBytes(StandardCharsets.UTF_8)))
+                .item())
+        .create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RedisHAPair p =
+                  client.resources(RedisHAPair.class).inNamespace(NS).withName("shop-group").get();
+              Condition progressing = condition(p, Conditions.PROGRESSING);
+              assertThat(progressing).isNotNull();
+              assertThat(progressing.getReason()).isEqualTo("InvalidSpec");
+              assertThat(progressing.getMessage())
+                  .contains(
+                      "metadata.name: the agents of this pair and of pair shop would both write"
+                          + " Lease redisha-shop-group-report-vm-a");
+            });
+    assertThat(
+            client
+                .apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName(PairResources.agentName("shop-group"))
+                .get())
+        .as("no agents for the pair that came second")
+        .isNull();
+    // The first pair says so at its next reconcile: a change of it is not applied, its agents
+    // stay as they were.
+    client
+        .resources(RedisHAPair.class)
+        .inNamespace(NS)
+        .withName("shop")
+        .edit(
+            p -> {
+              p.getSpec().getInstances().get(0).setPort(6380);
+              return p;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RedisHAPair p =
+                  client.resources(RedisHAPair.class).inNamespace(NS).withName("shop").get();
+              assertThat(condition(p, Conditions.PROGRESSING).getMessage())
+                  .contains(
+                      "pair shop-group would both write Lease redisha-shop-group-report-vm-a");
+            });
+    assertThat(
+            client
+                .apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName(shopAgent)
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(shopDaemonSetVersion);
+  }
+
   @Test
   void deletingThePairLeavesNothingBehind() {
     RedisHAPair pair = runningPair();
