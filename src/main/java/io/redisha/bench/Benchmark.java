@@ -321,7 +321,7 @@ public final class Benchmark {
         throw new IllegalArgumentException(
             LEASE_SYSTEM
                 + " needs --lease-api-server: the command of a Kubernetes API server for its"
-                + " agents (see redisha bench --help)");
+                + " agents");
       }
       if (system == null) {
         throw new IllegalArgumentException(

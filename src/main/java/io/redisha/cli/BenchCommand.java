@@ -182,10 +182,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<String> apiServer = null;
     if (leaseApiServer != null) {
-      apiServer = List.of(leaseApiServer.strip().split("\\s+"));
       if (leaseApiServer.isBlank()) {
         throw usage("--lease-api-server: give the command line of the API server, not nothing");
       }
+      apiServer = List.of(leaseApiServer.strip().split("\\s+"));
     }
     if (systems != null) {
       try {
