@@ -261,10 +261,28 @@ public final class Benchmark {
         List<String> faultIds,
         Path out,
         Integer idleSeconds) {
+      return of(quick, runs, systemNames, faultIds, out, idleSeconds, null);
+    }
+
+    /**
+     * As {@link #of(boolean, Integer, List, List, Path, Integer)}, with the command of the API
+     * server of {@value #LEASE_SYSTEM} ({@link RedishaSystem#lease}); null leaves that system out
+     * of the default systems and refuses it by name.
+     */
+    public static Plan of(
+        boolean quick,
+        Integer runs,
+        List<String> systemNames,
+        List<String> faultIds,
+        Path out,
+        Integer idleSeconds,
+        List<String> leaseApiServer) {
       List<SystemUnderTest> systems =
           systemNames != null
-              ? Benchmark.systems(systemNames)
-              : quick ? Benchmark.systems(List.of("redisha", "keepalived-classic")) : allSystems();
+              ? Benchmark.systems(systemNames, leaseApiServer)
+              : quick
+                  ? Benchmark.systems(List.of("redisha", "keepalived-classic"))
+                  : allSystems(leaseApiServer);
       List<Fault> faults =
           faultIds != null
               ? faultIds.stream().map(String::strip).map(Fault::byId).toList()
@@ -279,18 +297,35 @@ public final class Benchmark {
     }
   }
 
+  /** redisha with protection Lease: it runs only with the command of an API server. */
+  public static final String LEASE_SYSTEM = "redisha-lease";
+
   /** The systems named {@code names}; the error names an unknown one and lists the known. */
   public static List<SystemUnderTest> systems(List<String> names) {
+    return systems(names, null);
+  }
+
+  /**
+   * The systems named {@code names}, {@value #LEASE_SYSTEM} with the API server {@code
+   * leaseApiServer} (a command line; null: that system is refused with what it needs).
+   */
+  public static List<SystemUnderTest> systems(List<String> names, List<String> leaseApiServer) {
     Map<String, SystemUnderTest> known = new LinkedHashMap<>();
-    for (SystemUnderTest system : allSystems()) {
+    for (SystemUnderTest system : allSystems(leaseApiServer)) {
       known.put(system.name(), system);
     }
     List<SystemUnderTest> systems = new ArrayList<>();
     for (String name : names) {
       SystemUnderTest system = known.get(name.strip());
+      if (system == null && name.strip().equals(LEASE_SYSTEM)) {
+        throw new IllegalArgumentException(
+            LEASE_SYSTEM
+                + " needs --lease-api-server: the command of a Kubernetes API server for its"
+                + " agents");
+      }
       if (system == null) {
         throw new IllegalArgumentException(
-            "unknown system '" + name + "'; known: " + String.join(",", known.keySet()));
+            "unknown system '" + name + "'; known: " + String.join(",", systemNames()));
       }
       systems.add(system);
     }
@@ -299,17 +334,26 @@ public final class Benchmark {
 
   /** The names of every system the benchmark knows, in the order of a full run. */
   public static List<String> systemNames() {
-    return allSystems().stream().map(SystemUnderTest::name).toList();
+    return allSystems(List.of("api-server")).stream().map(SystemUnderTest::name).toList();
   }
 
   static List<SystemUnderTest> allSystems() {
-    return List.of(
-        new RedishaSystem("None", AgentJvm.RECOMMENDED),
-        new RedishaSystem("Etcd", AgentJvm.RECOMMENDED),
-        new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC),
-        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED),
-        new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24),
-        new SentinelSystem());
+    return allSystems(null);
+  }
+
+  /** Every system; {@value #LEASE_SYSTEM} only when {@code leaseApiServer} is not null. */
+  static List<SystemUnderTest> allSystems(List<String> leaseApiServer) {
+    List<SystemUnderTest> systems = new ArrayList<>();
+    systems.add(new RedishaSystem("None", AgentJvm.RECOMMENDED));
+    systems.add(new RedishaSystem("Etcd", AgentJvm.RECOMMENDED));
+    if (leaseApiServer != null) {
+      systems.add(RedishaSystem.lease(AgentJvm.RECOMMENDED, leaseApiServer));
+    }
+    systems.add(new KeepalivedSystem(KeepalivedConfig.Flavor.CLASSIC));
+    systems.add(new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED));
+    systems.add(new KeepalivedSystem(KeepalivedConfig.Flavor.TUNED_24));
+    systems.add(new SentinelSystem());
+    return List.copyOf(systems);
   }
 
   static List<String> missingPrerequisites() {

@@ -56,8 +56,9 @@ public final class RedishaSystem implements SystemUnderTest {
   /**
    * redisha with {@code splitBrainProtection: Lease}: each pair gets a Kubernetes API server in a
    * host of its own, run with {@code apiServerCommand} (see {@link PairLab#startKubernetesApi}),
-   * and the agents run with {@code --kubernetes} against it. The benchmark's own command has no API
-   * server to offer; a test passes fabric8's mock server.
+   * and the agents run with {@code --kubernetes} against it. redisha ships no API server: {@code
+   * redisha bench --lease-api-server} and the tests pass fabric8's mock server as a process of its
+   * own.
    */
   public static RedishaSystem lease(List<String> jvmOptions, List<String> apiServerCommand) {
     return new RedishaSystem(jvmOptions, apiServerCommand);

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       "  redisha bench --runs 3 --idle-seconds 0    faults only, 3 runs each",
       "  redisha bench --runs 0                     footprint only",
       "  redisha bench --quick                      CI smoke: 1 run per fault",
+      "  redisha bench --lease-api-server CMD       every system, redisha-lease too",
       "",
       "Exit codes: 0 done; 1 redisha lost an acknowledged write a fault may not cost, a run did not"
           + " complete, the other group was disturbed, or the benchmark failed (never because of"
@@ -134,6 +135,17 @@ final class BenchCommand implements Callable<Integer> {
   String agentPackage;
 
   @Option(
+      names = "--lease-api-server",
+      paramLabel = "COMMAND",
+      description =
+          "The command line of a Kubernetes API server for the system redisha-lease (its agents"
+              + " run with --kubernetes against it), started in a lab host of its own: it must"
+              + " serve plain HTTP on 192.0.2.30:6443 and print 'listening on'. redisha ships"
+              + " none; the tests' io.redisha.arbiter.MockApiServerMain (fabric8's mock server in"
+              + " CRUD mode) is one, see README. Default: none, and redisha-lease is not run.")
+  String leaseApiServer;
+
+  @Option(
       names = "--work-dir",
       paramLabel = "DIR",
       description =
@@ -168,9 +180,16 @@ final class BenchCommand implements Callable<Integer> {
               + ", not "
               + idleSeconds);
     }
+    List<String> apiServer = null;
+    if (leaseApiServer != null) {
+      if (leaseApiServer.isBlank()) {
+        throw usage("--lease-api-server: give the command line of the API server, not nothing");
+      }
+      apiServer = List.of(leaseApiServer.strip().split("\\s+"));
+    }
     if (systems != null) {
       try {
-        Benchmark.systems(systems);
+        Benchmark.systems(systems, apiServer);
       } catch (IllegalArgumentException e) {
         throw usage("--systems: " + e.getMessage());
       }
@@ -182,7 +201,8 @@ final class BenchCommand implements Callable<Integer> {
         throw usage("--faults: " + e.getMessage());
       }
     }
-    Benchmark.Plan plan = Benchmark.Plan.of(quick, runs, systems, faults, out, idleSeconds);
+    Benchmark.Plan plan =
+        Benchmark.Plan.of(quick, runs, systems, faults, out, idleSeconds, apiServer);
     Map<String, String> measurement = new HashMap<>();
     measurement.put("clients", clients);
     measurement.put("runs-baselines", runsBaselines);

@@ -177,6 +177,16 @@ public final class TakeoverEvidence {
         }
       }
     }
+    if (seen.released() && seen.fence() == FenceProgress.IN_PROGRESS) {
+      // We are closing the fence of the peer's Redis because it served while its agent was
+      // silent: it may hold writes ours lacks, and a release made once that fence was found says
+      // nothing about them (simulation seed 4490). The fence ends when ours has all its bytes.
+      return new Verdict(
+          Decision.WAIT,
+          Reason.FENCE_IN_PROGRESS,
+          "the peer released the role while we fence its Redis: waiting until ours has every byte"
+              + " it had");
+    }
     if (seen.released()) {
       Optional<ReplicationInfo> look = seen.answeredSinceAdvert().or(seen::lastAnswerSinceMissed);
       if (seen.oursStreams() && seen.ours().isPresent() && look.isPresent()) {

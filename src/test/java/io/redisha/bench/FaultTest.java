@@ -53,4 +53,26 @@ class FaultTest {
     assertThat(lease.hasThirdVoter()).isTrue();
     assertThat(lease.pairYaml()).isEqualTo("splitBrainProtection: Lease\n");
   }
+
+  /**
+   * {@code redisha bench} runs redisha-lease beside the others only with {@code
+   * --lease-api-server}: by name it is refused without one, and a full run takes it when given.
+   */
+  @Test
+  void theLeaseRowsRunWithTheApiServerTheCommandNames() {
+    List<String> server = List.of("java", "-cp", "x", "MockApiServerMain", "0.0.0.0", "6443");
+    assertThat(Benchmark.systemNames()).contains(Benchmark.LEASE_SYSTEM);
+    assertThatThrownBy(() -> Benchmark.systems(List.of("redisha-etcd", "redisha-lease")))
+        .hasMessageContaining("redisha-lease needs --lease-api-server");
+    assertThat(Benchmark.systems(List.of("redisha-lease", "sentinel"), server))
+        .extracting(SystemUnderTest::name)
+        .containsExactly("redisha-lease", "sentinel");
+    assertThat(Benchmark.Plan.of(false, 1, null, null, null, 0).systems())
+        .extracting(SystemUnderTest::name)
+        .doesNotContain("redisha-lease")
+        .contains("redisha-etcd");
+    assertThat(Benchmark.Plan.of(false, 1, null, null, null, 0, server).systems())
+        .extracting(SystemUnderTest::name)
+        .containsSubsequence("redisha-etcd", "redisha-lease", "keepalived-classic");
+  }
 }

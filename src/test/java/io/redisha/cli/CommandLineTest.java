@@ -72,7 +72,7 @@ class CommandLineTest {
             "lab [--protection, --scenarios, --keep, --work-dir, --save-logs, --help]",
             "bench [--quick, --runs, --systems, --faults, --out, --idle-seconds, --clients,"
                 + " --runs-baselines, --footprint-groups, --footprint-daemons, --agent-package,"
-                + " --work-dir, --help]",
+                + " --lease-api-server, --work-dir, --help]",
             "import [--peer-conf, --scripts-dir, --port, --format, --nodes, --name, --namespace,"
                 + " --auth-password-file, --output, --help]",
             "operator [--http-port, --namespaces, --agent-image, --admin-config, --leader-election-namespace,"
@@ -135,6 +135,14 @@ class CommandLineTest {
                 + " redisha bench --help");
     assertThat(CommandRun.of("bench", "--systems", "redisha,heartbeat").errLines().getFirst())
         .startsWith("redisha bench: --systems: unknown system 'heartbeat'; known: redisha,");
+    assertThat(CommandRun.of("bench", "--systems", "redisha-lease").errLines())
+        .containsExactly(
+            "redisha bench: --systems: redisha-lease needs --lease-api-server: the command of a"
+                + " Kubernetes API server for its agents; see redisha bench --help");
+    assertThat(CommandRun.of("bench", "--lease-api-server", " ").errLines())
+        .containsExactly(
+            "redisha bench: --lease-api-server: give the command line of the API server, not"
+                + " nothing; see redisha bench --help");
     assertThat(CommandRun.of("bench", "--faults", "kill,meteor").errLines().getFirst())
         .startsWith("redisha bench: --faults: unknown fault 'meteor'; known: kill,");
     assertThat(CommandRun.of("lab", "--protection", "Lease").errLines())

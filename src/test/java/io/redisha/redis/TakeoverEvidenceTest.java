@@ -65,6 +65,33 @@ class TakeoverEvidenceTest {
     assertThat(verdict.reason()).isEqualTo(Reason.PEER_RELEASED);
   }
 
+  /**
+   * Simulation seed 4490 (Etcd): the backup began fencing the peer's Redis, which served while its
+   * agent was silent; the peer found the fence closed and released the role, and the backup took
+   * over at once while its replica still lacked the last write that Redis had acknowledged.
+   */
+  @Test
+  void aReleaseWhileWeFenceThePeersRedisWaitsForTheFence() {
+    Observed released =
+        new Observed(
+            true,
+            Duration.ZERO,
+            Optional.of(STREAMING),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            false,
+            true,
+            FenceProgress.IN_PROGRESS,
+            false);
+
+    Verdict verdict = decide(released);
+
+    assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
+    assertThat(verdict.reason()).isEqualTo(Reason.FENCE_IN_PROGRESS);
+  }
+
   @Test
   void aHostThatIsGoneRedisIncludedLeavesItToTheGuard() {
     Verdict verdict = decide(seen(360, Optional.empty(), false, true, FenceProgress.NONE));

@@ -1,0 +1,184 @@
+package io.redisha.arbiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redisha.arbiter.LeasePort.Conflict;
+import io.redisha.arbiter.LeasePort.Found;
+import io.redisha.arbiter.LeasePort.LeaseRecord;
+import io.redisha.arbiter.LeasePort.NotFound;
+import io.redisha.arbiter.LeasePort.Result;
+import io.redisha.arbiter.SplitBrainGuard.PeerView;
+import io.redisha.clock.VirtualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backup's side of {@link LeaseGuard} against a store that keeps one record and refuses stale
+ * writes, on a virtual clock: how long a takeover from a silent peer takes with the record free and
+ * with the record still held by that peer, and that a peer that keeps renewing keeps it.
+ */
+class LeaseGuardTest {
+  private static final Duration ADVERT = Duration.ofMillis(100);
+  private static final FenceTiming TIMING = FenceTiming.of(ADVERT, Duration.ofMillis(100));
+  private static final Duration ROUND_TRIP = Duration.ofMillis(5);
+
+  private final VirtualScheduler scheduler = new VirtualScheduler();
+  private final Store store = new Store();
+  private final List<String> log = new ArrayList<>();
+
+  /** One record with a version that changes on every write; answers after a round trip. */
+  private final class Store implements LeasePort {
+    LeaseRecord record;
+    int version;
+    int reads;
+
+    void put(String holder) {
+      version++;
+      record =
+          new LeaseRecord(holder, TIMING.leaseDurationSeconds(), 0, 0, Integer.toString(version));
+    }
+
+    private void answer(Result result, Consumer<Result> done) {
+      scheduler.schedule(ROUND_TRIP, () -> done.accept(result));
+    }
+
+    @Override
+    public void get(Consumer<Result> done) {
+      reads++;
+      answer(record == null ? new NotFound() : new Found(record), done);
+    }
+
+    @Override
+    public void create(LeaseRecord lease, Consumer<Result> done) {
+      if (record != null) {
+        answer(new Conflict("exists"), done);
+        return;
+      }
+      version++;
+      record = withVersion(lease);
+      answer(new Found(record), done);
+    }
+
+    @Override
+    public void update(LeaseRecord lease, Consumer<Result> done) {
+      if (record == null || !record.resourceVersion().equals(lease.resourceVersion())) {
+        answer(new Conflict("stale"), done);
+        return;
+      }
+      version++;
+      record = withVersion(lease);
+      answer(new Found(record), done);
+    }
+
+    private LeaseRecord withVersion(LeaseRecord lease) {
+      return new LeaseRecord(
+          lease.holder(),
+          lease.durationSeconds(),
+          lease.renewEpochMillis(),
+          lease.transitions(),
+          Integer.toString(version));
+    }
+
+    @Override
+    public String describe() {
+      return "redis/redisha-test-a";
+    }
+  }
+
+  /**
+   * The peer held the record when it went silent (a master that took over a moment ago and has no
+   * proof yet, whose link then went down). Its own hold ends within a lease duration of its last
+   * renewal, which was before the silence began; a backup that starts counting only when it first
+   * reads near the fence time waited a lease duration past it (7.1 s here, the bench's link down
+   * with Lease measured 7.3 s). Counted from the read made when the silence is noticed, the
+   * takeover comes within a lease duration of that read.
+   */
+  @Test
+  void aRecordTheSilentPeerHeldExpiresALeaseDurationAfterTheSilenceIsNoticed() {
+    store.put("vm-a");
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    long noticed = masterDown().toNanos();
+    Duration takeover = silenceUntilTakeover(guard, noticed);
+    long recordDuration = TIMING.leaseDurationSeconds() * 1_000_000_000L;
+    assertThat(takeover.toNanos())
+        .as("silence when the backup may take over (fence time %s)", TIMING.fenceTime())
+        .isGreaterThanOrEqualTo(noticed + recordDuration)
+        .isLessThanOrEqualTo(
+            noticed + recordDuration + TIMING.retryInterval().plus(ADVERT).toNanos());
+    assertThat(store.record.holder()).isEqualTo("vm-b");
+  }
+
+  /** A free record is taken as soon as the fence time is over. */
+  @Test
+  void aFreeRecordIsTakenRightAfterTheFenceTime() {
+    store.put(null);
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    Duration takeover = silenceUntilTakeover(guard, masterDown().toNanos());
+    assertThat(takeover)
+        .isGreaterThan(TIMING.fenceTime())
+        .isLessThanOrEqualTo(TIMING.fenceTime().plus(ADVERT.multipliedBy(2)));
+  }
+
+  /**
+   * A peer that renews the record while its adverts are lost (a cut pair link) keeps it: every new
+   * version starts the count again, however early the backup looked.
+   */
+  @Test
+  void aPeerThatKeepsRenewingKeepsTheRecord() {
+    store.put("vm-a");
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    long start = scheduler.nanoTime();
+    long lastRenewal = start;
+    String refusal = null;
+    long end = start + Duration.ofSeconds(20).toNanos();
+    for (long now = start + masterDown().toNanos(); now < end; now += ADVERT.toNanos()) {
+      scheduler.advanceTo(now);
+      if (now - lastRenewal >= TIMING.renewInterval().toNanos()) {
+        store.put("vm-a");
+        lastRenewal = now;
+      }
+      refusal = guard.takeoverRefusal(new PeerView(Duration.ofNanos(now - start), false, null));
+      assertThat(refusal).as("at %d ms of silence", (now - start) / 1_000_000).isNotNull();
+    }
+    assertThat(refusal).contains("held by vm-a");
+    assertThat(store.record.holder()).isEqualTo("vm-a");
+  }
+
+  /** The healthy pair asks nothing: a backup that hears its master never reads the record. */
+  @Test
+  void aBackupThatHearsItsMasterReadsNothing() {
+    store.put("vm-a");
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    for (int i = 0; i < 100; i++) {
+      scheduler.advance(ADVERT);
+      assertThat(guard.takeoverRefusal(new PeerView(ADVERT, false, null))).isNotNull();
+    }
+    assertThat(store.reads).isZero();
+  }
+
+  /** The VRRP master-down interval of a backup in the pair (3 adverts plus skew, rounded up). */
+  private static Duration masterDown() {
+    return ADVERT.multipliedBy(3).plusMillis(40);
+  }
+
+  /**
+   * Asks the guard every advert interval from {@code firstAskNanos} of silence on (the VRRP gate is
+   * asked again one advert interval after a refusal), as a silent peer's backup does; returns the
+   * silence at which it first let the backup take over.
+   */
+  private Duration silenceUntilTakeover(LeaseGuard guard, long firstAskNanos) {
+    long start = scheduler.nanoTime();
+    long deadline = start + Duration.ofSeconds(20).toNanos();
+    for (long now = start + firstAskNanos; now < deadline; now += ADVERT.toNanos()) {
+      scheduler.advanceTo(now);
+      Duration silence = Duration.ofNanos(now - start);
+      if (guard.takeoverRefusal(new PeerView(silence, false, null)) == null) {
+        return silence;
+      }
+    }
+    throw new AssertionError("no takeover within 20 s: " + guard.describe() + " " + log);
+  }
+}
