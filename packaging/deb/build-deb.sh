@@ -26,6 +26,12 @@ done
 cp "$target/redisha.jar" "$stage/usr/lib/redisha/redisha.jar"
 modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 \
   "$target/redisha.jar" "$stage/usr/lib/redisha/lib"/*.jar 2>/dev/null | tail -1)
+# jdeps also lists modules that only optional code paths name; none of them runs in the package's
+# commands, and each costs memory in every process (classes, the runtime image): java.desktop
+# (Jackson's java.beans annotations and SnakeYAML's bean mapping, which Jackson's YAML parser does
+# not use), java.sql (Jackson's handlers for java.sql types), jdk.jfr (lettuce's and netty's flight
+# recorder events: lettuce then starts without them, as it does on a runtime without JFR).
+modules=$(printf '%s' "$modules" | tr ',' '\n' | grep -v -x -E 'java.desktop|java.sql|jdk.jfr' | paste -sd, -)
 runtime="$stage/usr/lib/redisha/runtime"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --compress=zip-6 --output "$runtime"

@@ -50,6 +50,7 @@ final class LettuceRedisNode implements RedisNode {
   private final Listener listener;
   private final AtomicReference<String> lastRunId = new AtomicReference<>();
   private final AtomicBoolean fenceUnreadable = new AtomicBoolean();
+  private volatile boolean infoSectionsTogether = true;
 
   private final Object lock = new Object();
   private Session session; // guarded by lock: how new connections are made
@@ -90,20 +91,30 @@ final class LettuceRedisNode implements RedisNode {
     LettuceRedisNodes.requirePositive(timeout, "timeout");
     long deadline = System.nanoTime() + timeout.toNanos();
     RedisAsyncCommands<String, String> commands = connection(deadline).async();
-    // Sent back to back so one check costs one round trip.
+    // Sent back to back so one check costs one round trip; Redis 7 answers the three INFO sections
+    // in one command, which costs both sides less than three.
+    boolean together = infoSectionsTogether;
     CompletionStage<String> ping = commands.ping();
-    CompletionStage<String> server = commands.info("server");
-    CompletionStage<String> replication = commands.info("replication");
-    CompletionStage<String> keyspace = commands.info("keyspace");
+    List<CompletionStage<String>> sections =
+        together
+            ? List.of(
+                commands.dispatch(
+                    CommandType.INFO,
+                    new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8)
+                        .add("server")
+                        .add("replication")
+                        .add("keyspace")))
+            : List.of(
+                commands.info("server"), commands.info("replication"), commands.info("keyspace"));
     CompletionStage<Map<String, String>> fence = commands.configGet("min-replicas-*");
     String pong;
-    String text;
+    StringBuilder text = new StringBuilder();
     try {
       pong = await(ping, deadline, AgentAcl.PING, "PING");
-      text =
-          await(server, deadline, AgentAcl.INFO, "INFO server")
-              + await(replication, deadline, AgentAcl.INFO, "INFO replication")
-              + await(keyspace, deadline, AgentAcl.INFO, "INFO keyspace");
+      for (CompletionStage<String> section : sections) {
+        text.append(await(section, deadline, AgentAcl.INFO, "INFO server replication keyspace"));
+      }
     } catch (RedisNodeException e) {
       if (e.getCause() instanceof TimeoutException && !overLoopback()) {
         // Unanswered on an open connection: the path may be black-holed (a cut link) and TCP's
@@ -112,10 +123,17 @@ final class LettuceRedisNode implements RedisNode {
         // new one would cost a TLS handshake right when the host is short of time.
         dropConnection();
       }
+      if (together && !(e instanceof RedisRefusedException) && olderInfo(e)) {
+        // Redis before 7.0 takes one INFO section at a time.
+        infoSectionsTogether = false;
+        fence.toCompletableFuture().cancel(false);
+        return check(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      }
       throw e;
     } finally {
-      for (CompletionStage<?> stage : List.of(ping, server, replication, keyspace)) {
-        stage.toCompletableFuture().cancel(false);
+      ping.toCompletableFuture().cancel(false);
+      for (CompletionStage<String> section : sections) {
+        section.toCompletableFuture().cancel(false);
       }
     }
     OptionalInt minReplicasToWrite = writeFenceSetting(fence, deadline);
@@ -124,7 +142,7 @@ final class LettuceRedisNode implements RedisNode {
     }
     ReplicationInfo info;
     try {
-      info = ReplicationInfo.parse(text);
+      info = ReplicationInfo.parse(text.toString());
     } catch (IllegalArgumentException e) {
       throw new RedisNodeException(describe("unreadable INFO: " + e.getMessage()), e);
     }
@@ -572,6 +590,12 @@ final class LettuceRedisNode implements RedisNode {
           cause);
     }
     return new RedisNodeException(describe(what + " failed: " + firstLine(reply)), cause);
+  }
+
+  /** Whether {@code e} is a Redis before 7.0 refusing INFO with more than one section. */
+  private static boolean olderInfo(RedisNodeException e) {
+    String reply = redisError(e.getCause());
+    return reply != null && (reply.startsWith("ERR syntax error") || reply.startsWith("ERR wrong"));
   }
 
   /** The error Redis answered, from anywhere in the cause chain; null when Redis answered none. */

@@ -11,8 +11,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.DefaultEventLoopGroupProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +28,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Opens {@link RedisNode}s backed by lettuce. All nodes opened here share one set of lettuce I/O
- * threads (two), so an agent with many groups stays small. Create one per process, close it last.
+ * Opens {@link RedisNode}s backed by lettuce. All nodes opened here share one lettuce I/O thread
+ * and one computation thread, so an agent with many groups stays small (a check is a few small
+ * commands on an idle connection: one event loop carries all of them). Create one per process,
+ * close it last.
  *
  * <p>Lettuce's automatic reconnect is off on purpose: a node reconnects only when it is called, so
  * a dead server costs one refused connection attempt per call instead of a background retry loop,
@@ -42,6 +46,8 @@ public final class LettuceRedisNodes implements AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   private final ClientResources resources;
+  private final DefaultEventLoopGroupProvider eventLoops;
+  private final DefaultEventExecutorGroup computation;
   private final Duration connectTimeout;
   private final Set<LettuceRedisNode> open = ConcurrentHashMap.newKeySet();
 
@@ -54,8 +60,14 @@ public final class LettuceRedisNodes implements AutoCloseable {
   public LettuceRedisNodes(Duration connectTimeout) {
     requirePositive(connectTimeout, "connectTimeout");
     this.connectTimeout = connectTimeout;
+    // Given as a provider: lettuce raises a pool size below 2 to 2, a provider it takes as it is.
+    eventLoops = new DefaultEventLoopGroupProvider(1);
+    computation = new DefaultEventExecutorGroup(1);
     resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        DefaultClientResources.builder()
+            .eventLoopGroupProvider(eventLoops)
+            .eventExecutorGroup(computation)
+            .build();
   }
 
   /**
@@ -154,6 +166,11 @@ public final class LettuceRedisNodes implements AutoCloseable {
       node.close();
     }
     resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    // Given to lettuce, so not shut down by it.
+    eventLoops.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    computation
+        .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+        .awaitUninterruptibly(3, TimeUnit.SECONDS);
   }
 
   static void requirePositive(Duration duration, String name) {

@@ -216,9 +216,9 @@ public record ReplicationInfo(
       }
       String name = line.substring(0, colon);
       String value = line.substring(colon + 1);
-      if (name.matches("db\\d+")) {
+      if (numbered(name, "db")) {
         keyCount += number(name + ".keys", attributes(name, value).get("keys"));
-      } else if (name.matches("slave\\d+")) {
+      } else if (numbered(name, "slave")) {
         replicas.add(connectedReplica(name, value));
       } else {
         fields.put(name, value);
@@ -267,6 +267,20 @@ public record ReplicationInfo(
         requiredAttribute(attributes, name, "state"),
         number(name + ".offset", requiredAttribute(attributes, name, "offset")),
         number(name + ".lag", requiredAttribute(attributes, name, "lag")));
+  }
+
+  /** Whether {@code name} is {@code prefix} and one or more digits (db0, slave12). */
+  private static boolean numbered(String name, String prefix) {
+    if (name.length() <= prefix.length() || !name.startsWith(prefix)) {
+      return false;
+    }
+    for (int i = prefix.length(); i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Splits {@code a=1,b=2} into a map. */

@@ -285,6 +285,27 @@ class LettuceRedisNodeIT {
     assertThat(events.restarts).containsExactly(List.of(before.runId(), after.runId()));
   }
 
+  @Test
+  void aRedisThatTakesOneInfoSectionAtATimeIsCheckedAllTheSame() throws IOException {
+    RedisServerProcess server = server();
+    try (RawRedisClient writer = new RawRedisClient(RedisServerProcess.HOST, server.port())) {
+      writer.call("SET", "k", "v");
+    }
+    try (SingleSectionInfoProxy older = new SingleSectionInfoProxy(server.port())) {
+      RedisNode node =
+          node(RedisEndpoint.of(RedisServerProcess.HOST, older.port()), RedisNode.Listener.NONE);
+      ReplicationInfo first = node.check(TIMEOUT);
+      ReplicationInfo second = node.check(TIMEOUT);
+
+      assertThat(first.isMaster()).isTrue();
+      assertThat(first.keys()).hasValue(1);
+      assertThat(first.runId()).isNotEmpty().isEqualTo(second.runId());
+      // Asked for the three sections together once, then one at a time on every check.
+      assertThat(older.refusedInfo).hasValue(1);
+      assertThat(older.passedInfo).hasValue(6);
+    }
+  }
+
   private RedisServerProcess server(String... args) {
     RedisServerProcess server = RedisServerProcess.start(args);
     toClose.add(server);
