@@ -81,12 +81,23 @@ public final class AgentRuntime implements AutoCloseable {
    * @param arp opens the gratuitous ARP socket
    * @param addresses adds and removes the VIPs, by interface name
    * @param links follows the interface's link state
+   * @param refusals refuses connects to a VIP just released (see {@link NetVip}), or null for none
    */
   public record NetworkEdges(
       SocketOpener<? extends VrrpTransport> vrrp,
       SocketOpener<? extends ArpAnnouncer> arp,
       AddressManager addresses,
-      LinkWatch.Factory links) {}
+      LinkWatch.Factory links,
+      NetVip.ConnectRefusal refusals) {
+    /** Edges that refuse nothing after a release. */
+    public NetworkEdges(
+        SocketOpener<? extends VrrpTransport> vrrp,
+        SocketOpener<? extends ArpAnnouncer> arp,
+        AddressManager addresses,
+        LinkWatch.Factory links) {
+      this(vrrp, arp, addresses, links, null);
+    }
+  }
 
   /** Builds the split-brain guard of a group. */
   public interface GuardFactory {
@@ -399,7 +410,15 @@ public final class AgentRuntime implements AutoCloseable {
         hooked(
             group,
             new NetVip(
-                pair.link().interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler));
+                pair.link().interfaceName(),
+                group.vip(),
+                addresses,
+                arp,
+                pair.garp(),
+                scheduler,
+                network.refusals(),
+                group.port(),
+                NetVip.refusalWindow(pair.vrrp().interval(), pair.garp())));
     GroupController controller =
         new GroupController(
             pair,

@@ -7,7 +7,10 @@ import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.net.NativeCallException;
 import io.redisha.pair.PairSettings;
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,9 +19,23 @@ import org.slf4j.LoggerFactory;
 /**
  * A group's VIP on a real interface: netlink adds and removes it; gratuitous ARP announces it in
  * keepalived's pattern (a burst on becoming master, a second burst later, an optional refresh).
+ *
+ * <p>After a release, for a bounded window, connects to the VIP's Redis port that still reach this
+ * host are refused ({@link io.redisha.net.SynRefuser}): the clients that have not yet heard the new
+ * master's gratuitous ARP fail at once and retry instead of waiting out a connect timeout.
  */
 public final class NetVip implements VipPort {
   private static final Logger LOG = LoggerFactory.getLogger(NetVip.class);
+
+  /** Opens a window refusing connects to a released VIP; closing it stops the refusals at once. */
+  @FunctionalInterface
+  public interface ConnectRefusal {
+    Closeable open(String interfaceName, Inet4Address vip, int port, Duration window)
+        throws IOException;
+  }
+
+  /** The shortest refusal window, long enough for a peer that must first take an arbiter's key. */
+  private static final Duration MINIMUM_REFUSAL = Duration.ofSeconds(1);
 
   /** {@code ENODEV} of linux/errno.h: the interface does not exist (any more). */
   private static final int NO_SUCH_DEVICE = 19;
@@ -30,8 +47,14 @@ public final class NetVip implements VipPort {
   private final PairSettings.Garp garp;
   private final Scheduler scheduler;
   private final List<Cancellable> announcements = new ArrayList<>();
+  private final ConnectRefusal refusal;
+  private final int port;
+  private final Duration refusalWindow;
   private boolean held;
+  private Closeable refusing;
+  private boolean refusalUnavailable;
 
+  /** A VIP that refuses nothing after a release (for the VRRP-only command). */
   public NetVip(
       String interfaceName,
       Ipv4Cidr vip,
@@ -39,16 +62,54 @@ public final class NetVip implements VipPort {
       ArpAnnouncer arp,
       PairSettings.Garp garp,
       Scheduler scheduler) {
+    this(interfaceName, vip, addresses, arp, garp, scheduler, null, 0, Duration.ZERO);
+  }
+
+  /**
+   * A group's VIP.
+   *
+   * @param refusal opens the window of refused connects after a release, or null for none
+   * @param port the group's Redis port, whose connects are refused after a release
+   * @param refusalWindow how long connects are refused after a release
+   */
+  public NetVip(
+      String interfaceName,
+      Ipv4Cidr vip,
+      AddressManager addresses,
+      ArpAnnouncer arp,
+      PairSettings.Garp garp,
+      Scheduler scheduler,
+      ConnectRefusal refusal,
+      int port,
+      Duration refusalWindow) {
     this.interfaceName = interfaceName;
     this.vip = vip;
     this.addresses = addresses;
     this.arp = arp;
     this.garp = garp;
     this.scheduler = scheduler;
+    this.refusal = refusal;
+    this.port = port;
+    this.refusalWindow = refusalWindow;
+  }
+
+  /**
+   * How long to refuse connects after a release: until the peer has surely announced itself (its
+   * master-down interval is below four advert intervals) and sent its gratuitous ARP burst, with
+   * two advert intervals to spare; at least {@link #MINIMUM_REFUSAL}.
+   */
+  public static Duration refusalWindow(Duration advertInterval, PairSettings.Garp garp) {
+    Duration window =
+        advertInterval
+            .multipliedBy(6)
+            .plus(garp.interval().multipliedBy(Math.max(0, garp.count() - 1)));
+    return window.compareTo(MINIMUM_REFUSAL) < 0 ? MINIMUM_REFUSAL : window;
   }
 
   @Override
   public void add() {
+    // Before the address is back: from here on the kernel answers for the VIP again.
+    stopRefusing();
     try {
       addresses.add(interfaceName, vip);
     } catch (IOException e) {
@@ -125,7 +186,41 @@ public final class NetVip implements VipPort {
         return;
       }
       LOG.error("removing VIP {} from {} failed: {}", vip, interfaceName, e.getMessage());
+      return;
     }
+    if (wasHeld) {
+      startRefusing();
+    }
+  }
+
+  private void startRefusing() {
+    if (refusal == null || refusalUnavailable || refusalWindow.isZero()) {
+      return;
+    }
+    stopRefusing();
+    try {
+      refusing = refusal.open(interfaceName, vip.address(), port, refusalWindow);
+    } catch (IOException | RuntimeException e) {
+      // Once: the next releases would fail the same way (a missing capability, no such socket).
+      refusalUnavailable = true;
+      LOG.warn(
+          "VIP {}: cannot refuse connects after a release ({}); clients that still send to this"
+              + " host wait out their connect timeout (CAP_NET_RAW is needed)",
+          vip,
+          e.getMessage());
+    }
+  }
+
+  private void stopRefusing() {
+    if (refusing == null) {
+      return;
+    }
+    try {
+      refusing.close();
+    } catch (IOException e) {
+      LOG.warn("VIP {}: stopping the refusal of connects: {}", vip, e.getMessage());
+    }
+    refusing = null;
   }
 
   private static boolean interfaceGone(IOException failure) {
