@@ -88,7 +88,7 @@ public final class AgentRuntime implements AutoCloseable {
       SocketOpener<? extends ArpAnnouncer> arp,
       AddressManager addresses,
       LinkWatch.Factory links,
-      NetVip.ConnectRefusal refusals) {
+      NetVip.ConnectRefusals refusals) {
     /** Edges that refuse nothing after a release. */
     public NetworkEdges(
         SocketOpener<? extends VrrpTransport> vrrp,

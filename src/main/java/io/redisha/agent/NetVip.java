@@ -4,10 +4,10 @@ import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
+import io.redisha.net.ConnectRefusal;
 import io.redisha.net.Ipv4Cidr;
 import io.redisha.net.NativeCallException;
 import io.redisha.pair.PairSettings;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -27,11 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class NetVip implements VipPort {
   private static final Logger LOG = LoggerFactory.getLogger(NetVip.class);
 
-  /** Opens a window refusing connects to a released VIP; closing it stops the refusals at once. */
+  /** Prepares the refusal of connects to a VIP, for its next release. */
   @FunctionalInterface
-  public interface ConnectRefusal {
-    Closeable open(String interfaceName, Inet4Address vip, int port, Duration window)
-        throws IOException;
+  public interface ConnectRefusals {
+    ConnectRefusal prepare(String interfaceName, Inet4Address vip, int port) throws IOException;
   }
 
   /** The shortest refusal window, long enough for a peer that must first take an arbiter's key. */
@@ -47,11 +46,11 @@ public final class NetVip implements VipPort {
   private final PairSettings.Garp garp;
   private final Scheduler scheduler;
   private final List<Cancellable> announcements = new ArrayList<>();
-  private final ConnectRefusal refusal;
+  private final ConnectRefusals refusals;
   private final int port;
   private final Duration refusalWindow;
   private boolean held;
-  private Closeable refusing;
+  private ConnectRefusal refusal;
   private boolean refusalUnavailable;
 
   /** A VIP that refuses nothing after a release (for the VRRP-only command). */
@@ -68,7 +67,7 @@ public final class NetVip implements VipPort {
   /**
    * A group's VIP.
    *
-   * @param refusal opens the window of refused connects after a release, or null for none
+   * @param refusals prepares the refusal of connects after a release, or null for none
    * @param port the group's Redis port, whose connects are refused after a release
    * @param refusalWindow how long connects are refused after a release
    */
@@ -79,7 +78,7 @@ public final class NetVip implements VipPort {
       ArpAnnouncer arp,
       PairSettings.Garp garp,
       Scheduler scheduler,
-      ConnectRefusal refusal,
+      ConnectRefusals refusals,
       int port,
       Duration refusalWindow) {
     this.interfaceName = interfaceName;
@@ -88,7 +87,7 @@ public final class NetVip implements VipPort {
     this.arp = arp;
     this.garp = garp;
     this.scheduler = scheduler;
-    this.refusal = refusal;
+    this.refusals = refusals;
     this.port = port;
     this.refusalWindow = refusalWindow;
   }
@@ -108,8 +107,11 @@ public final class NetVip implements VipPort {
 
   @Override
   public void add() {
-    // Before the address is back: from here on the kernel answers for the VIP again.
-    stopRefusing();
+    if (!held) {
+      // Before the address is back: from here on the kernel answers for the VIP again. (While
+      // held, the refusal is the one prepared for the next release, and receives nothing.)
+      stopRefusing();
+    }
     try {
       addresses.add(interfaceName, vip);
     } catch (IOException e) {
@@ -125,6 +127,7 @@ public final class NetVip implements VipPort {
       if (!garp.refresh().isZero()) {
         scheduleRefresh();
       }
+      prepareRefusal();
     }
   }
 
@@ -175,9 +178,14 @@ public final class NetVip implements VipPort {
     announcements.clear();
     boolean wasHeld = held;
     held = false;
+    // Armed before the address goes, so a SYN that arrives just after is queued, not dropped.
+    boolean armed = wasHeld && armRefusal();
     try {
       addresses.remove(interfaceName, vip);
     } catch (IOException e) {
+      if (armed) {
+        stopRefusing();
+      }
       if (interfaceGone(e)) {
         // Deleted with its interface: the kernel removed the address with it.
         if (wasHeld) {
@@ -188,39 +196,52 @@ public final class NetVip implements VipPort {
       LOG.error("removing VIP {} from {} failed: {}", vip, interfaceName, e.getMessage());
       return;
     }
-    if (wasHeld) {
-      startRefusing();
+    if (armed) {
+      refusal.answer(refusalWindow);
     }
   }
 
-  private void startRefusing() {
-    if (refusal == null || refusalUnavailable || refusalWindow.isZero()) {
+  /** While the VIP is held: a socket that receives nothing until {@link #armRefusal}. */
+  private void prepareRefusal() {
+    if (refusals == null || refusalUnavailable || refusalWindow.isZero()) {
       return;
     }
-    stopRefusing();
     try {
-      refusing = refusal.open(interfaceName, vip.address(), port, refusalWindow);
+      refusal = refusals.prepare(interfaceName, vip.address(), port);
     } catch (IOException | RuntimeException e) {
-      // Once: the next releases would fail the same way (a missing capability, no such socket).
-      refusalUnavailable = true;
-      LOG.warn(
-          "VIP {}: cannot refuse connects after a release ({}); clients that still send to this"
-              + " host wait out their connect timeout (CAP_NET_RAW is needed)",
-          vip,
-          e.getMessage());
+      unavailable(e);
     }
+  }
+
+  private boolean armRefusal() {
+    if (refusal == null) {
+      return false;
+    }
+    try {
+      refusal.arm();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      stopRefusing();
+      unavailable(e);
+      return false;
+    }
+  }
+
+  private void unavailable(Exception e) {
+    // Once: the next releases would fail the same way (a missing capability, no such socket).
+    refusalUnavailable = true;
+    LOG.warn(
+        "VIP {}: cannot refuse connects after a release ({}); clients that still send to this"
+            + " host wait out their connect timeout (CAP_NET_RAW is needed)",
+        vip,
+        e.getMessage());
   }
 
   private void stopRefusing() {
-    if (refusing == null) {
-      return;
+    if (refusal != null) {
+      refusal.close();
+      refusal = null;
     }
-    try {
-      refusing.close();
-    } catch (IOException e) {
-      LOG.warn("VIP {}: stopping the refusal of connects: {}", vip, e.getMessage());
-    }
-    refusing = null;
   }
 
   private static boolean interfaceGone(IOException failure) {

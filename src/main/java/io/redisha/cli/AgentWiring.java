@@ -55,7 +55,7 @@ final class AgentWiring {
         () -> PacketArpAnnouncer.open(interfaceName),
         addresses,
         LinkWatch.netlink(),
-        SynRefuser::open);
+        SynRefuser::prepare);
   }
 
   /** The namespace of the group Leases: the pair's, as the operator's DaemonSet sets it. */

@@ -102,7 +102,7 @@ class SynRefuserIT {
       Attempt refused = connect(PORT);
       assertThat(refused.outcome()).isEqualTo("refused");
       assertThat(refused.millis()).isLessThan(200);
-      assertThat(refuser.refused()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(2)).until(() -> refuser.refused() == 1);
 
       assertThat(connect(PORT + 1).outcome()).as("another port").isEqualTo("hung");
       assertThat(refuser.refused()).isEqualTo(1);
@@ -127,9 +127,9 @@ class SynRefuserIT {
   @Test
   void aReleasedNetVipRefusesUntilItIsAddedAgain() throws Exception {
     AtomicReference<SynRefuser> opened = new AtomicReference<>();
-    NetVip.ConnectRefusal recording =
-        (interfaceName, address, port, window) -> {
-          SynRefuser refuser = SynRefuser.open(interfaceName, address, port, window);
+    NetVip.ConnectRefusals recording =
+        (interfaceName, address, port) -> {
+          SynRefuser refuser = SynRefuser.prepare(interfaceName, address, port);
           opened.set(refuser);
           return refuser;
         };
@@ -153,9 +153,12 @@ class SynRefuserIT {
             netVip.add();
             return null;
           });
-      assertThat(opened.get()).as("no refuser while the VIP is held").isNull();
+      SynRefuser prepared = opened.get();
+      assertThat(prepared).as("prepared while the VIP is held").isNotNull();
       clientStillSendsToVmA();
       assertThat(connect(PORT).outcome()).as("held, nothing listening").isEqualTo("refused");
+      assertThat(prepared.refused()).as("the kernel refused that one").isZero();
+      assertThat(prepared.running()).isFalse();
 
       lab.inNamespace(
           "vm-a",
@@ -164,11 +167,13 @@ class SynRefuserIT {
             return null;
           });
       SynRefuser refuser = opened.get();
-      assertThat(refuser).isNotNull();
+      assertThat(refuser).isSameAs(prepared);
+      assertThat(refuser.running()).isTrue();
       Attempt released = connect(PORT);
       assertThat(released.outcome()).isEqualTo("refused");
       assertThat(released.millis()).isLessThan(200);
-      assertThat(refuser.refused()).isEqualTo(1);
+      // Counted once sendto() returned, which can be after the client already saw the RST.
+      await().atMost(Duration.ofSeconds(2)).until(() -> refuser.refused() == 1);
 
       // Held again: the refuser is gone before the address is back, so a listener serves.
       lab.inNamespace(
@@ -178,6 +183,7 @@ class SynRefuserIT {
             return null;
           });
       assertThat(refuser.running()).isFalse();
+      assertThat(opened.get()).as("a fresh one prepared for the next release").isNotSameAs(refuser);
       try (ServerSocket server = lab.inNamespace("vm-a", () -> new ServerSocket(PORT, 5, vip))) {
         assertThat(connect(PORT).outcome()).isEqualTo("connected");
       }
