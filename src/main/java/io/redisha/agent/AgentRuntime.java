@@ -5,6 +5,7 @@ import io.redisha.arbiter.SplitBrainGuard;
 import io.redisha.clock.ExecutorScheduler;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
+import io.redisha.net.ConnectRefusal;
 import io.redisha.net.LinkState;
 import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -118,6 +120,9 @@ public final class AgentRuntime implements AutoCloseable {
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
+
+  /** The refusals of connects to released VIPs answering now, kept across reloads (NetVip). */
+  private final Map<Inet4Address, ConnectRefusal> answeringRefusals = new ConcurrentHashMap<>();
 
   /**
    * auth_hmac sequence numbers of this process: every signer of every reload draws from it, so our
@@ -418,7 +423,8 @@ public final class AgentRuntime implements AutoCloseable {
                 scheduler,
                 network.refusals(),
                 group.port(),
-                NetVip.refusalWindow(pair.vrrp().interval(), pair.garp())));
+                NetVip.refusalWindow(pair.vrrp().interval(), pair.garp()),
+                answeringRefusals));
     GroupController controller =
         new GroupController(
             pair,

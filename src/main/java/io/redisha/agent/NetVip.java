@@ -13,6 +13,8 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ public final class NetVip implements VipPort {
   /** {@code ENODEV} of linux/errno.h: the interface does not exist (any more). */
   private static final int NO_SUCH_DEVICE = 19;
 
+  /** {@code EPERM} and {@code EACCES} of linux/errno.h: a capability is missing. */
+  private static final int NOT_PERMITTED = 1;
+
+  private static final int ACCESS_DENIED = 13;
+
   private final String interfaceName;
   private final Ipv4Cidr vip;
   private final AddressManager addresses;
@@ -49,6 +56,7 @@ public final class NetVip implements VipPort {
   private final ConnectRefusals refusals;
   private final int port;
   private final Duration refusalWindow;
+  private final Map<Inet4Address, ConnectRefusal> answering;
   private boolean held;
   private ConnectRefusal refusal;
   private boolean refusalUnavailable;
@@ -61,7 +69,17 @@ public final class NetVip implements VipPort {
       ArpAnnouncer arp,
       PairSettings.Garp garp,
       Scheduler scheduler) {
-    this(interfaceName, vip, addresses, arp, garp, scheduler, null, 0, Duration.ZERO);
+    this(
+        interfaceName,
+        vip,
+        addresses,
+        arp,
+        garp,
+        scheduler,
+        null,
+        0,
+        Duration.ZERO,
+        new ConcurrentHashMap<>());
   }
 
   /**
@@ -70,6 +88,9 @@ public final class NetVip implements VipPort {
    * @param refusals prepares the refusal of connects after a release, or null for none
    * @param port the group's Redis port, whose connects are refused after a release
    * @param refusalWindow how long connects are refused after a release
+   * @param answering the refusals answering now, by VIP, shared by every NetVip of one runtime: a
+   *     group restarted by a reload gets a new NetVip, whose add must still stop the refusal its
+   *     predecessor left
    */
   public NetVip(
       String interfaceName,
@@ -80,7 +101,8 @@ public final class NetVip implements VipPort {
       Scheduler scheduler,
       ConnectRefusals refusals,
       int port,
-      Duration refusalWindow) {
+      Duration refusalWindow,
+      Map<Inet4Address, ConnectRefusal> answering) {
     this.interfaceName = interfaceName;
     this.vip = vip;
     this.addresses = addresses;
@@ -90,6 +112,7 @@ public final class NetVip implements VipPort {
     this.refusals = refusals;
     this.port = port;
     this.refusalWindow = refusalWindow;
+    this.answering = answering;
   }
 
   /**
@@ -198,6 +221,7 @@ public final class NetVip implements VipPort {
     }
     if (armed) {
       refusal.answer(refusalWindow);
+      answering.put(vip.address(), refusal);
     }
   }
 
@@ -228,19 +252,40 @@ public final class NetVip implements VipPort {
   }
 
   private void unavailable(Exception e) {
-    // Once: the next releases would fail the same way (a missing capability, no such socket).
+    if (!missingPermission(e)) {
+      // Another cause (the interface went, for one) may be gone by the next release.
+      LOG.warn("VIP {}: cannot refuse connects after this release: {}", vip, e.getMessage());
+      return;
+    }
+    // Once: without the capability every later release would fail the same way.
     refusalUnavailable = true;
     LOG.warn(
         "VIP {}: cannot refuse connects after a release ({}); clients that still send to this"
-            + " host wait out their connect timeout (CAP_NET_RAW is needed)",
+            + " host wait out their connect timeout (the agent needs CAP_NET_RAW for it)",
         vip,
         e.getMessage());
+  }
+
+  private static boolean missingPermission(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof NativeCallException call
+          && (call.errno() == NOT_PERMITTED || call.errno() == ACCESS_DENIED)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void stopRefusing() {
     if (refusal != null) {
       refusal.close();
+      answering.remove(vip.address(), refusal);
       refusal = null;
+    }
+    // One left by an earlier runtime of this group (a reload) must not outlive our own add.
+    ConnectRefusal earlier = answering.remove(vip.address());
+    if (earlier != null) {
+      earlier.close();
     }
   }
 

@@ -7,12 +7,15 @@ import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
 import io.redisha.net.ConnectRefusal;
 import io.redisha.net.Ipv4Cidr;
+import io.redisha.net.NativeCallException;
 import io.redisha.pair.PairSettings;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** The order of NetVip's address changes and its refusal of connects, on a recorded timeline. */
@@ -23,8 +26,9 @@ class NetVipRefusalTest {
       new PairSettings.Garp(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
   private final List<String> timeline = new ArrayList<>();
+  private final Map<Inet4Address, ConnectRefusal> answering = new ConcurrentHashMap<>();
   private int prepared;
-  private boolean prepareFails;
+  private IOException prepareFailure;
 
   private final AddressManager addresses =
       new AddressManager() {
@@ -89,8 +93,8 @@ class NetVipRefusalTest {
         ONE_GARP,
         new VirtualScheduler(),
         (interfaceName, vip, port) -> {
-          if (prepareFails) {
-            throw new IOException("socket(SYN refuser) failed: errno 1 EPERM");
+          if (prepareFailure != null) {
+            throw prepareFailure;
           }
           prepared++;
           timeline.add(
@@ -98,7 +102,8 @@ class NetVipRefusalTest {
           return refusal(prepared);
         },
         6379,
-        WINDOW);
+        WINDOW,
+        answering);
   }
 
   @Test
@@ -144,17 +149,52 @@ class NetVipRefusalTest {
   }
 
   @Test
-  void aRefusalThatCannotBePreparedIsGivenUpOnceAndTheVipStillMoves() {
-    prepareFails = true;
+  void aRefusalWithoutThePermissionIsGivenUpOnceAndTheVipStillMoves() {
+    prepareFailure = new NativeCallException("socket(SYN refuser)", 1);
     NetVip vip = netVip();
     vip.add();
     vip.remove();
-    prepareFails = false;
+    prepareFailure = null;
     vip.add();
     vip.remove();
     assertThat(timeline)
         .containsExactly("address added", "address removed", "address added", "address removed");
     assertThat(vip.held()).isFalse();
+  }
+
+  @Test
+  void anotherFailureIsTriedAgainAtTheNextHold() {
+    prepareFailure = new IOException("no network interface 'eth0' in this network namespace");
+    NetVip vip = netVip();
+    vip.add();
+    vip.remove();
+    prepareFailure = null;
+    vip.add();
+    assertThat(timeline)
+        .containsExactly(
+            "address added",
+            "address removed",
+            "address added",
+            "refusal 1 prepared for 192.0.2.100:6379");
+  }
+
+  @Test
+  void aGroupRestartedByAReloadStopsTheRefusalItsPredecessorLeft() {
+    NetVip before = netVip();
+    before.add();
+    before.remove();
+    NetVip after = netVip();
+    after.add();
+    assertThat(timeline)
+        .containsExactly(
+            "address added",
+            "refusal 1 prepared for 192.0.2.100:6379",
+            "refusal 1 armed",
+            "address removed",
+            "refusal 1 answering for 1000 ms",
+            "refusal 1 closed",
+            "address added",
+            "refusal 2 prepared for 192.0.2.100:6379");
   }
 
   @Test

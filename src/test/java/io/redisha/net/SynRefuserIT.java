@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,7 +147,8 @@ class SynRefuserIT {
               scheduler,
               recording,
               PORT,
-              Duration.ofSeconds(20));
+              Duration.ofSeconds(20),
+              new ConcurrentHashMap<>());
       lab.inNamespace(
           "vm-a",
           () -> {
