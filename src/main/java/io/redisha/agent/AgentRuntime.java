@@ -5,6 +5,7 @@ import io.redisha.arbiter.SplitBrainGuard;
 import io.redisha.clock.ExecutorScheduler;
 import io.redisha.net.AddressManager;
 import io.redisha.net.ArpAnnouncer;
+import io.redisha.net.ConnectRefusal;
 import io.redisha.net.LinkState;
 import io.redisha.net.LinkWatch;
 import io.redisha.net.VrrpTransport;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -81,12 +83,23 @@ public final class AgentRuntime implements AutoCloseable {
    * @param arp opens the gratuitous ARP socket
    * @param addresses adds and removes the VIPs, by interface name
    * @param links follows the interface's link state
+   * @param refusals refuses connects to a VIP just released (see {@link NetVip}), or null for none
    */
   public record NetworkEdges(
       SocketOpener<? extends VrrpTransport> vrrp,
       SocketOpener<? extends ArpAnnouncer> arp,
       AddressManager addresses,
-      LinkWatch.Factory links) {}
+      LinkWatch.Factory links,
+      NetVip.ConnectRefusals refusals) {
+    /** Edges that refuse nothing after a release. */
+    public NetworkEdges(
+        SocketOpener<? extends VrrpTransport> vrrp,
+        SocketOpener<? extends ArpAnnouncer> arp,
+        AddressManager addresses,
+        LinkWatch.Factory links) {
+      this(vrrp, arp, addresses, links, null);
+    }
+  }
 
   /** Builds the split-brain guard of a group. */
   public interface GuardFactory {
@@ -107,6 +120,9 @@ public final class AgentRuntime implements AutoCloseable {
   private final GuardFactory guards;
   private final LettuceRedisNodes redisNodes = new LettuceRedisNodes(Duration.ofMillis(500));
   private final DropCounters drops = new DropCounters();
+
+  /** The refusals of connects to released VIPs answering now, kept across reloads (NetVip). */
+  private final Map<Inet4Address, ConnectRefusal> answeringRefusals = new ConcurrentHashMap<>();
 
   /**
    * auth_hmac sequence numbers of this process: every signer of every reload draws from it, so our
@@ -399,7 +415,16 @@ public final class AgentRuntime implements AutoCloseable {
         hooked(
             group,
             new NetVip(
-                pair.link().interfaceName(), group.vip(), addresses, arp, pair.garp(), scheduler));
+                pair.link().interfaceName(),
+                group.vip(),
+                addresses,
+                arp,
+                pair.garp(),
+                scheduler,
+                network.refusals(),
+                group.port(),
+                NetVip.refusalWindow(pair.vrrp().interval(), pair.garp()),
+                answeringRefusals));
     GroupController controller =
         new GroupController(
             pair,

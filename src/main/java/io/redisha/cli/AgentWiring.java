@@ -19,6 +19,7 @@ import io.redisha.net.LinkWatch;
 import io.redisha.net.NetlinkAddressManager;
 import io.redisha.net.PacketArpAnnouncer;
 import io.redisha.net.RawVrrpSocket;
+import io.redisha.net.SynRefuser;
 import io.redisha.pair.PairSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ final class AgentWiring {
         () -> RawVrrpSocket.open(interfaceName, settings.link().localAddress(), 255),
         () -> PacketArpAnnouncer.open(interfaceName),
         addresses,
-        LinkWatch.netlink());
+        LinkWatch.netlink(),
+        SynRefuser::prepare);
   }
 
   /** The namespace of the group Leases: the pair's, as the operator's DaemonSet sets it. */

@@ -32,6 +32,8 @@ final class Libc {
   static final int SOL_SOCKET = 1;
   static final int SO_RCVBUF = 8;
   static final int SO_BINDTODEVICE = 25;
+  static final int SO_ATTACH_FILTER = 26;
+  static final int ETH_P_IP = 0x0800;
   static final int IPPROTO_IP = 0;
   static final int IP_TTL = 2;
   static final int NETLINK_ROUTE = 0;

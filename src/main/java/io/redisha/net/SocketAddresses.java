@@ -17,6 +17,10 @@ final class SocketAddresses {
   static final int SOCKADDR_IN_SIZE = 16;
   static final int SOCKADDR_LL_SIZE = 20;
   static final int SOCKADDR_NL_SIZE = 12;
+
+  /** Offset of {@code sll_addr} in {@code struct sockaddr_ll}. */
+  static final int LINK_ADDRESS = 12;
+
   private static final ValueLayout.OfShort NETWORK_SHORT =
       JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
