@@ -31,6 +31,13 @@ final class FaultRunner {
   private final List<BenchClient> clients;
   private final PairProbe probe;
 
+  /**
+   * When the faulted Redis process was seen gone (0 when the fault kills none): a write it
+   * acknowledged up to then may not have reached the replica. A client reads such a reply a little
+   * after the SIGKILL was sent, so the moment the signal went is too early a bound.
+   */
+  private long redisGoneNanos;
+
   FaultRunner(PairLab lab, SystemUnderTest system, List<BenchClient> clients) {
     if (clients.isEmpty() || clients.get(0) != BenchClient.PRIMARY) {
       throw new IllegalArgumentException("clients must start with " + BenchClient.PRIMARY.id());
@@ -91,6 +98,7 @@ final class FaultRunner {
       }
       vipProbe = new VipProbe(lab.network(), PairLab.CLIENT, group.vip(), group.port()).start();
       t0 = System.nanoTime();
+      redisGoneNanos = 0;
       inject(fault, group, master, survivor, notes);
       after = probe.awaitSettled(system.settleTimeout());
       Thread.sleep(500);
@@ -126,7 +134,8 @@ final class FaultRunner {
       vipMillis = vipAnswered < 0 ? -1 : (vipAnswered - t0) / MS;
     }
     // a clean stop hands over while the old master still takes writes
-    long unreplicatedUntil = fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : t0;
+    long unreplicatedUntil =
+        fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : Math.max(t0, redisGoneNanos);
     boolean readBack = true;
     List<ClientWrites> measured = new ArrayList<>();
     for (Map.Entry<BenchClient, VipClient> writer : writers.entrySet()) {
@@ -215,13 +224,18 @@ final class FaultRunner {
     }
   }
 
+  private void killRedis(String host, int port) throws InterruptedException {
+    lab.killRedis(host, port);
+    redisGoneNanos = System.nanoTime();
+  }
+
   private void inject(
       Fault fault, PairLab.Group group, String master, String survivor, List<String> notes)
       throws Exception {
     int port = group.port();
     switch (fault) {
       case KILL -> {
-        lab.killRedis(master, port);
+        killRedis(master, port);
         awaitTakeover(survivor, notes);
         Thread.sleep(1000);
         restartRedis(master, port);
@@ -244,11 +258,11 @@ final class FaultRunner {
         }
       }
       case EMPTY_AT_ONCE -> {
-        lab.killRedis(master, port);
+        killRedis(master, port);
         restartRedis(master, port);
       }
       case EMPTY_LATER -> {
-        lab.killRedis(master, port);
+        killRedis(master, port);
         Thread.sleep(3000);
         restartRedis(master, port);
       }
