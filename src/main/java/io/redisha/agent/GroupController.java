@@ -278,13 +278,67 @@ public final class GroupController {
   private long peerReachableSinceNanos = Long.MIN_VALUE;
 
   private void scheduleTick() {
+    tickDueNanos = scheduler.nanoTime() + pair.health().interval().toNanos();
     tick = scheduler.schedule(pair.health().interval(), this::tick);
+  }
+
+  /**
+   * When the next health tick is due ({@code Long.MIN_VALUE} before the first is scheduled); a tick
+   * far overdue means this agent was stalled.
+   */
+  private long tickDueNanos = Long.MIN_VALUE;
+
+  /** When this agent was last found waking from a stall, {@code Long.MIN_VALUE} if never. */
+  private long wokeFromStallNanos = Long.MIN_VALUE;
+
+  /**
+   * Notes a stall of this agent (a GC pause, a frozen VM, SIGSTOP): its health tick is overdue by
+   * at least a master-down interval, so what it reads now (adverts queued in its socket, replies of
+   * looks) happened long ago and the peer may have taken over meanwhile.
+   */
+  private void noteStallIfOverdue() {
+    if (tickDueNanos == Long.MIN_VALUE) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    long overdue = now - tickDueNanos;
+    if (running && overdue >= router.masterDownInterval().toNanos() && wokeFromStallNanos < now) {
+      if (wokeFromStallNanos < tickDueNanos) {
+        log.accept(
+            "group "
+                + group.name()
+                + ": this agent did not run for "
+                + overdue / 1_000_000
+                + " ms: what it heard meanwhile is stale until a fresh look at the peer's Redis");
+      }
+      wokeFromStallNanos = now;
+    }
+  }
+
+  /**
+   * Why a takeover must wait after a stall of this agent: a priority 0 release read from the socket
+   * queue may be seconds old, and the peer master again since (simulation seed 7579: a backup
+   * stalled 8.5 s woke, took over on the release its peer had sent 7.7 s earlier and took a write
+   * through the VIP that the conflict then threw away). Null once a look at the peer's Redis sent
+   * after the wake has come back, answered or failed.
+   */
+  private String staleAfterStall() {
+    noteStallIfOverdue();
+    if (wokeFromStallNanos == Long.MIN_VALUE
+        || okLookStartedNanos >= wokeFromStallNanos
+        || failedLookStartedNanos >= wokeFromStallNanos) {
+      return null;
+    }
+    checkPeer(pair.health().timeout());
+    return "this agent has just woken from a stall: what it heard meanwhile is stale; looking at"
+        + " the peer's Redis first";
   }
 
   private void tick() {
     if (!running) {
       return;
     }
+    noteStallIfOverdue();
     scheduleTick();
     if (!checkInFlight) {
       checkInFlight = true;
@@ -316,13 +370,15 @@ public final class GroupController {
         timeout,
         result -> {
           peerCheckInFlight = false;
-          peer = result.ok() ? result.info() : null;
+          // The peer's streams go through the same memory as ours: a stream that added nothing is
+          // a fact about the data whichever Redis reports it (simulation seed 1295).
+          peer = result.ok() ? lineage.resolve(result.info()) : null;
           peerChecked = true;
           peerCheckedAtNanos = scheduler.nanoTime();
           if (result.ok()) {
             okLookStartedNanos = started;
             okLookDoneNanos = peerCheckedAtNanos;
-            okLook = result.info();
+            okLook = peer;
           } else {
             failedLookStartedNanos = started;
           }
@@ -1321,6 +1377,10 @@ public final class GroupController {
 
   /** The router's takeover gate: the evidence first, then the split-brain guard. */
   private String takeoverRefusal() {
+    String stale = staleAfterStall();
+    if (stale != null) {
+      return stale;
+    }
     TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
       checkPeer(pair.health().timeout());
