@@ -168,6 +168,7 @@ public final class GroupController {
   private TakeoverEvidence.Reason lastEvidence;
   private PeerFence peerFence;
   private long fencedAtNanos = Long.MIN_VALUE;
+  private long fenceStartedNanos = Long.MIN_VALUE;
   private String fencedPeerRunId;
   private long fenceRetryAtNanos = Long.MIN_VALUE;
   private String fenceFailure;
@@ -1381,6 +1382,7 @@ public final class GroupController {
     if (stale != null) {
       return stale;
     }
+    forgetFenceIfPeerSpoke();
     TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
       checkPeer(pair.health().timeout());
@@ -1487,6 +1489,29 @@ public final class GroupController {
             });
   }
 
+  /**
+   * A fence proves the peer's agent away only while it stays silent: an advert heard since the
+   * fence began means that agent runs (it may have reopened its fence as master and taken writes
+   * since the read that found the fence closed), so the fence no longer allows a takeover
+   * (simulation seed 13698: the peer's restarted agent took the Lease and the role over a lossy
+   * link while our fence was on its way; our late read still showed the fence closed, we took over
+   * on it, and the writes it took as master were lost).
+   */
+  private void forgetFenceIfPeerSpoke() {
+    if (fencedPeerRunId == null) {
+      return;
+    }
+    long lastHeard = scheduler.nanoTime() - router.peerSilence().toNanos();
+    if (router.lastMaster() != null && lastHeard > fenceStartedNanos) {
+      log.accept(
+          "group "
+              + group.name()
+              + ": the peer advertised after our fence began: its agent runs, the fence no longer"
+              + " counts");
+      fencedPeerRunId = null;
+    }
+  }
+
   /** Starts fencing the peer's Redis (once); the refusal to show meanwhile. */
   private String fencePeer(String why) {
     long now = scheduler.nanoTime();
@@ -1515,6 +1540,7 @@ public final class GroupController {
             scheduler,
             Switchover.Limits.DEFAULT.catchUp(),
             FENCE_POLL);
+    fenceStartedNanos = now;
     peerFence.start(this::fenceEnded);
     return why;
   }

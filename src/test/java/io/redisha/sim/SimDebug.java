@@ -60,6 +60,20 @@ final class SimDebug {
               + world.checker.lostWrites(group)
               + " holder "
               + world.vipTarget(group));
+      int holder = world.vipTarget(group);
+      if (holder >= 0) {
+        java.util.Set<Long> held = new java.util.HashSet<>(world.redis(holder, group).log);
+        world.acked.get(group).entrySet().stream()
+            .filter(e -> !held.contains(e.getKey()))
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .forEach(
+                e ->
+                    System.out.println(
+                        "  lost write "
+                            + e.getKey()
+                            + " acked by "
+                            + world.nodeName(e.getValue())));
+      }
       for (int node = 0; node < 2; node++) {
         SimRedis server = world.redis(node, group);
         System.out.println(
