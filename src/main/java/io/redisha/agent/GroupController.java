@@ -168,6 +168,7 @@ public final class GroupController {
   private TakeoverEvidence.Reason lastEvidence;
   private PeerFence peerFence;
   private long fencedAtNanos = Long.MIN_VALUE;
+  private long fenceStartedNanos = Long.MIN_VALUE;
   private String fencedPeerRunId;
   private long fenceRetryAtNanos = Long.MIN_VALUE;
   private String fenceFailure;
@@ -278,13 +279,67 @@ public final class GroupController {
   private long peerReachableSinceNanos = Long.MIN_VALUE;
 
   private void scheduleTick() {
+    tickDueNanos = scheduler.nanoTime() + pair.health().interval().toNanos();
     tick = scheduler.schedule(pair.health().interval(), this::tick);
+  }
+
+  /**
+   * When the next health tick is due ({@code Long.MIN_VALUE} before the first is scheduled); a tick
+   * far overdue means this agent was stalled.
+   */
+  private long tickDueNanos = Long.MIN_VALUE;
+
+  /** When this agent was last found waking from a stall, {@code Long.MIN_VALUE} if never. */
+  private long wokeFromStallNanos = Long.MIN_VALUE;
+
+  /**
+   * Notes a stall of this agent (a GC pause, a frozen VM, SIGSTOP): its health tick is overdue by
+   * at least a master-down interval, so what it reads now (adverts queued in its socket, replies of
+   * looks) happened long ago and the peer may have taken over meanwhile.
+   */
+  private void noteStallIfOverdue() {
+    if (tickDueNanos == Long.MIN_VALUE) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    long overdue = now - tickDueNanos;
+    if (running && overdue >= router.masterDownInterval().toNanos() && wokeFromStallNanos < now) {
+      if (wokeFromStallNanos < tickDueNanos) {
+        log.accept(
+            "group "
+                + group.name()
+                + ": this agent did not run for "
+                + overdue / 1_000_000
+                + " ms: what it heard meanwhile is stale until a fresh look at the peer's Redis");
+      }
+      wokeFromStallNanos = now;
+    }
+  }
+
+  /**
+   * Why a takeover must wait after a stall of this agent: a priority 0 release read from the socket
+   * queue may be seconds old, and the peer master again since (simulation seed 7579: a backup
+   * stalled 8.5 s woke, took over on the release its peer had sent 7.7 s earlier and took a write
+   * through the VIP that the conflict then threw away). Null once a look at the peer's Redis sent
+   * after the wake has come back, answered or failed.
+   */
+  private String staleAfterStall() {
+    noteStallIfOverdue();
+    if (wokeFromStallNanos == Long.MIN_VALUE
+        || okLookStartedNanos >= wokeFromStallNanos
+        || failedLookStartedNanos >= wokeFromStallNanos) {
+      return null;
+    }
+    checkPeer(pair.health().timeout());
+    return "this agent has just woken from a stall: what it heard meanwhile is stale; looking at"
+        + " the peer's Redis first";
   }
 
   private void tick() {
     if (!running) {
       return;
     }
+    noteStallIfOverdue();
     scheduleTick();
     if (!checkInFlight) {
       checkInFlight = true;
@@ -316,13 +371,15 @@ public final class GroupController {
         timeout,
         result -> {
           peerCheckInFlight = false;
-          peer = result.ok() ? result.info() : null;
+          // The peer's streams go through the same memory as ours: a stream that added nothing is
+          // a fact about the data whichever Redis reports it (simulation seed 1295).
+          peer = result.ok() ? lineage.resolve(result.info()) : null;
           peerChecked = true;
           peerCheckedAtNanos = scheduler.nanoTime();
           if (result.ok()) {
             okLookStartedNanos = started;
             okLookDoneNanos = peerCheckedAtNanos;
-            okLook = result.info();
+            okLook = peer;
           } else {
             failedLookStartedNanos = started;
           }
@@ -1321,6 +1378,11 @@ public final class GroupController {
 
   /** The router's takeover gate: the evidence first, then the split-brain guard. */
   private String takeoverRefusal() {
+    String stale = staleAfterStall();
+    if (stale != null) {
+      return stale;
+    }
+    forgetFenceIfPeerSpoke();
     TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
       checkPeer(pair.health().timeout());
@@ -1427,6 +1489,29 @@ public final class GroupController {
             });
   }
 
+  /**
+   * A fence proves the peer's agent away only while it stays silent: an advert heard since the
+   * fence began means that agent runs (it may have reopened its fence as master and taken writes
+   * since the read that found the fence closed), so the fence no longer allows a takeover
+   * (simulation seed 13698: the peer's restarted agent took the Lease and the role over a lossy
+   * link while our fence was on its way; our late read still showed the fence closed, we took over
+   * on it, and the writes it took as master were lost).
+   */
+  private void forgetFenceIfPeerSpoke() {
+    if (fencedPeerRunId == null) {
+      return;
+    }
+    long lastHeard = scheduler.nanoTime() - router.peerSilence().toNanos();
+    if (router.lastMaster() != null && lastHeard > fenceStartedNanos) {
+      log.accept(
+          "group "
+              + group.name()
+              + ": the peer advertised after our fence began: its agent runs, the fence no longer"
+              + " counts");
+      fencedPeerRunId = null;
+    }
+  }
+
   /** Starts fencing the peer's Redis (once); the refusal to show meanwhile. */
   private String fencePeer(String why) {
     long now = scheduler.nanoTime();
@@ -1455,6 +1540,7 @@ public final class GroupController {
             scheduler,
             Switchover.Limits.DEFAULT.catchUp(),
             FENCE_POLL);
+    fenceStartedNanos = now;
     peerFence.start(this::fenceEnded);
     return why;
   }

@@ -14,9 +14,12 @@ import java.util.Objects;
  * and the group has no master at all (simulation seed 715725).
  *
  * <p>{@link #resolve} notes each stream's predecessor and, for a previous stream that began at the
- * same offset as the current one (it added nothing), reports its own predecessor instead. Only the
- * agent's memory knows this, so the peer's agent still sees the short history; it clears once our
- * Redis, which now knows it holds nothing the peer lacks, follows the peer and resynchronises.
+ * same offset as the current one (it added nothing), reports its own predecessor instead. A stream
+ * that added nothing is a fact about the data whichever Redis reports it, so the agent resolves the
+ * peer's INFO through the same memory: after both Redis servers detached a few times each without a
+ * write (a lossy pair link, simulation seed 1295), each agent knew only its own chain, both found
+ * the histories unrelated and neither took the role. What the peer's agent saw of our Redis stays
+ * unknown here; the histories clear once one Redis follows the other and resynchronises.
  *
  * <p>Pure apart from its memory of the last {@value #REMEMBERED} streams; used on the scheduler's
  * thread only.

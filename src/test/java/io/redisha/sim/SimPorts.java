@@ -181,13 +181,25 @@ final class SimPorts {
           done);
     }
 
+    /**
+     * Sends a request and delivers its reply, or {@code timedOut} once {@code timeout} has passed
+     * since the request was sent, whichever comes first, as a client's command timeout does. A
+     * request that reaches Redis acts there even when the client gave up on it meanwhile (it was
+     * sent); a reply that comes after the timeout is dropped.
+     */
     private <T> void roundTrip(
         Duration timeout, Supplier<T> onRedis, T timedOut, Consumer<T> done) {
       int to = redis.node;
-      Runnable late =
-          () -> world.scheduler.schedule(timeout, () -> agent.execute(() -> done.accept(timedOut)));
+      boolean[] settled = {false};
+      world.scheduler.schedule(
+          timeout,
+          () -> {
+            if (!settled[0]) {
+              settled[0] = true;
+              agent.execute(() -> done.accept(timedOut));
+            }
+          });
       if (!world.network.up(from, to)) {
-        late.run();
         return;
       }
       Duration request = world.network.pairDelay();
@@ -195,26 +207,16 @@ final class SimPorts {
           request,
           () -> {
             if (!world.network.up(from, to)) {
-              world.scheduler.schedule(
-                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
               return;
             }
             T result = onRedis.get();
             Duration reply = world.network.pairDelay();
-            if (request.plus(reply).compareTo(timeout) > 0) {
-              world.scheduler.schedule(
-                  timeout.minus(request), () -> agent.execute(() -> done.accept(timedOut)));
-              return;
-            }
             world.scheduler.schedule(
                 reply,
                 () -> {
-                  if (world.network.up(to, from)) {
+                  if (!settled[0] && world.network.up(to, from)) {
+                    settled[0] = true;
                     agent.execute(() -> done.accept(result));
-                  } else {
-                    world.scheduler.schedule(
-                        timeout.minus(request).minus(reply),
-                        () -> agent.execute(() -> done.accept(timedOut)));
                   }
                 });
           });

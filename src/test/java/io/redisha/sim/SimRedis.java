@@ -346,6 +346,14 @@ final class SimRedis {
     if (source.log.size() > log.size()) {
       log.addAll(source.log.subList(log.size(), source.log.size()));
     }
+    if (!replId.equals(source.replId)) {
+      // The source was promoted (a chained replica detached): Redis then drops its replicas, which
+      // continue at once (+CONTINUE) with its new stream and its old one as their previous stream,
+      // as the source itself has them. Keeping our own previous stream instead made two copies of
+      // the same data look unrelated (simulation seed 1295).
+      replId2 = source.replId2;
+      secondOffset = source.secondOffset;
+    }
     replId = source.replId;
   }
 

@@ -163,7 +163,8 @@ final class SimWorld {
   }
 
   String newId(String prefix) {
-    return String.format("%040x", ++ids);
+    // The counter first: reports show the first 8 characters of a replication id.
+    return String.format("%08x%032x", ++ids, 0);
   }
 
   SimRedis redis(int node, String group) {
