@@ -1567,7 +1567,7 @@ public final class GroupController {
    * A master whose peer has been silent for the stall limit while the peer's Redis takes writes:
    * the peer's agent died or stalled as master (its VIP and open fence left behind), and clients
    * that still reach that host write into a Redis whose writes will be lost. Close its fence and
-   * make it a replica of ours.
+   * cut its clients.
    */
   private void fenceSilentServingPeer() {
     if (peer == null
@@ -1609,27 +1609,17 @@ public final class GroupController {
   }
 
   /**
-   * After a takeover over a fenced peer: make its Redis a replica of ours (it has nothing ours
-   * lacks), so the pair is whole again even while its agent is away, and cut its clients so they
-   * reconnect through the VIP.
+   * After a takeover over a fenced peer: cut the clients of its Redis so they reconnect through the
+   * VIP. Its Redis stays a master with its write fence closed (it takes no write) until its own
+   * agent, back, makes it follow. No REPLICAOF from here: on a lossy link a command whose caller
+   * gave up may still arrive seconds later, when that Redis may have become the master again with
+   * writes ours lacks, and a REPLICAOF would then throw them away (simulation seed 15096: a
+   * REPLICAOF that timed out arrived 2 s late and wiped 3 acknowledged writes).
    */
   private void demoteFencedPeer() {
     demotePeer = false;
-    demotingPeer = true;
-    String us = pair.link().localAddress().getHostAddress();
-    peerRedis.follow(
-        us,
-        group.port(),
-        error -> {
-          demotingPeer = false;
-          if (error != null) {
-            log.accept(
-                "group " + group.name() + ": REPLICAOF us on the fenced peer failed: " + error);
-            return;
-          }
-          log.accept("group " + group.name() + ": the fenced peer's Redis now replicates ours");
-          peerRedis.killNormalClients(ignored -> {});
-        });
+    demotingPeer = false;
+    peerRedis.killNormalClients(ignored -> {});
   }
 
   // ---- What the split-brain guard weighs ----
