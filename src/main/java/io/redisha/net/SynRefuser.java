@@ -48,6 +48,7 @@ public final class SynRefuser implements ConnectRefusal {
   private final int port;
   private final String description;
   private final AtomicInteger refused = new AtomicInteger();
+  private final InterfaceInfo prepared;
   private volatile InterfaceInfo link;
   private volatile Thread answerer;
   private long armedNanos;
@@ -55,8 +56,15 @@ public final class SynRefuser implements ConnectRefusal {
   private boolean stopping;
   private boolean descriptorsClosed;
 
-  private SynRefuser(int socketFd, int wakeFd, String interfaceName, Inet4Address vip, int port) {
+  private SynRefuser(
+      int socketFd,
+      int wakeFd,
+      String interfaceName,
+      Inet4Address vip,
+      int port,
+      InterfaceInfo prepared) {
     this.socketFd = socketFd;
+    this.prepared = prepared;
     this.wakeFd = wakeFd;
     this.interfaceName = interfaceName;
     this.vip = vip;
@@ -83,11 +91,28 @@ public final class SynRefuser implements ConnectRefusal {
     Objects.requireNonNull(vip, "vip");
     SynFilter.program(vip, port);
     String what = "SYN refuser for " + vip.getHostAddress() + ":" + port + " on " + interfaceName;
-    // Protocol 0: no frame is queued until arm() binds it, after the filter is in place.
+    // Protocol 0: no frame is queued until arm() binds it. The interface is looked up and the
+    // filter attached here, while the VIP is still held, so that arm() is a single bind(): it
+    // stands between our Redis's death and the VIP's removal, where a Redis restarted at once
+    // would take writes through the VIP.
     int fd = Libc.socket(what, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
     try {
+      InterfaceInfo found = InterfaceInfo.lookup(fd, interfaceName);
+      if (found.mac().length != 6) {
+        throw new IOException(
+            "interface '" + interfaceName + "' has no Ethernet address to answer connects from");
+      }
+      byte[] program = SynFilter.program(vip, port);
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment instructions = arena.allocateFrom(JAVA_BYTE, program);
+        MemorySegment filter = arena.allocate(16, 8);
+        filter.set(JAVA_SHORT, 0, (short) SynFilter.length(program));
+        filter.set(ADDRESS, 8, instructions);
+        Libc.setsockopt(
+            "SO_ATTACH_FILTER for " + what, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, filter);
+      }
       int wake = Libc.eventfd("close signal of " + what);
-      return new SynRefuser(fd, wake, interfaceName, vip, port);
+      return new SynRefuser(fd, wake, interfaceName, vip, port, found);
     } catch (IOException | RuntimeException e) {
       Libc.close(what, fd);
       throw e;
@@ -116,29 +141,13 @@ public final class SynRefuser implements ConnectRefusal {
     if (link != null) {
       return;
     }
-    InterfaceInfo found = InterfaceInfo.lookup(socketFd, interfaceName);
-    if (found.mac().length != 6) {
-      throw new IOException(
-          "interface '" + interfaceName + "' has no Ethernet address to answer connects from");
-    }
-    byte[] program = SynFilter.program(vip, port);
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment instructions = arena.allocateFrom(JAVA_BYTE, program);
-      MemorySegment filter = arena.allocate(16, 8);
-      filter.set(JAVA_SHORT, 0, (short) SynFilter.length(program));
-      filter.set(ADDRESS, 8, instructions);
-      Libc.setsockopt(
-          "SO_ATTACH_FILTER for " + description,
-          socketFd,
-          Libc.SOL_SOCKET,
-          Libc.SO_ATTACH_FILTER,
-          filter);
       Libc.bind(
           description,
           socketFd,
-          SocketAddresses.link(arena, found.index(), Libc.ETH_P_IP, new byte[0]));
+          SocketAddresses.link(arena, prepared.index(), Libc.ETH_P_IP, new byte[0]));
     }
-    link = found;
+    link = prepared;
     armedNanos = System.nanoTime();
   }
 
