@@ -172,12 +172,27 @@ class RedisHAPairOperatorIT {
       """;
 
   private RedisHAPair createPair() {
+    return createPair(PAIR);
+  }
+
+  private RedisHAPair createPair(String yaml) {
     RedisHAPair pair =
         client
             .resources(RedisHAPair.class)
-            .load(new ByteArrayInputStream(PAIR.getBytes(StandardCharsets.UTF_8)))
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
             .item();
     return client.resources(RedisHAPair.class).inNamespace(NS).resource(pair).create();
+  }
+
+  private String daemonSetVersion(String name) {
+    return client
+        .apps()
+        .daemonSets()
+        .inNamespace(NS)
+        .withName(name)
+        .get()
+        .getMetadata()
+        .getResourceVersion();
   }
 
   private RedisHAPair pair() {
@@ -648,42 +663,18 @@ class RedisHAPairOperatorIT {
     String shop =
         PAIR.replace("name: cache,", "name: shop,")
             .replace("{name: b, port", "{name: report-vm-a, port");
-    client
-        .resources(RedisHAPair.class)
-        .inNamespace(NS)
-        .resource(
-            client
-                .resources(RedisHAPair.class)
-                .load(new ByteArrayInputStream(shop.getBytes(StandardCharsets.UTF_8)))
-                .item())
-        .create();
+    createPair(shop);
     String shopAgent = PairResources.agentName("shop");
     await()
         .atMost(WAIT)
         .until(() -> client.apps().daemonSets().inNamespace(NS).withName(shopAgent).get() != null);
-    String shopDaemonSetVersion =
-        client
-            .apps()
-            .daemonSets()
-            .inNamespace(NS)
-            .withName(shopAgent)
-            .get()
-            .getMetadata()
-            .getResourceVersion();
+    String shopDaemonSetVersion = daemonSetVersion(shopAgent);
 
     String shopGroup =
         PAIR.replace("name: cache,", "name: shop-group,")
             .replace("192.0.2.100/24, virtualRouterId: 51", "192.0.2.110/24, virtualRouterId: 61")
             .replace("192.0.2.101/24, virtualRouterId: 52", "192.0.2.111/24, virtualRouterId: 62");
-    client
-        .resources(RedisHAPair.class)
-        .inNamespace(NS)
-        .resource(
-            client
-                .resources(RedisHAPair.class)
-                .load(new ByteArrayInputStream(shopGroup.getBytes(StandardCharsets.UTF_8)))
-                .item())
-        .create();
+    createPair(shopGroup);
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -728,16 +719,7 @@ class RedisHAPairOperatorIT {
                   .contains(
                       "pair shop-group would both write Lease redisha-shop-group-report-vm-a");
             });
-    assertThat(
-            client
-                .apps()
-                .daemonSets()
-                .inNamespace(NS)
-                .withName(shopAgent)
-                .get()
-                .getMetadata()
-                .getResourceVersion())
-        .isEqualTo(shopDaemonSetVersion);
+    assertThat(daemonSetVersion(shopAgent)).isEqualTo(shopDaemonSetVersion);
   }
 
   @Test
