@@ -9,10 +9,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,43 +52,24 @@ class EtcdSimulationTest {
   void randomSchedulesWithEtcdTroubleKeepEverySafetyRule() throws Exception {
     int schedules = Integer.getInteger("sim.etcdSchedules", 1000);
     long first = Long.getLong("sim.firstSeed", 1L);
-    int threads = Math.max(1, Integer.getInteger("sim.threads", 1));
+    int threads = SeedSweep.threads();
     int stopAfter = Integer.getInteger("sim.stopAfterFailures", 5);
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     Map<SimEtcd.Trouble, Integer> troubles = new EnumMap<>(SimEtcd.Trouble.class);
     SimEtcd.Counts total = new SimEtcd.Counts();
-    AtomicLong next = new AtomicLong(first);
     long started = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                while (failures.size() < stopAfter) {
-                  long seed = next.getAndIncrement();
-                  if (seed >= first + schedules) {
-                    return;
-                  }
-                  runOne(seed, failures, troubles, total);
-                }
-              }));
-    }
-    for (Future<?> worker : workers) {
-      worker.get();
-    }
-    pool.shutdown();
+    long ran =
+        SeedSweep.run(
+            first,
+            schedules,
+            threads,
+            () -> failures.size() >= stopAfter,
+            seed -> runOne(seed, failures, troubles, total));
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
         "FIGURE etcd simulation: %d schedules from seed %d in %.1f s (%d threads), %d failed; etcd"
             + " episodes %s; %s%n",
-        Math.min(schedules, next.get() - first),
-        first,
-        seconds,
-        threads,
-        failures.size(),
-        troubles,
-        total);
+        ran, first, seconds, threads, failures.size(), troubles, total);
     failures.forEach(f -> System.out.println("etcd simulation failure: " + f));
     assertThat(failures).isEmpty();
     // The model must have done what it claims, or the run proves nothing about it.

@@ -8,11 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,47 +31,34 @@ class SimulationTest {
   void randomSchedulesKeepEverySafetyRule() throws Exception {
     int schedules = Integer.getInteger("sim.schedules", 2000);
     long first = Long.getLong("sim.firstSeed", 1L);
-    int threadsAsked = Integer.getInteger("sim.threads", 1);
-    int threads = threadsAsked <= 0 ? Runtime.getRuntime().availableProcessors() : threadsAsked;
+    int threads = SeedSweep.threads();
     int stopAfter = Integer.getInteger("sim.stopAfterFailures", 5);
     List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     Map<Scenario, AtomicInteger> perScenario = new EnumMap<>(Scenario.class);
     for (Scenario scenario : Scenario.values()) {
       perScenario.put(scenario, new AtomicInteger());
     }
-    AtomicLong next = new AtomicLong(first);
     AtomicInteger done = new AtomicInteger();
     long started = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                while (failures.size() < stopAfter) {
-                  long seed = next.getAndIncrement();
-                  if (seed >= first + schedules) {
-                    return;
-                  }
-                  perScenario.get(Simulation.scenarioOf(seed)).incrementAndGet();
-                  Simulation.Failure failure = Simulation.run(seed);
-                  if (failure != null) {
-                    System.out.println(failure.report());
-                    failures.add(failure.seed() + " " + failure.violation());
-                  }
-                  int count = done.incrementAndGet();
-                  if (count % 50_000 == 0) {
-                    System.out.printf(
-                        "simulation: %d schedules after %.0f s, %d failed%n",
-                        count, (System.nanoTime() - started) / 1e9, failures.size());
-                  }
-                }
-              }));
-    }
-    for (Future<?> worker : workers) {
-      worker.get();
-    }
-    pool.shutdown();
+    SeedSweep.run(
+        first,
+        schedules,
+        threads,
+        () -> failures.size() >= stopAfter,
+        seed -> {
+          perScenario.get(Simulation.scenarioOf(seed)).incrementAndGet();
+          Simulation.Failure failure = Simulation.run(seed);
+          if (failure != null) {
+            System.out.println(failure.report());
+            failures.add(failure.seed() + " " + failure.violation());
+          }
+          int count = done.incrementAndGet();
+          if (count % 50_000 == 0) {
+            System.out.printf(
+                "simulation: %d schedules after %.0f s, %d failed%n",
+                count, (System.nanoTime() - started) / 1e9, failures.size());
+          }
+        });
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
         "simulation: %d schedules from seed %d in %.1f s (%.0f schedules/s, %d threads, %d failed)"
