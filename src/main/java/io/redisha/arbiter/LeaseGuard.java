@@ -66,6 +66,7 @@ public final class LeaseGuard implements SplitBrainGuard {
   private String lastProblem;
   private Cancellable maintenance = Cancellable.NONE;
   private long lastStamp = Long.MIN_VALUE;
+  private long answeringSinceNanos = Long.MIN_VALUE;
 
   /** A read made just before the fence time ran out, and when it was sent. */
   private Result prefetched;
@@ -183,6 +184,20 @@ public final class LeaseGuard implements SplitBrainGuard {
   }
 
   @Override
+  public long answeringSinceNanos() {
+    return answeringSinceNanos;
+  }
+
+  /** Notes whether the store answered a call sent at {@code sentNanos}. */
+  private void noteAnswer(Result result, long sentNanos) {
+    if (result instanceof Failed) {
+      answeringSinceNanos = Long.MAX_VALUE;
+    } else if (answeringSinceNanos == Long.MAX_VALUE) {
+      answeringSinceNanos = sentNanos;
+    }
+  }
+
+  @Override
   public boolean holdsArbiter() {
     return held();
   }
@@ -217,7 +232,12 @@ public final class LeaseGuard implements SplitBrainGuard {
       onRead(cached);
       return;
     }
-    port.get(result -> onRead(result));
+    long sent = scheduler.nanoTime();
+    port.get(
+        result -> {
+          noteAnswer(result, sent);
+          onRead(result);
+        });
   }
 
   /**
@@ -241,6 +261,7 @@ public final class LeaseGuard implements SplitBrainGuard {
     prefetchedAtNanos = now;
     port.get(
         result -> {
+          noteAnswer(result, now);
           inFlight = false;
           if (closed) {
             return;
@@ -298,7 +319,11 @@ public final class LeaseGuard implements SplitBrainGuard {
 
   private void write(LeaseRecord desired, long sentNanos) {
     inFlight = true;
-    Consumer<Result> done = result -> onWritten(result, sentNanos);
+    Consumer<Result> done =
+        result -> {
+          noteAnswer(result, sentNanos);
+          onWritten(result, sentNanos);
+        };
     if (desired.resourceVersion() == null) {
       port.create(desired, done);
     } else {
@@ -426,6 +451,7 @@ public final class LeaseGuard implements SplitBrainGuard {
     port.update(
         free,
         result -> {
+          noteAnswer(result, now);
           inFlight = false;
           if (result instanceof Found found && !closed) {
             observe(found.lease(), scheduler.nanoTime());

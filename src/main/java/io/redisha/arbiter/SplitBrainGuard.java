@@ -63,6 +63,17 @@ public interface SplitBrainGuard {
     return false;
   }
 
+  /**
+   * Since when the arbiter has answered every call, as the send time ({@code Scheduler.nanoTime})
+   * of the first call answered after the last one that failed: {@code Long.MIN_VALUE} when no call
+   * failed (or there is no arbiter), {@code Long.MAX_VALUE} while the latest call failed. A look at
+   * the peer that failed before then says nothing about the peer: this node may have been the one
+   * cut off.
+   */
+  default long answeringSinceNanos() {
+    return Long.MIN_VALUE;
+  }
+
   /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 

@@ -251,6 +251,11 @@ final class AgentWiring {
     }
 
     @Override
+    public long answeringSinceNanos() {
+      return guard.answeringSinceNanos();
+    }
+
+    @Override
     public void close() {
       guard.close();
       port.close();

@@ -34,6 +34,7 @@ class LeaseGuardTest {
     LeaseRecord record;
     int version;
     int reads;
+    boolean down;
 
     void put(String holder) {
       version++;
@@ -42,7 +43,8 @@ class LeaseGuardTest {
     }
 
     private void answer(Result result, Consumer<Result> done) {
-      scheduler.schedule(ROUND_TRIP, () -> done.accept(result));
+      Result answer = down ? new LeasePort.Failed("no etcd member answered") : result;
+      scheduler.schedule(ROUND_TRIP, () -> done.accept(answer));
     }
 
     @Override
@@ -157,6 +159,37 @@ class LeaseGuardTest {
       assertThat(guard.takeoverRefusal(new PeerView(ADVERT, false, null))).isNotNull();
     }
     assertThat(store.reads).isZero();
+  }
+
+  /**
+   * Whether the store answers tells a backup whether a failed look at its peer proves anything:
+   * while its own calls fail it may be the one cut off. Answering since the first call answered
+   * after the last failure, as sent.
+   */
+  @Test
+  void theStoreAnswersSinceTheFirstCallSentAfterItsLastFailure() {
+    store.put("vm-a");
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    assertThat(guard.answeringSinceNanos()).as("no call failed yet").isEqualTo(Long.MIN_VALUE);
+    store.down = true;
+    silentFor(guard, Duration.ofSeconds(5));
+    assertThat(guard.answeringSinceNanos()).as("calls fail").isEqualTo(Long.MAX_VALUE);
+    store.down = false;
+    long healed = scheduler.nanoTime();
+    silentFor(guard, Duration.ofSeconds(1));
+    assertThat(guard.answeringSinceNanos())
+        .as("answering again since a call sent after the heal")
+        .isGreaterThanOrEqualTo(healed)
+        .isLessThan(scheduler.nanoTime());
+  }
+
+  /** Asks the guard every advert interval for {@code length} of a silence that goes on. */
+  private void silentFor(LeaseGuard guard, Duration length) {
+    long end = scheduler.nanoTime() + length.toNanos();
+    while (scheduler.nanoTime() < end) {
+      scheduler.advance(ADVERT);
+      guard.takeoverRefusal(new PeerView(Duration.ofSeconds(10), false, null));
+    }
   }
 
   /** The VRRP master-down interval of a backup in the pair (3 adverts plus skew, rounded up). */
