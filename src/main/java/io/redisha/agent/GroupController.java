@@ -1422,6 +1422,10 @@ public final class GroupController {
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
       checkPeer(pair.health().timeout());
       retryWhenLookOverdue();
+      if (guard.answeringSinceNanos() == Long.MAX_VALUE) {
+        // Failed looks count again once the arbiter answers us; nothing else may ask it now.
+        guard.probeArbiter();
+      }
     }
     String refusal =
         switch (verdict.decision()) {

@@ -188,6 +188,11 @@ public final class LeaseGuard implements SplitBrainGuard {
     return answeringSinceNanos;
   }
 
+  @Override
+  public void probeArbiter() {
+    prefetch(scheduler.nanoTime());
+  }
+
   /** Notes whether the store answered a call sent at {@code sentNanos}. */
   private void noteAnswer(Result result, long sentNanos) {
     if (result instanceof Failed) {

@@ -74,6 +74,12 @@ public interface SplitBrainGuard {
     return Long.MIN_VALUE;
   }
 
+  /**
+   * Reads the arbiter (never writes it), so that {@link #answeringSinceNanos} learns whether it
+   * answers again; at most once per retry interval.
+   */
+  default void probeArbiter() {}
+
   /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 

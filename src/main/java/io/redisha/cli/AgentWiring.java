@@ -256,6 +256,11 @@ final class AgentWiring {
     }
 
     @Override
+    public void probeArbiter() {
+      guard.probeArbiter();
+    }
+
+    @Override
     public void close() {
       guard.close();
       port.close();

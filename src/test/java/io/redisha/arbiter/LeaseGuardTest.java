@@ -183,6 +183,24 @@ class LeaseGuardTest {
         .isLessThan(scheduler.nanoTime());
   }
 
+  /** A probe only reads the record, and tells whether the store answers again. */
+  @Test
+  void aProbeReadsTheRecordAndLearnsThatTheStoreAnswersAgain() {
+    store.put("vm-a");
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    store.down = true;
+    guard.probeArbiter();
+    scheduler.advance(TIMING.retryInterval());
+    assertThat(guard.answeringSinceNanos()).isEqualTo(Long.MAX_VALUE);
+    store.down = false;
+    long sent = scheduler.nanoTime();
+    guard.probeArbiter();
+    scheduler.advance(ROUND_TRIP.multipliedBy(2));
+    assertThat(guard.answeringSinceNanos()).isEqualTo(sent);
+    assertThat(store.record.holder()).as("a probe writes nothing").isEqualTo("vm-a");
+    assertThat(store.version).isEqualTo(1);
+  }
+
   /** Asks the guard every advert interval for {@code length} of a silence that goes on. */
   private void silentFor(LeaseGuard guard, Duration length) {
     long end = scheduler.nanoTime() + length.toNanos();
