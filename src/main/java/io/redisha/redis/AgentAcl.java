@@ -24,7 +24,7 @@ public enum AgentAcl {
       "CONFIG SET",
       "+config|set",
       "masteruser, masterauth and tls-replication before REPLICAOF and after a rotation, and"
-          + " min-replicas-to-write (the write fence)"),
+          + " min-replicas-max-lag with min-replicas-to-write (the write fence)"),
   CLIENT_KILL("CLIENT KILL", "+client|kill", "disconnecting the clients of a demoted master"),
   CLIENT_PAUSE("CLIENT PAUSE", "+client|pause", "pausing writes in a planned switchover"),
   CLIENT_UNPAUSE("CLIENT UNPAUSE", "+client|unpause", "ending that pause"),
