@@ -29,6 +29,7 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -62,9 +63,12 @@ import java.util.function.Consumer;
  *       being master; the demoted Redis then drops its normal clients so they reconnect through the
  *       VIP.
  *   <li>Fencing at Redis ({@link WriteFence}): our Redis's write fence is open only while this node
- *       is master, and closed the moment it is anything else, before any role change. A master that
- *       finds its fence closed or its Redis made a replica by someone else was fenced by the peer
- *       and steps down.
+ *       is master, and closed the moment it is anything else, before any role change. With an
+ *       arbiter, a master's fence is only guarded (writes need the replica's acknowledgements)
+ *       while its replica is its proof, and open only while it holds the arbiter's key and the
+ *       replica does not follow: a master cut off with a stalled or dead agent stops taking writes
+ *       by itself before the peer may take over. A master that finds its fence closed or its Redis
+ *       made a replica by someone else was fenced by the peer and steps down.
  *   <li>No takeover on weak evidence ({@link TakeoverEvidence}): while the peer's Redis still
  *       serves, missed adverts alone do not make this node master; once the peer's agent has been
  *       silent for the stall limit, its Redis is fenced ({@link PeerFence}) and ours catches up
@@ -263,7 +267,7 @@ public final class GroupController {
       // The peer takes over at once on our release: our Redis takes no write from here on, and
       // clients still connected through the VIP would hang on this host: cut them so they
       // reconnect through the VIP, which now leads to the peer.
-      redis.setWriteFence(true, error -> {});
+      redis.setWriteFence(WriteFence.Setting.CLOSED, error -> {});
       redis.killNormalClients(error -> {});
     }
     silenceLook.cancel();
@@ -591,7 +595,7 @@ public final class GroupController {
     if (state == VrrpState.INITIALIZE) {
       return;
     }
-    if (state != VrrpState.MASTER && WriteFence.needsChange(local, false)) {
+    if (state != VrrpState.MASTER && WriteFence.needsChange(local, WriteFence.Setting.CLOSED)) {
       // Before anything else, and even before rise good checks: a Redis that restarted without
       // the fence in redis.conf must stop taking writes at once.
       closeOurFence(this::reconcileRole);
@@ -614,8 +618,9 @@ public final class GroupController {
         router.stepDown("fenced by the peer: " + why);
         return;
       }
-      if (!local.isMaster() || WriteFence.needsChange(local, true)) {
-        becomeWritableMaster();
+      WriteFence.Setting fence = masterFence();
+      if (!local.isMaster() || WriteFence.needsChange(local, fence)) {
+        becomeWritableMaster(fence);
       } else if (!vip.held()) {
         vip.add();
         listener.changed(group.name());
@@ -670,19 +675,45 @@ public final class GroupController {
     }
   }
 
-  /** Opens our write fence, then REPLICAOF NO ONE, then adds the VIP: this node is master now. */
-  private void becomeWritableMaster() {
+  /**
+   * The write fence of our Redis while this node is master. Without an arbiter nothing but this
+   * agent makes the node legitimate: open. With one, guarded while the replica is the proof, so a
+   * master cut off from its peer stops taking writes within {@link WriteFence#GUARDED_CLOSE} even
+   * when this agent stalls or dies before it fences itself ({@link io.redisha.arbiter.FenceTiming}
+   * keeps that below the fence time); open only while the node holds the arbiter's key and the
+   * replica does not follow (it restarts, resyncs or is cut off), and guarded again as soon as the
+   * replica follows, before the key is released.
+   */
+  private WriteFence.Setting masterFence() {
+    if (!guard.arbitrated()) {
+      return WriteFence.Setting.OPEN;
+    }
+    return guard.holdsArbiter() && !peerLink.peerFollows(local)
+        ? WriteFence.Setting.OPEN
+        : WriteFence.Setting.GUARDED;
+  }
+
+  /**
+   * Opens (or guards) our write fence, then REPLICAOF NO ONE, then adds the VIP: this node is
+   * master now. On a Redis that is master already, only the fence changes.
+   */
+  private void becomeWritableMaster(WriteFence.Setting fence) {
     commandInFlight = true;
     long sent = ++localSent;
     String runId = local.runId();
     boolean fenceKnown = WriteFence.state(local) != WriteFence.State.UNKNOWN;
     redis.setWriteFence(
-        false,
+        fence,
         fenceError -> {
           if (fenceError != null && fenceKnown) {
             commandInFlight = false;
             logRoleFailure(
-                "group " + group.name() + ": opening the write fence failed: " + fenceError);
+                "group "
+                    + group.name()
+                    + ": setting the write fence to "
+                    + fence.name().toLowerCase(Locale.ROOT)
+                    + " failed: "
+                    + fenceError);
             return;
           }
           if (router.state() != VrrpState.MASTER) {
@@ -692,10 +723,14 @@ public final class GroupController {
           }
           fenceOpenedAt = sent;
           fenceOpenedOnRunId = Optional.of(runId);
-          markFence(false);
+          markFence(fence);
           if (local.isMaster()) {
             commandInFlight = false;
-            onPromoted();
+            if (vip.held() && !demotePeer) {
+              listener.changed(group.name()); // a guarded fence opened or back: nothing else
+            } else {
+              onPromoted();
+            }
             return;
           }
           redis.promote(
@@ -729,7 +764,7 @@ public final class GroupController {
   private void closeOurFence(Runnable then) {
     commandInFlight = true;
     redis.setWriteFence(
-        true,
+        WriteFence.Setting.CLOSED,
         error -> {
           commandInFlight = false;
           if (error != null) {
@@ -737,7 +772,7 @@ public final class GroupController {
             return;
           }
           lastRoleFailure = null;
-          markFence(true);
+          markFence(WriteFence.Setting.CLOSED);
           then.run();
         });
   }
@@ -869,7 +904,7 @@ public final class GroupController {
   }
 
   /** Notes the write fence we just set, until the next check reads it back. */
-  private void markFence(boolean closed) {
+  private void markFence(WriteFence.Setting setting) {
     if (local == null || local.minReplicasToWrite().isEmpty()) {
       return;
     }
@@ -885,7 +920,7 @@ public final class GroupController {
             local.keys(),
             local.masterLink(),
             local.replicas(),
-            OptionalInt.of(closed ? WriteFence.CLOSED : WriteFence.OPEN));
+            OptionalInt.of(setting.minReplicasToWrite()));
   }
 
   // ---- Two masters (a split brain heals) ----
@@ -1524,7 +1559,13 @@ public final class GroupController {
             new PeerFence.Sides() {
               @Override
               public void setPeerFence(boolean closed, Consumer<String> done) {
-                peerRedis.setWriteFence(closed, done);
+                // Given back as its agent would have it: guarded when an arbiter may make a master
+                // without its replica, so the peer's stalled master is not left open.
+                peerRedis.setWriteFence(
+                    closed
+                        ? WriteFence.Setting.CLOSED
+                        : guard.arbitrated() ? WriteFence.Setting.GUARDED : WriteFence.Setting.OPEN,
+                    done);
               }
 
               @Override
@@ -1585,7 +1626,7 @@ public final class GroupController {
             + router.peerSilence().toMillis()
             + " ms and its Redis takes writes while we are master: fencing it");
     peerRedis.setWriteFence(
-        true,
+        WriteFence.Setting.CLOSED,
         error -> {
           if (error != null) {
             demotingPeer = false;

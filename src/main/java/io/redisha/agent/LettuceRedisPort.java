@@ -6,6 +6,7 @@ import io.redisha.redis.RedisAccess;
 import io.redisha.redis.RedisNode;
 import io.redisha.redis.RedisRefusedException;
 import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,8 +160,8 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   }
 
   @Override
-  public void setWriteFence(boolean closed, Consumer<String> done) {
-    command(FENCE, () -> node.setWriteFence(closed), done);
+  public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
+    command(FENCE, () -> node.setWriteFence(setting), done);
   }
 
   @Override

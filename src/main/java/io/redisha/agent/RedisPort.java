@@ -1,6 +1,7 @@
 package io.redisha.agent;
 
 import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -38,10 +39,10 @@ public interface RedisPort {
   void follow(String host, int port, Consumer<String> done);
 
   /**
-   * CONFIG SET min-replicas-to-write: closes ({@code closed}) or opens the Redis-level write fence
-   * ({@link io.redisha.redis.WriteFence}); {@code done} gets null on success, else the error.
+   * CONFIG SET min-replicas-to-write: closes, guards or opens the Redis-level write fence ({@link
+   * WriteFence}); {@code done} gets null on success, else the error.
    */
-  void setWriteFence(boolean closed, Consumer<String> done);
+  void setWriteFence(WriteFence.Setting setting, Consumer<String> done);
 
   /** CLIENT KILL TYPE normal; {@code done} gets null on success, else the error. */
   void killNormalClients(Consumer<String> done);

@@ -1,5 +1,6 @@
 package io.redisha.arbiter;
 
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,6 +15,14 @@ import java.util.Objects;
  * longer than staleness plus grace plus {@link #margin} (a health tick, an advert interval, message
  * delays and the demotion command), so an isolated master has always fenced itself before the
  * backup moves.
+ *
+ * <p>A master whose agent stalls or dies before it can fence itself is stopped by its Redis: its
+ * write fence is guarded while its replica is its proof ({@link WriteFence#GUARDED}), and Redis
+ * refuses writes within {@link WriteFence#GUARDED_CLOSE} of the last acknowledgement that reached
+ * it. That acknowledgement came no earlier than the cut, and the backup's silence began at most one
+ * advert interval before it, so the fence time less one advert interval must exceed that bound;
+ * {@link #of} gives it 2 adverts + 2 ticks + 200 ms to spare (the margin less its last advert), and
+ * the constructor refuses a timing that does not.
  *
  * @param proofStaleness how old a "peer follows" proof can be when the master reads it
  * @param holdGrace how long a master without proof may go on without holding the arbiter
@@ -59,6 +68,15 @@ public record FenceTiming(
               + " ms must exceed proofStaleness + holdGrace + margin ("
               + proofStaleness.plus(holdGrace).plus(margin).toMillis()
               + " ms)");
+    }
+    if (fenceTime.minus(advertInterval).compareTo(WriteFence.GUARDED_CLOSE) <= 0) {
+      throw new IllegalArgumentException(
+          "fenceTime "
+              + fenceTime.toMillis()
+              + " ms less the advert interval must exceed the "
+              + WriteFence.GUARDED_CLOSE.toMillis()
+              + " ms within which a guarded Redis stops taking writes after its replica's last"
+              + " acknowledgement");
     }
     if (renewInterval.multipliedBy(3).compareTo(leaseDuration) > 0) {
       throw new IllegalArgumentException(

@@ -177,6 +177,16 @@ public final class LeaseGuard implements SplitBrainGuard {
     return held(scheduler.nanoTime());
   }
 
+  @Override
+  public boolean arbitrated() {
+    return true;
+  }
+
+  @Override
+  public boolean holdsArbiter() {
+    return held();
+  }
+
   private boolean held(long now) {
     return heldUntilNanos != Long.MIN_VALUE && now < heldUntilNanos;
   }

@@ -49,6 +49,20 @@ public interface SplitBrainGuard {
   /** What the guard is doing, for status, e.g. "None" or "Lease held until ...". */
   String describe();
 
+  /**
+   * Whether a third voter can make this node a legitimate master without its replica (Lease, etcd).
+   * Then the master's Redis is guarded while its replica is its proof ({@code
+   * io.redisha.redis.WriteFence}), and open only while {@link #holdsArbiter()}.
+   */
+  default boolean arbitrated() {
+    return false;
+  }
+
+  /** Whether this node holds the arbiter's key now, by its own conservative reckoning. */
+  default boolean holdsArbiter() {
+    return false;
+  }
+
   /** Stops background work (lease renewals, probes) and gives up what it holds. */
   default void close() {}
 

@@ -241,6 +241,16 @@ final class AgentWiring {
     }
 
     @Override
+    public boolean arbitrated() {
+      return guard.arbitrated();
+    }
+
+    @Override
+    public boolean holdsArbiter() {
+      return guard.holdsArbiter();
+    }
+
+    @Override
     public void close() {
       guard.close();
       port.close();

@@ -638,6 +638,89 @@ public final class LabRun {
   }
 
   /**
+   * Group {@code groupName}'s master host cut off from everything (peer, arbiter, clients) and its
+   * agent SIGSTOPped at once, before it can fence itself on its own clock; the host is plugged back
+   * 2 s after the peer holds the VIP, while the agent still sleeps, and the agent continues 1 s
+   * later. With an arbiter its Redis, guarded by its replica, must stop taking writes by itself
+   * before the peer's Redis takes any: never two writable masters, nothing acknowledged lost.
+   */
+  public FaultReport isolatedMasterAgentStall(String groupName) throws Exception {
+    announce(
+        "group "
+            + groupName
+            + "'s master host cut off from everything and its agent SIGSTOPped at once; plugged"
+            + " back 2 s after the peer holds the VIP, SIGCONT 1 s later");
+    PairLab.Group group = lab.group(groupName);
+    FaultReport report =
+        watched(
+            "isolated master, agent SIGSTOP",
+            groupName,
+            (master, survivor, moments) -> {
+              ProcessHandle agent =
+                  ProcessHandle.of(lab.agentPid(master))
+                      .orElseThrow(() -> new IllegalStateException("no agent runs on " + master));
+              lab.network().isolate(master);
+              LabNetwork.signal(agent, "STOP");
+              moments.fault = System.nanoTime();
+              try {
+                waitFor(() -> lab.vipHolders(group).contains(survivor), Duration.ofSeconds(30));
+                pause(Duration.ofSeconds(2));
+              } finally {
+                try {
+                  lab.network().reconnect(master);
+                  pause(Duration.ofSeconds(1));
+                } finally {
+                  LabNetwork.signal(agent, "CONT");
+                  moments.repair = System.nanoTime();
+                }
+              }
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      PairWatch.Overlap two = report.watch().twoWritable(g.name());
+      if (two.periods() > 0) {
+        problems.add(
+            "two writable masters " + two.periods() + " times (" + two.totalMillis() + " ms)");
+      }
+      recordWatched(report, g, problems, "one writable master throughout", 0);
+    }
+    return report;
+  }
+
+  /**
+   * The replica's Redis of group {@code groupName} killed and started again at once (empty, so it
+   * resyncs in full). The master stays; with an arbiter its Redis refuses writes from the moment
+   * its replica is gone until its agent holds the arbiter's key: the write gap shows how fast. No
+   * acknowledged write lost.
+   */
+  public FaultReport restartReplicaRedis(String groupName) throws Exception {
+    announce(
+        "kill the replica's Redis of group " + groupName + " and start it again at once (empty)");
+    PairLab.Group group = lab.group(groupName);
+    FaultReport report =
+        watched(
+            "replica Redis restarted",
+            groupName,
+            (master, survivor, moments) -> {
+              lab.killRedis(survivor, group.port());
+              moments.fault = System.nanoTime();
+              lab.startRedis(survivor, group.port());
+              moments.repair = System.nanoTime();
+              lab.awaitRedis(survivor, group.port(), Duration.ofSeconds(10));
+            });
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      String was = report.mastersBefore().get(g.name());
+      String now = report.viewAfter().get(g.name()).master();
+      if (!Objects.equals(was, now)) {
+        problems.add("the master moved from " + was + " to " + now);
+      }
+      recordWatched(report, g, problems, "master kept", 0);
+    }
+    return report;
+  }
+
+  /**
    * The pair link drops {@link #LOSS_PROBABILITY} of the packets each way for {@link #LOSSY_TIME}.
    * Must hold: never two writable masters of a group, no acknowledged write lost.
    */

@@ -234,12 +234,17 @@ final class LettuceRedisNode implements RedisNode {
   }
 
   @Override
-  public void setWriteFence(boolean closed) {
-    int value = closed ? WriteFence.CLOSED : WriteFence.OPEN;
+  public void setWriteFence(WriteFence.Setting setting) {
+    String value = Integer.toString(setting.minReplicasToWrite());
+    String maxLag = Integer.toString(WriteFence.GUARD_MAX_LAG_SECONDS);
+    // One CONFIG SET, so Redis never runs with the new count and an old lag.
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("min-replicas-max-lag", maxLag);
+    config.put("min-replicas-to-write", value);
     run(
         AgentAcl.CONFIG_SET,
-        "CONFIG SET min-replicas-to-write " + value,
-        commands -> commands.configSet("min-replicas-to-write", Integer.toString(value)));
+        "CONFIG SET min-replicas-max-lag " + maxLag + " min-replicas-to-write " + value,
+        commands -> commands.configSet(config));
   }
 
   @Override

@@ -43,10 +43,11 @@ public interface RedisNode extends AutoCloseable {
   void updateAccess(RedisAccess access);
 
   /**
-   * {@code CONFIG SET min-replicas-to-write}: {@link WriteFence#CLOSED} when {@code closed} (a
-   * master then refuses every write with NOREPLICAS), {@link WriteFence#OPEN} otherwise.
+   * {@code CONFIG SET min-replicas-max-lag min-replicas-to-write} in one command: {@code setting}'s
+   * value ({@link WriteFence#CLOSED}: a master then refuses every write with NOREPLICAS) with
+   * {@link WriteFence#GUARD_MAX_LAG_SECONDS}, which a guarded fence counts on.
    */
-  void setWriteFence(boolean closed);
+  void setWriteFence(WriteFence.Setting setting);
 
   /**
    * {@code CLIENT KILL TYPE normal SKIPME yes}: disconnects every ordinary client but this node's

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.redisha.lab.FaultReport;
 import io.redisha.lab.LabRun;
 import io.redisha.lab.PairLab;
+import io.redisha.lab.PairWatch;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -86,6 +87,8 @@ abstract class FaultScenarios {
             case "stall" -> run.agentStall("a");
             case "lossy" -> run.lossyPairLink();
             case "empty-now" -> run.restartRedisMasterEmptyAtOnce("a");
+            case "isolated-stall" -> run.isolatedMasterAgentStall("a");
+            case "replica-restart" -> run.restartReplicaRedis("a");
             default -> throw new IllegalArgumentException("no scenario " + scenario);
           };
       System.out.println(run.table());
@@ -307,5 +310,96 @@ abstract class FaultScenarios {
     assertThat(report.viewAfter().get("a").roles().get(report.faultHost()))
         .as("the empty Redis on %s is a replica (S5)", report.faultHost())
         .isEqualTo("replica");
+  }
+
+  /**
+   * The master's host cut off from everything and its agent stopped before it could fence itself:
+   * for each group it was master of, its Redis refused writes (its replica's acknowledgements
+   * stopped) before the peer's Redis took any, and never took one again; never two writable
+   * masters; nothing lost. The moments become figures.
+   */
+  void assertIsolatedStallRefusesBeforeThePeerWrites(FaultReport report) {
+    String isolated = report.faultHost();
+    String peer = report.survivor();
+    for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
+      String name = group.name();
+      String timeline = report.watch().writableTimeline(name, report.faultNanos());
+      assertThat(report.watch().twoWritable(name).periods())
+          .as("group %s: times both Redis servers took writes (%s)", name, timeline)
+          .isZero();
+      assertThat(report.writes().get(name).lost())
+          .as("group %s: acknowledged writes lost (%s)", name, timeline)
+          .isZero();
+      if (!isolated.equals(report.mastersBefore().get(name))) {
+        continue;
+      }
+      List<PairWatch.ProbeSample> ours =
+          report.watch().probeSamples(name, isolated).stream()
+              .filter(sample -> sample.nanos() >= report.faultNanos())
+              .toList();
+      int lastWritable = -1;
+      for (int i = 0; i < ours.size(); i++) {
+        if (ours.get(i).answer() == PairWatch.Answer.WRITABLE) {
+          lastWritable = i;
+        }
+      }
+      assertThat(lastWritable + 1)
+          .as(
+              "group %s: %s's Redis stopped taking writes during the scenario (%s)",
+              name, isolated, timeline)
+          .isLessThan(ours.size());
+      PairWatch.ProbeSample refused = ours.get(lastWritable + 1);
+      PairWatch.ProbeSample peerWritable =
+          report.watch().probeSamples(name, peer).stream()
+              .filter(
+                  sample ->
+                      sample.nanos() >= report.faultNanos()
+                          && sample.answer() == PairWatch.Answer.WRITABLE)
+              .findFirst()
+              .orElse(null);
+      assertThat(peerWritable)
+          .as("group %s: %s's Redis took writes after the fault (%s)", name, peer, timeline)
+          .isNotNull();
+      String line =
+          String.format(
+              "FIGURE isolated master, agent SIGSTOP, group %s: %s's Redis refused writes (%s) from"
+                  + " +%d..%d ms, %s's Redis took its first write at +%d..%d ms",
+              name,
+              isolated,
+              refused.answer(),
+              report.sinceFault(refused.nanos()),
+              report.sinceFault(refused.endNanos()),
+              peer,
+              report.sinceFault(peerWritable.nanos()),
+              report.sinceFault(peerWritable.endNanos()));
+      System.out.println(line);
+      synchronized (this) {
+        figures.add(line);
+      }
+      // Upper bound of the one before lower bound of the other: no sampling luck involved.
+      assertThat(refused.endNanos())
+          .as(
+              "group %s: %s's Redis refused writes before %s's took one (%s)",
+              name, isolated, peer, timeline)
+          .isLessThan(peerWritable.nanos());
+    }
+    assertThat(report.settledAfter()).as("settled after the agent continued").isTrue();
+  }
+
+  /**
+   * The replica's Redis killed and started again at once: the master stays master, nothing lost.
+   * The write gap is the figure (with an arbiter: the replica gone until the key is held).
+   */
+  void assertReplicaRestartKeepsTheMasterAndLosesNothing(FaultReport report) {
+    for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
+      String name = group.name();
+      assertThat(report.viewAfter().get(name).master())
+          .as("group %s: the master after the replica's restart", name)
+          .isEqualTo(report.mastersBefore().get(name));
+      assertThat(report.writes().get(name).lost())
+          .as("group %s: acknowledged writes lost", name)
+          .isZero();
+    }
+    assertThat(report.settledAfter()).as("settled after the restart").isTrue();
   }
 }

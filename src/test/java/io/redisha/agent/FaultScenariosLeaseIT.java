@@ -124,4 +124,30 @@ class FaultScenariosLeaseIT extends FaultScenarios {
   void anEmptyRestartAtOnceLosesNothingButTheUnreplicatedWrites() throws Exception {
     assertEmptyRestartLosesOnlyUnreplicatedWrites(report("empty-now"));
   }
+
+  @Test
+  void isolatedStallFigures() throws Exception {
+    assertMeasured(report("isolated-stall"));
+  }
+
+  /**
+   * The hole the guarded fence closes: a master cut off from its peer and the API server whose
+   * agent stops before it can fence itself. Nobody can reach its Redis; Redis itself must stop
+   * taking writes once its replica's acknowledgements stop, before the peer takes over after the
+   * fence time.
+   */
+  @Test
+  void anIsolatedMasterWhoseAgentStopsRefusesWritesBeforeThePeerTakesAny() throws Exception {
+    assertIsolatedStallRefusesBeforeThePeerWrites(report("isolated-stall"));
+  }
+
+  @Test
+  void replicaRestartFigures() throws Exception {
+    assertMeasured(report("replica-restart"));
+  }
+
+  @Test
+  void aRestartedReplicaLeavesTheMasterInPlaceAndLosesNothing() throws Exception {
+    assertReplicaRestartKeepsTheMasterAndLosesNothing(report("replica-restart"));
+  }
 }

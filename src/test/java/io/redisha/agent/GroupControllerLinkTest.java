@@ -11,6 +11,7 @@ import io.redisha.redis.ReplicationInfo;
 import io.redisha.redis.ReplicationInfo.ConnectedReplica;
 import io.redisha.redis.ReplicationInfo.MasterLink;
 import io.redisha.redis.ReplicationInfo.Role;
+import io.redisha.redis.WriteFence;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpState;
 import io.redisha.vrrp.VrrpVersion;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -363,9 +365,11 @@ class GroupControllerLinkTest {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
       later(
-          "CONFIG SET min-replicas-to-write (fence " + (closed ? "closed" : "open") + ")",
+          "CONFIG SET min-replicas-to-write (fence "
+              + setting.name().toLowerCase(Locale.ROOT)
+              + ")",
           () -> {},
           done);
     }
@@ -441,7 +445,7 @@ class GroupControllerLinkTest {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
       done.accept("not the peer's agent");
     }
 

@@ -9,6 +9,7 @@ import io.redisha.redis.ReplicationInfo;
 import io.redisha.redis.ReplicationInfo.ConnectedReplica;
 import io.redisha.redis.ReplicationInfo.MasterLink;
 import io.redisha.redis.ReplicationInfo.Role;
+import io.redisha.redis.WriteFence;
 import io.redisha.vrrp.VrrpAdvertisement;
 import io.redisha.vrrp.VrrpState;
 import io.redisha.vrrp.VrrpVersion;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -285,8 +287,8 @@ class GroupControllerRedisGoneTest {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
-      command("CONFIG SET fence " + (closed ? "closed" : "open"), () -> {}, done);
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
+      command("CONFIG SET fence " + setting.name().toLowerCase(Locale.ROOT), () -> {}, done);
     }
 
     @Override
@@ -362,7 +364,7 @@ class GroupControllerRedisGoneTest {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
       done.accept("not the peer's agent");
     }
 

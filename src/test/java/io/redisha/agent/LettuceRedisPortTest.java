@@ -8,6 +8,7 @@ import io.redisha.redis.RedisAccess;
 import io.redisha.redis.RedisNode;
 import io.redisha.redis.RedisRefusedException;
 import io.redisha.redis.ReplicationInfo;
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -207,7 +208,7 @@ class LettuceRedisPortTest {
     }
 
     @Override
-    public void setWriteFence(boolean closed) {}
+    public void setWriteFence(WriteFence.Setting setting) {}
 
     @Override
     public long killNormalClients() {

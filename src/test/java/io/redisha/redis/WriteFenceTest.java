@@ -3,6 +3,7 @@ package io.redisha.redis;
 import static io.redisha.redis.Info.A;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redisha.redis.WriteFence.Setting;
 import io.redisha.redis.WriteFence.State;
 import io.redisha.redis.WriteFence.Verdict;
 import java.util.Optional;
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.Test;
 class WriteFenceTest {
 
   @Test
-  void zeroIsOpenAnyOtherValueClosedAndAnUnreadSettingUnknown() {
+  void zeroIsOpenOneGuardedAnyOtherValueClosedAndAnUnreadSettingUnknown() {
     assertThat(WriteFence.state(Info.master(A, 0).open().build())).isEqualTo(State.OPEN);
     assertThat(WriteFence.state(Info.master(A, 0).fenced().build())).isEqualTo(State.CLOSED);
     assertThat(WriteFence.state(Info.master(A, 0).minReplicasToWrite(1).build()))
+        .isEqualTo(State.GUARDED);
+    assertThat(WriteFence.state(Info.master(A, 0).minReplicasToWrite(2).build()))
         .isEqualTo(State.CLOSED);
     assertThat(WriteFence.state(Info.master(A, 0).build())).isEqualTo(State.UNKNOWN);
   }
@@ -26,13 +29,19 @@ class WriteFenceTest {
     ReplicationInfo userValue = Info.master(A, 0).minReplicasToWrite(1).build();
     ReplicationInfo unread = Info.master(A, 0).build();
 
-    assertThat(WriteFence.needsChange(open, true)).isFalse();
-    assertThat(WriteFence.needsChange(open, false)).isTrue();
-    assertThat(WriteFence.needsChange(closed, false)).isFalse();
-    assertThat(WriteFence.needsChange(closed, true)).isTrue();
-    assertThat(WriteFence.needsChange(userValue, false)).as("closed as redisha closes it").isTrue();
-    assertThat(WriteFence.needsChange(unread, true)).isFalse();
-    assertThat(WriteFence.needsChange(unread, false)).isFalse();
+    assertThat(WriteFence.needsChange(open, Setting.OPEN)).isFalse();
+    assertThat(WriteFence.needsChange(open, Setting.CLOSED)).isTrue();
+    assertThat(WriteFence.needsChange(closed, Setting.CLOSED)).isFalse();
+    assertThat(WriteFence.needsChange(closed, Setting.OPEN)).isTrue();
+    assertThat(WriteFence.needsChange(userValue, Setting.CLOSED))
+        .as("closed as redisha closes it")
+        .isTrue();
+    assertThat(WriteFence.needsChange(unread, Setting.OPEN)).isFalse();
+    assertThat(WriteFence.needsChange(unread, Setting.CLOSED)).isFalse();
+    assertThat(WriteFence.needsChange(userValue, Setting.GUARDED)).isFalse();
+    assertThat(WriteFence.needsChange(open, Setting.GUARDED)).isTrue();
+    assertThat(WriteFence.needsChange(closed, Setting.GUARDED)).isTrue();
+    assertThat(WriteFence.needsChange(unread, Setting.GUARDED)).isFalse();
   }
 
   @Test
@@ -87,5 +96,35 @@ class WriteFenceTest {
     assertThat(replica.fenced()).isTrue();
     assertThat(Verdict.NOT_OPENED_YET.fenced()).isFalse();
     assertThat(Verdict.OTHER_PROCESS.fenced()).isFalse();
+  }
+
+  @Test
+  void aGuardedFenceIsTheMastersOwnNotOneSomeoneClosed() {
+    Optional<String> opened = Optional.of("run-1");
+    ReplicationInfo guarded = Info.master(A, 0).minReplicasToWrite(WriteFence.GUARDED).build();
+
+    assertThat(WriteFence.decide(guarded, opened, true)).isEqualTo(Verdict.KEPT);
+    assertThat(WriteFence.decide(guarded, opened, true).fenced()).isFalse();
+  }
+
+  @Test
+  void aGuardedRedisTakesWritesOnlyWithItsReplicaOnline() {
+    ReplicationInfo alone = Info.master(A, 0).minReplicasToWrite(WriteFence.GUARDED).build();
+    ReplicationInfo followed =
+        Info.master(A, 0)
+            .minReplicasToWrite(WriteFence.GUARDED)
+            .connectedReplica("192.0.2.2", "online", 0)
+            .build();
+
+    assertThat(alone.acceptsWrites()).isFalse();
+    assertThat(followed.acceptsWrites()).isTrue();
+  }
+
+  @Test
+  void theGuardedBoundIsTheLagRoundedToSecondsAndOneRecountLater() {
+    assertThat(WriteFence.GUARDED_CLOSE).hasSeconds(WriteFence.GUARD_MAX_LAG_SECONDS + 2L);
+    assertThat(Setting.GUARDED.minReplicasToWrite()).isEqualTo(1);
+    assertThat(Setting.CLOSED.minReplicasToWrite()).isEqualTo(WriteFence.CLOSED);
+    assertThat(Setting.OPEN.minReplicasToWrite()).isZero();
   }
 }

@@ -2,6 +2,7 @@ package io.redisha.sim;
 
 import io.redisha.agent.RedisPort;
 import io.redisha.agent.VipPort;
+import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -52,8 +53,8 @@ final class SimPorts {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
-      command(() -> redis.setWriteFence(closed), done);
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
+      command(() -> redis.setWriteFence(setting), done);
     }
 
     @Override
@@ -142,8 +143,8 @@ final class SimPorts {
     }
 
     @Override
-    public void setWriteFence(boolean closed, Consumer<String> done) {
-      command(() -> redis.setWriteFence(closed), done);
+    public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
+      command(() -> redis.setWriteFence(setting), done);
     }
 
     @Override

@@ -18,9 +18,12 @@ import java.util.OptionalLong;
  * replicates from the server it is told to follow whenever the pair link lets it. Its {@code
  * min-replicas-to-write} starts at {@link WriteFence#CLOSED}, as the documented {@code redis.conf}
  * sets it, and a master refuses client writes (NOREPLICAS) while fewer good replicas are connected.
- * In the agent and link scenarios it boots as a replica of its peer ({@code replicaof} in the same
- * file, as the documentation recommends); in the first five it boots as a master, the setup of
- * users who did not add it.
+ * It counts good replicas as Redis does: online (not in a full sync) and acknowledged at most
+ * {@code min-replicas-max-lag} whole seconds ago, recounted at each acknowledgement, when a replica
+ * comes or goes, and by a once-a-second cron (so a count may be up to a second stale); the agent
+ * sets the lag with every fence. In the agent and link scenarios it boots as a replica of its peer
+ * ({@code replicaof} in the same file, as the documentation recommends); in the first five it boots
+ * as a master, the setup of users who did not add it.
  */
 final class SimRedis {
   private static final long REPL_TIMEOUT_NANOS = Duration.ofSeconds(60).toNanos();
@@ -48,6 +51,9 @@ final class SimRedis {
   List<Long> log = new ArrayList<>();
   long pausedUntilNanos = Long.MIN_VALUE;
   int minReplicasToWrite;
+  int minReplicasMaxLagSeconds;
+  int goodReplicaCount; // as Redis last counted them
+  long nextGoodRecountNanos;
 
   /** A client write held back by CLIENT PAUSE WRITE. */
   record Blocked(long id, java.util.function.Consumer<Boolean> reply) {}
@@ -55,7 +61,8 @@ final class SimRedis {
   final List<Blocked> blocked = new ArrayList<>();
   long lagUntilNanos = Long.MIN_VALUE;
   long nextAckNanos;
-  final Map<Integer, long[]> replicaAcks = new LinkedHashMap<>(); // node -> {ackNanos, offset}
+  // node -> {ackNanos, offset, onlineFromNanos}
+  final Map<Integer, long[]> replicaAcks = new LinkedHashMap<>();
   Runnable connectionLost = () -> {};
 
   SimRedis(SimWorld world, int node, String group, String ip, int port) {
@@ -84,9 +91,12 @@ final class SimRedis {
     log = new ArrayList<>();
     pausedUntilNanos = Long.MIN_VALUE;
     minReplicasToWrite = WriteFence.CLOSED;
+    minReplicasMaxLagSeconds = 10; // Redis's default
     blocked.clear();
     replicaAcks.clear();
+    goodReplicaCount = 0;
     nextAckNanos = world.now() + world.random.nextInt(1_000) * 1_000_000L;
+    nextGoodRecountNanos = world.now(); // replicationCron runs once a second from the start
   }
 
   long offset() {
@@ -111,7 +121,7 @@ final class SimRedis {
     alive = false;
     killNormalClients();
     if (world.network.up(node, 1 - node)) {
-      peer().replicaAcks.remove(node); // the master sees its replica's connection close
+      peer().replicaGone(node); // the master sees its replica's connection close
     }
     world.event("redis " + world.nodeName(node) + "/" + group + " crashed");
     connectionLost.run();
@@ -142,7 +152,8 @@ final class SimRedis {
     for (Map.Entry<Integer, long[]> entry : replicaAcks.entrySet()) {
       long[] ack = entry.getValue();
       long lag = now / 1_000_000_000L - ack[0] / 1_000_000_000L;
-      replicas.add(new ConnectedReplica(world.nodeIp(entry.getKey()), port, "online", ack[1], lag));
+      String state = now < ack[2] ? "send_bulk" : "online";
+      replicas.add(new ConnectedReplica(world.nodeIp(entry.getKey()), port, state, ack[1], lag));
     }
     Optional<MasterLink> link =
         master
@@ -165,26 +176,49 @@ final class SimRedis {
             OptionalLong.of(log.size()),
             link,
             replicas)
-        .withMinReplicasToWrite(minReplicasToWrite);
+        .withMinReplicasToWrite(minReplicasMaxLagSeconds == 0 ? 0 : minReplicasToWrite);
   }
 
-  /** CONFIG SET min-replicas-to-write. */
-  void setWriteFence(boolean closed) {
-    minReplicasToWrite = closed ? WriteFence.CLOSED : WriteFence.OPEN;
+  /** CONFIG SET min-replicas-max-lag min-replicas-to-write, as the agent sends it. */
+  void setWriteFence(WriteFence.Setting setting) {
+    minReplicasToWrite = setting.minReplicasToWrite();
+    minReplicasMaxLagSeconds = WriteFence.GUARD_MAX_LAG_SECONDS;
   }
 
-  /**
-   * Replicas within min-replicas-max-lag (10 s), as Redis counts them for min-replicas-to-write.
-   */
-  private int goodReplicas() {
+  /** Whether the fence refuses a write now: fewer good replicas than min-replicas-to-write. */
+  private boolean fenceRefuses() {
+    return minReplicasMaxLagSeconds != 0 && minReplicasToWrite > goodReplicaCount;
+  }
+
+  /** Redis's refreshGoodSlavesCount: online replicas within min-replicas-max-lag whole seconds. */
+  private void recountGoodReplicas() {
     long now = world.now();
-    return (int)
-        replicaAcks.values().stream().filter(ack -> now - ack[0] <= 10_000_000_000L).count();
+    long nowSeconds = now / 1_000_000_000L;
+    goodReplicaCount =
+        (int)
+            replicaAcks.values().stream()
+                .filter(
+                    ack ->
+                        now >= ack[2]
+                            && nowSeconds - ack[0] / 1_000_000_000L <= minReplicasMaxLagSeconds)
+                .count();
+  }
+
+  /** REPLCONF ACK (or a replica coming online) from {@code replica}. */
+  private void replicaAcked(int replica, long offset, long onlineFromNanos) {
+    replicaAcks.put(replica, new long[] {world.now(), offset, onlineFromNanos});
+    recountGoodReplicas();
+  }
+
+  /** The connection of {@code replica} closed. */
+  private void replicaGone(int replica) {
+    replicaAcks.remove(replica);
+    recountGoodReplicas();
   }
 
   /** Whether a client write would be acknowledged now (alive, master, not paused, not fenced). */
   boolean acceptsWrites() {
-    return alive && master && !paused() && minReplicasToWrite <= goodReplicas();
+    return alive && master && !paused() && !fenceRefuses();
   }
 
   void promote() {
@@ -256,7 +290,7 @@ final class SimRedis {
       reply.accept(false); // READONLY
       return;
     }
-    if (minReplicasToWrite > goodReplicas()) {
+    if (fenceRefuses()) {
       reply.accept(false); // NOREPLICAS
       return;
     }
@@ -274,7 +308,7 @@ final class SimRedis {
     if (!master && connected) {
       SimRedis source = peer();
       if (world.network.up(node, 1 - node)) {
-        source.replicaAcks.remove(node);
+        source.replicaGone(node);
       }
     }
     connected = false;
@@ -283,6 +317,7 @@ final class SimRedis {
   private void dropReplicas() {
     if (world.network.up(node, 1 - node)) {
       replicaAcks.clear();
+      recountGoodReplicas();
     }
   }
 
@@ -293,6 +328,10 @@ final class SimRedis {
       return;
     }
     replicaAcks.entrySet().removeIf(e -> now - e.getValue()[0] > REPL_TIMEOUT_NANOS);
+    if (now >= nextGoodRecountNanos) {
+      nextGoodRecountNanos = now + 1_000_000_000L;
+      recountGoodReplicas(); // replicationCron
+    }
     replicate();
     if (now >= nextAckNanos) {
       nextAckNanos = now + 1_000_000_000L;
@@ -331,17 +370,28 @@ final class SimRedis {
       }
       connected = true;
       connectedRunId = source.runId;
+      long onlineFrom = now;
       if (!source.holdsHistoryOf(this)) {
         world.fullSync(this, source);
         log = new ArrayList<>(source.log);
         syncDoneNanos = now + FULL_SYNC_NANOS;
-        // The master buffers what it takes during the sync and streams it right after.
+        onlineFrom = syncDoneNanos;
+        // The master buffers what it takes during the sync and streams it right after, and counts
+        // the replica good once it is online.
         world.scheduler.schedule(Duration.ofNanos(FULL_SYNC_NANOS), this::replicate);
+        String syncedFrom = source.runId;
+        world.scheduler.schedule(
+            Duration.ofNanos(FULL_SYNC_NANOS),
+            () -> {
+              if (source.alive && source.runId.equals(syncedFrom)) {
+                source.recountGoodReplicas();
+              }
+            });
       }
       replId = source.replId;
       replId2 = source.replId2;
       secondOffset = source.secondOffset;
-      source.replicaAcks.put(node, new long[] {now, offset()});
+      source.replicaAcked(node, offset(), onlineFrom);
     }
     if (source.log.size() > log.size()) {
       log.addAll(source.log.subList(log.size(), source.log.size()));
@@ -365,7 +415,7 @@ final class SimRedis {
         && source.alive
         && world.network.up(node, 1 - node)
         && world.now() >= syncDoneNanos) {
-      source.replicaAcks.put(node, new long[] {world.now(), offset()});
+      source.replicaAcked(node, offset(), world.now());
     }
   }
 

@@ -1,0 +1,45 @@
+package io.redisha.arbiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redisha.redis.WriteFence;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FenceTimingTest {
+
+  @Test
+  void everyComputedTimingLetsAGuardedRedisStopBeforeThePeerMayTakeOver() {
+    for (int advertMillis : new int[] {10, 100, 1000, 2550}) {
+      for (int tickMillis : new int[] {10, 100, 1000, 5000}) {
+        FenceTiming timing =
+            FenceTiming.of(Duration.ofMillis(advertMillis), Duration.ofMillis(tickMillis));
+        Duration spare =
+            timing.fenceTime().minus(timing.advertInterval()).minus(WriteFence.GUARDED_CLOSE);
+        assertThat(spare)
+            .as("advert %d ms, tick %d ms", advertMillis, tickMillis)
+            .isEqualTo(Duration.ofMillis(2L * advertMillis + 2L * tickMillis).plusMillis(200));
+      }
+    }
+  }
+
+  @Test
+  void aFenceTimeTooShortForAGuardedRedisIsRefused() {
+    Duration advert = Duration.ofMillis(100);
+    assertThatThrownBy(
+            () ->
+                new FenceTiming(
+                    Duration.ofSeconds(1),
+                    Duration.ofMillis(500),
+                    Duration.ofMillis(500),
+                    Duration.ofMillis(3050),
+                    Duration.ofMillis(3050),
+                    Duration.ofMillis(700),
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(100),
+                    advert))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fenceTime 3050 ms less the advert interval must exceed the 3000 ms");
+  }
+}
