@@ -18,9 +18,8 @@ import java.util.OptionalLong;
  * replicates from the server it is told to follow whenever the pair link lets it. Its {@code
  * min-replicas-to-write} starts at {@link WriteFence#CLOSED}, as the documented {@code redis.conf}
  * sets it, and a master refuses client writes (NOREPLICAS) while fewer good replicas are connected.
- * In the agent and link scenarios it boots as a replica of its peer ({@code replicaof} in the same
- * file, as the documentation recommends); in the first five it boots as a master, the setup of
- * users who did not add it.
+ * It boots as a replica of its peer ({@code replicaof} in the same file, as the documentation says)
+ * unless the world runs {@link RedisBoot#MASTER}, the setup of users who did not add it.
  */
 final class SimRedis {
   private static final long REPL_TIMEOUT_NANOS = Duration.ofSeconds(60).toNanos();
@@ -75,8 +74,8 @@ final class SimRedis {
     startedNanos = world.now();
     // With replicaof in redis.conf a restarted Redis boots as a replica of its peer and serves no
     // sync (-NOMASTERLINK) until an agent decides, so it cannot wipe the peer's replica even when
-    // its own agent is stalled or dead (seed 2877). Without it, it boots as an empty master.
-    master = !world.bootAsReplica;
+    // its own agent is stalled or dead (seeds 2877, 6270). Without it, it boots as an empty master.
+    master = world.boot == RedisBoot.MASTER;
     masterHost = master ? null : world.nodeIp(1 - node);
     masterPort = port;
     reconnectAtNanos = world.now();

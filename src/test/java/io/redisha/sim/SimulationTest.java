@@ -24,7 +24,17 @@ class SimulationTest {
   /** Seeds that once failed; each one is replayed on every build. */
   static final long[] RECORDED_SEEDS = {
     265, 290, 830, 1295, 1625, 1760, 2110, 2250, 2300, 5737, 7579, 7935, 8176, 10016, 11179, 13579,
-    13698, 13858, 14939, 15096, 18698, 19478, 712730, 715725
+    13698, 13858, 14939, 15096, 18698, 19478, 712730, 715725, 6270, 110000, 132550, 216883, 232485,
+    298745, 318265, 369760, 380710, 441485, 546780, 582770
+  };
+
+  /**
+   * The recorded seeds of the first five scenarios found before every Redis booted as a replica of
+   * its peer: they still hold with {@link RedisBoot#MASTER}, the setup without {@code replicaof},
+   * so the restart rules that catch an empty master stay tested.
+   */
+  static final long[] RECORDED_BOOTING_AS_MASTER = {
+    265, 290, 830, 1625, 1760, 2110, 2250, 2300, 712730, 715725
   };
 
   @Test
@@ -80,6 +90,28 @@ class SimulationTest {
       Simulation.Failure failure = Simulation.run(seed);
       assertThat(failure).as(() -> failure.report()).isNull();
     }
+  }
+
+  /**
+   * The seeds recorded before {@code replicaof} became the default boot, run without it. The S5
+   * seeds 6270 to 582770 are not among them: a Redis restarted as an empty master at once, whose
+   * peer's replica reconnects through Redis's own cron before any agent acts, wipes that replica
+   * whatever the agents do; only the boot line closes that.
+   */
+  @Test
+  void recordedSeedsStayFixedWhenRedisBootsAsMaster() {
+    for (long seed : RECORDED_BOOTING_AS_MASTER) {
+      Simulation.Failure failure = Simulation.run(seed, Protection.LEASE, RedisBoot.MASTER);
+      assertThat(failure).as(() -> failure.report()).isNull();
+    }
+  }
+
+  /** Without {@code replicaof} at boot, seed 6270's empty restart at once wipes the replica. */
+  @Test
+  void seed6270WipesTheReplicaWhenRedisBootsAsMaster() {
+    Simulation.Failure failure = Simulation.run(6270, Protection.LEASE, RedisBoot.MASTER);
+    assertThat(failure).isNotNull();
+    assertThat(failure.violation()).contains("S5:").contains("wiped");
   }
 
   /**
