@@ -771,7 +771,7 @@ public final class GroupController {
                         + group.name()
                         + ": WARNING our Redis restarted without '"
                         + lines
-                        + "' in its redis.conf (README, step 'redis.conf'): until the agent"
+                        + "' in its redis.conf (README: redis.conf on each VM): until the agent"
                         + " decides, it may take writes or feed an empty data set to the peer's"
                         + " replica"));
   }

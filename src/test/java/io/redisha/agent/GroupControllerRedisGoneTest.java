@@ -108,7 +108,7 @@ class GroupControllerRedisGoneTest {
         .containsExactly(
             "log group a: WARNING our Redis restarted without 'replicaof "
                 + PEER_HOST
-                + " 6379' in its redis.conf (README, step 'redis.conf'): until the agent decides,"
+                + " 6379' in its redis.conf (README: redis.conf on each VM): until the agent decides,"
                 + " it may take writes or feed an empty data set to the peer's replica");
   }
 
