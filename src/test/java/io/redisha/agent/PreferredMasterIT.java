@@ -220,6 +220,14 @@ class PreferredMasterIT {
                 String info = (String) redis("127.0.0.1", "INFO", "replication");
                 assertThat(info).contains("ip=127.0.0.2").contains("state=online");
               });
+      // vm-b's Redis linked only at its first reconnect after vm-a's promotion (it booted as a
+      // replica of a replica): let vm-a's agent see it connected in two checks of its own before
+      // the switchover that needs it.
+      await()
+          .during(Duration.ofMillis(250))
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () -> ((String) redis("127.0.0.1", "INFO", "replication")).contains("state=online"));
       redis("127.0.0.1", "SET", "written-before", "kept");
 
       writePair(pairYaml("vm-b"));
