@@ -8,6 +8,7 @@ import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
+import io.redisha.redis.BootLines;
 import io.redisha.redis.HealthTracker;
 import io.redisha.redis.MasterConflict;
 import io.redisha.redis.PeerAdverts;
@@ -476,6 +477,7 @@ public final class GroupController {
       if (restart.restarted()) {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
+        warnMissingBootLines(result.info());
       }
       noteStreamMoved(result.info());
       local = lineage.resolve(result.info());
@@ -792,6 +794,21 @@ public final class GroupController {
     followRefusal = refusal;
     followReason = verdict.explanation();
     return refusal != null;
+  }
+
+  /** One line when a Redis restarted without the README's redis.conf lines ({@link BootLines}). */
+  private void warnMissingBootLines(ReplicationInfo restarted) {
+    BootLines.missing(restarted, peerLink.peerHost(), group.port())
+        .ifPresent(
+            lines ->
+                log.accept(
+                    "group "
+                        + group.name()
+                        + ": WARNING our Redis restarted without '"
+                        + lines
+                        + "' in its redis.conf (README: redis.conf on each VM): until the agent"
+                        + " decides, it may take writes or feed an empty data set to the peer's"
+                        + " replica"));
   }
 
   /** {@link RestartQuarantine}: point a restarted empty master at the peer at once. */

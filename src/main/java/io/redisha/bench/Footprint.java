@@ -408,7 +408,8 @@ final class Footprint {
       throws Exception {
     out.printf("  footprint: %s, %d groups%n", system.name(), groups.size());
     Path dir = workDir.resolve("footprint-" + system.name() + "-" + groups.size());
-    try (PairLab lab = PairLab.create(dir, groups, "")) {
+    try (PairLab lab =
+        PairLab.create(dir, groups, "", PairLab.RedisOptions.NONE, Benchmark.redisBoot(system))) {
       system.start(lab, dir);
       String settled = settledNote(lab);
       Thread.sleep(5000);
