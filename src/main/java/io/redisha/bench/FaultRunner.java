@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -146,6 +147,11 @@ final class FaultRunner {
     }
 
     long otherGap = other.log().window(t0 - 500 * MS, t1).longestGapMillis();
+    notes.add(
+        "other group's longest gap from "
+            + String.format(
+                Locale.ROOT, "%+d", (other.log().longestGapStartNanos(t0 - 500 * MS, t1) - t0) / MS)
+            + " ms");
     long[] otherMissing =
         readBack(other, other.log().ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
     readBack &= otherMissing != null;
@@ -182,6 +188,7 @@ final class FaultRunner {
       List<String> notes) {
     WriteLog log = writer.log();
     long gap = fault.measuresGap() ? log.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
+    long gapStart = (log.longestGapStartNanos(t0 - 500 * MS, t1) - t0) / MS;
     long[] missing =
         readBack(writer, log.ackedSequences(0, Long.MAX_VALUE), notes, "a (" + client.id() + ")");
     boolean readBack = missing != null;
@@ -206,7 +213,7 @@ final class FaultRunner {
       timeline[i] = (log.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
     }
     return new ClientWrites(
-        client.id(), readBack, gap, missing.length, beyond, timeline, lostTimeline);
+        client.id(), readBack, gap, gapStart, missing.length, beyond, timeline, lostTimeline);
   }
 
   private static boolean awaitFirstWrite(VipClient writer, Duration timeout)
