@@ -189,6 +189,7 @@ final class FaultRunner {
     WriteLog log = writer.log();
     long gap = fault.measuresGap() ? log.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
     long gapStart = (log.longestGapStartNanos(t0 - 500 * MS, t1) - t0) / MS;
+    long gapAcross = fault.measuresGap() ? log.gapAcrossMillis(t0) : -1;
     long[] missing =
         readBack(writer, log.ackedSequences(0, Long.MAX_VALUE), notes, "a (" + client.id() + ")");
     boolean readBack = missing != null;
@@ -213,7 +214,15 @@ final class FaultRunner {
       timeline[i] = (log.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
     }
     return new ClientWrites(
-        client.id(), readBack, gap, gapStart, missing.length, beyond, timeline, lostTimeline);
+        client.id(),
+        readBack,
+        gap,
+        gapStart,
+        gapAcross,
+        missing.length,
+        beyond,
+        timeline,
+        lostTimeline);
   }
 
   private static boolean awaitFirstWrite(VipClient writer, Duration timeout)

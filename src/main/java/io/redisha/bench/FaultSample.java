@@ -84,7 +84,12 @@ public record FaultSample(
             .append(" beyond what the fault may cost)");
       }
       if (writes.gapMillis() >= 0) {
-        text.append(String.format(Locale.ROOT, ", gap began %+d ms", writes.gapStartMillis()));
+        text.append(
+            String.format(
+                Locale.ROOT,
+                ", gap began %+d ms, across the fault %d ms",
+                writes.gapStartMillis(),
+                writes.gapAcrossMillis()));
       }
       text.append("; ");
     }

@@ -19,6 +19,7 @@ class ReportTest {
         true,
         gap,
         -2,
+        gap,
         lost,
         beyond,
         new float[] {-800, -2, gap - 2, gap + 2},
@@ -326,7 +327,15 @@ class ReportTest {
             Fault.HOST_CUT,
             16,
             new ClientWrites(
-                "raw-20ms", true, 4057, -3, 2, 2, new float[0], new float[] {2210.4f, -3.2f}));
+                "raw-20ms",
+                true,
+                4057,
+                -3,
+                4057,
+                2,
+                2,
+                new float[0],
+                new float[] {2210.4f, -3.2f}));
 
     assertThat(sample.describe())
         .contains("raw-20ms: gap 4057 ms, lost 2 acknowledged at -3..2210 ms")
