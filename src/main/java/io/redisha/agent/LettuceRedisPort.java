@@ -45,6 +45,8 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   private static final List<AgentAcl> UNPAUSE = List.of(AgentAcl.AUTH, AgentAcl.CLIENT_UNPAUSE);
   private static final List<AgentAcl> CONFIGURE = List.of(AgentAcl.AUTH, AgentAcl.CONFIG_SET);
   private static final List<AgentAcl> FENCE = CONFIGURE;
+  private static final List<AgentAcl> FENCE_AND_PROMOTE =
+      List.of(AgentAcl.AUTH, AgentAcl.CONFIG_SET, AgentAcl.REPLICAOF);
 
   private final Scheduler scheduler;
   private final ExecutorService worker;
@@ -161,6 +163,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   @Override
   public void setWriteFence(boolean closed, Consumer<String> done) {
     command(FENCE, () -> node.setWriteFence(closed), done);
+  }
+
+  @Override
+  public void openFenceAndPromote(Consumer<String> done) {
+    command(FENCE_AND_PROMOTE, () -> node.openFenceAndPromote(), done);
   }
 
   @Override

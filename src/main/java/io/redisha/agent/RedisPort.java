@@ -43,6 +43,24 @@ public interface RedisPort {
    */
   void setWriteFence(boolean closed, Consumer<String> done);
 
+  /**
+   * Opens the write fence and REPLICAOF NO ONE, in one exchange where the port can (see {@link
+   * io.redisha.redis.RedisNode#openFenceAndPromote}); REPLICAOF NO ONE may run although the fence
+   * did not open. {@code done} gets null when both succeeded, else the first error. The default
+   * sends one after the other and stops at a failed fence.
+   */
+  default void openFenceAndPromote(Consumer<String> done) {
+    setWriteFence(
+        false,
+        fenceError -> {
+          if (fenceError != null) {
+            done.accept(fenceError);
+          } else {
+            promote(done);
+          }
+        });
+  }
+
   /** CLIENT KILL TYPE normal; {@code done} gets null on success, else the error. */
   void killNormalClients(Consumer<String> done);
 

@@ -56,6 +56,17 @@ final class SimPorts {
       command(() -> redis.setWriteFence(closed), done);
     }
 
+    /** As production sends them: both in one exchange, applied in order on arrival. */
+    @Override
+    public void openFenceAndPromote(Consumer<String> done) {
+      command(
+          () -> {
+            redis.setWriteFence(false);
+            redis.promote();
+          },
+          done);
+    }
+
     @Override
     public void killNormalClients(Consumer<String> done) {
       command(redis::killNormalClients, done);
