@@ -224,6 +224,12 @@ public final class GroupController {
               }
             });
     router.setTakeoverGate(this::takeoverRefusal);
+    guard.onTakeoverMayBeAllowed(
+        () -> {
+          if (running && router.state() == VrrpState.BACKUP) {
+            router.retryTakeover();
+          }
+        });
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
