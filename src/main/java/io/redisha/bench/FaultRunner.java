@@ -39,6 +39,13 @@ final class FaultRunner {
    */
   private long redisGoneNanos;
 
+  /**
+   * When the master's host was cut off (0 when the fault cuts none): the cut takes effect when the
+   * bridge command returns, some milliseconds after the fault's start, and a write the master
+   * acknowledged in between may not have reached its replica, as at a kill.
+   */
+  private long cutDoneNanos;
+
   FaultRunner(PairLab lab, SystemUnderTest system, List<BenchClient> clients) {
     if (clients.isEmpty() || clients.get(0) != BenchClient.PRIMARY) {
       throw new IllegalArgumentException("clients must start with " + BenchClient.PRIMARY.id());
@@ -100,12 +107,16 @@ final class FaultRunner {
       vipProbe = new VipProbe(lab.network(), PairLab.CLIENT, group.vip(), group.port()).start();
       t0 = System.nanoTime();
       redisGoneNanos = 0;
+      cutDoneNanos = 0;
       inject(fault, group, master, survivor, notes);
       if (redisGoneNanos > 0) {
         // The kernel ends a killed process (and closes its sockets, which is when anyone can see
         // it die) only once the process gets a CPU; on a loaded machine that alone can take tens
         // of milliseconds, and every client's gap contains it.
         notes.add("killed Redis gone after " + (redisGoneNanos - t0) / MS + " ms");
+      }
+      if (cutDoneNanos > 0) {
+        notes.add("host cut off after " + (cutDoneNanos - t0) / MS + " ms");
       }
       after = probe.awaitSettled(system.settleTimeout());
       Thread.sleep(500);
@@ -142,7 +153,9 @@ final class FaultRunner {
     }
     // a clean stop hands over while the old master still takes writes
     long unreplicatedUntil =
-        fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : Math.max(t0, redisGoneNanos);
+        fault == Fault.CLEAN_STOP && vipAnswered > 0
+            ? vipAnswered
+            : Math.max(t0, Math.max(redisGoneNanos, cutDoneNanos));
     boolean readBack = true;
     List<ClientWrites> measured = new ArrayList<>();
     for (Map.Entry<BenchClient, VipClient> writer : writers.entrySet()) {
@@ -266,6 +279,7 @@ final class FaultRunner {
       }
       case HOST_CUT -> {
         lab.network().isolate(master);
+        cutDoneNanos = System.nanoTime();
         try {
           awaitTakeover(survivor, notes);
           Thread.sleep(2000);
