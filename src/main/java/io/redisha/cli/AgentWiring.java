@@ -251,6 +251,11 @@ final class AgentWiring {
     }
 
     @Override
+    public void onTakeoverMayBeAllowed(Runnable listener) {
+      guard.onTakeoverMayBeAllowed(listener);
+    }
+
+    @Override
     public void close() {
       guard.close();
       port.close();

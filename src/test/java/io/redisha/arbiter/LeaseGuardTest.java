@@ -159,6 +159,30 @@ class LeaseGuardTest {
     assertThat(store.reads).isZero();
   }
 
+  /**
+   * The router re-asks a refused takeover only every advert interval; the guard says when the Lease
+   * is ours so the takeover need not wait for that.
+   */
+  @Test
+  void theAcquisitionIsAnnouncedAndTheTakeoverIsAllowedAtThatMoment() {
+    store.put(null);
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    long start = scheduler.nanoTime();
+    List<String> answers = new ArrayList<>();
+    guard.onTakeoverMayBeAllowed(
+        () ->
+            answers.add(
+                String.valueOf(
+                    guard.takeoverRefusal(
+                        new PeerView(
+                            Duration.ofNanos(scheduler.nanoTime() - start), false, null)))));
+
+    Duration takeover = silenceUntilTakeover(guard, masterDown().toNanos());
+
+    assertThat(answers).as("announced once, and allowed then").containsExactly("null");
+    assertThat(takeover).isGreaterThan(TIMING.fenceTime());
+  }
+
   /** The VRRP master-down interval of a backup in the pair (3 adverts plus skew, rounded up). */
   private static Duration masterDown() {
     return ADVERT.multipliedBy(3).plusMillis(40);
