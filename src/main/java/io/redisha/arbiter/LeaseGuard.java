@@ -62,6 +62,7 @@ public final class LeaseGuard implements SplitBrainGuard {
   private long lastRenewSentNanos = Long.MIN_VALUE;
   private long lastAttemptNanos = Long.MIN_VALUE;
   private long wantedAtNanos = Long.MIN_VALUE;
+  private long maintainedAtNanos = Long.MIN_VALUE;
   private boolean inFlight;
   private boolean closed;
   private String lastProblem;
@@ -405,10 +406,19 @@ public final class LeaseGuard implements SplitBrainGuard {
     scheduleMaintenance();
     long now = scheduler.nanoTime();
     long idle = Math.max(timing.tick().toNanos(), timing.advertInterval().toNanos()) * 3;
+    long previous = maintainedAtNanos;
+    maintainedAtNanos = now;
     boolean wanted = wantedAtNanos != Long.MIN_VALUE && now - wantedAtNanos <= idle;
+    // A round that comes late by more than the idle time ran after a stall of this agent: the group
+    // could not ask meanwhile, so its silence says nothing; it decides after its first fresh check
+    // (seed 58037: a master holding the Lease through a pair cut released it on waking from a
+    // 1.1 s stall, and the peer took it 33 ms later while our Redis still took writes).
+    boolean stalled =
+        previous != Long.MIN_VALUE
+            && now - previous > timing.renewInterval().dividedBy(2).toNanos() + idle;
     if (wanted) {
       want(now);
-    } else if (held(now)) {
+    } else if (held(now) && !stalled) {
       release("no longer needed");
     }
   }
