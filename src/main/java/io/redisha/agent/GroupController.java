@@ -144,6 +144,10 @@ public final class GroupController {
   private String dataRefusal;
   private String followRefusal;
   private String followReason;
+
+  /** The Redis process our last successful REPLICAOF of the peer went to. */
+  private String followedRunId;
+
   private String detachedFromEmpty;
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
@@ -635,12 +639,21 @@ public final class GroupController {
       }
       return;
     }
-    if (!peerLink.configured(local)) {
+    boolean configured = peerLink.configured(local);
+    // A Redis that booted as the peer's replica from its redis.conf (the README's replicaof line)
+    // never got the replication login follow sets first (masteruser, masterauth,
+    // tls-replication): follow once per process; REPLICAOF to the master it has changes nothing
+    // else.
+    if (!configured || !local.runId().equals(followedRunId)) {
       if (followRefused()) {
+        if (configured) {
+          killClientsIfDemoted();
+        }
         return;
       }
       commandInFlight = true;
       String host = peerLink.peerHost();
+      String runId = local.runId();
       redis.follow(
           host,
           group.port(),
@@ -651,14 +664,15 @@ public final class GroupController {
               return;
             }
             lastRoleFailure = null;
+            followedRunId = runId;
             log.accept(
                 "group "
                     + group.name()
-                    + ": Redis now replica of "
+                    + (configured ? ": Redis, a replica of " : ": Redis now replica of ")
                     + host
                     + ":"
                     + group.port()
-                    + " ("
+                    + (configured ? " since its start, follows it with our login (" : " (")
                     + followReason
                     + ")");
             markRole(false);
@@ -859,12 +873,14 @@ public final class GroupController {
       return;
     }
     commandInFlight = true;
+    String runId = local == null ? null : local.runId();
     redis.follow(
         peerLink.peerHost(),
         group.port(),
         error -> {
           commandInFlight = false;
           if (error == null) {
+            followedRunId = runId;
             log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
             markRole(false);
           }
