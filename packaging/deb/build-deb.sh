@@ -12,7 +12,8 @@ version=$(printf '%s' "$version_maven" | sed 's/-SNAPSHOT$/~snapshot/; s/-/~/g')
 stage="$target/deb/root"
 rm -rf "$target/deb"
 mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/redisha" "$stage/lib/systemd/system" \
-  "$stage/usr/share/man/man1" "$stage/usr/share/doc/redisha" "$stage/etc/redisha" "$stage/etc/default"
+  "$stage/usr/share/man/man1" "$stage/usr/share/doc/redisha" "$stage/etc/redisha" "$stage/etc/default" \
+  "$stage/var/lib/redisha"
 
 # The VM runs the agent (and validate, import, vrrp): the operator's own libraries stay out
 # (java-operator-sdk and what only it pulls in); `redisha operator` then says so in one line.
@@ -37,8 +38,11 @@ runtime="$stage/usr/lib/redisha/runtime"
   --compress=zip-6 --output "$runtime"
 # The class-data archive for the launcher's settings: with compact object headers the JVM maps only
 # classes_coh.jsa (jlink's --generate-cds-archive makes the plain and no-compressed-oops ones,
-# which these settings never map, so the agent ran without class sharing).
-"$runtime/bin/java" -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xshare:dump >/dev/null
+# which these settings never map, so the agent ran without class sharing). Dumped with the launcher's
+# --enable-native-access: a module option that differs from the dump's turns off the archived
+# module graph at every start ("optimized module handling" disabled).
+"$runtime/bin/java" -XX:+UseSerialGC -XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED \
+  -Xshare:dump >/dev/null
 test -f "$runtime/lib/server/classes_coh.jsa"
 
 install -m 0755 "$here/redisha" "$stage/usr/bin/redisha"

@@ -8,6 +8,7 @@ import io.redisha.clock.Scheduler;
 import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
+import io.redisha.redis.BootLines;
 import io.redisha.redis.HealthTracker;
 import io.redisha.redis.MasterConflict;
 import io.redisha.redis.PeerAdverts;
@@ -143,6 +144,10 @@ public final class GroupController {
   private String dataRefusal;
   private String followRefusal;
   private String followReason;
+
+  /** The Redis process our last successful REPLICAOF of the peer went to. */
+  private String followedRunId;
+
   private String detachedFromEmpty;
   private Cancellable tick = Cancellable.NONE;
   private boolean running;
@@ -228,6 +233,12 @@ public final class GroupController {
               }
             });
     router.setTakeoverGate(this::takeoverRefusal);
+    guard.onTakeoverMayBeAllowed(
+        () -> {
+          if (running && router.state() == VrrpState.BACKUP) {
+            router.retryTakeover();
+          }
+        });
     router.setConflictPolicy(this::onPeerMaster);
     router.setEligible(false, "waiting for the first Redis check");
     redis.setEvents(reason -> scheduler.execute(() -> onConnectionLost(reason)));
@@ -476,6 +487,7 @@ public final class GroupController {
       if (restart.restarted()) {
         health.connectionLost();
         log.accept("group " + group.name() + ": Redis restarted (new run id)");
+        warnMissingBootLines(result.info());
       }
       noteStreamMoved(result.info());
       local = lineage.resolve(result.info());
@@ -627,12 +639,21 @@ public final class GroupController {
       }
       return;
     }
-    if (!peerLink.configured(local)) {
+    boolean configured = peerLink.configured(local);
+    // A Redis that booted as the peer's replica from its redis.conf (the README's replicaof line)
+    // never got the replication login follow sets first (masteruser, masterauth,
+    // tls-replication): follow once per process; REPLICAOF to the master it has changes nothing
+    // else.
+    if (!configured || !local.runId().equals(followedRunId)) {
       if (followRefused()) {
+        if (configured) {
+          killClientsIfDemoted();
+        }
         return;
       }
       commandInFlight = true;
       String host = peerLink.peerHost();
+      String runId = local.runId();
       redis.follow(
           host,
           group.port(),
@@ -643,14 +664,15 @@ public final class GroupController {
               return;
             }
             lastRoleFailure = null;
+            followedRunId = runId;
             log.accept(
                 "group "
                     + group.name()
-                    + ": Redis now replica of "
+                    + (configured ? ": Redis, a replica of " : ": Redis now replica of ")
                     + host
                     + ":"
                     + group.port()
-                    + " ("
+                    + (configured ? " since its start, follows it with our login (" : " (")
                     + followReason
                     + ")");
             markRole(false);
@@ -702,6 +724,10 @@ public final class GroupController {
     long sent = ++localSent;
     String runId = local.runId();
     boolean fenceKnown = WriteFence.state(local) != WriteFence.State.UNKNOWN;
+    if (fenceKnown && !local.isMaster()) {
+      openFenceAndPromote(fence, sent, runId);
+      return;
+    }
     redis.setWriteFence(
         fence,
         fenceError -> {
@@ -745,6 +771,38 @@ public final class GroupController {
                 markRole(true);
                 onPromoted();
               });
+        });
+  }
+
+  /**
+   * The usual takeover, a replica with a readable fence: both commands in one exchange, one round
+   * trip to Redis and one hop through its worker fewer than fence then promote, on the path every
+   * failover's write gap waits for. REPLICAOF NO ONE can have run although the fence did not open
+   * (a closed fence then refuses every write, and the next check finds it and opens it); the router
+   * can have left MASTER meanwhile, and {@link #onPromoted} then puts the role back at once.
+   */
+  private void openFenceAndPromote(WriteFence.Setting fence, long sent, String runId) {
+    redis.openFenceAndPromote(
+        fence,
+        error -> {
+          commandInFlight = false;
+          if (error != null) {
+            logRoleFailure(
+                "group "
+                    + group.name()
+                    + ": setting the write fence to "
+                    + fence.name().toLowerCase(Locale.ROOT)
+                    + " and REPLICAOF NO ONE failed: "
+                    + error);
+            return;
+          }
+          lastRoleFailure = null;
+          fenceOpenedAt = sent;
+          fenceOpenedOnRunId = Optional.of(runId);
+          markFence(fence);
+          log.accept("group " + group.name() + ": Redis promoted to master");
+          markRole(true);
+          onPromoted();
         });
   }
 
@@ -794,18 +852,35 @@ public final class GroupController {
     return refusal != null;
   }
 
+  /** One line when a Redis restarted without the README's redis.conf lines ({@link BootLines}). */
+  private void warnMissingBootLines(ReplicationInfo restarted) {
+    BootLines.missing(restarted, peerLink.peerHost(), group.port())
+        .ifPresent(
+            lines ->
+                log.accept(
+                    "group "
+                        + group.name()
+                        + ": WARNING our Redis restarted without '"
+                        + lines
+                        + "' in its redis.conf (README: redis.conf on each VM): until the agent"
+                        + " decides, it may take writes or feed an empty data set to the peer's"
+                        + " replica"));
+  }
+
   /** {@link RestartQuarantine}: point a restarted empty master at the peer at once. */
   private void makeRestartedReplica() {
     if (commandInFlight) {
       return;
     }
     commandInFlight = true;
+    String runId = local == null ? null : local.runId();
     redis.follow(
         peerLink.peerHost(),
         group.port(),
         error -> {
           commandInFlight = false;
           if (error == null) {
+            followedRunId = runId;
             log.accept("group " + group.name() + ": restarted empty Redis made replica at once");
             markRole(false);
           }
@@ -871,12 +946,15 @@ public final class GroupController {
    * In a planned switchover we handed over: the peer's advert as master arrived while our Redis
    * does not follow it yet. Reconcile now rather than at the next check (up to a health interval
    * later), since the switchover keeps writes paused until our Redis is a replica. The same
-   * level-triggered rules decide.
+   * level-triggered rules decide. In FAULT too: right after the hand-over, a check that lands
+   * before the fresh look at the peer's Redis makes us ineligible (S5), and waiting for the next
+   * check there kept the writes paused 100 ms longer (bench, 1 switchover in 20).
    */
   private void followNewMasterAtOnce() {
     if (running
         && vipKeptForSwitchover
-        && router.state() == VrrpState.BACKUP
+        && router.state() != VrrpState.MASTER
+        && router.state() != VrrpState.INITIALIZE
         && local != null
         && !peerLink.configured(local)) {
       reconcileRole();

@@ -46,6 +46,8 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   private static final List<AgentAcl> UNPAUSE = List.of(AgentAcl.AUTH, AgentAcl.CLIENT_UNPAUSE);
   private static final List<AgentAcl> CONFIGURE = List.of(AgentAcl.AUTH, AgentAcl.CONFIG_SET);
   private static final List<AgentAcl> FENCE = CONFIGURE;
+  private static final List<AgentAcl> FENCE_AND_PROMOTE =
+      List.of(AgentAcl.AUTH, AgentAcl.CONFIG_SET, AgentAcl.REPLICAOF);
 
   private final Scheduler scheduler;
   private final ExecutorService worker;
@@ -162,6 +164,11 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   @Override
   public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
     command(FENCE, () -> node.setWriteFence(setting), done);
+  }
+
+  @Override
+  public void openFenceAndPromote(WriteFence.Setting setting, Consumer<String> done) {
+    command(FENCE_AND_PROMOTE, () -> node.openFenceAndPromote(setting), done);
   }
 
   @Override

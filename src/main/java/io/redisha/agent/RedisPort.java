@@ -44,6 +44,24 @@ public interface RedisPort {
    */
   void setWriteFence(WriteFence.Setting setting, Consumer<String> done);
 
+  /**
+   * Sets the write fence to {@code setting} (open or guarded) and REPLICAOF NO ONE, in one exchange
+   * where the port can (see {@link io.redisha.redis.RedisNode#openFenceAndPromote}); REPLICAOF NO
+   * ONE may run although the fence did not change. {@code done} gets null when both succeeded, else
+   * the first error. The default sends one after the other and stops at a failed fence.
+   */
+  default void openFenceAndPromote(WriteFence.Setting setting, Consumer<String> done) {
+    setWriteFence(
+        setting,
+        fenceError -> {
+          if (fenceError != null) {
+            done.accept(fenceError);
+          } else {
+            promote(done);
+          }
+        });
+  }
+
   /** CLIENT KILL TYPE normal; {@code done} gets null on success, else the error. */
   void killNormalClients(Consumer<String> done);
 

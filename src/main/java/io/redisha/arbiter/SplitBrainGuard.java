@@ -46,6 +46,13 @@ public interface SplitBrainGuard {
    */
   String holdRefusal(boolean peerFollowing);
 
+  /**
+   * {@code listener} runs, on the scheduler's thread, when the guard may now allow a takeover it
+   * refused (it has just acquired its arbiter), so the router asks again at once instead of one
+   * advert interval later. Guards that never wait for anything ignore it.
+   */
+  default void onTakeoverMayBeAllowed(Runnable listener) {}
+
   /** What the guard is doing, for status, e.g. "None" or "Lease held until ...". */
   String describe();
 

@@ -517,6 +517,8 @@ public final class BenchReport {
             .put("client", client.client())
             .put("readBack", client.readBack())
             .put("gapMillis", client.gapMillis())
+            .put("gapStartMillis", client.gapStartMillis())
+            .put("gapAcrossFaultMillis", client.gapAcrossMillis())
             .put("lost", client.lost())
             .put("lostBeyondAllowed", client.lostBeyondAllowed())
             .put("lostAcknowledgedAt", client.lostSpan());

@@ -182,7 +182,9 @@ public final class Benchmark {
   private static PairLab startPair(SystemUnderTest system, Path dir, PrintStream out)
       throws Exception {
     String yaml = system instanceof RedishaSystem redisha ? redisha.pairYaml() : "";
-    PairLab lab = PairLab.create(dir, PairLab.DEFAULT_GROUPS, yaml);
+    PairLab lab =
+        PairLab.create(
+            dir, PairLab.DEFAULT_GROUPS, yaml, PairLab.RedisOptions.NONE, redisBoot(system));
     try {
       system.start(lab, dir);
       PairProbe probe = new PairProbe(lab);
@@ -196,6 +198,11 @@ public final class Benchmark {
       lab.close();
       throw e;
     }
+  }
+
+  /** The README's redis.conf for redisha's pair; the baselines keep Redis's own defaults. */
+  static PairLab.RedisBoot redisBoot(SystemUnderTest system) {
+    return system instanceof RedishaSystem ? PairLab.RedisBoot.MANAGED : PairLab.RedisBoot.PLAIN;
   }
 
   static String describe(FaultSample sample) {

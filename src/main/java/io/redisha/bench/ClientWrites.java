@@ -7,6 +7,9 @@ package io.redisha.bench;
  * @param readBack whether its acknowledged writes could be read back afterwards
  * @param gapMillis longest time without an acknowledged write around the fault, -1 when not
  *     measured
+ * @param gapStartMillis when that gap began (the acknowledgement before it), in ms from the fault
+ * @param gapAcrossMillis the gap that spans the fault's instant (last acknowledgement before it to
+ *     the first after), -1 when not measured
  * @param lost acknowledged writes that could not be read back
  * @param lostBeyondAllowed of those, the ones the fault's {@link Fault.Loss} rule does not allow
  * @param timeline when its writes were acknowledged, in ms from the fault
@@ -16,6 +19,8 @@ public record ClientWrites(
     String client,
     boolean readBack,
     long gapMillis,
+    long gapStartMillis,
+    long gapAcrossMillis,
     long lost,
     long lostBeyondAllowed,
     float[] timeline,

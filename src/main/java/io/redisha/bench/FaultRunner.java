@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -37,6 +38,13 @@ final class FaultRunner {
    * after the SIGKILL was sent, so the moment the signal went is too early a bound.
    */
   private long redisGoneNanos;
+
+  /**
+   * When the master's host was cut off (0 when the fault cuts none): the cut takes effect when the
+   * bridge command returns, some milliseconds after the fault's start, and a write the master
+   * acknowledged in between may not have reached its replica, as at a kill.
+   */
+  private long cutDoneNanos;
 
   FaultRunner(PairLab lab, SystemUnderTest system, List<BenchClient> clients) {
     if (clients.isEmpty() || clients.get(0) != BenchClient.PRIMARY) {
@@ -99,7 +107,17 @@ final class FaultRunner {
       vipProbe = new VipProbe(lab.network(), PairLab.CLIENT, group.vip(), group.port()).start();
       t0 = System.nanoTime();
       redisGoneNanos = 0;
+      cutDoneNanos = 0;
       inject(fault, group, master, survivor, notes);
+      if (redisGoneNanos > 0) {
+        // The kernel ends a killed process (and closes its sockets, which is when anyone can see
+        // it die) only once the process gets a CPU; on a loaded machine that alone can take tens
+        // of milliseconds, and every client's gap contains it.
+        notes.add("killed Redis gone after " + (redisGoneNanos - t0) / MS + " ms");
+      }
+      if (cutDoneNanos > 0) {
+        notes.add("host cut off after " + (cutDoneNanos - t0) / MS + " ms");
+      }
       after = probe.awaitSettled(system.settleTimeout());
       Thread.sleep(500);
       t1 = System.nanoTime();
@@ -135,7 +153,9 @@ final class FaultRunner {
     }
     // a clean stop hands over while the old master still takes writes
     long unreplicatedUntil =
-        fault == Fault.CLEAN_STOP && vipAnswered > 0 ? vipAnswered : Math.max(t0, redisGoneNanos);
+        fault == Fault.CLEAN_STOP && vipAnswered > 0
+            ? vipAnswered
+            : Math.max(t0, Math.max(redisGoneNanos, cutDoneNanos));
     boolean readBack = true;
     List<ClientWrites> measured = new ArrayList<>();
     for (Map.Entry<BenchClient, VipClient> writer : writers.entrySet()) {
@@ -146,6 +166,11 @@ final class FaultRunner {
     }
 
     long otherGap = other.log().window(t0 - 500 * MS, t1).longestGapMillis();
+    notes.add(
+        "other group's longest gap from "
+            + String.format(
+                Locale.ROOT, "%+d", (other.log().longestGapStartNanos(t0 - 500 * MS, t1) - t0) / MS)
+            + " ms");
     long[] otherMissing =
         readBack(other, other.log().ackedSequences(0, Long.MAX_VALUE), notes, OTHER_GROUP);
     readBack &= otherMissing != null;
@@ -182,6 +207,10 @@ final class FaultRunner {
       List<String> notes) {
     WriteLog log = writer.log();
     long gap = fault.measuresGap() ? log.window(t0 - 500 * MS, t1).longestGapMillis() : -1;
+    long gapStart = (log.longestGapStartNanos(t0 - 500 * MS, t1) - t0) / MS;
+    // At the instant the killed Redis was seen gone (when the fault kills one): acks that were in
+    // flight between the kill's start and the process's end belong before the gap.
+    long gapAcross = fault.measuresGap() ? log.gapAcrossMillis(Math.max(t0, redisGoneNanos)) : -1;
     long[] missing =
         readBack(writer, log.ackedSequences(0, Long.MAX_VALUE), notes, "a (" + client.id() + ")");
     boolean readBack = missing != null;
@@ -206,7 +235,15 @@ final class FaultRunner {
       timeline[i] = (log.ackNanos(timelineSeqs[i]) - t0) / (float) MS;
     }
     return new ClientWrites(
-        client.id(), readBack, gap, missing.length, beyond, timeline, lostTimeline);
+        client.id(),
+        readBack,
+        gap,
+        gapStart,
+        gapAcross,
+        missing.length,
+        beyond,
+        timeline,
+        lostTimeline);
   }
 
   private static boolean awaitFirstWrite(VipClient writer, Duration timeout)
@@ -242,6 +279,7 @@ final class FaultRunner {
       }
       case HOST_CUT -> {
         lab.network().isolate(master);
+        cutDoneNanos = System.nanoTime();
         try {
           awaitTakeover(survivor, notes);
           Thread.sleep(2000);

@@ -1,6 +1,7 @@
 package io.redisha.bench;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What one run of one fault against one system measured.
@@ -81,6 +82,14 @@ public record FaultSample(
         text.append(" (")
             .append(writes.lostBeyondAllowed())
             .append(" beyond what the fault may cost)");
+      }
+      if (writes.gapMillis() >= 0) {
+        text.append(
+            String.format(
+                Locale.ROOT,
+                ", gap began %+d ms, across the fault %d ms",
+                writes.gapStartMillis(),
+                writes.gapAcrossMillis()));
       }
       text.append("; ");
     }

@@ -237,6 +237,9 @@ final class Footprint {
   }
 
   /** Starts one agent of a pair. */
+  /** The class-data archive the package's launcher keeps in its state directory. */
+  static final String PACKAGE_ARCHIVE = "agent.jsa";
+
   private interface AgentStarter {
     Process start(PairLab lab, String host, Path log);
   }
@@ -290,16 +293,49 @@ final class Footprint {
     out.printf(
         "  footprint: %s (%s), %d groups%n", PACKAGED_AGENT, packaged.origin(), groups.size());
     Path dir = workDir.resolve("footprint-package-" + groups.size());
+    Path states = workDir.resolve("package-state").toAbsolutePath();
+    AgentStarter starter =
+        (l, host, log) ->
+            packaged.start(
+                l.network(), host, l.pairFile(), PairLab.STATUS_PORT, states.resolve(host), log);
     try (PairLab lab = PairLab.create(dir, groups, "splitBrainProtection: None\n")) {
+      String note = "";
+      if (packaged.writesStateArchive()) {
+        Path archive = states.resolve(PairLab.VM_A).resolve(PACKAGE_ARCHIVE);
+        if (!Files.exists(archive)) {
+          out.printf("  footprint: first start of the package, writes %s%n", archive);
+          firstStart(lab, starter);
+        }
+        note =
+            Files.exists(archive)
+                ? "class-data archive of a first start, "
+                    + Files.size(archive) / (1024 * 1024)
+                    + " MiB"
+                : "no class-data archive after a first start";
+      }
       return measureAgentPair(
           lab,
           PACKAGED_AGENT,
           "",
           "its launcher's JVM settings, " + packaged.origin(),
-          (l, host, log) ->
-              packaged.start(l.network(), host, l.pairFile(), PairLab.STATUS_PORT, log),
+          starter,
           "-package",
-          "");
+          note);
+    }
+  }
+
+  /** Starts both agents with {@code starter}, waits for the pair, stops both. */
+  private static void firstStart(PairLab lab, AgentStarter starter) throws Exception {
+    Path dir = lab.workDir();
+    Process a = starter.start(lab, PairLab.VM_A, dir.resolve("agent-a-first.log"));
+    Process b = starter.start(lab, PairLab.VM_B, dir.resolve("agent-b-first.log"));
+    try {
+      awaitStates(lab, PairLab.VM_A, System.nanoTime(), Duration.ofSeconds(90));
+      new PairProbe(lab).awaitSettled(Duration.ofSeconds(30));
+      Thread.sleep(3000);
+    } finally {
+      stop(a);
+      stop(b);
     }
   }
 
@@ -408,7 +444,8 @@ final class Footprint {
       throws Exception {
     out.printf("  footprint: %s, %d groups%n", system.name(), groups.size());
     Path dir = workDir.resolve("footprint-" + system.name() + "-" + groups.size());
-    try (PairLab lab = PairLab.create(dir, groups, "")) {
+    try (PairLab lab =
+        PairLab.create(dir, groups, "", PairLab.RedisOptions.NONE, Benchmark.redisBoot(system))) {
       system.start(lab, dir);
       String settled = settledNote(lab);
       Thread.sleep(5000);

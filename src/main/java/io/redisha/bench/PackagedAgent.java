@@ -70,9 +70,33 @@ record PackagedAgent(List<String> launcher, String origin) {
         "unpacked from " + deb.getFileName() + (version.isEmpty() ? "" : ", version " + version));
   }
 
-  /** Starts the packaged agent of {@code host} on {@code pairFile}. */
-  Process start(LabNetwork network, String host, Path pairFile, int httpPort, Path log) {
-    List<String> command = new ArrayList<>(launcher);
+  /**
+   * Whether the launcher keeps a class-data archive in its state directory ({@code
+   * STATE_DIRECTORY}): the archive is written when the first agent stops and mapped from the next
+   * start on, so the steady state is measured after one such start.
+   */
+  boolean writesStateArchive() {
+    try {
+      return Files.readString(Path.of(launcher.getLast())).contains("STATE_DIRECTORY");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Starts the packaged agent of {@code host} on {@code pairFile}, with {@code stateDir} as its
+   * state directory (one per lab host, as each VM has its own {@code /var/lib/redisha}).
+   */
+  Process start(
+      LabNetwork network, String host, Path pairFile, int httpPort, Path stateDir, Path log) {
+    try {
+      Files.createDirectories(stateDir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create " + stateDir + ": " + e.getMessage(), e);
+    }
+    List<String> command = new ArrayList<>();
+    command.addAll(List.of("env", "STATE_DIRECTORY=" + stateDir.toAbsolutePath()));
+    command.addAll(launcher);
     command.addAll(
         List.of(
             "agent",

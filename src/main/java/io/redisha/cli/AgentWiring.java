@@ -261,6 +261,11 @@ final class AgentWiring {
     }
 
     @Override
+    public void onTakeoverMayBeAllowed(Runnable listener) {
+      guard.onTakeoverMayBeAllowed(listener);
+    }
+
+    @Override
     public void close() {
       guard.close();
       port.close();

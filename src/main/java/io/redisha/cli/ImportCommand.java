@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "Example: redisha import vm-a/keepalived.conf --peer-conf vm-b/keepalived.conf > pair.yaml",
       "",
-      "Exit codes: 0 imported; 1 a file is refused (with its file and line); 2 usage error; 3"
+      "Exit codes: 0 imported; 1 the output cannot be written; 2 usage error, or a file is refused"
+          + " (with its file and line); 3"
           + " imported, but the two hosts' files do not mirror each other (every mismatch is"
           + " listed)."
     })

@@ -66,11 +66,25 @@ public final class PairLab implements AutoCloseable {
         new RedisOptions((host, port) -> List.of(), host -> List.of());
   }
 
+  /** What each Redis of the lab boots with: the lines its {@code redis.conf} would have. */
+  public enum RedisBoot {
+    /**
+     * The README's {@code redis.conf} for a pair redisha manages: {@code min-replicas-to-write
+     * 1000000} (writes refused until the agent decides this node is the master) and {@code
+     * replicaof} the peer (a restarted Redis serves no sync until an agent decides, so it cannot
+     * feed an empty data set to the peer's replica).
+     */
+    MANAGED,
+    /** Redis's own defaults, a writable master: the keepalived and Sentinel baselines. */
+    PLAIN
+  }
+
   private final LabNetwork network;
   private final Path workDir;
   private final List<Group> groups;
   private String extraPairYaml;
   private RedisOptions redisOptions = RedisOptions.NONE;
+  private RedisBoot redisBoot = RedisBoot.MANAGED;
   private final Map<String, Process> redis = new HashMap<>();
   private final Map<String, Process> agents = new HashMap<>();
   private final Map<String, Integer> redisStarts = new HashMap<>();
@@ -100,10 +114,25 @@ public final class PairLab implements AutoCloseable {
   public static PairLab create(
       Path workDir, List<Group> groups, String extraPairYaml, RedisOptions redisOptions)
       throws IOException {
+    return create(workDir, groups, extraPairYaml, redisOptions, RedisBoot.MANAGED);
+  }
+
+  /**
+   * {@link #create(Path, List, String, RedisOptions)} with every Redis, at the first start and at
+   * every {@link #startRedis restart}, booting as {@code redisBoot} says.
+   */
+  public static PairLab create(
+      Path workDir,
+      List<Group> groups,
+      String extraPairYaml,
+      RedisOptions redisOptions,
+      RedisBoot redisBoot)
+      throws IOException {
     Files.createDirectories(workDir);
     LabNetwork network = LabNetwork.create();
     PairLab lab = new PairLab(network, workDir, groups, extraPairYaml);
     lab.redisOptions = redisOptions;
+    lab.redisBoot = redisBoot;
     try {
       network.addHost(VM_A, "192.0.2.11/24");
       network.addHost(VM_B, "192.0.2.12/24");
@@ -218,7 +247,10 @@ public final class PairLab implements AutoCloseable {
     return null;
   }
 
-  /** Starts a fresh, empty Redis on {@code host}:{@code port}. */
+  /**
+   * Starts a fresh, empty Redis on {@code host}:{@code port}, with the boot lines of the lab's
+   * {@link RedisBoot}, as a supervisor restarting it with its {@code redis.conf} would.
+   */
   public void startRedis(String host, int port) {
     String key = host + ":" + port;
     int start = redisStarts.merge(key, 1, Integer::sum);
@@ -248,6 +280,15 @@ public final class PairLab implements AutoCloseable {
                 dir.toString(),
                 "--daemonize",
                 "no"));
+    if (redisBoot == RedisBoot.MANAGED) {
+      command.addAll(
+          List.of(
+              "--min-replicas-to-write",
+              "1000000",
+              "--replicaof",
+              network.address(other(host)).getHostAddress(),
+              Integer.toString(port)));
+    }
     command.addAll(redisOptions.serverArgs().apply(host, port));
     Process process =
         network.start(host, command, workDir.resolve("redis-" + host + "-" + port + ".log"));

@@ -88,6 +88,46 @@ public final class WriteLog {
     return new Window(count, longest / 1_000_000, 0);
   }
 
+  /**
+   * When the longest time without an ack in {@code [fromNanos, toNanos]} began (the ack before it,
+   * or {@code fromNanos}), so a run's gap can be placed against the fault.
+   */
+  public synchronized long longestGapStartNanos(long fromNanos, long toNanos) {
+    long previous = fromNanos;
+    long longest = 0;
+    long start = fromNanos;
+    for (int i = 0; i < acks; i++) {
+      long t = ackNanos[i];
+      if (t < fromNanos) {
+        continue;
+      }
+      if (t > toNanos) {
+        break;
+      }
+      if (t - previous > longest) {
+        longest = t - previous;
+        start = previous;
+      }
+      previous = t;
+    }
+    return toNanos - previous > longest ? previous : start;
+  }
+
+  /**
+   * The time between the last ack at or before {@code atNanos} and the first after it, in ms: the
+   * gap that spans that instant (a fault's own gap, where {@link #window} gives the longest of a
+   * window, which on a loaded machine can be a stall elsewhere in it); -1 when there is no ack on
+   * one side.
+   */
+  public synchronized long gapAcrossMillis(long atNanos) {
+    for (int i = 0; i < acks; i++) {
+      if (ackNanos[i] > atNanos) {
+        return i == 0 ? -1 : (ackNanos[i] - ackNanos[i - 1]) / 1_000_000;
+      }
+    }
+    return -1;
+  }
+
   /** Sequence numbers of writes acknowledged in {@code [fromNanos, toNanos]}. */
   public synchronized long[] ackedSequences(long fromNanos, long toNanos) {
     List<Long> seqs = new ArrayList<>();

@@ -29,6 +29,9 @@ public final class ImportFiles {
   /** The default path of the VRRP password file the pair file points at. */
   public static final String DEFAULT_AUTH_PASSWORD_FILE = "/etc/redisha/vrrp-password";
 
+  /** Exit code of a file that cannot be imported, as for every input that cannot run. */
+  public static final int REFUSED = 2;
+
   /**
    * What to import.
    *
@@ -87,7 +90,7 @@ public final class ImportFiles {
       }
     } catch (KeepalivedSyntaxException e) {
       err.println("redisha import: refused: " + e.getMessage());
-      return e.unreadable() ? 2 : 1;
+      return REFUSED;
     }
     Path confDir = conf.toAbsolutePath().getParent();
     RedisPortFinder.ScriptFiles scripts =
@@ -108,7 +111,7 @@ public final class ImportFiles {
     } catch (ImportException e) {
       err.println("redisha import: refused:");
       e.problems().forEach(p -> err.println("  " + p));
-      return 1;
+      return REFUSED;
     }
     List<String> sources = new ArrayList<>();
     sources.add(conf.toString());

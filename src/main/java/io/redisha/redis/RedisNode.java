@@ -50,6 +50,21 @@ public interface RedisNode extends AutoCloseable {
   void setWriteFence(WriteFence.Setting setting);
 
   /**
+   * Sets the write fence to {@code setting} (open or guarded, see {@link #setWriteFence}) and then
+   * {@code REPLICAOF NO ONE}: what a node taking the master role needs. The default sends one after
+   * the other; {@link LettuceRedisNode} writes both at once on its connection (Redis runs them in
+   * that order), which saves a round trip on the failover path. REPLICAOF NO ONE may then run
+   * although the fence did not open: a master with a closed fence refuses every write, so that is
+   * safe.
+   *
+   * @throws RedisNodeException when either failed (the fence's failure first)
+   */
+  default void openFenceAndPromote(WriteFence.Setting setting) {
+    setWriteFence(setting);
+    promote();
+  }
+
+  /**
    * {@code CLIENT KILL TYPE normal SKIPME yes}: disconnects every ordinary client but this node's
    * own connection, so clients that still write to a demoted master reconnect (through the VIP).
    * Replicas are not touched. Other agents' connections to this server are ordinary clients too:

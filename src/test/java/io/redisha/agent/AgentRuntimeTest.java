@@ -398,8 +398,9 @@ class AgentRuntimeTest {
   }
 
   /**
-   * The whole runtime with real Redis servers on loopback (vm-a's on 127.0.0.1, vm-b's a replica of
-   * it on 127.0.0.2, same port) and vm-b's agent silent, so vm-a becomes master; then its link goes
+   * The whole runtime with real Redis servers on loopback (vm-a's on 127.0.0.1, vm-b's on
+   * 127.0.0.2, same port, each booting as the other's replica with its fence closed, as the
+   * README's redis.conf says) and vm-b's agent silent, so vm-a becomes master; then its link goes
    * down, with every send failing as ENETDOWN makes it.
    */
   @Test
@@ -414,9 +415,10 @@ class AgentRuntimeTest {
     }
     List<Process> servers = new ArrayList<>();
     try {
-      servers.add(startRedis("127.0.0.1", port, null));
+      // The README's boot lines on both: two replicas of each other, fences closed, until vm-a's
+      // agent decides (a cold start).
+      servers.add(startRedis("127.0.0.1", port, "127.0.0.2"));
       servers.add(startRedis("127.0.0.2", port, "127.0.0.1"));
-      redis("127.0.0.1", port, "SET", "before", "1");
       Path file =
           writePair(
               pairYaml(0)
@@ -502,7 +504,9 @@ class AgentRuntimeTest {
                 "--appendonly",
                 "no",
                 "--dir",
-                data.toString()));
+                data.toString(),
+                "--min-replicas-to-write",
+                "1000000"));
     if (replicaOf != null) {
       command.addAll(List.of("--replicaof", replicaOf, Integer.toString(port)));
     }

@@ -93,6 +93,40 @@ class GroupControllerRedisGoneTest {
     assertThat(vip.held).isFalse();
   }
 
+  /**
+   * A supervisor restarts our Redis at once without the README's redis.conf lines: one WARNING line
+   * names the line that is missing; a Redis that boots as a replica of the peer gets none.
+   */
+  @Test
+  void aRedisRestartedAsAMasterWithoutReplicaofIsNamedInTheLog() {
+    runAsMaster();
+    killOurRedis();
+    ours.restarted = true;
+    ours.alive = true;
+    scheduler.advance(Duration.ofSeconds(1));
+
+    assertThat(timeline)
+        .filteredOn(l -> l.contains("WARNING"))
+        .containsExactly(
+            "log group a: WARNING our Redis restarted without 'replicaof "
+                + PEER_HOST
+                + " 6379' in its redis.conf (README: redis.conf on each VM): until the agent decides,"
+                + " it may take writes or feed an empty data set to the peer's replica");
+  }
+
+  @Test
+  void aRedisRestartedAsAReplicaOfThePeerIsNotWarnedAbout() {
+    runAsMaster();
+    killOurRedis();
+    ours.restarted = true;
+    ours.master = false;
+    ours.alive = true;
+    scheduler.advance(Duration.ofSeconds(1));
+
+    assertThat(timeline).anyMatch(l -> l.contains("Redis restarted (new run id)"));
+    assertThat(timeline).noneMatch(l -> l.contains("WARNING"));
+  }
+
   @Test
   void aBackupTakingTheRoleOnAReleaseAnnouncesTheVipBeforeThePromotion() {
     controller = controller();

@@ -121,8 +121,12 @@ class PreferredMasterIT {
     return file;
   }
 
-  /** A redis-server of this test on {@code address}, optionally a replica of the other one. */
-  void startRedis(String address, String replicaOf) throws IOException {
+  /**
+   * A redis-server of this test on {@code address} with the README's boot lines: a replica of the
+   * other address, its write fence closed, until an agent decides.
+   */
+  void startRedis(String address) throws IOException {
+    String other = address.equals("127.0.0.1") ? "127.0.0.2" : "127.0.0.1";
     Path data = Files.createDirectories(dir.resolve("redis-" + address));
     List<String> command =
         new ArrayList<>(
@@ -141,10 +145,12 @@ class PreferredMasterIT {
                 "--dir",
                 data.toString(),
                 "--repl-diskless-sync-delay",
-                "0"));
-    if (replicaOf != null) {
-      command.addAll(List.of("--replicaof", replicaOf, Integer.toString(port)));
-    }
+                "0",
+                "--min-replicas-to-write",
+                "1000000",
+                "--replicaof",
+                other,
+                Integer.toString(port)));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -155,6 +161,12 @@ class PreferredMasterIT {
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
         .until(() -> "PONG".equals(redis(address, "PING")));
+  }
+
+  /** What vm-b's agent does to its Redis when it takes the master role: fence open, promoted. */
+  void promoteAsVmBsAgentWould() throws IOException {
+    redis("127.0.0.2", "CONFIG", "SET", "min-replicas-to-write", "0");
+    redis("127.0.0.2", "REPLICAOF", "NO", "ONE");
   }
 
   Object redis(String address, String... command) throws IOException {
@@ -194,8 +206,8 @@ class PreferredMasterIT {
   @Test
   void theMasterThatStopsBeingPreferredHandsOverLosslesslyAndDoesNotTakeTheRoleBack()
       throws Exception {
-    startRedis("127.0.0.1", null);
-    startRedis("127.0.0.2", "127.0.0.1");
+    startRedis("127.0.0.1");
+    startRedis("127.0.0.2");
     Path file = writePair(pairYaml("vm-a"));
     try (AgentRuntime runtime = start(file)) {
       await()
@@ -208,6 +220,14 @@ class PreferredMasterIT {
                 String info = (String) redis("127.0.0.1", "INFO", "replication");
                 assertThat(info).contains("ip=127.0.0.2").contains("state=online");
               });
+      // vm-b's Redis linked only at its first reconnect after vm-a's promotion (it booted as a
+      // replica of a replica): let vm-a's agent see it connected in two checks of its own before
+      // the switchover that needs it.
+      await()
+          .during(Duration.ofMillis(250))
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () -> ((String) redis("127.0.0.1", "INFO", "replication")).contains("state=online"));
       redis("127.0.0.1", "SET", "written-before", "kept");
 
       writePair(pairYaml("vm-b"));
@@ -217,7 +237,7 @@ class PreferredMasterIT {
           .atMost(Duration.ofSeconds(2))
           .pollInterval(Duration.ofMillis(2))
           .until(this::releasedByVmA);
-      redis("127.0.0.2", "REPLICAOF", "NO", "ONE");
+      promoteAsVmBsAgentWould();
       peerPriority = 100; // vm-b has not reloaded yet: it still advertises 100
       await()
           .atMost(Duration.ofSeconds(5))
@@ -249,8 +269,9 @@ class PreferredMasterIT {
   @Test
   void aBackupThatBecomesPreferredWaitsForTheHandOverThenAdvertisesItsNewPriority()
       throws Exception {
-    startRedis("127.0.0.2", null);
-    startRedis("127.0.0.1", "127.0.0.2");
+    startRedis("127.0.0.2");
+    promoteAsVmBsAgentWould();
+    startRedis("127.0.0.1");
     peerPriority = 150; // vm-b, the preferred master, holds the role
     Path file = writePair(pairYaml("vm-b"));
     try (AgentRuntime runtime = start(file)) {

@@ -122,7 +122,14 @@ class RedisAclTlsIT {
             + "\n    keyFile: "
             + agent.key()
             + "\n";
-    lab = PairLab.create(dir.resolve("lab"), GROUPS, redis, options);
+    // Without CONFIG SET the agent can neither open the fence the README's boot lines close nor log
+    // a boot-time replica in: the test of that refusal's messages keeps Redis's own defaults, where
+    // one command per group (the backup's fence and REPLICAOF) is refused.
+    PairLab.RedisBoot boot =
+        List.of(withoutRules).contains("+config|set")
+            ? PairLab.RedisBoot.PLAIN
+            : PairLab.RedisBoot.MANAGED;
+    lab = PairLab.create(dir.resolve("lab"), GROUPS, redis, options, boot);
     lab.startAgents();
   }
 

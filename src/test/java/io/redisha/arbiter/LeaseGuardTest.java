@@ -8,6 +8,7 @@ import io.redisha.arbiter.LeasePort.LeaseRecord;
 import io.redisha.arbiter.LeasePort.NotFound;
 import io.redisha.arbiter.LeasePort.Result;
 import io.redisha.arbiter.SplitBrainGuard.PeerView;
+import io.redisha.clock.Scheduler;
 import io.redisha.clock.VirtualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +208,98 @@ class LeaseGuardTest {
     while (scheduler.nanoTime() < end) {
       scheduler.advance(ADVERT);
       guard.takeoverRefusal(new PeerView(Duration.ofSeconds(10), false, null));
+    }
+  }
+
+  /**
+   * The router re-asks a refused takeover only every advert interval; the guard says when the Lease
+   * is ours so the takeover need not wait for that.
+   */
+  @Test
+  void theAcquisitionIsAnnouncedAndTheTakeoverIsAllowedAtThatMoment() {
+    store.put(null);
+    LeaseGuard guard = new LeaseGuard("vm-b", TIMING, scheduler, store, log::add);
+    long start = scheduler.nanoTime();
+    List<String> answers = new ArrayList<>();
+    guard.onTakeoverMayBeAllowed(
+        () ->
+            answers.add(
+                String.valueOf(
+                    guard.takeoverRefusal(
+                        new PeerView(
+                            Duration.ofNanos(scheduler.nanoTime() - start), false, null)))));
+
+    Duration takeover = silenceUntilTakeover(guard, masterDown().toNanos());
+
+    assertThat(answers).as("announced once, and allowed then").containsExactly("null");
+    assertThat(takeover).isGreaterThan(TIMING.fenceTime());
+  }
+
+  /**
+   * Seed 58037, shrunk: a master without proof that its peer follows (a cut pair link) holds the
+   * Lease, then its agent stalls for 1.2 s. On waking, the guard's maintenance round came before
+   * the group's first check and read the group's silence as "no longer needed": it released the
+   * Lease, and the peer took it while this node was still master. A round that runs late by a stall
+   * now waits for the group's next check, which wants the Lease again.
+   */
+  @Test
+  void aMasterWakingFromAStallKeepsTheLeaseItNeeds() {
+    store.put(null);
+    StallingScheduler agent = new StallingScheduler();
+    LeaseGuard guard = new LeaseGuard("vm-a", TIMING, agent, store, log::add);
+    long start = scheduler.nanoTime();
+    long now = start;
+    for (; now < start + TIMING.fenceTime().toNanos(); now += ADVERT.toNanos()) {
+      scheduler.advanceTo(now);
+      guard.holdRefusal(false);
+    }
+    assertThat(guard.held()).as("held before the stall: %s", log).isTrue();
+
+    agent.stallUntil(now + Duration.ofMillis(1200).toNanos());
+    scheduler.advanceTo(now + Duration.ofMillis(1200).toNanos());
+    assertThat(log).as("released on waking").noneMatch(line -> line.contains("released"));
+    long woke = scheduler.nanoTime();
+    for (now = woke; now < woke + TIMING.renewInterval().toNanos() * 2; now += ADVERT.toNanos()) {
+      scheduler.advanceTo(now);
+      assertThat(guard.holdRefusal(false)).as("%s", log).isNull();
+    }
+    assertThat(store.record.holder()).isEqualTo("vm-a");
+    assertThat(log).noneMatch(line -> line.contains("released"));
+  }
+
+  /**
+   * The agent's scheduler on the test's clock, which can stall: a task due while it is stalled runs
+   * only when the stall ends, as the agent's thread runs it after a GC pause or a SIGSTOP.
+   */
+  private final class StallingScheduler implements Scheduler {
+    private long stalledUntilNanos = Long.MIN_VALUE;
+
+    void stallUntil(long nanos) {
+      stalledUntilNanos = nanos;
+    }
+
+    @Override
+    public long nanoTime() {
+      return scheduler.nanoTime();
+    }
+
+    @Override
+    public long epochMillis() {
+      return scheduler.epochMillis();
+    }
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task) {
+      return scheduler.schedule(delay, () -> runOrDefer(task));
+    }
+
+    private void runOrDefer(Runnable task) {
+      long now = scheduler.nanoTime();
+      if (now < stalledUntilNanos) {
+        scheduler.schedule(Duration.ofNanos(stalledUntilNanos - now), task);
+      } else {
+        task.run();
+      }
     }
   }
 

@@ -15,7 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
   private static ClientWrites writes(String client, long gap, long lost, long beyond) {
     return new ClientWrites(
-        client, true, gap, lost, beyond, new float[] {-800, -2, gap - 2, gap + 2}, new float[0]);
+        client,
+        true,
+        gap,
+        -2,
+        gap,
+        lost,
+        beyond,
+        new float[] {-800, -2, gap - 2, gap + 2},
+        new float[0]);
   }
 
   private static FaultSample sample(
@@ -319,7 +327,15 @@ class ReportTest {
             Fault.HOST_CUT,
             16,
             new ClientWrites(
-                "raw-20ms", true, 4057, 2, 2, new float[0], new float[] {2210.4f, -3.2f}));
+                "raw-20ms",
+                true,
+                4057,
+                -3,
+                4057,
+                2,
+                2,
+                new float[0],
+                new float[] {2210.4f, -3.2f}));
 
     assertThat(sample.describe())
         .contains("raw-20ms: gap 4057 ms, lost 2 acknowledged at -3..2210 ms")

@@ -28,6 +28,27 @@ class WriteLogTest {
   }
 
   @Test
+  void theLongestGapIsPlacedAndTheGapAcrossAnInstantIsItsOwn() {
+    WriteLog log = new WriteLog("p");
+    log.recordAck(1, 100 * MS);
+    log.recordAck(2, 110 * MS);
+    log.recordAck(3, 112 * MS);
+    log.recordAck(4, 190 * MS);
+    log.recordAck(5, 192 * MS);
+
+    assertThat(log.longestGapStartNanos(90 * MS, 200 * MS)).isEqualTo(112 * MS);
+    assertThat(log.longestGapStartNanos(150 * MS, 400 * MS))
+        .as("a client that never recovers: from its last ack")
+        .isEqualTo(192 * MS);
+    assertThat(log.gapAcrossMillis(105 * MS)).as("a short gap, not the longest").isEqualTo(10);
+    assertThat(log.gapAcrossMillis(112 * MS))
+        .as("an ack at the instant is before it")
+        .isEqualTo(78);
+    assertThat(log.gapAcrossMillis(50 * MS)).as("no ack before").isEqualTo(-1);
+    assertThat(log.gapAcrossMillis(300 * MS)).as("no ack after").isEqualTo(-1);
+  }
+
+  @Test
   void anAckOutOfOrderIsRefused() {
     WriteLog log = new WriteLog("p");
     log.recordAck(4, 10);

@@ -275,7 +275,7 @@ class ImportAuthTest {
     for (String[] c : cases) {
       Path conf = conf(instance("redis_a", 51, "192.0.2.100/24", hmac(c[0].split("\n"))));
       Run run = run(conf, "--port", "redis_a=6379");
-      assertThat(run.code()).as(c[2] + ": " + run.err()).isEqualTo(1);
+      assertThat(run.code()).as(c[2] + ": " + run.err()).isEqualTo(2);
       assertThat(run.out()).isEmpty();
       assertThat(run.err())
           .as(c[2])

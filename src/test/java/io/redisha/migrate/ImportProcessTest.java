@@ -136,7 +136,7 @@ class ImportProcessTest {
         dir.resolve("vm-a/keepalived.conf"), text.toString().getBytes(StandardCharsets.ISO_8859_1));
 
     Result result = importIn(dir, List.of(), "vm-a/keepalived.conf");
-    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.code()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
     assertThat(result.err())
         .isEqualTo(
@@ -146,7 +146,7 @@ class ImportProcessTest {
 
   @Test
   @RequiresHost(tools = {"unshare", "chown"})
-  void anIncludeMatchTheImporterCannotReadIsOneLineAndExitTwo() throws Exception {
+  void anIncludeMatchTheImporterCannotReadIsOneLineAndExitTwoLikeAnyRefusal() throws Exception {
     Path confd = Files.createDirectories(dir.resolve("conf.d"));
     Files.writeString(
         confd.resolve("a.conf"), ImportRefusalTest.instance("redis_a", 51, "192.0.2.100/24"));
@@ -158,7 +158,7 @@ class ImportProcessTest {
     // mode-000 file of an unmapped owner is unreadable there as to any non-root importer.
     List<String> unprivileged = List.of("unshare", "--user", "--map-root-user");
     Result readable = importIn(dir, unprivileged, "keepalived.conf", "--port", "redis_a=6379");
-    assertThat(readable.code()).as(readable.err()).isEqualTo(1);
+    assertThat(readable.code()).as(readable.err()).isEqualTo(2);
     assertThat(readable.err()).contains("cannot tell the Redis port of vrrp_instance redis_s");
 
     chownAndLock(secret);

@@ -74,7 +74,7 @@ class ImportRefusalTest {
   }
 
   private static void assertRefusedCleanly(Run run) {
-    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
     assertThat(run.out()).as("nothing is emitted").isEmpty();
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
@@ -473,7 +473,7 @@ class ImportRefusalTest {
           .as("round " + round)
           .doesNotContain("Exception")
           .doesNotContain("\tat ");
-      assertThat(run.code()).as("round " + round + ": " + run.err()).isIn(0, 1);
+      assertThat(run.code()).as("round " + round + ": " + run.err()).isIn(0, ImportFiles.REFUSED);
       if (run.code() == 0) {
         emitted++;
         assertThat(PairValidation.validate(PairFile.parse(run.out(), "out", "pair").spec()))

@@ -211,7 +211,7 @@ class KeepalivedImportTest {
   void includesGlobsAndBlocksItDoesNotKnowAreWarnedWithTheirLine() throws Exception {
     Path conf = SAMPLES.resolve("includes/keepalived.conf");
     Run refused = run(conf.toString());
-    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.code()).isEqualTo(2);
     assertThat(refused.err())
         .contains("cannot tell the Redis port of vrrp_instance redis_b (")
         .contains("conf.d/redis-b.conf:1)")
@@ -274,7 +274,7 @@ class KeepalivedImportTest {
       })
   void aBrokenFileIsRefusedWithItsFileAndLine(String file, String message) {
     Run run = run(SAMPLES.resolve("broken").resolve(file).toString());
-    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains("refused").contains(message);
   }

@@ -109,6 +109,23 @@ class LettuceRedisNodeIT {
     assertThat(b.check(TIMEOUT).role()).isEqualTo(Role.MASTER);
   }
 
+  @Test
+  void openFenceAndPromoteLeavesAMasterGuardedAsAsked() {
+    RedisServerProcess masterServer = server();
+    RedisServerProcess replicaServer = server();
+    RedisNode replica = node(replicaServer.endpoint(), RedisNode.Listener.NONE);
+    replica.follow(RedisServerProcess.HOST, masterServer.port());
+    awaitReplicaOf(replica, masterServer.port());
+    replica.setWriteFence(WriteFence.Setting.CLOSED);
+    assertThat(WriteFence.state(replica.check(TIMEOUT))).isEqualTo(WriteFence.State.CLOSED);
+
+    replica.openFenceAndPromote(WriteFence.Setting.GUARDED);
+
+    ReplicationInfo promoted = replica.check(TIMEOUT);
+    assertThat(promoted.role()).isEqualTo(Role.MASTER);
+    assertThat(WriteFence.state(promoted)).isEqualTo(WriteFence.State.GUARDED);
+  }
+
   private static void awaitReplicaOf(RedisNode replica, int masterPort) {
     await()
         .atMost(WAIT)

@@ -45,6 +45,21 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
+   * Starts a server on {@code port} (from {@link #freePort}), for a pair whose servers name each
+   * other's port in their options; {@link #startAgain} restarts it with the same options, as a
+   * supervisor restarting it with its redis.conf would.
+   */
+  static RedisServerProcess startOn(int port, String... extraArgs) {
+    try {
+      RedisServerProcess server = new RedisServerProcess(port, List.of(extraArgs), null, null);
+      server.startProcess();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Starts a server that speaks only TLS on a free port, with {@code cert} as its certificate,
    * asking clients for a certificate signed by {@code ca}.
    */
@@ -211,7 +226,7 @@ final class RedisServerProcess implements AutoCloseable {
             });
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

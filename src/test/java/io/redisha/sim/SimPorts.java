@@ -57,6 +57,17 @@ final class SimPorts {
       command(() -> redis.setWriteFence(setting), done);
     }
 
+    /** As production sends them: both in one exchange, applied in order on arrival. */
+    @Override
+    public void openFenceAndPromote(WriteFence.Setting setting, Consumer<String> done) {
+      command(
+          () -> {
+            redis.setWriteFence(setting);
+            redis.promote();
+          },
+          done);
+    }
+
     @Override
     public void killNormalClients(Consumer<String> done) {
       command(redis::killNormalClients, done);

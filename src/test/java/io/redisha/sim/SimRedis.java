@@ -21,9 +21,9 @@ import java.util.OptionalLong;
  * It counts good replicas as Redis does: online (not in a full sync) and acknowledged at most
  * {@code min-replicas-max-lag} whole seconds ago, recounted at each acknowledgement, when a replica
  * comes or goes, and by a once-a-second cron (so a count may be up to a second stale); the agent
- * sets the lag with every fence. In the agent and link scenarios it boots as a replica of its peer
- * ({@code replicaof} in the same file, as the documentation recommends); in the first five it boots
- * as a master, the setup of users who did not add it.
+ * sets the lag with every fence. It boots as a replica of its peer ({@code replicaof} in the same
+ * file, as the documentation says) unless the world runs {@link RedisBoot#MASTER}, the setup of
+ * users who did not add it.
  */
 final class SimRedis {
   private static final long REPL_TIMEOUT_NANOS = Duration.ofSeconds(60).toNanos();
@@ -82,8 +82,8 @@ final class SimRedis {
     startedNanos = world.now();
     // With replicaof in redis.conf a restarted Redis boots as a replica of its peer and serves no
     // sync (-NOMASTERLINK) until an agent decides, so it cannot wipe the peer's replica even when
-    // its own agent is stalled or dead (seed 2877). Without it, it boots as an empty master.
-    master = !world.bootAsReplica;
+    // its own agent is stalled or dead (seeds 2877, 6270). Without it, it boots as an empty master.
+    master = world.boot == RedisBoot.MASTER;
     masterHost = master ? null : world.nodeIp(1 - node);
     masterPort = port;
     reconnectAtNanos = world.now();

@@ -56,8 +56,8 @@ final class SimWorld {
   final FenceTiming timing;
   final SafetyChecker checker;
 
-  /** Whether redis.conf boots each Redis as a replica of its peer ({@code replicaof}). */
-  final boolean bootAsReplica;
+  /** What redis.conf makes of each Redis process at boot. */
+  final RedisBoot boot;
 
   private final Inet4Address[] ips = new Inet4Address[2];
   private final PairSettings[] pairs = new PairSettings[2];
@@ -77,12 +77,17 @@ final class SimWorld {
   private long announcements;
 
   SimWorld(long seed, Scenario scenario, Protection protection, List<Fault> faults) {
+    this(seed, scenario, protection, faults, RedisBoot.fromProperty());
+  }
+
+  SimWorld(
+      long seed, Scenario scenario, Protection protection, List<Fault> faults, RedisBoot boot) {
     this.seed = seed;
     this.scenario = scenario;
     this.protection = protection;
     this.faults = List.copyOf(faults);
     this.random = new Random(seed * 31 + 7);
-    this.bootAsReplica = scenario == Scenario.AGENT_FAULT || scenario == Scenario.NODE_CHAOS;
+    this.boot = boot;
     this.network = new SimNetwork(random);
     this.api = new SimApiServer(this);
     this.etcd = new SimEtcd(this, seed);

@@ -67,14 +67,19 @@ final class Simulation {
   }
 
   static Failure run(long seed, Protection protection) {
+    return run(seed, protection, RedisBoot.fromProperty());
+  }
+
+  /** Runs one seed with each Redis booting as {@code boot} says. */
+  static Failure run(long seed, Protection protection, RedisBoot boot) {
     Scenario scenario = scenarioOf(seed);
     List<Fault> faults = faultsOf(seed);
-    SimWorld world = new SimWorld(seed, scenario, protection, faults);
+    SimWorld world = new SimWorld(seed, scenario, protection, faults, boot);
     String violation = world.run();
     if (violation == null) {
       return null;
     }
-    return shrink(seed, scenario, protection, faults, violation, world.trace());
+    return shrink(seed, scenario, protection, boot, faults, violation, world.trace());
   }
 
   /** Runs an explicit schedule; the violation or null. */
@@ -89,6 +94,7 @@ final class Simulation {
       long seed,
       Scenario scenario,
       Protection protection,
+      RedisBoot boot,
       List<Fault> faults,
       String violation,
       List<String> trace) {
@@ -109,7 +115,7 @@ final class Simulation {
           } else {
             continue;
           }
-          SimWorld world = new SimWorld(seed, scenario, protection, candidate);
+          SimWorld world = new SimWorld(seed, scenario, protection, candidate, boot);
           String result = world.run();
           if (result != null && rule(result).equals(rule)) {
             best = candidate;
