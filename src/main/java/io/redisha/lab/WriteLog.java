@@ -69,23 +69,8 @@ public final class WriteLog {
    * acks so a writer that never recovers shows the whole window as its gap.
    */
   public synchronized Window window(long fromNanos, long toNanos) {
-    long previous = fromNanos;
-    long longest = 0;
-    long count = 0;
-    for (int i = 0; i < acks; i++) {
-      long t = ackNanos[i];
-      if (t < fromNanos) {
-        continue;
-      }
-      if (t > toNanos) {
-        break;
-      }
-      longest = Math.max(longest, t - previous);
-      previous = t;
-      count++;
-    }
-    longest = Math.max(longest, toNanos - previous);
-    return new Window(count, longest / 1_000_000, 0);
+    Gaps gaps = gaps(fromNanos, toNanos);
+    return new Window(gaps.count(), gaps.longestNanos() / 1_000_000, 0);
   }
 
   /**
@@ -93,9 +78,17 @@ public final class WriteLog {
    * or {@code fromNanos}), so a run's gap can be placed against the fault.
    */
   public synchronized long longestGapStartNanos(long fromNanos, long toNanos) {
+    return gaps(fromNanos, toNanos).longestStartNanos();
+  }
+
+  /** The acks in {@code [fromNanos, toNanos]} and the longest time without one, with its start. */
+  private record Gaps(long count, long longestNanos, long longestStartNanos) {}
+
+  private Gaps gaps(long fromNanos, long toNanos) {
     long previous = fromNanos;
     long longest = 0;
     long start = fromNanos;
+    long count = 0;
     for (int i = 0; i < acks; i++) {
       long t = ackNanos[i];
       if (t < fromNanos) {
@@ -109,8 +102,13 @@ public final class WriteLog {
         start = previous;
       }
       previous = t;
+      count++;
     }
-    return toNanos - previous > longest ? previous : start;
+    if (toNanos - previous > longest) {
+      longest = toNanos - previous;
+      start = previous;
+    }
+    return new Gaps(count, longest, start);
   }
 
   /**
