@@ -95,7 +95,7 @@ abstract class FaultScenarios {
       figures.add("-- " + scenario + ", protection " + protection());
       figures.addAll(report.figures());
       reports.put(scenario, report);
-      keepLogs(lab, work, scenario, !report.settledAfter());
+      keepLogs(lab, work, scenario, !report.settledAfter() || troubled(report));
       return report;
     } catch (Exception | AssertionError e) {
       failures.put(scenario, e.toString());
@@ -112,13 +112,33 @@ abstract class FaultScenarios {
   }
 
   /**
-   * The agents' logs: printed when the pair did not settle; with {@code -Dfaults.logs=DIR}, every
-   * log of the lab (agents, Redis servers) is copied there (they go with the lab otherwise).
+   * Whether a group had two writable masters or lost an acknowledged write: the agents' logs are
+   * printed then, as they are gone with the lab by the time the scenario's assertions fail.
+   */
+  private static boolean troubled(FaultReport report) {
+    for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
+      FaultReport.GroupWrites writes = report.writes().get(group.name());
+      if (report.watch().twoWritable(group.name()).periods() > 0
+          || (writes != null && writes.lost() > 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The agents' logs: printed when the pair did not settle or a group was troubled; with {@code
+   * -Dfaults.logs=DIR}, every log of the lab (agents, Redis servers) is copied there (they go with
+   * the lab otherwise).
    */
   private void keepLogs(PairLab lab, Path work, String scenario, boolean print) throws Exception {
     if (print) {
       for (String host : List.of(PairLab.VM_A, PairLab.VM_B)) {
-        System.out.println("agent log of " + host + " (not settled):\n" + tail(lab.agentLog(host)));
+        System.out.println(
+            "agent log of "
+                + host
+                + " (not settled, two writable masters or a loss):\n"
+                + tail(lab.agentLog(host)));
       }
     }
     String keep = System.getProperty("faults.logs");
