@@ -675,15 +675,7 @@ public final class LabRun {
                 }
               }
             });
-    for (PairLab.Group g : lab.groups()) {
-      List<String> problems = new ArrayList<>();
-      PairWatch.Overlap two = report.watch().twoWritable(g.name());
-      if (two.periods() > 0) {
-        problems.add(
-            "two writable masters " + two.periods() + " times (" + two.totalMillis() + " ms)");
-      }
-      recordWatched(report, g, problems, "one writable master throughout", 0);
-    }
+    recordOneWritableMaster(report);
     return report;
   }
 
@@ -748,6 +740,12 @@ public final class LabRun {
                 moments.repair = System.nanoTime();
               }
             });
+    recordOneWritableMaster(report);
+    return report;
+  }
+
+  /** Records, per group, whether it ever had two writable masters in {@code report}'s watch. */
+  private void recordOneWritableMaster(FaultReport report) {
     for (PairLab.Group g : lab.groups()) {
       List<String> problems = new ArrayList<>();
       PairWatch.Overlap two = report.watch().twoWritable(g.name());
@@ -761,7 +759,6 @@ public final class LabRun {
       }
       recordWatched(report, g, problems, "one writable master throughout", 0);
     }
-    return report;
   }
 
   /**
