@@ -157,13 +157,18 @@ final class LettuceRedisNode implements RedisNode {
 
   /**
    * {@code min-replicas-to-write} as it acts (0 when {@code min-replicas-max-lag} is 0, which turns
-   * it off); empty when CONFIG GET is not allowed, which leaves the agent without a write fence.
+   * it off); empty when CONFIG GET is not allowed, which leaves the agent without a write fence. A
+   * CONFIG GET that got no answer (a lossy or cut link) fails the whole check like the INFO it came
+   * with: it says nothing about the ACL, and a look that cannot tell whether the fence is closed
+   * did not see the server.
+   *
+   * @throws RedisNodeException when CONFIG GET got no answer or failed for another reason
    */
   private OptionalInt writeFenceSetting(CompletionStage<Map<String, String>> reply, long deadline) {
     Map<String, String> settings;
     try {
       settings = await(reply, deadline, AgentAcl.CONFIG_GET, "CONFIG GET min-replicas-*");
-    } catch (RedisNodeException e) {
+    } catch (RedisRefusedException e) {
       reply.toCompletableFuture().cancel(false);
       if (fenceUnreadable.compareAndSet(false, true)) {
         LOG.warn(
@@ -173,6 +178,9 @@ final class LettuceRedisNode implements RedisNode {
             e.getMessage());
       }
       return OptionalInt.empty();
+    } catch (RedisNodeException e) {
+      reply.toCompletableFuture().cancel(false);
+      throw e;
     }
     try {
       int toWrite = Integer.parseInt(settings.getOrDefault("min-replicas-to-write", "0"));

@@ -323,6 +323,29 @@ class LettuceRedisNodeIT {
     }
   }
 
+  @Test
+  void aCheckWhoseConfigGetGetsNoAnswerFailsInsteadOfReportingTheFenceUnreadable()
+      throws Exception {
+    RedisServerProcess server = server();
+    try (SingleSectionInfoProxy lossy = new SingleSectionInfoProxy(server.port())) {
+      lossy.refuseMultiSectionInfo = false;
+      RedisNode node =
+          node(RedisEndpoint.of(RedisServerProcess.HOST, lossy.port()), RedisNode.Listener.NONE);
+      assertThat(node.check(TIMEOUT).minReplicasToWrite()).isPresent();
+
+      // INFO answers, the CONFIG GET that came with it does not in time: the server was not seen.
+      lossy.configReplyDelayMillis = 1500;
+      assertThatThrownBy(() -> node.check(Duration.ofMillis(300)))
+          .isInstanceOf(RedisNodeException.class)
+          .hasMessageContaining("CONFIG GET min-replicas-* got no answer in time");
+
+      lossy.configReplyDelayMillis = 0;
+      ReplicationInfo after =
+          await().atMost(WAIT).ignoreExceptions().until(() -> node.check(TIMEOUT), info -> true);
+      assertThat(after.minReplicasToWrite()).as("the fence is read again").isPresent();
+    }
+  }
+
   private RedisServerProcess server(String... args) {
     RedisServerProcess server = RedisServerProcess.start(args);
     toClose.add(server);

@@ -16,13 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback port in front of a real redis-server that answers INFO with more than one section as
  * Redis before 7.0 does ({@code -ERR syntax error}) and passes every other command through, one at
- * a time. Counts the INFO commands it refused and passed.
+ * a time. Counts the INFO commands it refused and passed. It can also hold back the reply to every
+ * CONFIG command for a while, as a lossy link does to the segment that carries it.
  */
 final class SingleSectionInfoProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int redisPort;
   final AtomicInteger refusedInfo = new AtomicInteger();
   final AtomicInteger passedInfo = new AtomicInteger();
+  volatile boolean refuseMultiSectionInfo = true;
+  volatile long configReplyDelayMillis;
 
   SingleSectionInfoProxy(int redisPort) throws IOException {
     this.redisPort = redisPort;
@@ -59,7 +62,7 @@ final class SingleSectionInfoProxy implements AutoCloseable {
           return;
         }
         if (command.getFirst().equalsIgnoreCase("INFO")) {
-          if (command.size() > 2) {
+          if (command.size() > 2 && refuseMultiSectionInfo) {
             refusedInfo.incrementAndGet();
             toClient.write("-ERR syntax error\r\n".getBytes(StandardCharsets.US_ASCII));
             toClient.flush();
@@ -69,11 +72,16 @@ final class SingleSectionInfoProxy implements AutoCloseable {
         }
         toRedis.write(raw.toByteArray());
         toRedis.flush();
+        if (command.getFirst().equalsIgnoreCase("CONFIG") && configReplyDelayMillis > 0) {
+          Thread.sleep(configReplyDelayMillis);
+        }
         copyReply(fromRedis, toClient);
         toClient.flush();
       }
     } catch (IOException e) {
       // either side closed: the connection ends
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
