@@ -452,8 +452,8 @@ final class LettuceRedisNode implements RedisNode {
   }
 
   /** Shuts down a session's client once nothing uses it any more. */
-  private static void retire(Session old) {
-    old.client().shutdownAsync(0, 2, TimeUnit.SECONDS);
+  private void retire(Session old) {
+    factory.retiring(old.client().shutdownAsync(0, 2, TimeUnit.SECONDS));
   }
 
   private void dropConnection() {

@@ -20,8 +20,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -50,6 +53,7 @@ public final class LettuceRedisNodes implements AutoCloseable {
   private final DefaultEventExecutorGroup computation;
   private final Duration connectTimeout;
   private final Set<LettuceRedisNode> open = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Void>> shuttingDown = ConcurrentHashMap.newKeySet();
 
   /** A factory whose connection attempts give up after {@link #DEFAULT_CONNECT_TIMEOUT}. */
   public LettuceRedisNodes() {
@@ -159,11 +163,27 @@ public final class LettuceRedisNodes implements AutoCloseable {
     open.remove(node);
   }
 
+  /** A retired client shutting down; {@link #close} waits for it before the shared threads end. */
+  void retiring(CompletableFuture<Void> shutdown) {
+    shuttingDown.add(shutdown);
+    shutdown.whenComplete((done, error) -> shuttingDown.remove(shutdown));
+  }
+
   /** Closes every node opened here and the shared threads. */
   @Override
   public void close() {
     for (LettuceRedisNode node : List.copyOf(open)) {
       node.close();
+    }
+    // A client still shutting down when the event loops end fails to notify its listeners (netty
+    // logs a RejectedExecutionException at every agent stop).
+    try {
+      CompletableFuture.allOf(shuttingDown.toArray(CompletableFuture[]::new))
+          .get(3, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // a client that does not end in time ends with the threads below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     // Given to lettuce, so not shut down by it.
