@@ -405,7 +405,8 @@ public final class AgentRuntime implements AutoCloseable {
             new RedisEndpoint("127.0.0.1", group.port(), access, localAddress),
             Duration.ofSeconds(1),
             local));
-    LettuceRedisPort peer = new LettuceRedisPort(group.name() + "-peer", scheduler);
+    LettuceRedisPort peer =
+        new LettuceRedisPort(group.name() + "-peer", scheduler).probing(peerAddress, group.port());
     peer.attach(
         redisNodes.open(
             new RedisEndpoint(peerAddress, group.port(), access, peerAddress),

@@ -1,12 +1,14 @@
 package io.redisha.agent;
 
 import io.redisha.clock.Scheduler;
+import io.redisha.net.TcpProbe;
 import io.redisha.redis.AgentAcl;
 import io.redisha.redis.RedisAccess;
 import io.redisha.redis.RedisNode;
 import io.redisha.redis.RedisRefusedException;
 import io.redisha.redis.ReplicationInfo;
 import io.redisha.redis.WriteFence;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,36 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
   public LettuceRedisPort attach(RedisNode redisNode) {
     this.node = redisNode;
     return this;
+  }
+
+  /** Where {@link #probeHost} connects: the peer's Redis port; null for our own Redis. */
+  private volatile InetSocketAddress probeTarget;
+
+  /** Lets {@link #probeHost} connect to {@code host}'s Redis port (the peer's). */
+  public LettuceRedisPort probing(String host, int port) {
+    this.probeTarget = new InetSocketAddress(host, port);
+    return this;
+  }
+
+  @Override
+  public void probeHost(Duration budget, Consumer<Boolean> done) {
+    InetSocketAddress target = probeTarget;
+    if (target == null) {
+      done.accept(false);
+      return;
+    }
+    // A thread of its own: the probe must not wait behind a look that hangs on the same link.
+    Thread.ofVirtual()
+        .name("probe-" + target.getHostString())
+        .start(
+            () -> {
+              boolean accepted = TcpProbe.anyAccepted(target, TcpProbe.ATTEMPTS, budget);
+              try {
+                scheduler.execute(() -> done.accept(accepted));
+              } catch (RejectedExecutionException e) {
+                // stopping: nobody waits for the answer
+              }
+            });
   }
 
   /** Duration of the last successful or failed check, or -1. */

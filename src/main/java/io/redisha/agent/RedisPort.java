@@ -71,6 +71,17 @@ public interface RedisPort {
   /** CLIENT UNPAUSE; {@code done} gets null on success, else the error. */
   void unpause(Consumer<String> done);
 
+  /**
+   * Whether the Redis's host accepts a plain TCP connection on its port within {@code budget},
+   * tried a few times independently ({@link io.redisha.net.TcpProbe}): proof that the host is up
+   * and the link passes packets, whatever becomes of the adverts and of the looks, which a lossy
+   * link fails as easily. {@code done} gets the answer; a port that cannot probe answers false (no
+   * evidence).
+   */
+  default void probeHost(Duration budget, Consumer<Boolean> done) {
+    done.accept(false);
+  }
+
   /** Where connection events go. */
   void setEvents(Events events);
 

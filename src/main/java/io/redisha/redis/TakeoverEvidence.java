@@ -36,7 +36,9 @@ import java.util.Optional;
  *   <li>Nothing answered, and a look started after the last advert failed: the peer's host is gone
  *       (its Redis unreachable too), the guard decides, as fast as before; unless the peer's
  *       adverts have lately gone missing and come back (a pair link that drops packets, where a
- *       look fails as easily as an advert): then only once the silence reaches the stall limit.
+ *       look fails as easily as an advert), or its host accepted a plain TCP connection since the
+ *       first missed advert (up, and the link passes packets): then only once the silence reaches
+ *       the stall limit.
  *   <li>Otherwise the backup waits for the look that is on its way.
  * </ul>
  *
@@ -68,6 +70,7 @@ public final class TakeoverEvidence {
     PEER_AGENT_SILENT,
     PEER_UNREACHABLE,
     LINK_DROPS_PACKETS,
+    PEER_HOST_ANSWERS,
     OURS_LACKS_DATA,
     OURS_CATCHING_UP,
     LOOKING
@@ -107,6 +110,9 @@ public final class TakeoverEvidence {
    * @param fence where our fence on the peer's Redis stands
    * @param linkDropsPackets the peer's adverts went missing and came back lately while this node
    *     was backup: the pair link drops packets, so a silence and a failed look are weak evidence
+   * @param hostAnswered the peer's host accepted a TCP connection on its Redis port, tried after
+   *     the first missed advert: it is up and the link passes packets, so a silence and a failed
+   *     look are weak evidence too (the first gap of a lossy link, before any advert came back)
    */
   public record Observed(
       boolean released,
@@ -119,7 +125,8 @@ public final class TakeoverEvidence {
       boolean lookFailed,
       boolean oursStreams,
       FenceProgress fence,
-      boolean linkDropsPackets) {
+      boolean linkDropsPackets,
+      boolean hostAnswered) {
     public Observed {
       Objects.requireNonNull(silence, "silence");
       Objects.requireNonNull(ours, "ours");
@@ -228,8 +235,8 @@ public final class TakeoverEvidence {
               + " would lose its writes");
     }
     boolean alive = seen.answered().isPresent() || seen.streamMoved();
-    if (!alive && seen.lookFailed() && seen.linkDropsPackets()) {
-      if (seen.silence().compareTo(stallLimit) < 0) {
+    if (!alive && seen.lookFailed() && seen.silence().compareTo(stallLimit) < 0) {
+      if (seen.linkDropsPackets()) {
         return new Verdict(
             Decision.WAIT,
             Reason.LINK_DROPS_PACKETS,
@@ -237,6 +244,17 @@ public final class TakeoverEvidence {
                 + seen.silence().toMillis()
                 + " ms and a look at the peer's Redis failed, but the pair link has been dropping"
                 + " adverts that came back: weak evidence until "
+                + stallLimit.toMillis()
+                + " ms of silence");
+      }
+      if (seen.hostAnswered()) {
+        return new Verdict(
+            Decision.WAIT,
+            Reason.PEER_HOST_ANSWERS,
+            "no adverts for "
+                + seen.silence().toMillis()
+                + " ms and a look at the peer's Redis failed, but its host accepted a connection"
+                + " since the first missed advert (a lossy link): weak evidence until "
                 + stallLimit.toMillis()
                 + " ms of silence");
       }

@@ -36,6 +36,7 @@ class TakeoverEvidenceTest {
         lookFailed,
         true,
         fence,
+        false,
         false);
   }
 
@@ -57,6 +58,7 @@ class TakeoverEvidenceTest {
             false,
             true,
             FenceProgress.NONE,
+            false,
             false);
 
     Verdict verdict = decide(released);
@@ -84,6 +86,7 @@ class TakeoverEvidenceTest {
             false,
             true,
             FenceProgress.IN_PROGRESS,
+            false,
             false);
 
     Verdict verdict = decide(released);
@@ -162,6 +165,7 @@ class TakeoverEvidenceTest {
             false,
             false,
             FenceProgress.NONE,
+            false,
             false);
 
     Verdict verdict = decide(notStreaming);
@@ -197,6 +201,7 @@ class TakeoverEvidenceTest {
             false,
             false,
             FenceProgress.NONE,
+            false,
             false);
 
     Verdict verdict = decide(released);
@@ -224,6 +229,7 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
     Verdict holding =
         decide(
@@ -238,6 +244,7 @@ class TakeoverEvidenceTest {
                 false,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
     Verdict unreachable =
         decide(
@@ -252,6 +259,7 @@ class TakeoverEvidenceTest {
                 true,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
 
     assertThat(lacking.decision()).isEqualTo(Decision.WAIT);
@@ -285,6 +293,7 @@ class TakeoverEvidenceTest {
                 true,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
     Verdict afterFenced =
         decide(
@@ -299,6 +308,7 @@ class TakeoverEvidenceTest {
                 true,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
 
     assertThat(afterServing.decision()).isEqualTo(Decision.WAIT);
@@ -326,6 +336,7 @@ class TakeoverEvidenceTest {
                 true,
                 false,
                 FenceProgress.NONE,
+                false,
                 false));
 
     assertThat(verdict.decision()).isEqualTo(Decision.WAIT);
@@ -354,6 +365,7 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 FenceProgress.NONE,
+                false,
                 false));
     Verdict caughtUp =
         decide(seen(3800, Optional.of(fencedPeer), false, false, FenceProgress.NONE));
@@ -383,6 +395,7 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 FenceProgress.NONE,
+                false,
                 false));
     Verdict caughtUp =
         decide(
@@ -397,6 +410,7 @@ class TakeoverEvidenceTest {
                 false,
                 true,
                 FenceProgress.NONE,
+                false,
                 false));
 
     assertThat(behind.decision()).isEqualTo(Decision.FENCE_FIRST);
@@ -419,7 +433,8 @@ class TakeoverEvidenceTest {
             true,
             true,
             FenceProgress.NONE,
-            true);
+            true,
+            false);
     Observed lossyLong =
         new Observed(
             false,
@@ -432,7 +447,8 @@ class TakeoverEvidenceTest {
             true,
             true,
             FenceProgress.NONE,
-            true);
+            true,
+            false);
     Observed lossyStillLooking =
         new Observed(
             false,
@@ -445,7 +461,8 @@ class TakeoverEvidenceTest {
             false,
             true,
             FenceProgress.NONE,
-            true);
+            true,
+            false);
 
     Verdict waits = decide(lossy);
     Verdict takes = decide(lossyLong);
@@ -469,5 +486,41 @@ class TakeoverEvidenceTest {
     assertThat(PeerAdverts.stallLimit(10)).isEqualTo(Duration.ofSeconds(2));
     assertThat(PeerAdverts.stallLimit(100)).isEqualTo(Duration.ofSeconds(20));
     assertThat(PeerAdverts.stallLimit(3)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  /** The first gap of a lossy link: a silence, a failed look, no stream yet; the host answered. */
+  private static Observed firstGap(long silenceMillis, boolean hostAnswered) {
+    return new Observed(
+        false,
+        Duration.ofMillis(silenceMillis),
+        Optional.of(STREAMING),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        true,
+        true,
+        FenceProgress.NONE,
+        false,
+        hostAnswered);
+  }
+
+  @Test
+  void aHostThatAcceptedAConnectionSinceTheFirstMissedAdvertMakesAFailedLookWeakEvidence() {
+    Verdict waits = decide(firstGap(361, true));
+    Verdict takesAtTheStallLimit = decide(firstGap(2000, true));
+    Verdict takesWhenTheHostIsSilentToo = decide(firstGap(361, false));
+
+    assertThat(waits.decision()).isEqualTo(Decision.WAIT);
+    assertThat(waits.reason()).isEqualTo(Reason.PEER_HOST_ANSWERS);
+    assertThat(waits.explanation())
+        .isEqualTo(
+            "no adverts for 361 ms and a look at the peer's Redis failed, but its host accepted a"
+                + " connection since the first missed advert (a lossy link): weak evidence until"
+                + " 2000 ms of silence");
+    assertThat(takesAtTheStallLimit.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(takesAtTheStallLimit.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
+    assertThat(takesWhenTheHostIsSilentToo.decision()).isEqualTo(Decision.GUARD_DECIDES);
+    assertThat(takesWhenTheHostIsSilentToo.reason()).isEqualTo(Reason.PEER_UNREACHABLE);
   }
 }

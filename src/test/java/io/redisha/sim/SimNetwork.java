@@ -13,6 +13,12 @@ import java.util.Random;
 final class SimNetwork {
   private final Random random;
 
+  /**
+   * The probes' own dice ({@link #probeSegmentLost}, {@link #probeDelay}), so that probing leaves
+   * every other draw, and so the schedules of the recorded seeds, as they were.
+   */
+  private final Random probes;
+
   /** Partition of the pair link, counted so overlapping faults nest. */
   int pairCuts;
 
@@ -26,8 +32,24 @@ final class SimNetwork {
   int duplicateFaults;
   int delayFaults;
 
-  SimNetwork(Random random) {
+  SimNetwork(Random random, long probeSeed) {
     this.random = random;
+    this.probes = new Random(probeSeed);
+  }
+
+  /**
+   * Whether the lossy link dropped one segment of a connection attempt (a SYN or its SYN-ACK); the
+   * kernel's first SYN retransmission comes after a second, later than any probe waits.
+   */
+  boolean probeSegmentLost() {
+    return lossRate > 0 && probes.nextDouble() < lossRate;
+  }
+
+  /** One-way delay of a probe's segment, like {@link #delay}. */
+  Duration probeDelay() {
+    long base = 200_000L + probes.nextInt(300_000);
+    long extra = extraDelayNanos == 0 ? 0 : (long) (probes.nextDouble() * extraDelayNanos);
+    return Duration.ofNanos(base + extra);
   }
 
   /** Whether TCP from {@code from} to {@code to} gets through now. */

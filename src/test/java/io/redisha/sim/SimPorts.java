@@ -2,6 +2,7 @@ package io.redisha.sim;
 
 import io.redisha.agent.RedisPort;
 import io.redisha.agent.VipPort;
+import io.redisha.net.TcpProbe;
 import io.redisha.redis.WriteFence;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -171,6 +172,52 @@ final class SimPorts {
     @Override
     public void unpause(Consumer<String> done) {
       command(redis::unpause, done);
+    }
+
+    /**
+     * {@link TcpProbe#ATTEMPTS} connection attempts spread over {@code budget}: one is accepted
+     * when its SYN and SYN-ACK both get through (each lost on a lossy link, blocked by a cut) and
+     * the peer's Redis listens; a refused or unanswered attempt says nothing.
+     */
+    @Override
+    public void probeHost(Duration budget, Consumer<Boolean> done) {
+      int to = redis.node;
+      boolean[] settled = {false};
+      world.scheduler.schedule(
+          budget,
+          () -> {
+            if (!settled[0]) {
+              settled[0] = true;
+              agent.execute(() -> done.accept(false));
+            }
+          });
+      long spacing = budget.toNanos() / TcpProbe.ATTEMPTS;
+      for (int i = 0; i < TcpProbe.ATTEMPTS; i++) {
+        world.scheduler.schedule(
+            Duration.ofNanos(spacing * i),
+            () -> {
+              if (!world.network.up(from, to) || world.network.probeSegmentLost()) {
+                return;
+              }
+              world.scheduler.schedule(
+                  world.network.probeDelay(),
+                  () -> {
+                    if (!redis.alive
+                        || !world.network.up(to, from)
+                        || world.network.probeSegmentLost()) {
+                      return;
+                    }
+                    world.scheduler.schedule(
+                        world.network.probeDelay(),
+                        () -> {
+                          if (!settled[0]) {
+                            settled[0] = true;
+                            agent.execute(() -> done.accept(true));
+                          }
+                        });
+                  });
+            });
+      }
     }
 
     @Override

@@ -88,7 +88,7 @@ final class SimWorld {
     this.faults = List.copyOf(faults);
     this.random = new Random(seed * 31 + 7);
     this.boot = boot;
-    this.network = new SimNetwork(random);
+    this.network = new SimNetwork(random, seed * 131 + 17);
     this.api = new SimApiServer(this);
     this.etcd = new SimEtcd(this, seed);
     for (int node = 0; node < 2; node++) {
