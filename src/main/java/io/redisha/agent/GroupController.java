@@ -1552,7 +1552,8 @@ public final class GroupController {
   }
 
   /**
-   * Whether the VRRP election chooses the peer over this node (its priority is higher, or ties).
+   * Whether the VRRP election chooses the peer over this node: it is the preferred master, or
+   * neither is and its address is the higher.
    */
   private boolean peerOutranks() {
     if (group.preferredMaster() != null) {
