@@ -1539,10 +1539,13 @@ public final class GroupController {
    */
   private String bootRaceRefusal() {
     boolean heardPeer = router.lastMaster() != null || router.peerReleased();
+    // An agent that did not run heard nothing meanwhile (a stall of both at boot, seen under CI
+    // load): it listens again from its wake.
+    long since = Math.max(firstBackupNanos, wokeFromStallNanos);
     Duration listened =
         firstBackupNanos == Long.MIN_VALUE
             ? Duration.ZERO
-            : Duration.ofNanos(scheduler.nanoTime() - firstBackupNanos);
+            : Duration.ofNanos(scheduler.nanoTime() - since);
     String refusal = BootRace.refusal(heardPeer, peerOutranks(), listened, stallLimit).orElse(null);
     if (refusal != null && !bootRaceLogged) {
       bootRaceLogged = true;

@@ -34,7 +34,9 @@ public final class BootRace {
    * @param heardPeer whether this node has heard an advert of the peer since its agent started
    * @param peerOutranks whether the election would choose the peer over this node (its priority is
    *     higher, or equal with the higher address)
-   * @param listened how long this node has been backup since its agent started (zero before)
+   * @param listened how long this node has listened as backup: since it first became backup after
+   *     its agent started, or since its agent last woke from a stall, whichever is later (zero
+   *     before it was backup)
    * @param limit how long a node that the peer outranks listens before it takes over
    */
   public static Optional<String> refusal(
