@@ -20,7 +20,9 @@ import java.util.Optional;
  * the stall limit. A peer that starts with it becomes master within a master-down interval of its
  * own start and is heard first; a peer that is not there costs the lower-ranked node that wait
  * once, at its start, and nothing later: once it has heard the peer, a silence is a failure, not a
- * start. A release (priority 0) is hearing the peer, so a handover is never delayed.
+ * start. A release (priority 0) is hearing the peer, so a handover is never delayed. Without an
+ * arbiter this narrows the race and does not close it: a preferred peer whose agent reaches backup
+ * about the limit later than ours can still become master at the moment ours does.
  *
  * <p>Pure: a function of what the caller observed.
  */
