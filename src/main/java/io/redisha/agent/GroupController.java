@@ -9,6 +9,7 @@ import io.redisha.clock.Scheduler.Cancellable;
 import io.redisha.pair.PairSettings;
 import io.redisha.pair.PairValidation;
 import io.redisha.redis.BootLines;
+import io.redisha.redis.BootRace;
 import io.redisha.redis.HealthTracker;
 import io.redisha.redis.MasterConflict;
 import io.redisha.redis.PeerAdverts;
@@ -29,6 +30,7 @@ import io.redisha.vrrp.VrrpState;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -1321,6 +1323,9 @@ public final class GroupController {
     silenceLook.cancel();
     lastEvidence = null;
     fenceVerdict = WriteFence.Verdict.NOT_OPENED_YET;
+    if (to == VrrpState.BACKUP && firstBackupNanos == Long.MIN_VALUE) {
+      firstBackupNanos = scheduler.nanoTime();
+    }
     if (to == VrrpState.MASTER) {
       demotePeer = fencedPeerRunId != null && scheduler.nanoTime() - fencedAtNanos < FENCE_VALID;
       fencedPeerRunId = null;
@@ -1515,6 +1520,10 @@ public final class GroupController {
     if (stale != null) {
       return stale;
     }
+    String starting = bootRaceRefusal();
+    if (starting != null) {
+      return starting;
+    }
     forgetFenceIfPeerSpoke();
     TakeoverEvidence.Verdict verdict = TakeoverEvidence.decide(observed(), stallLimit);
     if (verdict.reason() == TakeoverEvidence.Reason.LOOKING) {
@@ -1537,6 +1546,45 @@ public final class GroupController {
     }
     lastEvidence = refusal == null ? null : verdict.reason();
     return refusal;
+  }
+
+  /** When this node first became backup since its agent started, {@code Long.MIN_VALUE} before. */
+  private long firstBackupNanos = Long.MIN_VALUE;
+
+  private boolean bootRaceLogged;
+
+  /**
+   * Why a node the election would not choose waits before its first takeover on silence ({@link
+   * BootRace}), or null.
+   */
+  private String bootRaceRefusal() {
+    boolean heardPeer = router.lastMaster() != null || router.peerReleased();
+    // An agent that did not run heard nothing meanwhile (a stall of both at boot, seen under CI
+    // load): it listens again from its wake.
+    long since = Math.max(firstBackupNanos, wokeFromStallNanos);
+    Duration listened =
+        firstBackupNanos == Long.MIN_VALUE
+            ? Duration.ZERO
+            : Duration.ofNanos(scheduler.nanoTime() - since);
+    String refusal = BootRace.refusal(heardPeer, peerOutranks(), listened, stallLimit).orElse(null);
+    if (refusal != null && !bootRaceLogged) {
+      bootRaceLogged = true;
+      log.accept("group " + group.name() + ": not taking over yet: " + refusal);
+    }
+    return refusal;
+  }
+
+  /**
+   * Whether the VRRP election chooses the peer over this node: it is the preferred master, or
+   * neither is and its address is the higher.
+   */
+  private boolean peerOutranks() {
+    if (group.preferredMaster() != null) {
+      return group.preferredMaster().equals(pair.link().peerNode());
+    }
+    return Arrays.compareUnsigned(
+            pair.link().peerAddress().getAddress(), pair.link().localAddress().getAddress())
+        > 0;
   }
 
   private SplitBrainGuard.PeerView peerView(boolean fenced) {
