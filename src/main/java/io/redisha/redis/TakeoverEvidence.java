@@ -235,29 +235,22 @@ public final class TakeoverEvidence {
               + " would lose its writes");
     }
     boolean alive = seen.answered().isPresent() || seen.streamMoved();
-    if (!alive && seen.lookFailed() && seen.silence().compareTo(stallLimit) < 0) {
-      if (seen.linkDropsPackets()) {
-        return new Verdict(
-            Decision.WAIT,
-            Reason.LINK_DROPS_PACKETS,
-            "no adverts for "
-                + seen.silence().toMillis()
-                + " ms and a look at the peer's Redis failed, but the pair link has been dropping"
-                + " adverts that came back: weak evidence until "
-                + stallLimit.toMillis()
-                + " ms of silence");
-      }
-      if (seen.hostAnswered()) {
-        return new Verdict(
-            Decision.WAIT,
-            Reason.PEER_HOST_ANSWERS,
-            "no adverts for "
-                + seen.silence().toMillis()
-                + " ms and a look at the peer's Redis failed, but its host accepted a connection"
-                + " since the first missed advert (a lossy link): weak evidence until "
-                + stallLimit.toMillis()
-                + " ms of silence");
-      }
+    if (!alive
+        && seen.lookFailed()
+        && (seen.linkDropsPackets() || seen.hostAnswered())
+        && seen.silence().compareTo(stallLimit) < 0) {
+      return new Verdict(
+          Decision.WAIT,
+          seen.linkDropsPackets() ? Reason.LINK_DROPS_PACKETS : Reason.PEER_HOST_ANSWERS,
+          "no adverts for "
+              + seen.silence().toMillis()
+              + " ms and a look at the peer's Redis failed, but "
+              + (seen.linkDropsPackets()
+                  ? "the pair link has been dropping adverts that came back"
+                  : "its host accepted a connection since the first missed advert (a lossy link)")
+              + ": weak evidence until "
+              + stallLimit.toMillis()
+              + " ms of silence");
     }
     if (!alive) {
       return seen.lookFailed()
