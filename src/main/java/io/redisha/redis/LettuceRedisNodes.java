@@ -176,7 +176,7 @@ public final class LettuceRedisNodes implements AutoCloseable {
       node.close();
     }
     // A client still shutting down when the event loops end fails to notify its listeners (netty
-    // logs a RejectedExecutionException at every agent stop).
+    // logs a RejectedExecutionException at agent stops).
     try {
       CompletableFuture.allOf(shuttingDown.toArray(CompletableFuture[]::new))
           .get(3, TimeUnit.SECONDS);
