@@ -44,7 +44,13 @@ class AgentHttpSurfaceIT {
   static final int PROBE_PORT = 9737;
   static final String TOKEN = "it-token-" + Long.toHexString(System.nanoTime());
   static final Duration HOLD = Duration.ofSeconds(60);
-  static final Duration PROBE_BOUND = Duration.ofSeconds(1);
+
+  /**
+   * A probe that waited behind the held request would wait its {@link
+   * AgentHttpServer#MAX_REQUEST_SECONDS} (5 s); 2 s leaves a loaded host its stalls (the first
+   * probe of a CI run took 1004 ms, every other 1-2 ms).
+   */
+  static final Duration PROBE_BOUND = Duration.ofSeconds(2);
 
   /** The agent's request bound plus the JDK server's 1 s timer plus slack for a loaded machine. */
   static final Duration CLOSED_WITHIN = Duration.ofSeconds(AgentHttpServer.MAX_REQUEST_SECONDS + 3);
