@@ -730,7 +730,7 @@ public final class GroupController {
    */
   private WriteFence.Setting masterFence() {
     if (!guard.arbitrated()) {
-      return coldStartHold() ? WriteFence.Setting.CLOSED : WriteFence.Setting.OPEN;
+      return WriteFence.Setting.OPEN;
     }
     return guard.holdsArbiter() && !peerLink.peerFollows(local)
         ? WriteFence.Setting.OPEN
@@ -769,7 +769,9 @@ public final class GroupController {
             reconcileRole(); // stepped down meanwhile: close it again
             return;
           }
-          noteFenceSet(fence, sent, runId);
+          fenceOpenedAt = sent;
+          fenceOpenedOnRunId = Optional.of(runId);
+          markFence(fence);
           if (local.isMaster()) {
             commandInFlight = false;
             if (vip.held() && !demotePeer) {
@@ -817,24 +819,13 @@ public final class GroupController {
             return;
           }
           lastRoleFailure = null;
-          noteFenceSet(fence, sent, runId);
+          fenceOpenedAt = sent;
+          fenceOpenedOnRunId = Optional.of(runId);
+          markFence(fence);
           log.accept("group " + group.name() + ": Redis promoted to master");
           markRole(true);
           onPromoted();
         });
-  }
-
-  /**
-   * Records the fence this node set as master, so a check can tell when the peer closed it ({@link
-   * WriteFence#decide}); a fence this node closed itself ({@link #coldStartHold}) is not one it
-   * opened.
-   */
-  private void noteFenceSet(WriteFence.Setting fence, long sent, String runId) {
-    if (fence != WriteFence.Setting.CLOSED) {
-      fenceOpenedAt = sent;
-      fenceOpenedOnRunId = Optional.of(runId);
-    }
-    markFence(fence);
   }
 
   private void onPromoted() {
@@ -1335,22 +1326,6 @@ public final class GroupController {
     if (to == VrrpState.BACKUP && firstBackupNanos == Long.MIN_VALUE) {
       firstBackupNanos = scheduler.nanoTime();
     }
-    long now = scheduler.nanoTime();
-    boolean starting =
-        firstBackupNanos != Long.MIN_VALUE && now - firstBackupNanos < 2 * stallLimit.toNanos();
-    unheardTakeoverNanos =
-        to == VrrpState.MASTER && starting && !heardPeerSinceStart() && !guard.arbitrated()
-            ? now
-            : Long.MIN_VALUE;
-    if (unheardTakeoverNanos != Long.MIN_VALUE) {
-      log.accept(
-          "group "
-              + group.name()
-              + ": the peer has not been heard since this agent started: our Redis takes no"
-              + " writes until the peer's follows it, a look finds it gone, or "
-              + stallLimit.toMillis()
-              + " ms pass without a second master");
-    }
     if (to == VrrpState.MASTER) {
       demotePeer = fencedPeerRunId != null && scheduler.nanoTime() - fencedAtNanos < FENCE_VALID;
       fencedPeerRunId = null;
@@ -1573,50 +1548,6 @@ public final class GroupController {
     return refusal;
   }
 
-  /**
-   * Since when this node is master having taken the role on silence without hearing its peer since
-   * its agent started (both agents starting together), {@code Long.MIN_VALUE} otherwise or once the
-   * hold below ended.
-   */
-  private long unheardTakeoverNanos = Long.MIN_VALUE;
-
-  /**
-   * Without an arbiter, a node that took the role on silence without ever having heard its peer
-   * keeps its Redis's fence closed until the peer's Redis follows it, a look started since finds
-   * the peer's Redis gone, or the stall limit has passed: when both agents start together, both can
-   * take the role within VRRP's skew (20 ms) on a loaded host, even after {@link BootRace}'s wait
-   * (seen once in 66 loaded boots: the preferred agent reached backup 2 s after the other), and the
-   * one that yields then throws away every write it took. Held, neither takes one until the adverts
-   * have met. Only a takeover within twice the stall limit of the agent's start is held (the race
-   * is one of starts): a cold start costs up to Redis's reconnect second before the first write,
-   * and a lone agent whose peer never speaks is not held at every later takeover.
-   */
-  private boolean coldStartHold() {
-    if (unheardTakeoverNanos == Long.MIN_VALUE) {
-      return false;
-    }
-    long now = scheduler.nanoTime();
-    String ended =
-        peerLink.peerFollows(local)
-            ? "the peer's Redis follows ours"
-            : failedLookStartedNanos >= unheardTakeoverNanos
-                ? "the peer's Redis did not answer a look"
-                : now - unheardTakeoverNanos >= stallLimit.toNanos()
-                    ? "no second master in " + stallLimit.toMillis() + " ms"
-                    : null;
-    if (ended == null) {
-      return true;
-    }
-    unheardTakeoverNanos = Long.MIN_VALUE;
-    log.accept("group " + group.name() + ": Redis takes writes: " + ended);
-    return false;
-  }
-
-  /** Whether this node heard an advert of the peer (a release too) since its agent started. */
-  private boolean heardPeerSinceStart() {
-    return router.lastMaster() != null || router.peerReleased();
-  }
-
   /** When this node first became backup since its agent started, {@code Long.MIN_VALUE} before. */
   private long firstBackupNanos = Long.MIN_VALUE;
 
@@ -1627,7 +1558,7 @@ public final class GroupController {
    * BootRace}), or null.
    */
   private String bootRaceRefusal() {
-    boolean heardPeer = heardPeerSinceStart();
+    boolean heardPeer = router.lastMaster() != null || router.peerReleased();
     // An agent that did not run heard nothing meanwhile (a stall of both at boot, seen under CI
     // load): it listens again from its wake.
     long since = Math.max(firstBackupNanos, wokeFromStallNanos);

@@ -79,50 +79,6 @@ class GroupControllerRedisGoneTest {
   }
 
   /**
-   * Both agents starting together can both take the role on silence within VRRP's skew: a node that
-   * took it without having heard its peer since its start keeps its Redis's fence closed (the VIP
-   * up, writes refused) until the peer's Redis follows ours, and does not take its own closed fence
-   * for the peer's.
-   */
-  @Test
-  void aTakeoverWithoutHavingHeardThePeerTakesNoWriteUntilThePeersRedisFollows() {
-    ours.peerLinked = false;
-    ours.minReplicasToWrite = WriteFence.CLOSED;
-    controller = controller();
-    controller.start();
-    scheduler.advance(Duration.ofMillis(1500));
-
-    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
-    assertThat(vip.held).isTrue();
-    assertThat(ours.minReplicasToWrite).isEqualTo(WriteFence.CLOSED);
-    assertThat(timeline).noneMatch(l -> l.contains("fenced by the peer"));
-
-    ours.peerLinked = true;
-    scheduler.advance(Duration.ofMillis(300));
-
-    assertThat(timeline).contains("log group a: Redis takes writes: the peer's Redis follows ours");
-    assertThat(ours.minReplicasToWrite).isEqualTo(WriteFence.OPEN);
-    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
-  }
-
-  /** Nobody follows and nothing competes: the hold ends after the stall limit (2 s). */
-  @Test
-  void aTakeoverWithoutHavingHeardThePeerOpensAfterTheStallLimitWithoutASecondMaster() {
-    ours.peerLinked = false;
-    ours.minReplicasToWrite = WriteFence.CLOSED;
-    controller = controller();
-    controller.start();
-    scheduler.advance(Duration.ofMillis(1500));
-    assertThat(ours.minReplicasToWrite).isEqualTo(WriteFence.CLOSED);
-
-    scheduler.advance(Duration.ofMillis(2500));
-
-    assertThat(timeline).contains("log group a: Redis takes writes: no second master in 2000 ms");
-    assertThat(ours.minReplicasToWrite).isEqualTo(WriteFence.OPEN);
-    assertThat(controller.router().state()).isEqualTo(VrrpState.MASTER);
-  }
-
-  /**
    * Our Redis dies: the VIP goes at once, with the priority-0 release. A supervisor may restart it
    * empty within milliseconds, and a client must not find that empty master behind the VIP.
    */
@@ -308,20 +264,10 @@ class GroupControllerRedisGoneTest {
     boolean alive = true;
     boolean master = true;
     boolean restarted;
-    boolean peerLinked = true;
-
-    /** The fence as CONFIG GET reads it; null: not readable (most tests here). */
-    Integer minReplicasToWrite;
-
     Events events = reason -> {};
 
     ReplicationInfo info() {
-      ReplicationInfo info = rawInfo();
-      return minReplicasToWrite == null ? info : info.withMinReplicasToWrite(minReplicasToWrite);
-    }
-
-    private ReplicationInfo rawInfo() {
-      boolean linked = peer.reachable && !peer.master && peerLinked;
+      boolean linked = peer.reachable && !peer.master;
       return new ReplicationInfo(
           master ? Role.MASTER : Role.REPLICA,
           restarted ? "run-ours-2" : "run-ours",
@@ -376,14 +322,7 @@ class GroupControllerRedisGoneTest {
 
     @Override
     public void setWriteFence(WriteFence.Setting setting, Consumer<String> done) {
-      command(
-          "CONFIG SET fence " + setting.name().toLowerCase(Locale.ROOT),
-          () -> {
-            if (minReplicasToWrite != null) {
-              minReplicasToWrite = setting.minReplicasToWrite();
-            }
-          },
-          done);
+      command("CONFIG SET fence " + setting.name().toLowerCase(Locale.ROOT), () -> {}, done);
     }
 
     @Override
