@@ -421,48 +421,9 @@ class TakeoverEvidenceTest {
 
   @Test
   void onALinkThatDropsPacketsAFailedLookIsWeakEvidenceUntilTheStallLimit() {
-    Observed lossy =
-        new Observed(
-            false,
-            Duration.ofMillis(1999),
-            Optional.of(STREAMING),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            true,
-            true,
-            FenceProgress.NONE,
-            true,
-            false);
-    Observed lossyLong =
-        new Observed(
-            false,
-            Duration.ofMillis(2000),
-            Optional.of(STREAMING),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            true,
-            true,
-            FenceProgress.NONE,
-            true,
-            false);
-    Observed lossyStillLooking =
-        new Observed(
-            false,
-            Duration.ofMillis(400),
-            Optional.of(STREAMING),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            false,
-            true,
-            FenceProgress.NONE,
-            true,
-            false);
+    Observed lossy = silentAfterMissedAdverts(1999, true, true, false);
+    Observed lossyLong = silentAfterMissedAdverts(2000, true, true, false);
+    Observed lossyStillLooking = silentAfterMissedAdverts(400, false, true, false);
 
     Verdict waits = decide(lossy);
     Verdict takes = decide(lossyLong);
@@ -488,8 +449,12 @@ class TakeoverEvidenceTest {
     assertThat(PeerAdverts.stallLimit(3)).isEqualTo(Duration.ofSeconds(1));
   }
 
-  /** The first gap of a lossy link: a silence, a failed look, no stream yet; the host answered. */
-  private static Observed firstGap(long silenceMillis, boolean hostAnswered) {
+  /**
+   * A backup whose Redis streams from the peer, the peer silent for {@code silenceMillis} with no
+   * look answered and no stream seen since: what a lossy link or a cut looks like.
+   */
+  private static Observed silentAfterMissedAdverts(
+      long silenceMillis, boolean lookFailed, boolean linkDropsPackets, boolean hostAnswered) {
     return new Observed(
         false,
         Duration.ofMillis(silenceMillis),
@@ -498,11 +463,16 @@ class TakeoverEvidenceTest {
         Optional.empty(),
         Optional.empty(),
         false,
-        true,
+        lookFailed,
         true,
         FenceProgress.NONE,
-        false,
+        linkDropsPackets,
         hostAnswered);
+  }
+
+  /** The first gap of a lossy link: a silence, a failed look, no advert back yet. */
+  private static Observed firstGap(long silenceMillis, boolean hostAnswered) {
+    return silentAfterMissedAdverts(silenceMillis, true, false, hostAnswered);
   }
 
   @Test
