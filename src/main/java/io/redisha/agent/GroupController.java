@@ -142,6 +142,7 @@ public final class GroupController {
   private boolean checkInFlight;
   private boolean peerCheckInFlight;
   private boolean commandInFlight;
+  private boolean keeperInUse;
   private boolean clientsToKill;
   private String dataRefusal;
   private String followRefusal;
@@ -284,6 +285,8 @@ public final class GroupController {
       redis.killNormalClients(error -> {});
     }
     silenceLook.cancel();
+    keeperInUse = false;
+    redis.releaseKeeper();
     guard.close();
   }
 
@@ -375,6 +378,7 @@ public final class GroupController {
         fence(refusal);
       }
     }
+    tendWriteKeeper();
   }
 
   private void checkPeer(Duration timeout) {
@@ -721,20 +725,47 @@ public final class GroupController {
 
   /**
    * The write fence of our Redis while this node is master. Without an arbiter nothing but this
-   * agent makes the node legitimate: open. With one, guarded while the replica is the proof, so a
-   * master cut off from its peer stops taking writes within {@link WriteFence#GUARDED_CLOSE} even
+   * agent makes the node legitimate: open. With one, always guarded: a replica must acknowledge, so
+   * a master cut off from its peer stops taking writes within {@link WriteFence#GUARDED_CLOSE} even
    * when this agent stalls or dies before it fences itself ({@link io.redisha.arbiter.FenceTiming}
-   * keeps that below the fence time); open only while the node holds the arbiter's key and the
-   * replica does not follow (it restarts, resyncs or is cut off), and guarded again as soon as the
-   * replica follows, before the key is released.
+   * keeps that below the fence time). While the node holds the arbiter's key and the peer's replica
+   * does not follow, that replica is the agent's own ({@link #tendWriteKeeper}).
    */
   private WriteFence.Setting masterFence() {
-    if (!guard.arbitrated()) {
-      return WriteFence.Setting.OPEN;
+    return guard.arbitrated() ? WriteFence.Setting.GUARDED : WriteFence.Setting.OPEN;
+  }
+
+  /**
+   * Keeps our guarded Redis writable while this node is master on the arbiter's word alone: our
+   * dead-man replica acknowledges at every tick, but only while Redis, stopping at most {@link
+   * WriteFence#GUARDED_CLOSE} after the last acknowledgement, stops before the arbiter may give the
+   * key to the peer (a tick to spare). A key held with a stale "open" fence was the hole: a master
+   * whose agent died while it held the key kept taking writes after the peer took over (simulation
+   * seeds 1011517, 1019278). Released as soon as the peer's replica follows or the key is gone.
+   */
+  private void tendWriteKeeper() {
+    boolean needed =
+        router.state() == VrrpState.MASTER
+            && guard.arbitrated()
+            && guard.holdsArbiter()
+            && local != null
+            && local.isMaster()
+            && !peerLink.peerFollows(local);
+    if (!needed) {
+      if (keeperInUse) {
+        keeperInUse = false;
+        redis.releaseKeeper();
+      }
+      return;
     }
-    return guard.holdsArbiter() && !peerLink.peerFollows(local)
-        ? WriteFence.Setting.OPEN
-        : WriteFence.Setting.GUARDED;
+    long until =
+        guard.peerMayHoldFromNanos()
+            - WriteFence.GUARDED_CLOSE.toNanos()
+            - pair.health().interval().toNanos();
+    if (until > scheduler.nanoTime()) {
+      keeperInUse = true;
+      redis.keepWrites(until);
+    }
   }
 
   /**
@@ -830,6 +861,8 @@ public final class GroupController {
 
   private void onPromoted() {
     if (router.state() == VrrpState.MASTER) {
+      tendWriteKeeper(); // a takeover on the arbiter's word: writes flow once the keeper
+      // acknowledges
       vip.add();
       if (demotePeer) {
         demoteFencedPeer();
@@ -1036,6 +1069,14 @@ public final class GroupController {
       scheduleReannounceAfterConflict();
     }
     lastConflictNanos = now;
+    if (guard.arbitrated() && guard.holdsArbiter()) {
+      // The arbiter made us the master: the peer's Redis refuses writes unless its own agent holds
+      // the key, which it cannot, so every write since the split healed came here. Yielding on
+      // the data rule would throw them away (simulation seed 1019278: the peer, its agent stalled
+      // through the cut, had taken more before it stalled).
+      logConflict(ConflictPolicy.Decision.HOLD, source, "the arbiter's key is ours");
+      return ConflictPolicy.Decision.HOLD;
+    }
     MasterConflict.Verdict verdict =
         MasterConflict.decide(
             Optional.ofNullable(local),
@@ -1869,8 +1910,18 @@ public final class GroupController {
     }
   }
 
+  /**
+   * Notes a look that found our Redis streaming from the peer's, a master that takes writes: the
+   * peer may keep its role on our acknowledgements. One whose fence is closed takes none and keeps
+   * no role on them (etcd seed 19: the peer's agent, restarted as backup, left its Redis a master
+   * we had fenced, ours following it; our node held the key and waited for that master forever).
+   */
   private void notePeerServing() {
-    if (peer != null && peer.isMaster() && local != null && peerLink.streaming(local)) {
+    if (peer != null
+        && peer.isMaster()
+        && WriteFence.state(peer) != WriteFence.State.CLOSED
+        && local != null
+        && peerLink.streaming(local)) {
       peerServedNanos = scheduler.nanoTime();
     }
   }

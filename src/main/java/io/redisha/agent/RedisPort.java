@@ -82,6 +82,20 @@ public interface RedisPort {
     done.accept(false);
   }
 
+  /**
+   * The dead-man replica of our own Redis ({@link io.redisha.redis.WriteKeeper}): attaches it if
+   * needed and has it acknowledge now, but only if the clock ({@code Scheduler.nanoTime}) is still
+   * before {@code untilNanos} when the acknowledgement goes out. While it acknowledges, it counts
+   * as the good replica a guarded write fence asks for; when its acknowledgements stop (the agent
+   * stalls, or its key runs short) Redis refuses writes within {@link WriteFence#GUARDED_CLOSE},
+   * and when the agent dies the kernel closes the connection and Redis refuses them at once. A port
+   * of a Redis the agent does not own ignores it.
+   */
+  default void keepWrites(long untilNanos) {}
+
+  /** Detaches the dead-man replica, if attached: Redis drops it at once. */
+  default void releaseKeeper() {}
+
   /** Where connection events go. */
   void setEvents(Events events);
 

@@ -24,6 +24,14 @@ import java.util.Objects;
  * {@link #of} gives it 2 adverts + 2 ticks + 200 ms to spare (the margin less its last advert), and
  * the constructor refuses a timing that does not.
  *
+ * <p>A master that holds the key without its replica keeps its guarded Redis writable with a
+ * replica of its own, the agent's dead-man replica: it acknowledges at every tick only while Redis,
+ * stopping within {@link WriteFence#GUARDED_CLOSE} of that acknowledgement (a tick to spare), stops
+ * before the arbiter may give the key to the peer (a whole lease duration after the renewal's send
+ * time). Each renewal therefore opens a window of lease duration less that bound and a tick, and
+ * renewals come at most that far apart, so the acknowledgements follow each other with no gap but a
+ * renewal's round trip (Redis counts the replica good for a whole second).
+ *
  * @param proofStaleness how old a "peer follows" proof can be when the master reads it
  * @param holdGrace how long a master without proof may go on without holding the arbiter
  * @param margin ticks, intervals and delays between the two sides
@@ -82,25 +90,46 @@ public record FenceTiming(
       throw new IllegalArgumentException(
           "renewInterval " + renewInterval.toMillis() + " ms must be at most a third of the lease");
     }
+    if (renewInterval.compareTo(keeperWindow(leaseDuration, tick)) > 0) {
+      throw new IllegalArgumentException(
+          "renewInterval "
+              + renewInterval.toMillis()
+              + " ms must be at most the lease duration less "
+              + WriteFence.GUARDED_CLOSE.toMillis()
+              + " ms and a tick ("
+              + keeperWindow(leaseDuration, tick).toMillis()
+              + " ms), the window in which a key holder's own replica may acknowledge");
+    }
+  }
+
+  /** How long after a renewal is sent the key holder's dead-man replica may acknowledge. */
+  private static Duration keeperWindow(Duration leaseDuration, Duration tick) {
+    return leaseDuration.minus(WriteFence.GUARDED_CLOSE).minus(tick);
   }
 
   /**
    * The timing for a pair with advert interval {@code advertInterval} and health interval {@code
    * tick}: margin = 2 adverts + 2 ticks + 200 ms, fence time = staleness + grace + margin + one
-   * advert, lease duration = fence time, renewals four times per lease.
+   * advert, lease duration = fence time, renewals four times per lease or, when that is shorter, as
+   * often as the dead-man replica's window asks (lease less {@link WriteFence#GUARDED_CLOSE} less a
+   * tick: 600 ms at 100 ms adverts and ticks).
    */
   public static FenceTiming of(Duration advertInterval, Duration tick) {
     Duration margin =
         advertInterval.multipliedBy(2).plus(tick.multipliedBy(2)).plus(Duration.ofMillis(200));
     Duration fence = PROOF_STALENESS.plus(HOLD_GRACE).plus(margin).plus(advertInterval);
     Duration lease = fence;
+    Duration renew = lease.dividedBy(4);
+    if (renew.compareTo(keeperWindow(lease, tick)) > 0) {
+      renew = keeperWindow(lease, tick);
+    }
     return new FenceTiming(
         PROOF_STALENESS,
         HOLD_GRACE,
         margin,
         fence,
         lease,
-        lease.dividedBy(4),
+        renew,
         Duration.ofMillis(Math.max(200, advertInterval.toMillis() * 2)),
         tick,
         advertInterval);

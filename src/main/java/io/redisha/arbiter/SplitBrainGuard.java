@@ -59,7 +59,8 @@ public interface SplitBrainGuard {
   /**
    * Whether a third voter can make this node a legitimate master without its replica (Lease, etcd).
    * Then the master's Redis is guarded while its replica is its proof ({@code
-   * io.redisha.redis.WriteFence}), and open only while {@link #holdsArbiter()}.
+   * io.redisha.redis.WriteFence}), and kept writable by the agent itself only while {@link
+   * #holdsArbiter()}.
    */
   default boolean arbitrated() {
     return false;
@@ -68,6 +69,17 @@ public interface SplitBrainGuard {
   /** Whether this node holds the arbiter's key now, by its own conservative reckoning. */
   default boolean holdsArbiter() {
     return false;
+  }
+
+  /**
+   * While this node holds the arbiter's key: the earliest time ({@code Scheduler.nanoTime}) at
+   * which the arbiter may give it to the peer, the send time of this node's last confirmed write
+   * plus the lease duration; {@code Long.MIN_VALUE} when it does not hold it. The master's Redis
+   * may take writes on this node's word (its dead-man replica, {@code
+   * io.redisha.redis.WriteKeeper}) only so long that it stops before then.
+   */
+  default long peerMayHoldFromNanos() {
+    return Long.MIN_VALUE;
   }
 
   /**

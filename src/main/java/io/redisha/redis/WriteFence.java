@@ -22,12 +22,13 @@ import java.util.Optional;
  *       it;
  *   <li>an agent opens the fence on its own Redis when its node becomes master, and closes it as
  *       soon as the node is anything else (backup, fault, stopping), whatever Redis's role;
- *   <li>with an arbiter (Lease, etcd) a master's fence is only guarded while its proof of
- *       legitimacy is its replica, and open only while it holds the arbiter's key: a master whose
- *       agent stalls or dies while it is cut off from its peer (it can no longer fence itself, and
- *       nobody can reach its Redis) stops taking writes before the peer may take over, because the
- *       replica's acknowledgements stopped too. Without an arbiter nothing but the agent can make a
- *       master legitimate, and the fence is open;
+ *   <li>with an arbiter (Lease, etcd) a master's fence is always guarded: a master whose agent
+ *       stalls or dies while it is cut off from its peer (it can no longer fence itself, and nobody
+ *       can reach its Redis) stops taking writes before the peer may take over, because the
+ *       replica's acknowledgements stopped too. While it holds the arbiter's key without its
+ *       replica, the replica that acknowledges is its agent's own ({@link WriteKeeper}), and only
+ *       for as long as the key covers. Without an arbiter nothing but the agent can make a master
+ *       legitimate, and the fence is open;
  *   <li>an agent that takes over from a peer whose Redis still serves (the peer's agent stalled or
  *       dead) closes the peer's fence first, over the peer Redis port it already uses;
  *   <li>a master that finds the fence of its own Redis closed, or its Redis made a replica, by

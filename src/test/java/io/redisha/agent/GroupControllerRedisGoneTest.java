@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ class GroupControllerRedisGoneTest {
   final PeerRedis peer = new PeerRedis();
   final Vip vip = new Vip();
   final PairSettings pair = GroupControllerLinkTest.pair();
+  SplitBrainGuard guard = SplitBrainGuard.NONE;
   GroupController controller;
 
   GroupController controller() {
@@ -54,7 +56,7 @@ class GroupControllerRedisGoneTest {
         ours,
         peer,
         vip,
-        SplitBrainGuard.NONE,
+        guard,
         advert -> {
           adverts.add(advert);
           timeline.add("advert " + advert.priority());
@@ -237,6 +239,115 @@ class GroupControllerRedisGoneTest {
     assertThat(timeline).containsSubsequence("ours: REPLICAOF NO ONE", "VIP add");
   }
 
+  /**
+   * Issue 13, the key-held agent crash: a master that holds the arbiter's key without its replica
+   * keeps its guarded Redis writable through its own dead-man replica, which acknowledges only
+   * while Redis (stopping within {@link WriteFence#GUARDED_CLOSE} of the last acknowledgement, a
+   * tick to spare) would stop before the peer may hold the key.
+   */
+  @Nested
+  class DeadManReplica {
+    final HeldKey key = new HeldKey();
+
+    final class HeldKey implements SplitBrainGuard {
+      boolean held = true;
+      long peerMayHoldFrom;
+
+      @Override
+      public String takeoverRefusal(PeerView peer) {
+        return null;
+      }
+
+      @Override
+      public String holdRefusal(boolean peerFollowing) {
+        return null;
+      }
+
+      @Override
+      public String describe() {
+        return "a key of the test";
+      }
+
+      @Override
+      public boolean arbitrated() {
+        return true;
+      }
+
+      @Override
+      public boolean holdsArbiter() {
+        return held;
+      }
+
+      @Override
+      public long peerMayHoldFromNanos() {
+        return held ? peerMayHoldFrom : Long.MIN_VALUE;
+      }
+    }
+
+    /** A master whose peer's replica is cut off, holding the key for {@code validFor} more. */
+    void cutOffMasterHoldingTheKey(Duration validFor) {
+      guard = key;
+      key.peerMayHoldFrom = Long.MAX_VALUE;
+      runAsMaster();
+      peer.reachable = false;
+      key.peerMayHoldFrom = scheduler.nanoTime() + validFor.toNanos();
+      scheduler.advance(Duration.ofMillis(300));
+    }
+
+    List<Long> acknowledgedUntil() {
+      return timeline.stream()
+          .filter(l -> l.startsWith("ours: keeper ACK until "))
+          .map(l -> Long.parseLong(l.substring("ours: keeper ACK until ".length())))
+          .toList();
+    }
+
+    @Test
+    void acknowledgesOnlyWhileRedisWouldStopBeforeThePeerMayHoldTheKey() {
+      cutOffMasterHoldingTheKey(Duration.ofMillis(3700));
+      long bound =
+          key.peerMayHoldFrom
+              - WriteFence.GUARDED_CLOSE.toNanos()
+              - pair.health().interval().toNanos();
+      assertThat(acknowledgedUntil()).isNotEmpty().allSatisfy(u -> assertThat(u).isEqualTo(bound));
+
+      timeline.clear();
+      key.peerMayHoldFrom = scheduler.nanoTime() + Duration.ofMillis(3050).toNanos();
+      scheduler.advance(Duration.ofMillis(500));
+      assertThat(acknowledgedUntil()).as("a key too short to cover Redis's close").isEmpty();
+    }
+
+    @Test
+    void isReleasedWhenThePeersReplicaFollowsAgainOrTheKeyIsGone() {
+      cutOffMasterHoldingTheKey(Duration.ofMillis(3700));
+      assertThat(acknowledgedUntil()).isNotEmpty();
+
+      peer.reachable = true;
+      scheduler.advance(Duration.ofMillis(500));
+      assertThat(timeline).contains("ours: keeper released");
+      timeline.clear();
+      scheduler.advance(Duration.ofMillis(500));
+      assertThat(acknowledgedUntil()).as("the replica follows").isEmpty();
+
+      peer.reachable = false;
+      key.peerMayHoldFrom = scheduler.nanoTime() + Duration.ofMillis(3700).toNanos();
+      scheduler.advance(Duration.ofMillis(500));
+      assertThat(acknowledgedUntil()).as("cut off again").isNotEmpty();
+      key.held = false;
+      timeline.clear();
+      scheduler.advance(Duration.ofMillis(500));
+      assertThat(timeline).contains("ours: keeper released");
+      assertThat(acknowledgedUntil()).as("the key is gone").isEmpty();
+    }
+
+    @Test
+    void withoutAnArbiterTheFenceIsOpenAndNoKeeperIsUsed() {
+      runAsMaster();
+      peer.reachable = false;
+      scheduler.advance(Duration.ofSeconds(1));
+      assertThat(timeline).noneMatch(l -> l.startsWith("ours: keeper"));
+    }
+  }
+
   VrrpAdvertisement advert(int priority) {
     try {
       return new VrrpAdvertisement(
@@ -328,6 +439,16 @@ class GroupControllerRedisGoneTest {
     @Override
     public void killNormalClients(Consumer<String> done) {
       command("CLIENT KILL TYPE normal", () -> {}, done);
+    }
+
+    @Override
+    public void keepWrites(long untilNanos) {
+      timeline.add("ours: keeper ACK until " + untilNanos);
+    }
+
+    @Override
+    public void releaseKeeper() {
+      timeline.add("ours: keeper released");
     }
 
     @Override

@@ -268,6 +268,49 @@ class LeaseGuardTest {
   }
 
   /**
+   * A master without proof takes the record and, while it holds it, says from when the peer may
+   * hold it: its last renewal's send time plus a lease duration, never earlier. Once nobody asks,
+   * the maintenance rounds release it: they renew what is asked for and never ask themselves (they
+   * come every 300 ms and a request counts for 300 ms, so a round that counted would keep it for
+   * good).
+   */
+  @Test
+  void aHeldRecordSaysWhenThePeerMayHoldItAndIsReleasedOnceNobodyAsks() {
+    store.put(null);
+    LeaseGuard guard = new LeaseGuard("vm-a", TIMING, scheduler, store, log::add);
+    assertThat(guard.peerMayHoldFromNanos()).isEqualTo(Long.MIN_VALUE);
+    long start = scheduler.nanoTime();
+    long lastWrite = Long.MIN_VALUE;
+    int version = store.version;
+    for (long now = start; now < start + Duration.ofSeconds(5).toNanos(); now += 100_000_000L) {
+      scheduler.advanceTo(now);
+      guard.holdRefusal(false);
+      if (store.version != version) {
+        version = store.version;
+        lastWrite = now;
+      }
+      if (guard.holdsArbiter()) {
+        // Never later than a lease duration after the store took our last write (a peer sees
+        // that version no earlier), and never more than a renewal interval and a round trip
+        // behind it.
+        assertThat(guard.peerMayHoldFromNanos())
+            .as("at %d ms", (now - start) / 1_000_000)
+            .isLessThanOrEqualTo(lastWrite + TIMING.leaseDuration().toNanos())
+            .isGreaterThanOrEqualTo(
+                lastWrite
+                    + TIMING.leaseDuration().toNanos()
+                    - TIMING.renewInterval().plus(ADVERT).plus(ROUND_TRIP).toNanos());
+      }
+    }
+    assertThat(guard.holdsArbiter()).isTrue();
+    assertThat(store.record.holder()).isEqualTo("vm-a");
+    scheduler.advance(TIMING.leaseDuration());
+    assertThat(store.record.holder()).as("released once nobody asked: %s", log).isNull();
+    assertThat(guard.holdsArbiter()).isFalse();
+    assertThat(guard.peerMayHoldFromNanos()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  /**
    * The agent's scheduler on the test's clock, which can stall: a task due while it is stalled runs
    * only when the stall ends, as the agent's thread runs it after a GC pause or a SIGSTOP.
    */

@@ -1586,13 +1586,14 @@ class PairRulesTableTest {
 
   @Test
   void aCallTimeoutLongerThanTheRenewalIntervalIsRefusedForThePair() {
-    // 100 ms adverts and checks: fence time 3700 ms, renewals every 925 ms.
+    // 100 ms adverts and checks: fence time 3700 ms, renewals every 600 ms (the key holder's
+    // dead-man replica acknowledges for 3700 - 3000 - 100 ms after each renewal).
     String slow = BASE.replace("callTimeoutMillis: 500", "callTimeoutMillis: 2000");
     assertThat(crdRefusals(slow)).as("the CRD's bounds allow it").isEmpty();
     assertThat(pairRefusals(slow))
         .extracting(Refusal::message)
         .anyMatch(
-            m -> m.contains("must be at most the lease renewal interval of this pair (925 ms)"));
+            m -> m.contains("must be at most the lease renewal interval of this pair (600 ms)"));
   }
 
   @Test

@@ -84,6 +84,20 @@ final class SimPorts {
       command(redis::unpause, done);
     }
 
+    /** The ACK goes out now, so the clock is read now; it reaches Redis over loopback. */
+    @Override
+    public void keepWrites(long untilNanos) {
+      if (world.now() >= untilNanos) {
+        return;
+      }
+      world.scheduler.schedule(LOCAL_LATENCY, redis::keeperAcked);
+    }
+
+    @Override
+    public void releaseKeeper() {
+      world.scheduler.schedule(LOCAL_LATENCY, redis::keeperGone);
+    }
+
     @Override
     public void setEvents(Events events) {
       redis.connectionLost = () -> events.connectionLost("connection reset");

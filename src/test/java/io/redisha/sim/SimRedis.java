@@ -63,6 +63,9 @@ final class SimRedis {
   long nextAckNanos;
   // node -> {ackNanos, offset, onlineFromNanos}
   final Map<Integer, long[]> replicaAcks = new LinkedHashMap<>();
+  // The agent's dead-man replica (WriteKeeper) on this server: attached or not, its last ACK.
+  boolean keeperAttached;
+  long keeperAckNanos;
   Runnable connectionLost = () -> {};
 
   SimRedis(SimWorld world, int node, String group, String ip, int port) {
@@ -94,6 +97,7 @@ final class SimRedis {
     minReplicasMaxLagSeconds = 10; // Redis's default
     blocked.clear();
     replicaAcks.clear();
+    keeperAttached = false;
     goodReplicaCount = 0;
     nextAckNanos = world.now() + world.random.nextInt(1_000) * 1_000_000L;
     nextGoodRecountNanos = world.now(); // replicationCron runs once a second from the start
@@ -155,6 +159,10 @@ final class SimRedis {
       String state = now < ack[2] ? "send_bulk" : "online";
       replicas.add(new ConnectedReplica(world.nodeIp(entry.getKey()), port, state, ack[1], lag));
     }
+    if (keeperAttached) {
+      long lag = now / 1_000_000_000L - keeperAckNanos / 1_000_000_000L;
+      replicas.add(new ConnectedReplica("127.0.0.1", 0, "online", 0, lag));
+    }
     Optional<MasterLink> link =
         master
             ? Optional.empty()
@@ -202,6 +210,31 @@ final class SimRedis {
                         now >= ack[2]
                             && nowSeconds - ack[0] / 1_000_000_000L <= minReplicasMaxLagSeconds)
                 .count();
+    if (keeperAttached
+        && nowSeconds - keeperAckNanos / 1_000_000_000L <= minReplicasMaxLagSeconds) {
+      goodReplicaCount++;
+    }
+  }
+
+  /**
+   * REPLCONF ACK from the agent's dead-man replica, attaching it first (a partial resync over
+   * loopback, online at once) while this server is a master.
+   */
+  void keeperAcked() {
+    if (!alive || !master) {
+      return;
+    }
+    keeperAttached = true;
+    keeperAckNanos = world.now();
+    recountGoodReplicas();
+  }
+
+  /** The dead-man replica's connection closed: released, or the agent's process died. */
+  void keeperGone() {
+    if (keeperAttached) {
+      keeperAttached = false;
+      recountGoodReplicas();
+    }
   }
 
   /** REPLCONF ACK (or a replica coming online) from {@code replica}. */
@@ -241,6 +274,7 @@ final class SimRedis {
     disconnectFromMaster();
     if (master) {
       dropReplicas();
+      keeperGone();
     }
     master = false;
     masterHost = host;

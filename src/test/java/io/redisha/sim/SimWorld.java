@@ -489,6 +489,10 @@ final class SimWorld {
         if (agent != null) {
           agent.crash();
           agents[node] = null;
+          // The kernel closes the dead process's sockets: its dead-man replicas go at once.
+          for (String group : GROUPS) {
+            redis(node, group).keeperGone();
+          }
           crashed.put(scheduled, node);
           event("agent " + nodeName(node) + " killed (VIPs and Redis roles left as they were)");
         }
