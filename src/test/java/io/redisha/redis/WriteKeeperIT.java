@@ -80,6 +80,30 @@ class WriteKeeperIT {
   }
 
   @Test
+  void theKeeperReadsTheStreamSoRedisNeverDropsItForItsBuffer() throws Exception {
+    RedisServerProcess server =
+        guardedServer("--client-output-buffer-limit", "replica", "1mb", "0", "0");
+    RawRedisClient client = client(server);
+    WriteKeeper keeper = keeper(server.endpoint());
+    acknowledging(keeper);
+    awaitWritable(client);
+
+    // 20 MB through a 1 MB replica buffer: far more than the socket buffers hold, so a keeper that
+    // stopped reading would be dropped; each value well below the limit, so one that reads is not.
+    String value = "v".repeat(64 * 1024);
+    for (int i = 0; i < 320; i++) {
+      assertThat(client.call("SET", "big-" + (i % 3), value))
+          .as("SET of 64 KiB number " + i)
+          .isEqualTo("OK");
+    }
+    Thread.sleep(1000);
+    assertThat(keeper.online()).isTrue();
+    assertThat(client.call("INFO", "replication")).contains("ip=127.0.0.1,port=0,state=online");
+    assertThat(Files.readString(server.log())).doesNotContain("output buffer limits");
+    assertThat(client.call("SET", "k", "v")).isEqualTo("OK");
+  }
+
+  @Test
   void releasedOrClosedTheKeeperLeavesAMasterThatRefusesTheNextWrite() throws Exception {
     RedisServerProcess server = guardedServer();
     RawRedisClient client = client(server);
