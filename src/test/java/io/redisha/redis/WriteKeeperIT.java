@@ -104,6 +104,34 @@ class WriteKeeperIT {
   }
 
   @Test
+  void aConnectionRedisDropsIsLoggedOnceAndAttachedAgain() throws Exception {
+    RedisServerProcess server = guardedServer();
+    RawRedisClient client = client(server);
+    WriteKeeper keeper = keeper(server.endpoint());
+    acknowledging(keeper);
+    awaitWritable(client);
+
+    assertThat(client.call("CLIENT", "KILL", "TYPE", "replica")).isEqualTo("1");
+    long killed = System.nanoTime();
+    assertThat(client.call("SET", "k", "v")).startsWith("-NOREPLICAS");
+    awaitWritable(client);
+    System.out.printf("attached again and writable %d ms after CLIENT KILL%n", millisSince(killed));
+    assertThat(logged.stream().filter(line -> line.contains("lost its replica connection")))
+        .hasSize(1);
+
+    server.kill();
+    await().atMost(ATTACH).until(() -> keeper.failure() != null && !keeper.online());
+    Thread.sleep(2500); // attempts against a port nobody listens on
+    assertThat(keeper.failure()).contains("connection refused");
+    assertThat(logged.stream().filter(line -> line.contains("connection refused"))).hasSize(1);
+    server.startAgain();
+    RawRedisClient again = client(server);
+    assertThat(again.call("SET", "k", "v")).startsWith("-NOREPLICAS");
+    awaitWritable(again);
+    assertThat(keeper.failure()).isNull();
+  }
+
+  @Test
   void releasedOrClosedTheKeeperLeavesAMasterThatRefusesTheNextWrite() throws Exception {
     RedisServerProcess server = guardedServer();
     RawRedisClient client = client(server);
