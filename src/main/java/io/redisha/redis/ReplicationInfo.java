@@ -89,6 +89,11 @@ public record ReplicationInfo(
     public boolean online() {
       return "online".equals(state);
     }
+
+    /** Whether this is the agent's own {@link WriteKeeper}, not a Redis replica. */
+    public boolean keeper() {
+      return port == WriteKeeper.LISTENING_PORT;
+    }
   }
 
   public ReplicationInfo {
