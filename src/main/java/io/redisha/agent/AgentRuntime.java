@@ -400,11 +400,8 @@ public final class AgentRuntime implements AutoCloseable {
     String localAddress = pair.link().localAddress().getHostAddress();
     String peerAddress = pair.link().peerAddress().getHostAddress();
     LettuceRedisPort local = new LettuceRedisPort(group.name() + "-local", scheduler);
-    local.attach(
-        redisNodes.open(
-            new RedisEndpoint("127.0.0.1", group.port(), access, localAddress),
-            Duration.ofSeconds(1),
-            local));
+    RedisEndpoint own = new RedisEndpoint("127.0.0.1", group.port(), access, localAddress);
+    local.keeping(own).attach(redisNodes.open(own, Duration.ofSeconds(1), local));
     LettuceRedisPort peer =
         new LettuceRedisPort(group.name() + "-peer", scheduler).probing(peerAddress, group.port());
     peer.attach(

@@ -755,6 +755,7 @@ public final class GroupController {
       if (keeperInUse) {
         keeperInUse = false;
         redis.releaseKeeper();
+        log.accept("group " + group.name() + ": our dead-man replica released");
       }
       return;
     }
@@ -763,7 +764,14 @@ public final class GroupController {
             - WriteFence.GUARDED_CLOSE.toNanos()
             - pair.health().interval().toNanos();
     if (until > scheduler.nanoTime()) {
-      keeperInUse = true;
+      if (!keeperInUse) {
+        keeperInUse = true;
+        log.accept(
+            "group "
+                + group.name()
+                + ": master on the arbiter's key without the peer's replica: our own dead-man"
+                + " replica keeps the guarded Redis writable while the key covers it");
+      }
       redis.keepWrites(until);
     }
   }

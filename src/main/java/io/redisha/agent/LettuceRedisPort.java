@@ -4,10 +4,12 @@ import io.redisha.clock.Scheduler;
 import io.redisha.net.TcpProbe;
 import io.redisha.redis.AgentAcl;
 import io.redisha.redis.RedisAccess;
+import io.redisha.redis.RedisEndpoint;
 import io.redisha.redis.RedisNode;
 import io.redisha.redis.RedisRefusedException;
 import io.redisha.redis.ReplicationInfo;
 import io.redisha.redis.WriteFence;
+import io.redisha.redis.WriteKeeper;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +93,41 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
     return this;
   }
 
+  /** Where the dead-man replica attaches: our own Redis; null for the peer's port. */
+  private volatile RedisEndpoint keeperEndpoint;
+
+  private WriteKeeper keeper;
+
+  /** Lets {@link #keepWrites} attach a dead-man replica ({@link WriteKeeper}) to {@code own}. */
+  public LettuceRedisPort keeping(RedisEndpoint own) {
+    this.keeperEndpoint = own;
+    return this;
+  }
+
+  /** The keeper, made at its first use and again after new credentials; null on the peer port. */
+  private synchronized WriteKeeper keeper() {
+    RedisEndpoint endpoint = keeperEndpoint;
+    if (keeper == null && endpoint != null) {
+      keeper = new WriteKeeper(endpoint, line -> LOG.info("{}: {}", endpoint, line));
+    }
+    return keeper;
+  }
+
+  @Override
+  public void keepWrites(long untilNanos) {
+    WriteKeeper current = keeper();
+    if (current != null) {
+      current.acknowledge(untilNanos);
+    }
+  }
+
+  @Override
+  public synchronized void releaseKeeper() {
+    if (keeper != null) {
+      keeper.release();
+    }
+  }
+
   /** Where {@link #probeHost} connects: the peer's Redis port; null for our own Redis. */
   private volatile InetSocketAddress probeTarget;
 
@@ -141,6 +178,13 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
     String access = accessProblem;
     if (access != null) {
       problems.add(access);
+    }
+    String keeperFailure;
+    synchronized (this) {
+      keeperFailure = keeper == null ? null : keeper.failure();
+    }
+    if (keeperFailure != null) {
+      problems.add(keeperFailure);
     }
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
@@ -227,6 +271,17 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
    *     masteruser}/{@code masterauth} then follow the new credentials at once
    */
   public void updateAccess(RedisAccess access, boolean configuresReplication) {
+    synchronized (this) {
+      RedisEndpoint endpoint = keeperEndpoint;
+      if (endpoint != null && !endpoint.access().equals(access)) {
+        // The next acknowledgement attaches with the new credentials.
+        keeperEndpoint = endpoint.withAccess(access);
+        if (keeper != null) {
+          keeper.close();
+          keeper = null;
+        }
+      }
+    }
     try {
       worker.execute(
           () -> {
@@ -324,6 +379,13 @@ public final class LettuceRedisPort implements RedisPort, RedisNode.Listener {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (keeper != null) {
+        keeper.close();
+        keeper = null;
+      }
+      keeperEndpoint = null;
+    }
     worker.shutdown();
     try {
       if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {
