@@ -88,16 +88,17 @@ class WriteKeeperIT {
   @Test
   void theKeeperReadsTheStreamSoRedisNeverDropsItForItsBuffer() throws Exception {
     RedisServerProcess server =
-        guardedServer("--client-output-buffer-limit", "replica", "1mb", "0", "0");
+        guardedServer("--client-output-buffer-limit", "replica", "8mb", "0", "0");
     RawRedisClient client = client(server);
     WriteKeeper keeper = keeper(server.endpoint());
     acknowledging(keeper);
     awaitWritable(client);
 
-    // 20 MB through a 1 MB replica buffer: far more than the socket buffers hold, so a keeper that
-    // stopped reading would be dropped; each value well below the limit, so one that reads is not.
+    // 40 MB through an 8 MB replica buffer (Redis's default is 256 MB): far more than the socket
+    // buffers hold, so a keeper that stopped reading would be dropped; one that reads never falls
+    // that far behind, even on a loaded machine (with a 1 MB limit one did, once).
     String value = "v".repeat(64 * 1024);
-    for (int i = 0; i < 320; i++) {
+    for (int i = 0; i < 640; i++) {
       assertThat(client.call("SET", "big-" + (i % 3), value))
           .as("SET of 64 KiB number " + i)
           .isEqualTo("OK");
