@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.redisha.testing.RequiresHost;
 import io.redisha.testing.TestPki;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,16 +88,17 @@ class WriteKeeperIT {
   @Test
   void theKeeperReadsTheStreamSoRedisNeverDropsItForItsBuffer() throws Exception {
     RedisServerProcess server =
-        guardedServer("--client-output-buffer-limit", "replica", "1mb", "0", "0");
+        guardedServer("--client-output-buffer-limit", "replica", "8mb", "0", "0");
     RawRedisClient client = client(server);
     WriteKeeper keeper = keeper(server.endpoint());
     acknowledging(keeper);
     awaitWritable(client);
 
-    // 20 MB through a 1 MB replica buffer: far more than the socket buffers hold, so a keeper that
-    // stopped reading would be dropped; each value well below the limit, so one that reads is not.
+    // 40 MB through an 8 MB replica buffer (Redis's default is 256 MB): far more than the socket
+    // buffers hold, so a keeper that stopped reading would be dropped; one that reads never falls
+    // that far behind, even on a loaded machine (with a 1 MB limit one did, once).
     String value = "v".repeat(64 * 1024);
-    for (int i = 0; i < 320; i++) {
+    for (int i = 0; i < 640; i++) {
       assertThat(client.call("SET", "big-" + (i % 3), value))
           .as("SET of 64 KiB number " + i)
           .isEqualTo("OK");
@@ -101,6 +108,42 @@ class WriteKeeperIT {
     assertThat(client.call("INFO", "replication")).contains("ip=127.0.0.1,port=0,state=online");
     assertThat(Files.readString(server.log())).doesNotContain("output buffer limits");
     assertThat(client.call("SET", "k", "v")).isEqualTo("OK");
+  }
+
+  @Test
+  void anAgentProcessStoppedOrKilledLeavesItsRedisRefusingWrites() throws Exception {
+    RedisServerProcess server = guardedServer();
+    RawRedisClient client = client(server);
+    AgentProcess agent = new AgentProcess(server.port());
+    toClose.add(agent);
+    awaitWritable(client);
+
+    // SIGSTOP, as a stalled VM or a long GC pause: its last deadline is 800 ms ahead.
+    agent.say("until 800");
+    agent.awaitLine("until set");
+    long stopped = System.nanoTime();
+    agent.signal("STOP");
+    long refused = awaitRefused(client, Duration.ofSeconds(5));
+    long stopMillis = TimeUnit.NANOSECONDS.toMillis(refused - stopped);
+    assertThat(stopMillis).isLessThanOrEqualTo(WriteFence.GUARDED_CLOSE.toMillis());
+    assertStaysRefused(
+        client, Duration.ofNanos(stopped + Duration.ofSeconds(5).toNanos() - System.nanoTime()));
+    agent.signal("CONT");
+    // Awake, it still holds acknowledgements given before the stop: none of them may go out.
+    assertStaysRefused(client, Duration.ofSeconds(2));
+    assertThat(client.call("INFO", "replication")).contains("ip=127.0.0.1,port=0");
+
+    agent.say("until 600000");
+    awaitWritable(client);
+    long killed = System.nanoTime();
+    agent.kill();
+    String reply = client.call("SET", "k", "after-kill");
+    long killMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killed);
+    assertThat(reply).as("the first SET after SIGKILL").startsWith("-NOREPLICAS");
+    System.out.printf(
+        "agent JVM: SIGSTOP -> first SET refused after %d ms (deadline 800 ms ahead);"
+            + " SIGKILL -> first SET refused %d us after the kill%n",
+        stopMillis, killMicros);
   }
 
   @Test
@@ -462,6 +505,110 @@ class WriteKeeperIT {
 
   private static long millisSince(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+  }
+
+  /**
+   * The agent as a process of its own: a JVM running {@link AgentStandIn}, so the kernel and the
+   * signals act on it as on the agent (SIGKILL closes its sockets, SIGSTOP freezes all its
+   * threads).
+   */
+  private static final class AgentProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Writer stdin;
+
+    AgentProcess(int port) throws Exception {
+      process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  AgentStandIn.class.getName(),
+                  Integer.toString(port))
+              .redirectErrorStream(true)
+              .start();
+      stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
+                  for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    lines.add(line);
+                    System.out.println("agent process: " + line);
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              });
+    }
+
+    void say(String command) throws IOException {
+      stdin.write(command + "\n");
+      stdin.flush();
+    }
+
+    void awaitLine(String line) {
+      await().atMost(ATTACH).until(() -> lines.contains(line));
+    }
+
+    void signal(String signal) throws Exception {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+
+    /** SIGKILL, then waits until the process is gone (its sockets closed by the kernel). */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      kill(); // SIGKILL also ends a stopped process
+    }
+  }
+
+  /**
+   * What the agent does with its keeper, in a process of its own: acknowledges every 100 ms with a
+   * deadline 300 ms ahead, never beyond the end set by a line {@code until <millis>} on stdin.
+   */
+  static final class AgentStandIn {
+    private static volatile boolean hasEnd;
+    private static volatile long endNanos;
+
+    public static void main(String[] args) throws Exception {
+      WriteKeeper keeper =
+          new WriteKeeper(
+              RedisEndpoint.of(HOST, Integer.parseInt(args[0])),
+              line -> System.out.println("keeper: " + line));
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    long millis = Long.parseLong(line.substring("until ".length()));
+                    endNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                    hasEnd = true;
+                    System.out.println("until set");
+                  }
+                } catch (IOException e) {
+                  // the test ended
+                }
+                System.exit(0);
+              });
+      while (true) {
+        long deadline = System.nanoTime() + ACK_WINDOW.toNanos();
+        if (hasEnd && endNanos - deadline < 0) {
+          deadline = endNanos;
+        }
+        keeper.acknowledge(deadline);
+        Thread.sleep(ACK_EVERY);
+      }
+    }
   }
 
   /** Plays the agent: acknowledges every 100 ms with a deadline 300 ms ahead, or in the past. */
