@@ -27,6 +27,8 @@ import java.util.Map;
  * @param writes each group's writes through its VIP
  * @param viewAfter the agents' view at the end
  * @param settledAfter whether every group ended with one master holding the VIP and a replica
+ * @param setUpNanos when a condition the fault needs began (a pair cut before an agent's kill), or
+ *     -1
  */
 public record FaultReport(
     String scenario,
@@ -41,7 +43,8 @@ public record FaultReport(
     PairWatch watch,
     Map<String, GroupWrites> writes,
     Map<String, GroupView> viewAfter,
-    boolean settledAfter) {
+    boolean settledAfter,
+    long setUpNanos) {
 
   /**
    * One group's writes through its VIP in the scenario.

@@ -478,6 +478,7 @@ public final class LabRun {
     long fault = -1;
     long repair = -1;
     long restarted = -1;
+    long setUp = -1;
   }
 
   @FunctionalInterface
@@ -680,6 +681,80 @@ public final class LabRun {
   }
 
   /**
+   * Group {@code groupName}'s master cut off from its peer only (clients and the arbiter still
+   * reach it) until it holds the arbiter's key and keeps its guarded Redis writable with its own
+   * dead-man replica; then its agent is SIGKILLed. The kernel closes that replica's connection, so
+   * Redis must refuse writes at once, before the peer, which takes over once the key has run out,
+   * takes any. The pair link heals 2 s after the peer holds the VIP and the agent starts again.
+   * What the master took during the cut never reached the peer and is excused; nothing after the
+   * kill.
+   */
+  public FaultReport keyHeldAgentCrash(String groupName) throws Exception {
+    announce(
+        "cut the pair link until group "
+            + groupName
+            + "'s master holds the key without its replica, then SIGKILL its agent; heal 2 s after"
+            + " the peer holds the VIP");
+    PairLab.Group group = lab.group(groupName);
+    FaultReport report =
+        watched(
+            "key held, agent SIGKILL",
+            groupName,
+            (master, survivor, moments) -> {
+              Path log = lab.agentLog(master);
+              long logSize = logSize(log);
+              String keeping = "group " + groupName + ": master on the arbiter's key";
+              // Stamped before the rules go in: a write acknowledged while they do may not have
+              // reached the peer when they took effect.
+              moments.setUp = System.nanoTime();
+              lab.network().partition(PairLab.VM_A, PairLab.VM_B);
+              try {
+                if (!waitFor(() -> logHas(log, logSize, keeping), Duration.ofSeconds(30))) {
+                  throw new IllegalStateException(
+                      master + "'s agent never kept its Redis on the key: '" + keeping + "'");
+                }
+                pause(Duration.ofSeconds(1));
+                lab.killAgent(master);
+                moments.fault = System.nanoTime();
+                waitFor(() -> lab.vipHolders(group).contains(survivor), Duration.ofSeconds(30));
+                pause(Duration.ofSeconds(2));
+              } finally {
+                lab.network().heal(PairLab.VM_A, PairLab.VM_B);
+                if (moments.fault > 0) {
+                  lab.startAgent(master);
+                }
+                moments.repair = System.nanoTime();
+              }
+            });
+    long excusedMillis =
+        report.setUpNanos() < 0 ? 0 : (report.faultNanos() - report.setUpNanos()) / 1_000_000;
+    for (PairLab.Group g : lab.groups()) {
+      List<String> problems = new ArrayList<>();
+      PairWatch.Overlap two = report.watch().twoWritable(g.name());
+      if (two.periods() > 0) {
+        problems.add("two writable masters " + two.periods() + " times");
+      }
+      recordWatched(report, g, problems, "one writable master, lost only the cut's", excusedMillis);
+    }
+    return report;
+  }
+
+  /** Whether {@code log} has a line containing {@code text} after byte {@code from}. */
+  private static boolean logHas(Path log, long from, String text) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      file.seek(from);
+      for (String line = file.readLine(); line != null; line = file.readLine()) {
+        if (line.contains(text)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * The replica's Redis of group {@code groupName} killed and started again at once (empty, so it
    * resyncs in full). The master stays; with an arbiter its Redis refuses writes from the moment
    * its replica is gone until its agent holds the arbiter's key: the write gap shows how fast. No
@@ -851,7 +926,8 @@ public final class LabRun {
             watch,
             writes,
             lab.view(),
-            settled && settledWithVipOnMaster());
+            settled && settledWithVipOnMaster(),
+            moments.setUp);
     report.figures().forEach(line -> out.println("      " + line));
     return report;
   }

@@ -6,6 +6,7 @@ import io.redisha.lab.FaultReport;
 import io.redisha.lab.LabRun;
 import io.redisha.lab.PairLab;
 import io.redisha.lab.PairWatch;
+import io.redisha.redis.WriteFence;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -88,6 +89,7 @@ abstract class FaultScenarios {
             case "lossy" -> run.lossyPairLink();
             case "empty-now" -> run.restartRedisMasterEmptyAtOnce("a");
             case "isolated-stall" -> run.isolatedMasterAgentStall("a");
+            case "key-held-crash" -> run.keyHeldAgentCrash("a");
             case "replica-restart" -> run.restartReplicaRedis("a");
             default -> throw new IllegalArgumentException("no scenario " + scenario);
           };
@@ -404,6 +406,76 @@ abstract class FaultScenarios {
           .isLessThan(peerWritable.nanos());
     }
     assertThat(report.settledAfter()).as("settled after the agent continued").isTrue();
+  }
+
+  /**
+   * A master cut off from its peer that holds the key and keeps its Redis writable with its own
+   * dead-man replica, its agent then killed: its Redis refused writes within a few probes of the
+   * kill (the kernel closed the replica's connection) and before the peer's took any; never two
+   * writable masters; lost only writes it took during the cut, which never reached the peer.
+   */
+  void assertKeyHeldCrashRefusesAtOnce(FaultReport report) {
+    String killed = report.faultHost();
+    String peer = report.survivor();
+    assertThat(report.setUpNanos()).as("the pair cut before the kill").isPositive();
+    for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
+      String name = group.name();
+      String timeline = report.watch().writableTimeline(name, report.faultNanos());
+      assertThat(report.watch().twoWritable(name).periods())
+          .as("group %s: times both Redis servers took writes (%s)", name, timeline)
+          .isZero();
+      assertThat(report.writes().get(name).lostOutside(report.setUpNanos(), report.faultNanos()))
+          .as("group %s: acknowledged writes lost outside the cut before the kill", name)
+          .isZero();
+      if (!killed.equals(report.mastersBefore().get(name))) {
+        continue;
+      }
+      PairWatch.ProbeSample refused =
+          report.watch().probeSamples(name, killed).stream()
+              .filter(
+                  sample ->
+                      sample.nanos() >= report.faultNanos()
+                          && sample.answer() != PairWatch.Answer.WRITABLE)
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError(name + ": " + killed + "'s Redis never refused"));
+      PairWatch.ProbeSample peerWritable =
+          report.watch().probeSamples(name, peer).stream()
+              .filter(
+                  sample ->
+                      sample.nanos() >= report.faultNanos()
+                          && sample.answer() == PairWatch.Answer.WRITABLE)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(name + ": " + peer + "'s Redis took none"));
+      String line =
+          String.format(
+              "FIGURE key held, agent SIGKILL, group %s: the cut began %d ms before the kill;"
+                  + " %s's Redis refused writes (%s) from +%d..%d ms, %s's Redis took its first"
+                  + " write at +%d..%d ms; lost %d (taken during the cut)",
+              name,
+              (report.faultNanos() - report.setUpNanos()) / 1_000_000,
+              killed,
+              refused.answer(),
+              report.sinceFault(refused.nanos()),
+              report.sinceFault(refused.endNanos()),
+              peer,
+              report.sinceFault(peerWritable.nanos()),
+              report.sinceFault(peerWritable.endNanos()),
+              report.writes().get(name).lost());
+      System.out.println(line);
+      synchronized (this) {
+        figures.add(line);
+      }
+      // Redis drops a replica whose connection closed when it reads the EOF: within a few probes,
+      // where a stalled keeper would take up to WriteFence.GUARDED_CLOSE.
+      assertThat(report.sinceFault(refused.endNanos()))
+          .as("group %s: ms from the kill until %s's Redis refused (%s)", name, killed, timeline)
+          .isLessThan(WriteFence.GUARDED_CLOSE.toMillis() / 3);
+      assertThat(refused.endNanos())
+          .as("group %s: %s refused before %s took a write (%s)", name, killed, peer, timeline)
+          .isLessThan(peerWritable.nanos());
+    }
+    assertThat(report.settledAfter()).as("settled after the agent started again").isTrue();
   }
 
   /**

@@ -142,6 +142,20 @@ class FaultScenariosLeaseIT extends FaultScenarios {
   }
 
   @Test
+  void keyHeldCrashFigures() throws Exception {
+    assertMeasured(report("key-held-crash"));
+  }
+
+  /**
+   * The hole the dead-man replica closes: a master cut off from its peer that holds the key, whose
+   * agent dies. Its Redis must stop at once, not take writes after the peer took over.
+   */
+  @Test
+  void aMasterWhoseAgentDiesHoldingTheKeyRefusesWritesAtOnce() throws Exception {
+    assertKeyHeldCrashRefusesAtOnce(report("key-held-crash"));
+  }
+
+  @Test
   void replicaRestartFigures() throws Exception {
     assertMeasured(report("replica-restart"));
   }
