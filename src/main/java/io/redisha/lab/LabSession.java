@@ -61,8 +61,17 @@ public final class LabSession {
     return Map.copyOf(members);
   }
 
+  /** The lab's three etcd members, each in a host of its own on {@code lab}'s bridge. */
+  public static EtcdCluster startEtcd(PairLab lab, Path dir) {
+    Map<String, String> hosts = new LinkedHashMap<>();
+    for (String member : List.of("etcd-1", "etcd-2", "etcd-3")) {
+      hosts.put(member, ETCD_MEMBERS.get(member));
+    }
+    return EtcdCluster.start(lab.network(), dir, hosts, PairLab.CLIENT);
+  }
+
   /** The pair file's protection lines for {@code protection}. */
-  static String protectionYaml(String protection) {
+  public static String protectionYaml(String protection) {
     if (!protection.equals("Etcd")) {
       return "splitBrainProtection: " + protection + "\n";
     }
@@ -144,11 +153,7 @@ public final class LabSession {
       lab = PairLab.create(workDir, PairLab.DEFAULT_GROUPS, protectionYaml(protection));
       if (protection.equals("Etcd")) {
         long started = System.nanoTime();
-        Map<String, String> hosts = new LinkedHashMap<>();
-        for (String member : List.of("etcd-1", "etcd-2", "etcd-3")) {
-          hosts.put(member, ETCD_MEMBERS.get(member));
-        }
-        etcd = EtcdCluster.start(lab.network(), workDir.resolve("etcd"), hosts, PairLab.CLIENT);
+        etcd = startEtcd(lab, workDir.resolve("etcd"));
         out.printf(
             "etcd cluster up in %d ms: %s, leader %s%n",
             (System.nanoTime() - started) / 1_000_000, etcd.endpoints(), etcd.leader().name());

@@ -45,6 +45,14 @@ abstract class FaultScenarios {
   /** Prepares a new pair before its agents start (the Lease pair starts its API server). */
   abstract void prepare(PairLab lab) throws Exception;
 
+  /** The pair file's protection lines. */
+  String protectionYaml() {
+    return "splitBrainProtection: " + protection() + "\n";
+  }
+
+  /** Ends what {@link #prepare} started that the lab does not end with itself. */
+  void cleanUp() {}
+
   /** How long a takeover may take: 3 adverts + skew, plus the fence time with a Lease. */
   abstract Duration takeoverBound();
 
@@ -67,9 +75,7 @@ abstract class FaultScenarios {
       throw new IllegalStateException(scenario + " could not run: " + failures.get(scenario));
     }
     Path work = dir().resolve(scenario);
-    PairLab lab =
-        PairLab.create(
-            work, PairLab.DEFAULT_GROUPS, "splitBrainProtection: " + protection() + "\n");
+    PairLab lab = PairLab.create(work, PairLab.DEFAULT_GROUPS, protectionYaml());
     LabRun run = null;
     try {
       prepare(lab);
@@ -109,7 +115,11 @@ abstract class FaultScenarios {
       if (run != null) {
         run.stopWriters();
       }
-      lab.close();
+      try {
+        cleanUp();
+      } finally {
+        lab.close();
+      }
     }
   }
 
