@@ -869,8 +869,8 @@ public final class GroupController {
 
   private void onPromoted() {
     if (router.state() == VrrpState.MASTER) {
-      tendWriteKeeper(); // a takeover on the arbiter's word: writes flow once the keeper
-      // acknowledges
+      // A takeover on the arbiter's word: writes flow once the keeper acknowledges.
+      tendWriteKeeper();
       vip.add();
       if (demotePeer) {
         demoteFencedPeer();

@@ -110,9 +110,9 @@ public record FenceTiming(
   /**
    * The timing for a pair with advert interval {@code advertInterval} and health interval {@code
    * tick}: margin = 2 adverts + 2 ticks + 200 ms, fence time = staleness + grace + margin + one
-   * advert, lease duration = fence time, renewals four times per lease or, when that is shorter, as
-   * often as the dead-man replica's window asks (lease less {@link WriteFence#GUARDED_CLOSE} less a
-   * tick: 600 ms at 100 ms adverts and ticks).
+   * advert, lease duration = fence time, renewals four times per lease, or more often when the
+   * dead-man replica's window (lease less {@link WriteFence#GUARDED_CLOSE} less a tick: 600 ms at
+   * 100 ms adverts and ticks) is shorter than a quarter of it.
    */
   public static FenceTiming of(Duration advertInterval, Duration tick) {
     Duration margin =

@@ -32,9 +32,15 @@ import java.util.Optional;
  *       Reason#AT_OR_AHEAD_OF_PEER}), also when both are equal;
  *   <li>P holds everything L has but not the other way round: refused, {@link Reason#LOCAL_EMPTY}
  *       when L has no keys (the empty restart), else {@link Reason#BEHIND_PEER}. L should follow P;
- *   <li>neither holds everything the other has: refused, {@link Reason#DIVERGED}. Both sides took
- *       writes the other lacks (unrelated histories, or two masters after a split), so either
- *       choice loses acknowledged writes; both sides refuse and an operator must choose.
+ *   <li>neither holds everything the other has, but one was promoted from the other's stream (its
+ *       {@code replId2} is the other's {@code replId}): the newer fork may become master ({@link
+ *       Reason#NEWER_FORK}), the older may not ({@link Reason#OLDER_FORK}) and should follow it.
+ *       The promotion was the pair's decision that the older was gone; what the older took since
+ *       was taken while it was cut off (the writes a split brain costs), and a group that stayed
+ *       without a master until an operator chose left both sides' clients without one (simulation
+ *       seeds 4890 with etcd, 1044630 with the Lease: both sides ended diverged and refused);
+ *   <li>neither holds everything the other has and the histories are not so related: refused,
+ *       {@link Reason#DIVERGED}, and an operator must choose.
  * </ul>
  *
  * Key counts come from {@code INFO keyspace}; an unknown count is treated as "has data". A master
@@ -54,6 +60,8 @@ public final class DataGuard {
     AT_OR_AHEAD_OF_PEER,
     LOCAL_EMPTY,
     BEHIND_PEER,
+    NEWER_FORK,
+    OLDER_FORK,
     DIVERGED
   }
 
@@ -95,10 +103,33 @@ public final class DataGuard {
           ? new Verdict(false, Reason.LOCAL_EMPTY, "local has no keys, peer has data; " + state)
           : new Verdict(false, Reason.BEHIND_PEER, "local is behind the peer; " + state);
     }
+    if (newerFork(local, remote)) {
+      return new Verdict(
+          true,
+          Reason.NEWER_FORK,
+          "local and peer each have writes the other lacks; local was promoted from the peer's"
+              + " stream, so the peer's writes since are given up; "
+              + state);
+    }
+    if (newerFork(remote, local)) {
+      return new Verdict(
+          false,
+          Reason.OLDER_FORK,
+          "local and peer each have writes the other lacks; the peer was promoted from our"
+              + " stream, so ours since are given up when we follow it; "
+              + state);
+    }
     return new Verdict(
         false,
         Reason.DIVERGED,
         "local and peer each have writes the other lacks; an operator must choose; " + state);
+  }
+
+  /** Whether {@code newer} was promoted from {@code older}'s current stream. */
+  private static boolean newerFork(ReplicationInfo newer, ReplicationInfo older) {
+    return newer.hasPreviousHistory()
+        && newer.replId2().equals(older.replId())
+        && newer.secondReplOffset() - 1 <= older.replOffset();
   }
 
   /**

@@ -96,8 +96,10 @@ public final class MasterConflict {
     }
     ReplicationInfo ours = local.get();
     ReplicationInfo theirs = peer.get();
-    boolean weHoldTheirs = DataGuard.decide(ours, Optional.of(theirs)).mayBecomeMaster();
-    boolean theyHoldOurs = DataGuard.decide(theirs, Optional.of(ours)).mayBecomeMaster();
+    // Holding everything, not the newer fork: between two masters the side that added more keeps
+    // the role, so the fewest acknowledged writes are thrown away.
+    boolean weHoldTheirs = DataGuard.holdsEverything(ours, theirs);
+    boolean theyHoldOurs = DataGuard.holdsEverything(theirs, ours);
     if (weHoldTheirs && !theyHoldOurs) {
       return new Verdict(Outcome.KEEP, Reason.WE_HOLD_THEIRS, "our Redis holds all of its data");
     }

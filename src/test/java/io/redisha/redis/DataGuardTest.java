@@ -149,16 +149,32 @@ class DataGuardTest {
     assertThat(DataGuard.decide(promoted, Optional.of(oldMaster)).mayBecomeMaster()).isTrue();
   }
 
+  /**
+   * The old master took writes up to 5200 that never reached the replica promoted at 5000: both
+   * have writes the other lacks, and the promoted one, the newer fork, may become master; the old
+   * one gives its writes since the fork up when it follows.
+   */
   @Test
-  void oldMasterThatWroteAfterThePromotionHasDiverged() {
-    // The old master took writes up to 5200 that never reached the replica promoted at 5000.
+  void oldMasterThatWroteAfterThePromotionYieldsToTheNewerFork() {
     ReplicationInfo oldMaster = master(A, 5200, NONE, -1, 110);
     ReplicationInfo promoted = master(B, 6000, A, 5001, 120);
 
-    assertThat(DataGuard.decide(oldMaster, Optional.of(promoted)).reason())
-        .isEqualTo(Reason.DIVERGED);
-    assertThat(DataGuard.decide(promoted, Optional.of(oldMaster)).reason())
-        .isEqualTo(Reason.DIVERGED);
+    DataGuard.Verdict old = DataGuard.decide(oldMaster, Optional.of(promoted));
+    assertThat(old.reason()).isEqualTo(Reason.OLDER_FORK);
+    assertThat(old.mayBecomeMaster()).isFalse();
+    DataGuard.Verdict newer = DataGuard.decide(promoted, Optional.of(oldMaster));
+    assertThat(newer.reason()).isEqualTo(Reason.NEWER_FORK);
+    assertThat(newer.mayBecomeMaster()).isTrue();
+  }
+
+  /** A server promoted from a later point of the stream than the other holds is no fork of it. */
+  @Test
+  void aPromotionBeyondWhatTheOtherHoldsIsNoFork() {
+    ReplicationInfo other = master(A, 4000, NONE, -1, 100);
+    ReplicationInfo promoted = master(B, 6000, A, 5001, 120);
+
+    assertThat(DataGuard.decide(other, Optional.of(promoted)).reason())
+        .isEqualTo(Reason.BEHIND_PEER);
   }
 
   @Test
@@ -195,7 +211,7 @@ class DataGuardTest {
     ReplicationInfo isolated = master(A, 1028, NONE, -1, 90);
     ReplicationInfo promoted = master(B, 6000, A, 1001, 150);
     assertThat(DataGuard.decide(promoted, Optional.of(isolated)).reason())
-        .isEqualTo(Reason.DIVERGED);
+        .isEqualTo(Reason.NEWER_FORK);
     assertThat(DataGuard.bytesBeyondFork(isolated, promoted)).containsExactly(28, 5000);
     assertThat(DataGuard.bytesBeyondFork(promoted, isolated)).containsExactly(5000, 28);
     assertThat(DataGuard.bytesBeyondFork(master(A, 10, NONE, -1, 1), master(C, 10, NONE, -1, 1)))

@@ -97,12 +97,24 @@ class ReplicaFollowTest {
   @Test
   void waitsWhenThePeersRedisIsBehindOrDiverged() {
     ReplicationInfo behind = Info.master(A, 4000).build();
-    ReplicationInfo diverged = Info.master(B, 9000).promotedFrom(A, 4000).build();
+    ReplicationInfo diverged = Info.master(C, 9000).promotedFrom(B, 4000).build();
 
     assertThat(ReplicaFollow.decide(ours, Optional.of(behind), RELEASED).reason())
         .isEqualTo(Reason.PEER_LACKS_OUR_DATA);
     assertThat(ReplicaFollow.decide(ours, Optional.of(diverged), RELEASED).reason())
         .isEqualTo(Reason.PEER_LACKS_OUR_DATA);
+  }
+
+  /**
+   * The peer was promoted from our stream at 4000 while ours went on to 5000 (we were the master
+   * cut off): ours follows the newer fork and gives up what it took since.
+   */
+  @Test
+  void followsThePeerPromotedFromOurStreamAlthoughOursWentOn() {
+    ReplicationInfo newerFork = Info.master(B, 9000).promotedFrom(A, 4000).build();
+
+    Verdict verdict = ReplicaFollow.decide(ours, Optional.of(newerFork), RELEASED);
+    assertThat(verdict.follow()).isTrue();
   }
 
   @Test

@@ -33,12 +33,15 @@ class SimulationTest {
    * stalled through the cut, had taken more before the stall and kept the role on the data rule;
    * the node that holds the key now keeps it. 816 (liveness, found on the way): with renewals every
    * 600 ms the Lease's maintenance rounds (every 300 ms) counted as requests and kept a FAULT
-   * node's Lease for good.
+   * node's Lease for good. 1044630 (liveness): after an isolation and an API cut both Redis servers
+   * had writes the other lacked, both refused to become master and neither followed; the one
+   * promoted from the other's stream now may, and the other follows it.
    */
   static final long[] RECORDED_SEEDS = {
     265, 290, 816, 830, 1295, 1625, 1760, 2110, 2250, 2300, 4077, 5737, 6718, 7579, 7935, 8176,
     10016, 10677, 11179, 13579, 13698, 13858, 14939, 15096, 18698, 19478, 26559, 30796, 36118,
-    39237, 49396, 58037, 712730, 715725, 1011517, 1019278, 1025516, 1026477, 1067279, 1084679
+    39237, 49396, 58037, 712730, 715725, 1011517, 1019278, 1025516, 1026477, 1044630, 1067279,
+    1084679
   };
 
   /**
