@@ -456,8 +456,8 @@ public final class GroupController {
 
   /**
    * Beside the silence look, a few plain TCP connects to the peer's Redis port: on a lossy link one
-   * look fails about half the time, six connects all fail about once in thirty; a host that is cut
-   * off or gone accepts none, so a host cut fails over as fast as before.
+   * look fails about half the time, ten connects all fail about once in a thousand; a host that is
+   * cut off or gone accepts none, so a host cut fails over as fast as before.
    */
   private void probePeerHost(Duration budget) {
     long started = scheduler.nanoTime();

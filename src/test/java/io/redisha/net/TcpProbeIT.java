@@ -76,8 +76,9 @@ class TcpProbeIT {
         }
       }
       System.out.println("TcpProbeIT: 30 % loss each way: " + answered + " of 40 probes answered");
-      // One probe fails about once in thirty (0.51^6); 34 of 40 fails about once in 10^5 runs.
-      assertThat(answered).as("probes answered of 40").isGreaterThanOrEqualTo(34);
+      // One probe fails about once in a thousand (0.51^10): fewer than 38 of 40 about once in
+      // 10^5 runs (with six connects one probe in thirty failed, and 39 of 40 were seen).
+      assertThat(answered).as("probes answered of 40").isGreaterThanOrEqualTo(38);
     } finally {
       lab.clearLossyLink("vm-a", "vm-b");
     }
