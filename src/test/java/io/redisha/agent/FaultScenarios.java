@@ -2,6 +2,7 @@ package io.redisha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redisha.arbiter.FenceTiming;
 import io.redisha.lab.FaultReport;
 import io.redisha.lab.LabRun;
 import io.redisha.lab.PairLab;
@@ -381,14 +382,7 @@ abstract class FaultScenarios {
               name, isolated, timeline)
           .isLessThan(ours.size());
       PairWatch.ProbeSample refused = ours.get(lastWritable + 1);
-      PairWatch.ProbeSample peerWritable =
-          report.watch().probeSamples(name, peer).stream()
-              .filter(
-                  sample ->
-                      sample.nanos() >= report.faultNanos()
-                          && sample.answer() == PairWatch.Answer.WRITABLE)
-              .findFirst()
-              .orElse(null);
+      PairWatch.ProbeSample peerWritable = firstAfterFault(report, name, peer, true);
       assertThat(peerWritable)
           .as("group %s: %s's Redis took writes after the fault (%s)", name, peer, timeline)
           .isNotNull();
@@ -440,23 +434,12 @@ abstract class FaultScenarios {
       if (!killed.equals(report.mastersBefore().get(name))) {
         continue;
       }
-      PairWatch.ProbeSample refused =
-          report.watch().probeSamples(name, killed).stream()
-              .filter(
-                  sample ->
-                      sample.nanos() >= report.faultNanos()
-                          && sample.answer() != PairWatch.Answer.WRITABLE)
-              .findFirst()
-              .orElseThrow(
-                  () -> new AssertionError(name + ": " + killed + "'s Redis never refused"));
-      PairWatch.ProbeSample peerWritable =
-          report.watch().probeSamples(name, peer).stream()
-              .filter(
-                  sample ->
-                      sample.nanos() >= report.faultNanos()
-                          && sample.answer() == PairWatch.Answer.WRITABLE)
-              .findFirst()
-              .orElseThrow(() -> new AssertionError(name + ": " + peer + "'s Redis took none"));
+      PairWatch.ProbeSample refused = firstAfterFault(report, name, killed, false);
+      assertThat(refused)
+          .as("group %s: %s's Redis refused after the kill", name, killed)
+          .isNotNull();
+      PairWatch.ProbeSample peerWritable = firstAfterFault(report, name, peer, true);
+      assertThat(peerWritable).as("group %s: %s's Redis took a write", name, peer).isNotNull();
       String line =
           String.format(
               "FIGURE key held, agent SIGKILL, group %s: the cut began %d ms before the kill;"
@@ -486,6 +469,37 @@ abstract class FaultScenarios {
           .isLessThan(peerWritable.nanos());
     }
     assertThat(report.settledAfter()).as("settled after the agent started again").isTrue();
+  }
+
+  /**
+   * The first probe of {@code host}'s Redis of group {@code name} from the fault on that took a
+   * write ({@code writable}) or did not; null when none did.
+   */
+  private static PairWatch.ProbeSample firstAfterFault(
+      FaultReport report, String name, String host, boolean writable) {
+    return report.watch().probeSamples(name, host).stream()
+        .filter(
+            sample ->
+                sample.nanos() >= report.faultNanos()
+                    && (sample.answer() == PairWatch.Answer.WRITABLE) == writable)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * With an arbiter: the fence time, then the 3 health ticks for which the peer's replication
+   * stream still counts as proof that it serves (the arbiter's rule: a takeover waits out both),
+   * then the takeover itself, 3 adverts + skew.
+   */
+  static Duration arbitratedTakeoverBound() {
+    FenceTiming timing =
+        FenceTiming.of(
+            Duration.ofMillis(PairLab.ADVERT_MILLIS),
+            Duration.ofMillis(PairLab.HEALTH_CHECK_MILLIS));
+    return timing
+        .fenceTime()
+        .plus(timing.tick().multipliedBy(3))
+        .plus(PairLab.masterDownInterval());
   }
 
   /**

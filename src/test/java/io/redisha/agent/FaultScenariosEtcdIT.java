@@ -1,6 +1,5 @@
 package io.redisha.agent;
 
-import io.redisha.arbiter.FenceTiming;
 import io.redisha.lab.EtcdCluster;
 import io.redisha.lab.LabSession;
 import io.redisha.lab.PairLab;
@@ -49,14 +48,7 @@ class FaultScenariosEtcdIT extends FaultScenarios {
   /** As with the Lease: the fence time, 3 ticks of the peer's stream as proof, the takeover. */
   @Override
   Duration takeoverBound() {
-    FenceTiming timing =
-        FenceTiming.of(
-            Duration.ofMillis(PairLab.ADVERT_MILLIS),
-            Duration.ofMillis(PairLab.HEALTH_CHECK_MILLIS));
-    return timing
-        .fenceTime()
-        .plus(timing.tick().multipliedBy(3))
-        .plus(PairLab.masterDownInterval());
+    return arbitratedTakeoverBound();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.redisha.agent;
 
-import io.redisha.arbiter.FenceTiming;
 import io.redisha.lab.PairLab;
 import io.redisha.testing.RequiresHost;
 import java.nio.file.Path;
@@ -42,21 +41,10 @@ class FaultScenariosLeaseIT extends FaultScenarios {
             Integer.toString(PairLab.API_PORT)));
   }
 
-  /**
-   * The fence time, then the 3 health ticks for which the peer's replication stream still counts as
-   * proof that it serves (the arbiter's rule: a takeover waits out both), then the takeover itself,
-   * 3 adverts + skew.
-   */
+  /** The fence time, the peer's stream as proof for 3 ticks, the takeover. */
   @Override
   Duration takeoverBound() {
-    FenceTiming timing =
-        FenceTiming.of(
-            Duration.ofMillis(PairLab.ADVERT_MILLIS),
-            Duration.ofMillis(PairLab.HEALTH_CHECK_MILLIS));
-    return timing
-        .fenceTime()
-        .plus(timing.tick().multipliedBy(3))
-        .plus(PairLab.masterDownInterval());
+    return arbitratedTakeoverBound();
   }
 
   @Override
