@@ -44,14 +44,15 @@ public record PeerLink(String peerHost, int port) {
 
   /**
    * Whether the peer's Redis is connected to {@code local}, a master, as a replica that finished
-   * its sync and acknowledged within the last second.
+   * its sync and acknowledged within the last second. The agent's own dead-man replica never
+   * counts, whatever address it came from.
    */
   public boolean peerFollows(ReplicationInfo local) {
     if (local == null || !local.isMaster()) {
       return false;
     }
     return local.replicas().stream()
-        .anyMatch(r -> r.ip().equals(peerHost) && r.online() && r.lagSeconds() <= 1);
+        .anyMatch(r -> !r.keeper() && r.ip().equals(peerHost) && r.online() && r.lagSeconds() <= 1);
   }
 
   /** The link a replica of the peer reports before its first contact with it. */

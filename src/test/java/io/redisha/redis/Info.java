@@ -86,6 +86,12 @@ final class Info {
     return this;
   }
 
+  /** The agent's dead-man replica, as INFO lists it (port {@link WriteKeeper#LISTENING_PORT}). */
+  Info keeper(String ip, long lagSeconds) {
+    replicas.add(new ConnectedReplica(ip, WriteKeeper.LISTENING_PORT, "online", 0, lagSeconds));
+    return this;
+  }
+
   /** {@code min-replicas-to-write} as CONFIG GET read it. */
   Info minReplicasToWrite(int value) {
     minReplicasToWrite = OptionalInt.of(value);

@@ -69,6 +69,13 @@ class PeerLinkTest {
     assertThat(link.peerFollows(null)).isFalse();
   }
 
+  /** The agent's own dead-man replica is no proof, even from the peer's address. */
+  @Test
+  void theAgentsOwnKeeperNeverCountsAsThePeerFollowing() {
+    assertThat(link.peerFollows(Info.master(A, 100).keeper("127.0.0.1", 0).build())).isFalse();
+    assertThat(link.peerFollows(Info.master(A, 100).keeper(PEER_HOST, 0).build())).isFalse();
+  }
+
   @Test
   void aFreshReplicaOfThePeerIsNotLinkedYet() {
     assertThat(link.notYetLinked()).isEqualTo(new MasterLink(PEER_HOST, PORT, false, false, 0));
