@@ -1077,21 +1077,14 @@ public final class GroupController {
       scheduleReannounceAfterConflict();
     }
     lastConflictNanos = now;
-    if (guard.arbitrated() && guard.holdsArbiter()) {
-      // The arbiter made us the master: the peer's Redis refuses writes unless its own agent holds
-      // the key, which it cannot, so every write since the split healed came here. Yielding on
-      // the data rule would throw them away (simulation seed 1019278: the peer, its agent stalled
-      // through the cut, had taken more before it stalled).
-      logConflict(ConflictPolicy.Decision.HOLD, source, "the arbiter's key is ours");
-      return ConflictPolicy.Decision.HOLD;
-    }
     MasterConflict.Verdict verdict =
         MasterConflict.decide(
             Optional.ofNullable(local),
             Optional.ofNullable(peer),
             peerCheckedAtNanos,
             conflictSinceNanos,
-            now);
+            now,
+            guard.arbitrated() && guard.holdsArbiter());
     if (verdict.lookAtPeer()) {
       checkPeer(pair.health().timeout());
     }

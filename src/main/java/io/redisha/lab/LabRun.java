@@ -728,14 +728,7 @@ public final class LabRun {
             });
     long excusedMillis =
         report.setUpNanos() < 0 ? 0 : (report.faultNanos() - report.setUpNanos()) / 1_000_000;
-    for (PairLab.Group g : lab.groups()) {
-      List<String> problems = new ArrayList<>();
-      PairWatch.Overlap two = report.watch().twoWritable(g.name());
-      if (two.periods() > 0) {
-        problems.add("two writable masters " + two.periods() + " times");
-      }
-      recordWatched(report, g, problems, "one writable master, lost only the cut's", excusedMillis);
-    }
+    recordOneWritableMaster(report, "one writable master, lost only the cut's", excusedMillis);
     return report;
   }
 
@@ -821,6 +814,14 @@ public final class LabRun {
 
   /** Records, per group, whether it ever had two writable masters in {@code report}'s watch. */
   private void recordOneWritableMaster(FaultReport report) {
+    recordOneWritableMaster(report, "one writable master throughout", 0);
+  }
+
+  /**
+   * The same, with the lost writes acknowledged up to {@code excusedBeforeMillis} before the fault
+   * excused ({@link #recordWatched}).
+   */
+  private void recordOneWritableMaster(FaultReport report, String fine, long excusedBeforeMillis) {
     for (PairLab.Group g : lab.groups()) {
       List<String> problems = new ArrayList<>();
       PairWatch.Overlap two = report.watch().twoWritable(g.name());
@@ -832,7 +833,7 @@ public final class LabRun {
                 + two.totalMillis()
                 + " ms in all)");
       }
-      recordWatched(report, g, problems, "one writable master throughout", 0);
+      recordWatched(report, g, problems, fine, excusedBeforeMillis);
     }
   }
 

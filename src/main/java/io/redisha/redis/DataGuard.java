@@ -127,9 +127,13 @@ public final class DataGuard {
 
   /** Whether {@code newer} was promoted from {@code older}'s current stream. */
   private static boolean newerFork(ReplicationInfo newer, ReplicationInfo older) {
-    return newer.hasPreviousHistory()
-        && newer.replId2().equals(older.replId())
+    return promotedFrom(newer, older.replId())
         && newer.secondReplOffset() - 1 <= older.replOffset();
+  }
+
+  /** Whether {@code server} was promoted while it held stream {@code replId} ({@code replId2}). */
+  private static boolean promotedFrom(ReplicationInfo server, String replId) {
+    return server.hasPreviousHistory() && server.replId2().equals(replId);
   }
 
   /**
@@ -142,9 +146,9 @@ public final class DataGuard {
    */
   public static long[] bytesBeyondFork(ReplicationInfo local, ReplicationInfo peer) {
     long fork;
-    if (local.hasPreviousHistory() && local.replId2().equals(peer.replId())) {
+    if (promotedFrom(local, peer.replId())) {
       fork = local.secondReplOffset() - 1;
-    } else if (peer.hasPreviousHistory() && peer.replId2().equals(local.replId())) {
+    } else if (promotedFrom(peer, local.replId())) {
       fork = peer.secondReplOffset() - 1;
     } else {
       return null;
@@ -173,7 +177,7 @@ public final class DataGuard {
     if (server.replId().equals(replId)) {
       return server.replOffset();
     }
-    if (server.hasPreviousHistory() && server.replId2().equals(replId)) {
+    if (promotedFrom(server, replId)) {
       return server.secondReplOffset() - 1;
     }
     return -1;

@@ -10,6 +10,10 @@ import java.util.Optional;
  * writes taken during the split survive when only one side took any. When both took writes, the
  * side that added more since they parted keeps it, so the fewest acknowledged writes are thrown
  * away. When the data are equal, unrelated or cannot be compared, VRRP priority decides (RFC 5798).
+ * Before all of that, a master that holds the arbiter's key keeps the role: the peer's Redis
+ * refuses writes without the key, so every write since the split healed came to ours, and yielding
+ * on the data would throw them away (simulation seed 1019278: the peer, its agent stalled through
+ * the cut, had taken more before it stalled).
  *
  * <p>A conflict is judged on a look at the peer's Redis taken after it began: for up to {@link
  * #LOOK_LIMIT} the master keeps the role while it looks; then priority decides.
@@ -33,6 +37,7 @@ public final class MasterConflict {
 
   /** Which case of the rule applied. */
   public enum Reason {
+    HOLDS_ARBITER_KEY,
     LOOKING_AT_PEER,
     PEER_NOT_COMPARABLE,
     WE_HOLD_THEIRS,
@@ -84,6 +89,22 @@ public final class MasterConflict {
       long peerCheckedAtNanos,
       long conflictSinceNanos,
       long nowNanos) {
+    return decide(local, peer, peerCheckedAtNanos, conflictSinceNanos, nowNanos, false);
+  }
+
+  /**
+   * @param holdsArbiterKey whether this node holds the arbiter's key (Lease, etcd) now
+   */
+  public static Verdict decide(
+      Optional<ReplicationInfo> local,
+      Optional<ReplicationInfo> peer,
+      long peerCheckedAtNanos,
+      long conflictSinceNanos,
+      long nowNanos,
+      boolean holdsArbiterKey) {
+    if (holdsArbiterKey) {
+      return new Verdict(Outcome.KEEP, Reason.HOLDS_ARBITER_KEY, "the arbiter's key is ours");
+    }
     Objects.requireNonNull(local, "local");
     Objects.requireNonNull(peer, "peer");
     boolean fresh =

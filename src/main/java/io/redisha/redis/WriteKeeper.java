@@ -193,25 +193,21 @@ public final class WriteKeeper implements AutoCloseable {
             + start.offset());
   }
 
-  /** An attempt given up for a reason that is not a failure of Redis or of its settings. */
-  private void dropped(Attachment ended, String line) {
+  /**
+   * The current attachment {@code ended} is over, as {@code line} says: a lost connection is the
+   * failure {@link #failure} reports ({@code asFailure}), an attempt given up for a reason that is
+   * not a failure of Redis or of its settings is not.
+   */
+  private void over(Attachment ended, String line, boolean asFailure) {
     synchronized (lock) {
       if (attachment != ended) {
         return;
       }
       attachment = null;
-    }
-    log.accept(line);
-  }
-
-  private void lost(Attachment ended, String line) {
-    synchronized (lock) {
-      if (attachment != ended) {
-        return;
+      if (asFailure) {
+        failure = line;
+        loggedFailure = line;
       }
-      attachment = null;
-      failure = line;
-      loggedFailure = line;
     }
     log.accept(line);
   }
@@ -305,7 +301,7 @@ public final class WriteKeeper implements AutoCloseable {
       }
       if (start == null) {
         end(false);
-        dropped(this, deadlinePassed());
+        over(this, deadlinePassed(), false);
         return;
       }
       ackOffset = start.offset();
@@ -513,13 +509,14 @@ public final class WriteKeeper implements AutoCloseable {
             "write keeper released its replica connection to our Redis " + endpoint.address());
         return;
       }
-      lost(
+      over(
           this,
           "write keeper lost its replica connection to our Redis "
               + endpoint.address()
               + " ("
               + why
-              + "): it attaches again at the next acknowledgement");
+              + "): it attaches again at the next acknowledgement",
+          true);
     }
 
     private String connectionFailure(Exception e) {

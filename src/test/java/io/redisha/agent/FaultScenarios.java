@@ -313,11 +313,7 @@ abstract class FaultScenarios {
   void assertLossyLinkKeepsOneWritableMasterAndLosesNothing(FaultReport report) {
     for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
       String name = group.name();
-      assertThat(report.watch().twoWritable(name).periods())
-          .as(
-              "group %s: times both Redis servers took writes (%s)",
-              name, report.watch().writableTimeline(name, report.faultNanos()))
-          .isZero();
+      assertNeverTwoWritable(report, name);
       assertThat(report.writes().get(name).lost())
           .as("group %s: acknowledged writes lost", name)
           .isZero();
@@ -357,9 +353,7 @@ abstract class FaultScenarios {
     for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
       String name = group.name();
       String timeline = report.watch().writableTimeline(name, report.faultNanos());
-      assertThat(report.watch().twoWritable(name).periods())
-          .as("group %s: times both Redis servers took writes (%s)", name, timeline)
-          .isZero();
+      assertNeverTwoWritable(report, name);
       assertThat(report.writes().get(name).lost())
           .as("group %s: acknowledged writes lost (%s)", name, timeline)
           .isZero();
@@ -425,9 +419,7 @@ abstract class FaultScenarios {
     for (PairLab.Group group : PairLab.DEFAULT_GROUPS) {
       String name = group.name();
       String timeline = report.watch().writableTimeline(name, report.faultNanos());
-      assertThat(report.watch().twoWritable(name).periods())
-          .as("group %s: times both Redis servers took writes (%s)", name, timeline)
-          .isZero();
+      assertNeverTwoWritable(report, name);
       assertThat(report.writes().get(name).lostOutside(report.setUpNanos(), report.faultNanos()))
           .as("group %s: acknowledged writes lost outside the cut before the kill", name)
           .isZero();
@@ -469,6 +461,15 @@ abstract class FaultScenarios {
           .isLessThan(peerWritable.nanos());
     }
     assertThat(report.settledAfter()).as("settled after the agent started again").isTrue();
+  }
+
+  /** Group {@code name} never had two Redis servers taking writes at once in {@code report}. */
+  private static void assertNeverTwoWritable(FaultReport report, String name) {
+    assertThat(report.watch().twoWritable(name).periods())
+        .as(
+            "group %s: times both Redis servers took writes (%s)",
+            name, report.watch().writableTimeline(name, report.faultNanos()))
+        .isZero();
   }
 
   /**

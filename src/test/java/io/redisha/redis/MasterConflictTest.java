@@ -150,4 +150,19 @@ class MasterConflictTest {
     assertThat(verdict.outcome()).isEqualTo(Outcome.BY_PRIORITY);
     assertThat(verdict.explanation()).isEqualTo("data equal or unrelated");
   }
+
+  /** A master that holds the arbiter's key keeps the role whatever the data say. */
+  @Test
+  void theArbitersKeyHolderKeepsTheRoleWhateverTheData() {
+    ReplicationInfo ours = Info.master(B, 6000).promotedFrom(A, 5001).build();
+    ReplicationInfo theirs = Info.master(A, 9000).build();
+    Verdict byData =
+        MasterConflict.decide(Optional.of(ours), Optional.of(theirs), LOOKED, SINCE, NOW);
+    Verdict byKey =
+        MasterConflict.decide(Optional.of(ours), Optional.of(theirs), LOOKED, SINCE, NOW, true);
+
+    assertThat(byData.outcome()).isEqualTo(Outcome.YIELD);
+    assertThat(byKey.outcome()).isEqualTo(Outcome.KEEP);
+    assertThat(byKey.reason()).isEqualTo(Reason.HOLDS_ARBITER_KEY);
+  }
 }
